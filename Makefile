@@ -1,0 +1,38 @@
+# The two commands: `make run` serves the data map, `make test` checks it. Both set up everything.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# The tests' own Neo4j: another port and data directory, so `make test` never touches `make run`'s.
+TEST_ENV := DATAMAP_LOCAL_NEO4J_PORT=7688 DATAMAP_LOCAL_NEO4J_DATA_DIR=$(CURDIR)/var/test/neo4j
+
+.PHONY: run test install lint typecheck pytest bench schema clean
+
+run: install
+	$(BIN)/datamap run
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(TEST_ENV) $(BIN)/pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "datamap: $(PYTHON) not found; install Python 3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+schema: install
+	$(BIN)/datamap schema export
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	-$(BIN)/datamap neo4j stop
+	rm -rf var

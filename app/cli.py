@@ -1,0 +1,134 @@
+"""The `datamap` command line."""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+
+import typer
+import uvicorn
+
+from app.settings import Settings, get_settings
+from graph import provision
+from graph.database import Database
+from graph.migrations import migrate as apply_migrations
+from schema.export import write_sdl
+
+cli = typer.Typer(help="datamap: a GraphQL privacy data map over Neo4j.", no_args_is_help=True)
+neo4j_cli = typer.Typer(help="The local Neo4j server.", no_args_is_help=True)
+schema_cli = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
+cli.add_typer(neo4j_cli, name="neo4j")
+cli.add_typer(schema_cli, name="schema")
+
+
+def fail(message: str) -> typer.Exit:
+    typer.secho(f"datamap: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+@neo4j_cli.command("start")
+def neo4j_start() -> None:
+    """Resolve (once) and start the local Neo4j; return when Bolt answers."""
+    settings = get_settings()
+    if settings.uses_external_neo4j:
+        typer.echo(f"NEO4J_URI is set: using {settings.neo4j_uri}, no local server started")
+        return
+    try:
+        state = provision.start(settings)
+    except provision.ProvisionError as error:
+        raise fail(str(error)) from None
+    typer.echo(f"neo4j {provision.neo4j_version()} listening on {state.uri} (pid {state.pid})")
+
+
+@neo4j_cli.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j cleanly."""
+    settings = get_settings()
+    was_running = provision.stop(settings)
+    typer.echo("neo4j stopped" if was_running else "neo4j was not running")
+
+
+@neo4j_cli.command("status")
+def neo4j_status() -> None:
+    """Say whether the local Neo4j runs, and where."""
+    settings = get_settings()
+    if settings.uses_external_neo4j:
+        typer.echo(f"external: {settings.neo4j_uri}")
+        return
+    state = provision.status(settings)
+    if state.running:
+        typer.echo(f"running on {state.uri} (pid {state.pid}), data in {state.data_dir}")
+    else:
+        typer.echo(f"stopped, data in {state.data_dir}")
+        raise typer.Exit(code=3)
+
+
+async def _with_database(settings: Settings, work: Callable[[Database], Awaitable[None]]) -> None:
+    db = Database.connect(settings)
+    try:
+        await apply_migrations(db)
+        await work(db)
+    finally:
+        await db.close()
+
+
+@cli.command()
+def migrate() -> None:
+    """Create the constraints and indexes (idempotent)."""
+
+    async def nothing(db: Database) -> None:
+        return None
+
+    asyncio.run(_with_database(get_settings(), nothing))
+    typer.echo("constraints and indexes are in place")
+
+
+@schema_cli.command("export")
+def schema_export() -> None:
+    """Write the SDL of the running schema to schema/schema.graphql."""
+    typer.echo(f"wrote {write_sdl()}")
+
+
+@contextmanager
+def local_neo4j(settings: Settings) -> Iterator[None]:
+    """Start the local Neo4j unless NEO4J_URI is set, and stop it on exit if this started it."""
+    if settings.uses_external_neo4j:
+        yield
+        return
+    started = not provision.status(settings).running
+    try:
+        state = provision.start(settings)
+    except provision.ProvisionError as error:
+        raise fail(str(error)) from None
+    typer.echo(f"neo4j listening on {state.uri}")
+    try:
+        yield
+    finally:
+        if started:
+            provision.stop(settings)
+            typer.echo("neo4j stopped")
+
+
+@cli.command()
+def serve() -> None:
+    """Serve GraphQL on the configured host and port (Neo4j must be reachable)."""
+    settings = get_settings()
+    uvicorn.run("app.asgi:app", host=settings.host, port=settings.port, log_level="info")
+
+
+@cli.command()
+def run() -> None:
+    """Start the local Neo4j, apply the constraints, load the seeds once, and serve GraphQL.
+    Ctrl-C stops the service and the Neo4j it started."""
+    settings = get_settings()
+    with local_neo4j(settings):
+        asyncio.run(_with_database(settings, _first_start))
+        typer.echo(f"GraphQL on http://{settings.host}:{settings.port}/graphql")
+        uvicorn.run("app.asgi:app", host=settings.host, port=settings.port, log_level="info")
+
+
+async def _first_start(db: Database) -> None:
+    return None
+
+
+def main() -> None:
+    cli()

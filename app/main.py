@@ -1,0 +1,81 @@
+"""The FastAPI application: GraphQL at /graphql and the two health probes."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from strawberry.fastapi import GraphQLRouter
+
+from app.settings import Settings, get_settings
+from graph.database import Database
+from graph.migrations import migrate
+from schema.build import schema
+from schema.context import Context
+
+logger = logging.getLogger("datamap")
+
+
+class Readiness:
+    """Whether Neo4j answers, and whether the constraints have been applied to it yet."""
+
+    def __init__(self, db: Database, uri: str) -> None:
+        self.db = db
+        self.uri = uri
+        self.migrated = False
+
+    async def check(self) -> str | None:
+        """None when ready, otherwise the reason it is not."""
+        try:
+            await self.db.verify()
+            if not self.migrated:
+                await migrate(self.db)
+                self.migrated = True
+        except (ServiceUnavailable, SessionExpired, OSError) as error:
+            return f"Neo4j does not answer at {self.uri}: {type(error).__name__}"
+        except Neo4jError as error:
+            return f"Neo4j refused: {error.code}"
+        return None
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database.connect(settings)
+        app.state.db = db
+        app.state.readiness = Readiness(db, settings.bolt_uri)
+        reason = await app.state.readiness.check()
+        if reason is not None:
+            logger.warning("starting while not ready: %s", reason)
+        try:
+            yield
+        finally:
+            await db.close()
+
+    app = FastAPI(title="datamap", lifespan=lifespan)
+
+    async def get_context(request: Request) -> Context:
+        return Context(db=request.app.state.db, settings=settings)
+
+    graphql: GraphQLRouter[Context, None] = GraphQLRouter(
+        schema,
+        context_getter=get_context,
+        graphql_ide="graphiql" if settings.environment == "development" else None,
+    )
+    app.include_router(graphql, prefix="/graphql")
+
+    @app.get("/health/live")
+    async def live() -> dict[str, str]:
+        return {"status": "live"}
+
+    @app.get("/health/ready")
+    async def ready(request: Request) -> JSONResponse:
+        reason = await request.app.state.readiness.check()
+        if reason is None:
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+
+    return app

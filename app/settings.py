@@ -1,0 +1,62 @@
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting of datamap. Neo4j connection settings use the `NEO4J_*` names the driver
+    documentation uses; everything else is `DATAMAP_*`."""
+
+    model_config = SettingsConfigDict(env_prefix="DATAMAP_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+
+    neo4j_uri: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("NEO4J_URI", "DATAMAP_NEO4J_URI"),
+        description="An external Neo4j server; when set, no local server is started.",
+    )
+    neo4j_user: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "DATAMAP_NEO4J_USER")
+    )
+    neo4j_password: SecretStr = Field(
+        default=SecretStr("neo4j"),
+        validation_alias=AliasChoices("NEO4J_PASSWORD", "DATAMAP_NEO4J_PASSWORD"),
+    )
+    neo4j_database: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "DATAMAP_NEO4J_DATABASE")
+    )
+
+    local_neo4j_port: int = Field(default=7687, ge=1, le=65535)
+    local_neo4j_data_dir: Path = PROJECT_ROOT / "var" / "neo4j"
+    local_neo4j_heap_mb: int = Field(default=512, ge=128)
+    local_neo4j_page_cache_mb: int = Field(default=128, ge=16)
+    local_neo4j_start_timeout_s: float = Field(default=120.0, gt=0)
+    neo4j_cache_dir: Path = Path.home() / ".cache" / "datamap"
+    neo4j_transaction_timeout_s: float = Field(default=30.0, gt=0)
+    neo4j_connection_timeout_s: float = Field(default=5.0, gt=0)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @property
+    def local_bolt_uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.local_neo4j_port}"
+
+    @property
+    def bolt_uri(self) -> str:
+        return self.neo4j_uri or self.local_bolt_uri
+
+    @property
+    def uses_external_neo4j(self) -> bool:
+        return self.neo4j_uri is not None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

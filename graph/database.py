@@ -1,0 +1,70 @@
+"""The one async Neo4j driver of a process, and the managed transactions every query runs in."""
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, LiteralString, TypeVar
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
+
+from app.settings import Settings
+
+T = TypeVar("T")
+Record = dict[str, Any]
+
+
+class Database:
+    """A driver bound to one named database. Reads and writes go through managed transactions,
+    which the driver retries on transient faults, so the work passed in must be idempotent."""
+
+    def __init__(self, driver: AsyncDriver, name: str, timeout_s: float) -> None:
+        self.driver = driver
+        self.name = name
+        self.timeout_s = timeout_s
+        self.statements = 0
+
+    @classmethod
+    def connect(cls, settings: Settings) -> "Database":
+        driver = AsyncGraphDatabase.driver(
+            settings.bolt_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+            connection_timeout=settings.neo4j_connection_timeout_s,
+            connection_acquisition_timeout=settings.neo4j_connection_timeout_s * 2,
+            max_transaction_retry_time=settings.neo4j_connection_timeout_s * 2,
+            notifications_min_severity="OFF",
+        )
+        return cls(driver, settings.neo4j_database, settings.neo4j_transaction_timeout_s)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def verify(self) -> None:
+        await self.driver.verify_connectivity()
+
+    async def read(
+        self, text: LiteralString, params: Mapping[str, Any] | None = None
+    ) -> list[Record]:
+        return await self.read_tx(lambda tx: fetch(tx, self, text, params))
+
+    async def write(
+        self, text: LiteralString, params: Mapping[str, Any] | None = None
+    ) -> list[Record]:
+        return await self.write_tx(lambda tx: fetch(tx, self, text, params))
+
+    async def read_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+        async with self.driver.session(database=self.name) as session:
+            return await session.execute_read(unit_of_work(timeout=self.timeout_s)(work))
+
+    async def write_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+        async with self.driver.session(database=self.name) as session:
+            return await session.execute_write(unit_of_work(timeout=self.timeout_s)(work))
+
+
+async def fetch(
+    tx: AsyncManagedTransaction,
+    db: Database,
+    text: LiteralString,
+    params: Mapping[str, Any] | None = None,
+) -> list[Record]:
+    """Run one statement in `tx` and return its records as plain dicts."""
+    db.statements += 1
+    result = await tx.run(text, dict(params or {}))
+    return [record.data() async for record in result]

@@ -1,0 +1,60 @@
+"""Uniqueness constraints and indexes, created idempotently at start."""
+
+from typing import LiteralString
+
+from graph.database import Database
+
+NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
+    ("DataCategory", "key"),
+    ("DataUse", "key"),
+    ("DataSubject", "key"),
+    ("Regime", "key"),
+    ("Country", "code"),
+    ("AdequacyDecision", "id"),
+    ("LegalBasis", "key"),
+    ("SpecialCategoryCondition", "key"),
+    ("Derogation", "key"),
+    ("SccModule", "key"),
+    ("RightItem", "key"),
+    ("Exception", "key"),
+    ("RetentionObligation", "id"),
+    ("Organisation", "id"),
+    ("DpfCertification", "id"),
+    ("System", "id"),
+    ("Storage", "id"),
+    ("Safeguard", "id"),
+    ("ProcessingActivity", "id"),
+)
+
+RELATIONSHIP_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
+    ("FLOWS_TO", "id"),
+    ("ENGAGES", "id"),
+)
+
+INDEXES: tuple[LiteralString, ...] = (
+    "CREATE INDEX system_name IF NOT EXISTS FOR (n:System) ON (n.name)",
+    "CREATE INDEX organisation_name IF NOT EXISTS FOR (n:Organisation) ON (n.legal_name)",
+    "CREATE INDEX organisation_country IF NOT EXISTS FOR (n:Organisation) ON (n.country)",
+)
+
+
+def statements() -> list[LiteralString]:
+    node = [
+        "CREATE CONSTRAINT " + label.lower() + "_" + key + " IF NOT EXISTS "
+        "FOR (n:" + label + ") REQUIRE n." + key + " IS UNIQUE"
+        for label, key in NODE_KEYS
+    ]
+    relationship = [
+        "CREATE CONSTRAINT " + rel_type.lower() + "_" + key + " IF NOT EXISTS "
+        "FOR ()-[r:" + rel_type + "]-() REQUIRE r." + key + " IS UNIQUE"
+        for rel_type, key in RELATIONSHIP_KEYS
+    ]
+    return [*node, *relationship, *INDEXES]
+
+
+async def migrate(db: Database) -> None:
+    """Apply every constraint and index; each statement is a no-op when it already exists."""
+    async with db.driver.session(database=db.name) as session:
+        for statement in statements():
+            result = await session.run(statement)
+            await result.consume()

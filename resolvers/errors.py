@@ -1,0 +1,35 @@
+"""Errors a resolver raises on purpose. Each carries the stable code clients see in
+`extensions.code`, and the offending argument or field where there is one."""
+
+
+class DatamapError(Exception):
+    code = "INTERNAL"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class BadUserInput(DatamapError):
+    code = "BAD_USER_INPUT"
+
+
+class NotFound(DatamapError):
+    code = "NOT_FOUND"
+
+
+class Unauthenticated(DatamapError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(DatamapError):
+    code = "FORBIDDEN"
+
+
+class Timeout(DatamapError):
+    code = "TIMEOUT"
+
+
+class Unavailable(DatamapError):
+    code = "UNAVAILABLE"

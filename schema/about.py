@@ -1,0 +1,31 @@
+import strawberry
+from strawberry.types import Info
+
+from app import __version__
+from graph.queries import about as queries
+from schema.context import Context
+
+
+@strawberry.type(description="A count of the nodes that carry one label.")
+class NodeCount:
+    label: str = strawberry.field(description="The node label, such as `System`.")
+    count: int = strawberry.field(description="How many nodes carry it.")
+
+
+@strawberry.type(description="The service and the Neo4j server behind it.")
+class About:
+    version: str = strawberry.field(description="The datamap version.")
+    neo4j_version: str = strawberry.field(description="The Neo4j server version, read from it.")
+    neo4j_edition: str = strawberry.field(description="The Neo4j edition, read from it.")
+
+    @strawberry.field(description="How many nodes of each kind the graph holds.")
+    async def node_counts(self, info: Info[Context, None]) -> list[NodeCount]:
+        rows = await queries.node_counts(info.context.db)
+        return [NodeCount(label=row["label"], count=row["count"]) for row in rows]
+
+
+async def resolve_about(info: Info[Context, None]) -> About:
+    server = await queries.server_version(info.context.db)
+    return About(
+        version=__version__, neo4j_version=server["version"], neo4j_edition=server["edition"]
+    )
