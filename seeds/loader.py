@@ -3,6 +3,7 @@
 A bad file raises `SeedError` naming the file, the entry and the field, before anything is written.
 """
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,24 @@ from seeds.references import references
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Progress = Callable[[str, int, int], None]
+
+
+class SeedLoader(yaml.SafeLoader):
+    """YAML without the 1.1 surprises: dates stay strings for pydantic to check (so a bad date is
+    a field error), and only true/false are booleans (so Norway's `NO` stays a country code)."""
+
+
+SeedLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, pattern)
+        for tag, pattern in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+SeedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 class SeedError(Exception):
@@ -175,7 +194,7 @@ def read(data_dir: Path = DATA_DIR) -> Seeds:
 
 def parse(data_dir: Path, item: Spec) -> BaseModel:
     try:
-        raw = yaml.safe_load((data_dir / item.path).read_text(encoding="utf-8"))
+        raw = yaml.load((data_dir / item.path).read_text(encoding="utf-8"), SeedLoader)
     except (OSError, yaml.YAMLError) as error:
         raise SeedError(item.path, f"cannot read: {error}") from None
     try:
@@ -285,7 +304,15 @@ def row(entry: BaseModel, not_properties: frozenset[str], eea_codes: list[str]) 
     props = {key: value for key, value in data.items() if key not in not_properties}
     result: dict[str, Any] = {**data, "props": props}
     if isinstance(entry, models.Organisation):
-        result["dpf"] = [{**cert, "id": f"{entry.id}:{cert['framework']}"} for cert in data["dpf"]]
+        result["dpf"] = [
+            {
+                **cert,
+                "id": f"{entry.id}:{cert['framework']}",
+                "source": entry.source,
+                "assumed": entry.assumed,
+            }
+            for cert in data["dpf"]
+        ]
     if isinstance(entry, models.AdequacyDecision):
         result["destinations"] = [
             *entry.destinations,
