@@ -6,7 +6,6 @@ from graph.database import Database
 from seeds.loader import load_all, read
 from seeds.models import Flow, MapEntry, RetentionObligation, System
 
-
 SEEDED_SYSTEMS = [system.id for system in read().entries("preemptly/systems.yaml")]
 
 
