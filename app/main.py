@@ -12,6 +12,7 @@ from strawberry.fastapi import GraphQLRouter
 from app.settings import Settings, get_settings
 from graph.database import Database
 from graph.migrations import migrate
+from resolvers.loaders import create_loaders
 from schema.build import schema
 from schema.context import Context
 
@@ -59,7 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="datamap", lifespan=lifespan)
 
     async def get_context(request: Request) -> Context:
-        return Context(db=request.app.state.db, settings=settings)
+        db = request.app.state.db
+        return Context(db=db, settings=settings, loaders=create_loaders(db))
 
     graphql: GraphQLRouter[Context, None] = GraphQLRouter(
         schema,

@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     neo4j_transaction_timeout_s: float = Field(default=30.0, gt=0)
     neo4j_connection_timeout_s: float = Field(default=5.0, gt=0)
 
+    max_page_size: int = Field(
+        default=100, ge=1, description="The largest `first` a list field accepts."
+    )
+    datamap_max_nodes: int = Field(
+        default=2000, ge=1, description="The most nodes `dataMap` returns before it truncates."
+    )
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
