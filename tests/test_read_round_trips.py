@@ -9,7 +9,7 @@ from tests.read_graph import load
 BULK = 120
 
 NESTED = """query($first: Int!) {
-  systems(filter: {search: "t-read-bulk"}, first: $first) {
+  systems(filter: {search: "t-bulk"}, first: $first) {
     totalCount
     edges { node {
       key
@@ -22,38 +22,36 @@ NESTED = """query($first: Int!) {
 
 
 async def load_bulk(db: Database) -> None:
-    systems = [{"id": f"t-read-bulk-{i:03}", "name": f"T-Read-Bulk {i:03}"} for i in range(BULK)]
+    systems = [{"id": f"t-bulk-{i:03}", "name": f"T-Bulk {i:03}"} for i in range(BULK)]
     await load(
         db,
         {
             "Country": [{"code": "QM", "name": "T-Read Inland", "eea": True}],
             "DataCategory": [
-                {"key": "t-read.bulk"},
-                *({"key": f"t-read.bulk.c{i % 7}", "parent_key": "t-read.bulk"} for i in range(7)),
+                {"key": "t-bulk"},
+                *({"key": f"t-bulk.c{i % 7}", "parent_key": "t-bulk"} for i in range(7)),
             ],
-            "Organisation": [
-                {"id": f"t-read-bulk-org-{i % 11}", "country": "QM"} for i in range(11)
-            ],
+            "Organisation": [{"id": f"t-bulk-org-{i % 11}", "country": "QM"} for i in range(11)],
             "System": systems,
-            "Storage": [{"id": f"t-read-bulk-st-{i:03}"} for i in range(BULK)],
+            "Storage": [{"id": f"t-bulk-st-{i:03}"} for i in range(BULK)],
         },
         [
             *(
-                ("DataCategory", f"t-read.bulk.c{i}", "CHILD_OF", "DataCategory", "t-read.bulk", {})
+                ("DataCategory", f"t-bulk.c{i}", "CHILD_OF", "DataCategory", "t-bulk", {})
                 for i in range(7)
             ),
             *(
-                ("Organisation", f"t-read-bulk-org-{i}", "ESTABLISHED_IN", "Country", "QM", {})
+                ("Organisation", f"t-bulk-org-{i}", "ESTABLISHED_IN", "Country", "QM", {})
                 for i in range(11)
             ),
             *(("System", s["id"], "HOSTED_IN", "Country", "QM", {}) for s in systems),
             *(
                 (
                     "System",
-                    f"t-read-bulk-{i:03}",
+                    f"t-bulk-{i:03}",
                     "OPERATED_BY",
                     "Organisation",
-                    f"t-read-bulk-org-{i % 11}",
+                    f"t-bulk-org-{i % 11}",
                     {"role": "PROCESSOR"},
                 )
                 for i in range(BULK)
@@ -61,10 +59,10 @@ async def load_bulk(db: Database) -> None:
             *(
                 (
                     "Storage",
-                    f"t-read-bulk-st-{i:03}",
+                    f"t-bulk-st-{i:03}",
                     "IN_SYSTEM",
                     "System",
-                    f"t-read-bulk-{i:03}",
+                    f"t-bulk-{i:03}",
                     {},
                 )
                 for i in range(BULK)
@@ -72,10 +70,10 @@ async def load_bulk(db: Database) -> None:
             *(
                 (
                     "Storage",
-                    f"t-read-bulk-st-{i:03}",
+                    f"t-bulk-st-{i:03}",
                     "OF_CATEGORY",
                     "DataCategory",
-                    f"t-read.bulk.c{i % 7}",
+                    f"t-bulk.c{i % 7}",
                     {},
                 )
                 for i in range(BULK)
@@ -91,7 +89,7 @@ async def statements_for(graphql: GraphQL, app: FastAPI, first: int) -> int:
     assert body["data"]["systems"]["totalCount"] == BULK
     edges = body["data"]["systems"]["edges"]
     assert len(edges) == first
-    assert all(edge["node"]["categories"][0]["parent"]["key"] == "t-read.bulk" for edge in edges)
+    assert all(edge["node"]["categories"][0]["parent"]["key"] == "t-bulk" for edge in edges)
     count: int = app.state.db.statements - before
     return count
 
