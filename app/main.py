@@ -12,10 +12,23 @@ from strawberry.fastapi import GraphQLRouter
 from app.settings import Settings, get_settings
 from graph.database import Database
 from graph.migrations import migrate
+from resolvers.auth import DEV_KEY_ID, Principal, Role, authenticate
+from resolvers.errors import Unauthenticated
 from schema.build import schema
 from schema.context import Context
 
 logger = logging.getLogger("datamap")
+
+AUTH_DISABLED_WARNING = (
+    "\n" + "!" * 72 + "\n"
+    "!! DATAMAP_AUTH_DISABLED=true: EVERY REQUEST IS SERVED AS AN ADMIN WITHOUT AN API KEY.\n"
+    "!! Development only; never expose this service.\n" + "!" * 72
+)
+
+
+def is_ide_page(request: Request) -> bool:
+    """The GraphiQL page itself (a GET without a query), which runs no operation."""
+    return request.method == "GET" and "query" not in request.query_params
 
 
 class Readiness:
@@ -51,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reason = await app.state.readiness.check()
         if reason is not None:
             logger.warning("starting while not ready: %s", reason)
+        if settings.auth_disabled:
+            logger.warning(AUTH_DISABLED_WARNING)
         try:
             yield
         finally:
@@ -58,8 +73,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="datamap", lifespan=lifespan)
 
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(request: Request, error: Unauthenticated) -> JSONResponse:
+        body = {
+            "data": None,
+            "errors": [{"message": error.message, "extensions": {"code": error.code}}],
+        }
+        return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
     async def get_context(request: Request) -> Context:
-        return Context(db=request.app.state.db, settings=settings)
+        db: Database = request.app.state.db
+        context = Context(db=db, settings=settings)
+        if settings.auth_disabled:
+            context.principal = Principal(key_id=DEV_KEY_ID, role=Role.ADMIN)
+        elif not is_ide_page(request):
+            context.principal = await authenticate(db, request.headers.get("authorization"))
+        return context
 
     graphql: GraphQLRouter[Context, None] = GraphQLRouter(
         schema,

@@ -1,10 +1,10 @@
 import strawberry
 
-from schema.about import About, resolve_about
+from schema.about import AboutQuery
+from schema.audit import AuditQuery
+from schema.keys import KeysQuery
 
 
 @strawberry.type(description="Everything datamap answers.")
-class Query:
-    about: About = strawberry.field(
-        resolver=resolve_about, description="The service, its version and its Neo4j server."
-    )
+class Query(AboutQuery, AuditQuery, KeysQuery):
+    pass
