@@ -7,14 +7,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
-from strawberry.fastapi import GraphQLRouter
 
+from app.body_limit import BodyLimit
+from app.graphql_router import CodedGraphQLRouter
 from app.settings import Settings, get_settings
 from graph.database import Database
 from graph.migrations import migrate
 from resolvers.auth import DEV_KEY_ID, Principal, Role, authenticate
-from resolvers.errors import Unauthenticated
-from schema.build import schema
+from resolvers.errors import DatamapError, Unauthenticated
+from schema.build import build_schema
 from schema.context import Context
 
 logger = logging.getLogger("datamap")
@@ -72,14 +73,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await db.close()
 
     app = FastAPI(title="datamap", lifespan=lifespan)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
-    @app.exception_handler(Unauthenticated)
-    async def unauthenticated(request: Request, error: Unauthenticated) -> JSONResponse:
+    @app.exception_handler(DatamapError)
+    async def refused_before_graphql(request: Request, error: DatamapError) -> JSONResponse:
+        """A request refused while authenticating: no key (401), or no Neo4j to check it (503)."""
         body = {
             "data": None,
             "errors": [{"message": error.message, "extensions": {"code": error.code}}],
         }
-        return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        unauthenticated = isinstance(error, Unauthenticated)
+        return JSONResponse(
+            body,
+            status_code=401 if unauthenticated else 503,
+            headers={"WWW-Authenticate": "Bearer"} if unauthenticated else None,
+        )
 
     async def get_context(request: Request) -> Context:
         db: Database = request.app.state.db
@@ -90,10 +98,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             context.principal = await authenticate(db, request.headers.get("authorization"))
         return context
 
-    graphql: GraphQLRouter[Context, None] = GraphQLRouter(
-        schema,
+    graphql = CodedGraphQLRouter(
+        build_schema(settings),
+        hide_suggestions=settings.production,
         context_getter=get_context,
-        graphql_ide="graphiql" if settings.environment == "development" else None,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
     app.include_router(graphql, prefix="/graphql")
 

@@ -8,9 +8,11 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
 from graph.database import Database
 from graph.queries import keys as queries
-from resolvers.errors import Unauthenticated
+from resolvers.errors import Unauthenticated, Unavailable
 
 KEY_PREFIX = "dmk"
 DEV_KEY_ID = "development"
@@ -84,7 +86,10 @@ async def authenticate(db: Database, authorization: str | None) -> Principal:
     if key is None:
         raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
     key_id = key_id_of(key)
-    record = await queries.find_key(db, key_id) if key_id is not None else None
+    try:
+        record = await queries.find_key(db, key_id) if key_id is not None else None
+    except (ServiceUnavailable, SessionExpired, OSError):
+        raise Unavailable("the graph database is unavailable; try again shortly") from None
     if record is None or record["revoked_at"] is not None or not matches(key, record["hash"]):
         raise Unauthenticated("the API key is unknown or revoked")
     return Principal(key_id=record["id"], role=Role(record["role"]))

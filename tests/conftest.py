@@ -79,6 +79,12 @@ async def api_keys(db: Database) -> dict[Role, str]:
 
 
 @pytest.fixture(scope="session")
+def admin_headers(api_keys: dict[Role, str]) -> dict[str, str]:
+    """Headers that authenticate a raw HTTP request with the session's admin key."""
+    return {"Authorization": f"Bearer {api_keys[Role.ADMIN]}"}
+
+
+@pytest.fixture(scope="session")
 def graphql(client: httpx.AsyncClient, api_keys: dict[Role, str]) -> GraphQL:
     """POST a GraphQL document to /graphql and return the decoded response body. It sends the
     session's admin key unless `key=` names another (or None for no key); `status=` is the HTTP

@@ -13,8 +13,10 @@ from app.settings import Settings
 from graph.database import Database
 from resolvers.auth import Role, key_id_of
 from schema.auth import required_role
+from schema.build import build_schema
 from tests.conftest import GraphQL
 from tests.graph_digest import graph_digest
+from tests.test_faults import free_port
 
 ROOTS = frozenset({"Query", "Mutation"})
 RETIRE = 'mutation { retireSystem(id: "t-auth:none") { id } }'
@@ -24,6 +26,7 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ("about", Role.VIEWER, "{ about { version } }"),
     ("auditLog", Role.ANALYST, "{ auditLog(limit: 1) { id } }"),
     ("apiKeys", Role.ADMIN, "{ apiKeys { id } }"),
+    ("deletionPlan", Role.ANALYST, '{ deletionPlan(subject: "t-auth-none") { __typename } }'),
     (
         "registerProcessor",
         Role.INTEGRATION,
@@ -82,10 +85,8 @@ OPERATIONS: list[tuple[str, Role, str]] = [
 ]
 
 
-def test_the_matrix_names_every_root_field() -> None:
-    from schema.build import schema
-
-    roots = schema._schema
+def test_the_matrix_names_every_root_field(settings: Settings) -> None:
+    roots = build_schema(settings)._schema
     fields = {
         *roots.query_type.fields,
         *(roots.mutation_type.fields if roots.mutation_type else {}),
@@ -162,6 +163,24 @@ async def test_a_revoked_key_stops_working_and_keys_are_stored_hashed(
     revoked = await graphql(f'mutation {{ revokeApiKey(id: "{key_id}") {{ revokedAt }} }}')
     assert revoked["data"]["revokeApiKey"]["revokedAt"] is not None
     await graphql("{ about { version } }", key=key, status=401)
+
+
+async def test_a_key_that_cannot_be_checked_is_503_unavailable(settings: Settings) -> None:
+    app = create_app(
+        settings.model_copy(
+            update={"neo4j_uri": f"bolt://127.0.0.1:{free_port()}", "neo4j_connection_timeout_s": 1}
+        )
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            response = await http.post(
+                "/graphql",
+                json={"query": "{ about { version } }"},
+                headers={"Authorization": "Bearer dmk_000000000000_x"},
+            )
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["extensions"] == {"code": "UNAVAILABLE"}
 
 
 async def test_the_health_probes_need_no_key(client: httpx.AsyncClient) -> None:
