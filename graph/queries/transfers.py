@@ -52,7 +52,7 @@ RETURN s.id AS id,
        op.role AS operator_role,
        [(s)-[:HOSTED_IN]->(c:Country) | c.code] AS hosted_in,
        [(s)-[:ACCESSED_FROM]->(c:Country) | c.code] AS accessed_from,
-       EXISTS { (:System)-[:FLOWS_TO]->(s) } AS fed,
+       COUNT { (s)<-[:FLOWS_TO]-() } > 0 AS fed,
        [(s)<-[:IN_SYSTEM]-(st:Storage)-[:OF_SUBJECT]->(d:DataSubject) | d.key] AS subjects,
        [(s)<-[:IN_SYSTEM]-(:Storage)-[:OF_CATEGORY]->(k:DataCategory) | k.key] AS categories
 """
