@@ -5,8 +5,9 @@ from schema.audit import AuditQuery
 from schema.deletion import DeletionQuery
 from schema.keys import KeysQuery
 from schema.read import ReadQuery
+from schema.transfer import TransferQuery
 
 
 @strawberry.type(description="Everything datamap answers.")
-class Query(AboutQuery, AuditQuery, DeletionQuery, KeysQuery, ReadQuery):
+class Query(AboutQuery, AuditQuery, DeletionQuery, KeysQuery, ReadQuery, TransferQuery):
     pass

@@ -36,6 +36,14 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ("dataCategory", Role.VIEWER, '{ dataCategory(key: "user") { key } }'),
     ("node", Role.VIEWER, '{ node(id: "U3lzdGVtOnQtYXV0aC1ub25l") { id } }'),
     ("dataMap", Role.VIEWER, "{ dataMap(maxNodes: 1) { truncated } }"),
+    ("transferAssessment", Role.ANALYST, "{ transferAssessment(first: 1) { totalCount } }"),
+    ("transfers", Role.ANALYST, '{ transfers(systemId: "t-auth-none") { totalCount } }'),
+    (
+        "transferCheck",
+        Role.ANALYST,
+        '{ transferCheck(input: {exporterId: "t-auth-none", exporterRole: CONTROLLER, '
+        "importerRole: PROCESSOR}) { __typename } }",
+    ),
     ("auditLog", Role.ANALYST, "{ auditLog(limit: 1) { id } }"),
     ("apiKeys", Role.ADMIN, "{ apiKeys { id } }"),
     ("deletionPlan", Role.ANALYST, '{ deletionPlan(subject: "t-auth-none") { __typename } }'),

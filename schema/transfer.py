@@ -1,0 +1,273 @@
+import datetime
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import transfer_service as service
+from resolvers.errors import BadUserInput
+from resolvers.transfer import HopDecision, PathDecision, Verdict
+from schema.context import Context
+
+TransferVerdict = strawberry.enum(
+    Verdict,
+    name="TransferVerdict",
+    description=(
+        "A transfer decision, best to worst: NOT_A_TRANSFER < ADEQUACY < SAFEGUARD < DEROGATION"
+        " < ACTION_REQUIRED < EXPIRED < BLOCKED."
+    ),
+)
+
+MAX_PATHS = 500
+
+
+@strawberry.enum(description="The origin regime whose personal data is followed.")
+class TransferRegime(Enum):
+    EU = "EU"
+    UK = "UK"
+    CH = "CH"
+
+
+@strawberry.enum(description="A party's role in the relationship a transfer belongs to.")
+class TransferRole(Enum):
+    CONTROLLER = "CONTROLLER"
+    PROCESSOR = "PROCESSOR"
+    SUB_PROCESSOR = "SUB_PROCESSOR"
+    THIRD_PARTY = "THIRD_PARTY"
+
+
+@strawberry.type(description="The law and instrument a decision rests on.")
+class TransferLegalBasis:
+    article: str = strawberry.field(description="The article, such as `GDPR Art. 46(2)(c)`.")
+    instrument: str | None = strawberry.field(description="The decision or contract type.")
+    instrument_id: str | None = strawberry.field(
+        description="The AdequacyDecision id, Safeguard id or Art. 49 derogation key."
+    )
+    source: str | None = strawberry.field(description="Where the instrument can be read.")
+
+
+@strawberry.type(description="The decision on one hop: data moving between two legal entities.")
+class TransferHop:
+    id: str = strawberry.field(description="The flow, engagement or operation id (@country).")
+    channel: str = strawberry.field(description="FLOW, OPERATION, ENGAGEMENT or CHECK.")
+    exporter_id: str = strawberry.field(description="The exporting organisation.")
+    importer_id: str = strawberry.field(description="The importing organisation.")
+    exporter_role: str = strawberry.field(description="The exporter's role.")
+    importer_role: str = strawberry.field(description="The importer's role.")
+    country: str | None = strawberry.field(description="The destination country (ISO code).")
+    via: list[str] = strawberry.field(
+        description="How the data reaches it: HOSTED_IN, ACCESSED_FROM, ESTABLISHED_IN."
+    )
+    categories: list[str] = strawberry.field(description="The data categories moved.")
+    verdict: Verdict = strawberry.field(description="The decision.")
+    reason: str = strawberry.field(description="Why, in a few words.")
+    legal_basis: TransferLegalBasis = strawberry.field(description="What the decision rests on.")
+    scc_module: int | None = strawberry.field(
+        description="The SCC 2021/914 module the roles call for (C→C 1, C→P 2, P→P 3, P→C 4)."
+    )
+    recorded_scc_module: int | None = strawberry.field(description="The module on record.")
+    tia_status: str = strawberry.field(description="NOT_REQUIRED, DONE, MISSING or NOT_ADEQUATE.")
+    special_category: bool = strawberry.field(description="Art. 9 data crosses this hop.")
+    warnings: list[str] = strawberry.field(description="Risks that do not change the verdict.")
+    missing: list[str] = strawberry.field(description="What would make the hop lawful or clean.")
+    evidence: list[str] = strawberry.field(description="The graph facts the decision read.")
+    evaluated_for: datetime.date = strawberry.field(description="The date decided for.")
+
+    @classmethod
+    def of(cls, decision: HopDecision) -> "TransferHop":
+        hop, basis = decision.hop, decision.legal_basis
+        return cls(
+            id=hop.id,
+            channel=hop.channel,
+            exporter_id=hop.exporter.id,
+            importer_id=hop.importer.id,
+            exporter_role=hop.exporter_role,
+            importer_role=hop.importer_role,
+            country=hop.country,
+            via=list(hop.via),
+            categories=list(hop.categories),
+            verdict=decision.verdict,
+            reason=decision.reason,
+            legal_basis=TransferLegalBasis(
+                article=basis.article,
+                instrument=basis.instrument,
+                instrument_id=basis.instrument_id,
+                source=basis.source,
+            ),
+            scc_module=decision.scc_module,
+            recorded_scc_module=decision.recorded_scc_module,
+            tia_status=decision.tia_status.value,
+            special_category=hop.special_category,
+            warnings=list(decision.warnings),
+            missing=list(decision.missing),
+            evidence=list(hop.evidence),
+            evaluated_for=decision.evaluated_for,
+        )
+
+
+@strawberry.type(description="A path by which the regime's data leaves its area; worst hop wins.")
+class TransferPath:
+    verdict: Verdict = strawberry.field(description="The worst verdict of its hops.")
+    special_category: bool = strawberry.field(description="Art. 9 data crosses one of its hops.")
+    evaluated_for: datetime.date = strawberry.field(description="The date decided for.")
+    hops: list[TransferHop] = strawberry.field(
+        description="From where the data sits to the hop that leaves the area, in order."
+    )
+
+    @classmethod
+    def of(cls, path: PathDecision) -> "TransferPath":
+        return cls(
+            verdict=path.verdict,
+            special_category=path.special_category,
+            evaluated_for=path.evaluated_for,
+            hops=[TransferHop.of(decision) for decision in path.hops],
+        )
+
+
+@strawberry.type(description="How many paths got each verdict.")
+class VerdictCount:
+    verdict: Verdict = strawberry.field(description="The verdict.")
+    count: int = strawberry.field(description="How many paths.")
+
+
+@strawberry.type(description="The transfer paths of one regime's data on one date.")
+class TransferAssessment:
+    regime: TransferRegime = strawberry.field(description="The origin regime.")
+    evaluated_for: datetime.date = strawberry.field(description="The date decided for.")
+    total_count: int = strawberry.field(description="Paths matching the filter, before `first`.")
+    counts: list[VerdictCount] = strawberry.field(description="Matching paths per verdict.")
+    truncated: bool = strawberry.field(description="True when `first` cut the list.")
+    paths: list[TransferPath] = strawberry.field(description="The paths, worst first.")
+
+
+@strawberry.input(description="Which paths to return.")
+class TransferFilter:
+    verdicts: list[Verdict] | None = strawberry.field(
+        default=None, description="Only paths with one of these verdicts."
+    )
+    country: str | None = strawberry.field(
+        default=None, description="Only paths whose last hop reaches this country."
+    )
+    special_category_only: bool = strawberry.field(
+        default=False, description="Only paths that carry Art. 9 data."
+    )
+
+
+@strawberry.input(description="A transfer to decide before it exists on the map.")
+class TransferCheckInput:
+    exporter_id: str = strawberry.field(description="The exporting organisation's id.")
+    importer_id: str | None = strawberry.field(
+        default=None, description="The importing organisation's id, when it is on the map."
+    )
+    importer_country: str | None = strawberry.field(
+        default=None, description="Where the importer receives the data (ISO code)."
+    )
+    importer_subject_to: list[str] = strawberry.field(
+        default_factory=list, description="Laws the importer is subject to, such as PIPEDA."
+    )
+    categories: list[str] = strawberry.field(
+        default_factory=list, description="The data categories to send."
+    )
+    exporter_role: TransferRole = strawberry.field(description="The exporter's role.")
+    importer_role: TransferRole = strawberry.field(description="The importer's role.")
+    hr_data: bool = strawberry.field(default=False, description="HR data (for DPF scope).")
+    regime: TransferRegime = strawberry.field(
+        default=TransferRegime.EU, description="The origin regime."
+    )
+    as_of: datetime.date | None = strawberry.field(
+        default=None, description="The date to decide for; today when absent."
+    )
+
+
+def _first(first: int) -> int:
+    if not 0 <= first <= MAX_PATHS:
+        raise BadUserInput(f"first must be between 0 and {MAX_PATHS}", field="first")
+    return first
+
+
+def _matches(path: PathDecision, filter: TransferFilter | None) -> bool:
+    if filter is None:
+        return True
+    if filter.verdicts and path.verdict not in filter.verdicts:
+        return False
+    if filter.country and path.last.hop.country != filter.country.upper():
+        return False
+    return not (filter.special_category_only and not path.special_category)
+
+
+def _assessment(
+    regime: TransferRegime, as_of: datetime.date, paths: list[PathDecision], first: int
+) -> TransferAssessment:
+    order = list(Verdict)
+    ranked = sorted(paths, key=lambda p: -order.index(p.verdict))
+    counts = {verdict: 0 for verdict in Verdict}
+    for path in paths:
+        counts[path.verdict] += 1
+    return TransferAssessment(
+        regime=regime,
+        evaluated_for=as_of,
+        total_count=len(paths),
+        counts=[VerdictCount(verdict=v, count=n) for v, n in counts.items() if n],
+        truncated=len(paths) > first,
+        paths=[TransferPath.of(path) for path in ranked[:first]],
+    )
+
+
+@strawberry.type
+class TransferQuery:
+    @strawberry.field(
+        description="Every path by which the regime's personal data leaves its area, each hop "
+        "decided with its legal basis."
+    )
+    async def transfer_assessment(
+        self,
+        info: Info[Context, None],
+        regime: TransferRegime = TransferRegime.EU,
+        as_of: datetime.date | None = None,
+        filter: TransferFilter | None = None,
+        first: int = 100,
+    ) -> TransferAssessment:
+        day = as_of or datetime.date.today()
+        paths = await service.assess(info.context.db, regime=regime.value, as_of=day)
+        matching = [path for path in paths if _matches(path, filter)]
+        return _assessment(regime, day, matching, _first(first))
+
+    @strawberry.field(
+        description="The transfer paths through one system or one organisation: give exactly one."
+    )
+    async def transfers(
+        self,
+        info: Info[Context, None],
+        system_id: str | None = None,
+        organisation_id: str | None = None,
+        regime: TransferRegime = TransferRegime.EU,
+        as_of: datetime.date | None = None,
+        first: int = 100,
+    ) -> TransferAssessment:
+        if (system_id is None) == (organisation_id is None):
+            raise BadUserInput("give exactly one of systemId and organisationId", field="systemId")
+        day = as_of or datetime.date.today()
+        scope = service.Scope(system_id=system_id, organisation_id=organisation_id)
+        paths = await service.assess(info.context.db, regime=regime.value, as_of=day, scope=scope)
+        return _assessment(regime, day, paths, _first(first))
+
+    @strawberry.field(
+        description="Decide a transfer before it happens (a new vendor or integration) and say "
+        "what is missing."
+    )
+    async def transfer_check(
+        self, info: Info[Context, None], input: TransferCheckInput
+    ) -> TransferHop:
+        request = service.TransferCheck(
+            regime=input.regime.value,
+            as_of=input.as_of or datetime.date.today(),
+            exporter_id=input.exporter_id,
+            exporter_role=input.exporter_role.value,
+            importer_role=input.importer_role.value,
+            categories=tuple(input.categories),
+            importer_id=input.importer_id,
+            importer_country=input.importer_country.upper() if input.importer_country else None,
+            importer_subject_to=tuple(input.importer_subject_to),
+            hr_data=input.hr_data,
+        )
+        return TransferHop.of(await service.check(info.context.db, request))
