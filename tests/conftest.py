@@ -14,6 +14,7 @@ from app.settings import PROJECT_ROOT, Settings
 from graph import provision
 from graph.database import Database
 from graph.migrations import migrate
+from seeds.loader import load_all
 
 os.environ.setdefault("DATAMAP_LOCAL_NEO4J_PORT", "7688")
 os.environ.setdefault("DATAMAP_LOCAL_NEO4J_DATA_DIR", str(PROJECT_ROOT / "var" / "test" / "neo4j"))
@@ -46,6 +47,14 @@ async def db(neo4j_server: Settings) -> AsyncIterator[Database]:
     await migrate(database)
     yield database
     await database.close()
+
+
+@pytest.fixture(scope="session")
+async def seeded(db: Database) -> Database:
+    """The database with every seed loaded (reference facts and Preemptly's map); loading is
+    idempotent, so tests that create their own `t-` nodes beside the seeds are unaffected."""
+    await load_all(db)
+    return db
 
 
 async def clear(db: Database) -> None:
