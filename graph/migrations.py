@@ -17,6 +17,7 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("SccModule", "key"),
     ("RightItem", "key"),
     ("Exception", "key"),
+    ("ErasureRule", "key"),
     ("RetentionObligation", "id"),
     ("Organisation", "id"),
     ("DpfCertification", "id"),

@@ -52,6 +52,7 @@ SPECIAL_CATEGORY_CONDITIONS = (merge_nodes("SpecialCategoryCondition", "key"),)
 DEROGATIONS = (merge_nodes("Derogation", "key"),)
 RIGHT_ITEMS = (merge_nodes("RightItem", "key"),)
 EXCEPTIONS = (merge_nodes("Exception", "key"),)
+ERASURE_RULES = (merge_nodes("ErasureRule", "key"),)
 RETENTION_OBLIGATIONS = (merge_nodes("RetentionObligation", "id"),)
 
 ORGANISATIONS = (

@@ -27,6 +27,10 @@ def organisation(row: Record) -> Organisation:
     return Organisation(row["id"], row.get("legal_name") or row["id"], bool(row.get("is_self")))
 
 
+def reference(row: Record) -> LegalReference:
+    return LegalReference(row["key"], row["article"], row.get("text"), row.get("source"))
+
+
 def holding(row: Record) -> Holding:
     return Holding(
         storage_id=row["id"],
@@ -97,12 +101,10 @@ def to_graph(records: DeletionRecords) -> DeletionGraph:
                     categories=tuple(categories) if categories is not None else None,
                 )
             )
-    references = {
-        r["key"]: LegalReference(
-            r["key"], r.get("article") or r["key"], r.get("text"), r.get("source")
-        )
-        for r in records.references
-    }
+    exceptions = [
+        o["exception"] for row in records.storages for o in row["obligations"] if o["exception"]
+    ]
+    references = {r["key"]: reference(r) for r in [*records.references, *exceptions]}
     return DeletionGraph(
         holdings=[holding(row) for row in records.storages],
         systems=systems,
@@ -136,7 +138,7 @@ async def deletion_plan(
         db,
         subject=subject,
         categories=sorted(set(categories)) if categories is not None else None,
-        reference_keys=sorted({r.key for r in refs.ALL}),
+        reference_keys=sorted(set(refs.ALL)),
     )
     if not records.subject_found:
         raise NotFound(f"no data subject with key {subject!r}", field="subject")

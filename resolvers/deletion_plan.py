@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from resolvers import deletion_references as refs
 from resolvers.deletion_order import deletion_order
 from resolvers.deletion_references import LegalReference
+from resolvers.errors import MissingReferenceData
 
 AUTOMATED_METHODS = frozenset({"API", "AUTOMATIC_EXPIRY"})
 PROCESSOR_ROLES = frozenset({"PROCESSOR", "SUB_PROCESSOR"})
@@ -108,9 +109,15 @@ class DeletionGraph:
     engagements: list[Engagement]
     references: dict[str, LegalReference] = field(default_factory=dict)
 
-    def reference(self, fallback: LegalReference) -> LegalReference:
-        """The seeded node of the reference's key when there is one, else the named fallback."""
-        return self.references.get(fallback.key, fallback)
+    def reference(self, key: str) -> LegalReference:
+        """The seeded node of `key`: a missing one stops the plan rather than go uncited."""
+        try:
+            return self.references[key]
+        except KeyError:
+            raise MissingReferenceData(
+                f"the graph holds no legal reference {key!r}; load the reference seeds "
+                "(datamap seed)"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -281,12 +288,9 @@ def hold_action(
     if not active:
         return None, ended
     obligation, until = max(active, key=lambda pair: pair[1] or date.max)
-    if refs.family(request.regime) == "GDPR":
-        fallback = refs.LEGAL_OBLIGATION_HOLD["GDPR"]
-        key = obligation.exception_key or fallback.key
-        reference = graph.references.get(key, fallback)
-    else:
-        reference = graph.reference(refs.LEGAL_OBLIGATION_HOLD["CCPA"])
+    family = refs.family(request.regime)
+    key = obligation.exception_key if family == "GDPR" else None
+    reference = graph.reference(key or refs.LEGAL_OBLIGATION_HOLD[family])
     end_text = until.isoformat() if until else "no end"
     reasons = [
         Reason(
@@ -536,15 +540,27 @@ def public_notices(graph: DeletionGraph, holdings: list[Holding]) -> list[Notifi
     ]
 
 
-def build_blockers(graph: DeletionGraph, holdings: list[Holding], reached: Trace) -> list[Blocker]:
-    """What must be settled before anyone starts: no owner, no deletion method, unknown
-    retention, and data no flow from a collection point and no identifier leads to."""
+def findable_systems(graph: DeletionGraph, request: PlanRequest) -> set[str]:
+    """The systems a flow reaches from a collection point or from a system the subject can be
+    searched in by identifier, over all of the subject's data (controller and processor parts)."""
+    everything = trace(graph, graph.holdings, targets_of(request, graph.holdings))
+    entry_points = {
+        h.system_id
+        for h in graph.holdings
+        if h.collected_from_subject or graph.systems[h.system_id].identifiers
+    }
+    return reachable(sorted(entry_points), everything.edges)
+
+
+def build_blockers(graph: DeletionGraph, reached: Trace, findable: set[str]) -> list[Blocker]:
+    """What must be settled before anyone starts in the systems a part of the plan reaches: no
+    owner, no deletion method, unknown retention, and data that neither an identifier nor a
+    `findable` path leads to. Retention is known from any of the subject's storages in a
+    system, whichever part of the plan it belongs to."""
     blockers: list[Blocker] = []
     holdings_in: dict[str, list[Holding]] = {}
-    for holding in holdings:
+    for holding in graph.holdings:
         holdings_in.setdefault(holding.system_id, []).append(holding)
-    collection_points = sorted({h.system_id for h in holdings if h.collected_from_subject})
-    from_collection = reachable(collection_points, reached.edges)
     for system_id in sorted(reached.paths):
         system = graph.systems[system_id]
         held = tuple(sorted(reached.categories[system_id]))
@@ -581,15 +597,15 @@ def build_blockers(graph: DeletionGraph, holdings: list[Holding], reached: Trace
             )
             categories = tuple(sorted({c for h in unknown for c in h.categories})) or held
             blockers.append(Blocker("UNKNOWN_RETENTION", system_id, categories, detail))
-        if here and system_id not in from_collection and not system.identifiers:
+        if here and system_id not in findable and not system.identifiers:
             categories = tuple(sorted({c for h in here for c in h.categories}))
             blockers.append(
                 Blocker(
                     "UNREACHABLE",
                     system_id,
                     categories,
-                    f"{system_id} holds the data, but no flow from a collection point "
-                    "reaches it and it has no identifier to find the subject by",
+                    f"{system_id} holds the data, but has no identifier to find the subject "
+                    "by, and no flow reaches it from a collection point or a searchable system",
                 )
             )
     return blockers
@@ -633,7 +649,8 @@ def plan_deletion(graph: DeletionGraph, request: PlanRequest) -> Plan:
     )
     if refs.family(request.regime) == "GDPR":
         notifications.extend(public_notices(graph, own))
-    blockers = build_blockers(graph, own, reached)
+    findable = findable_systems(graph, request)
+    blockers = build_blockers(graph, reached, findable)
     by_controllers: dict[tuple[Organisation, ...], list[Holding]] = {}
     for holding in graph.holdings:
         if holding.controller_role == "PROCESSOR":
@@ -664,5 +681,5 @@ def plan_deletion(graph: DeletionGraph, request: PlanRequest) -> Plan:
             )
         )
         known = set(blockers)
-        blockers.extend(b for b in build_blockers(graph, held, duty_reached) if b not in known)
+        blockers.extend(b for b in build_blockers(graph, duty_reached, findable) if b not in known)
     return Plan(request.as_of, steps, notifications, blockers, duties)

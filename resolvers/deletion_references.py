@@ -1,7 +1,7 @@
-"""The legal references a deletion plan cites, by the key of their Exception or RightItem node.
-
-The plan reads the nodes of these keys from the graph and cites their `article`; the citation here
-is used only while the seeds do not hold the node yet."""
+"""The keys of the legal provisions a deletion plan cites, all in one place. Each is an Exception
+or ErasureRule node the seeds write (`seeds/data/reference/exceptions.yaml`, `erasure_rules.yaml`);
+the plan reads its citation, text and source from the graph, and a key without its node is an
+error, never a made-up citation."""
 
 from dataclasses import dataclass
 
@@ -16,16 +16,13 @@ class LegalReference:
 
 GDPR_REGIMES = frozenset({"EU", "UK", "CH"})
 
-LEGAL_OBLIGATION_HOLD = {
-    "GDPR": LegalReference("GDPR-17-3-b", "Art. 17(3)(b) GDPR"),
-    "CCPA": LegalReference("CCPA-1798.105-d-8", "Cal. Civ. Code § 1798.105(d)(8)"),
-}
-RECIPIENT_NOTICE = LegalReference("GDPR-19", "Art. 19 GDPR")
-PUBLIC_NOTICE = LegalReference("GDPR-17-2", "Art. 17(2) GDPR")
-SERVICE_PROVIDER_NOTICE = LegalReference("CCPA-7022-b-2", "11 CCR § 7022(b)(2)")
-THIRD_PARTY_NOTICE = LegalReference("CCPA-7022-b-3", "11 CCR § 7022(b)(3)")
-BACKUP_DELAY = LegalReference("CCPA-7022-d", "11 CCR § 7022(d)")
-PROCESSOR_ASSISTANCE = LegalReference("GDPR-28-3-e", "Art. 28(3)(e) GDPR")
+LEGAL_OBLIGATION_HOLD = {"GDPR": "GDPR-17-3-b", "CCPA": "CCPA-1798.105-d-8"}
+RECIPIENT_NOTICE = "GDPR-19"
+PUBLIC_NOTICE = "GDPR-17-2"
+SERVICE_PROVIDER_NOTICE = "CCPA-7022-b-2"
+THIRD_PARTY_NOTICE = "CCPA-7022-b-3"
+BACKUP_DELAY = "CCPA-7022-d"
+PROCESSOR_ASSISTANCE = "GDPR-28-3-e"
 
 ALL = (
     *LEGAL_OBLIGATION_HOLD.values(),

@@ -33,3 +33,9 @@ class Timeout(DatamapError):
 
 class Unavailable(DatamapError):
     code = "UNAVAILABLE"
+
+
+class MissingReferenceData(DatamapError):
+    """The graph lacks a reference fact a decision cites: the reference seeds are not loaded."""
+
+    code = "INTERNAL"

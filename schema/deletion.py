@@ -38,14 +38,14 @@ class DeletionBlockerKind(Enum):
     )
     UNREACHABLE = strawberry.enum_value(
         "UNREACHABLE",
-        description="The system holds a targeted category, but no flow from a collection point "
-        "and no identifier leads to it.",
+        description="The system holds a targeted category, but it has no identifier to find "
+        "the subject by and no flow reaches it from a collection point or a searchable system.",
     )
 
 
 @strawberry.type(description="A legal provision a plan cites.")
 class DeletionReference:
-    key: str = strawberry.field(description="The key of its Exception or RightItem node.")
+    key: str = strawberry.field(description="The key of its Exception or ErasureRule node.")
     article: str = strawberry.field(description="The citation, such as `Art. 17(3)(b) GDPR`.")
     text: str | None = strawberry.field(description="Its text, when the seeds hold it.")
     source: str | None = strawberry.field(description="Where the text comes from.")

@@ -95,6 +95,7 @@ REFERENCE = (
     spec("reference/derogations.yaml", models.LegalText, writes.DEROGATIONS),
     spec("reference/right_items.yaml", models.LegalText, writes.RIGHT_ITEMS),
     spec("reference/exceptions.yaml", models.LegalText, writes.EXCEPTIONS),
+    spec("reference/erasure_rules.yaml", models.LegalText, writes.ERASURE_RULES),
     spec(
         "reference/retention_obligations.yaml",
         models.RetentionObligation,

@@ -134,8 +134,8 @@ class SccModule(ReferenceEntry):
 
 
 class LegalText(ReferenceEntry):
-    """One provision: an Art. 6 basis, Art. 9 condition, Art. 49 derogation, access item or
-    erasure exception."""
+    """One provision: an Art. 6 basis, Art. 9 condition, Art. 49 derogation, access item, erasure
+    exception or erasure rule."""
 
     key: Key
     article: str

@@ -16,6 +16,7 @@ from graph.database import Database
 from graph.migrations import migrate
 from resolvers import keys
 from resolvers.auth import Principal, Role
+from seeds.loader import load_all
 
 os.environ.setdefault("DATAMAP_LOCAL_NEO4J_PORT", "7688")
 os.environ.setdefault("DATAMAP_LOCAL_NEO4J_DATA_DIR", str(PROJECT_ROOT / "var" / "test" / "neo4j"))
@@ -49,6 +50,14 @@ async def db(neo4j_server: Settings) -> AsyncIterator[Database]:
     await migrate(database)
     yield database
     await database.close()
+
+
+@pytest.fixture(scope="session")
+async def seeded(db: Database) -> Database:
+    """The database with every seed loaded (reference facts and Preemptly's map); loading is
+    idempotent, so tests that create their own `t-` nodes beside the seeds are unaffected."""
+    await load_all(db)
+    return db
 
 
 async def clear(db: Database) -> None:

@@ -1,9 +1,13 @@
 import uuid
 from typing import Any
 
+import pytest
+
 from graph.database import Database
 from tests.conftest import GraphQL
 from tests.deletion_graph import Spec, create
+
+pytestmark = pytest.mark.usefixtures("seeded")
 
 PLAN = """
 query Plan($subject: String!, $categories: [String!], $regime: RegimeCode = EU, $asOf: Date,

@@ -17,12 +17,6 @@ from tests.conftest import GraphQL
 SEEDED = "n.source IS NOT NULL"
 
 
-@pytest.fixture(scope="module")
-async def seeded(db: Database) -> Database:
-    await load_all(db)
-    return db
-
-
 async def fingerprint(db: Database) -> tuple[list[str], list[str]]:
     """Every seeded node with its labels and properties, and every relationship from one."""
     nodes = await db.read(

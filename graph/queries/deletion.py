@@ -1,8 +1,8 @@
 """The subgraph a deletion plan needs, read in one read transaction of four statements: the
-subject's storages (with their retention obligations, controllers and the cited legal references),
-the systems that flows carrying a targeted category reach from them (at most 12 hops), those
-systems with their backups, operators and flows, and the organisations down the engagement chains
-(at most 4 hops)."""
+subject's storages (with their retention obligations, controllers and the cited Exception and
+ErasureRule nodes), the systems that flows carrying a targeted category reach from them (at most
+12 hops), those systems with their backups, operators and flows, and the organisations down the
+engagement chains (at most 4 hops)."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +22,7 @@ CALL () {
   RETURN collect(key) AS unknown_categories
 }
 CALL () {
-  MATCH (n) WHERE (n:Exception OR n:RightItem) AND n.key IN $reference_keys
+  MATCH (n:Exception|ErasureRule) WHERE n.key IN $reference_keys
   RETURN collect(n {.key, .article, .text, .source}) AS references
 }
 CALL (ds) {
@@ -37,8 +37,10 @@ CALL (ds) {
   WHERE size(categories) > 0
   CALL (st) {
     OPTIONAL MATCH (st)-[:RETAINED_UNDER]->(ro:RetentionObligation)
+    OPTIONAL MATCH (exception:Exception {key: ro.gdpr_exception})
     RETURN collect(ro {.id, .record_type, .period_years, .runs_from, .legal_reference,
-                       .gdpr_exception}) AS obligations
+                       .gdpr_exception,
+                       exception: exception {.key, .article, .text, .source}}) AS obligations
   }
   CALL (st, s, ds) {
     OPTIONAL MATCH (pa:ProcessingActivity)-[:RUNS_ON]->(s)
