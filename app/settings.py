@@ -6,6 +6,8 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LINEAGE_HOPS_CEILING = 20
+"""The most hops any lineage setting may allow: each hop bound is a separate Cypher statement."""
 
 
 class Settings(BaseSettings):
@@ -40,6 +42,11 @@ class Settings(BaseSettings):
     neo4j_cache_dir: Path = Path.home() / ".cache" / "datamap"
     neo4j_transaction_timeout_s: float = Field(default=30.0, gt=0)
     neo4j_connection_timeout_s: float = Field(default=5.0, gt=0)
+
+    lineage_default_hops: int = Field(default=5, ge=1, le=LINEAGE_HOPS_CEILING)
+    lineage_max_hops: int = Field(default=10, ge=1, le=LINEAGE_HOPS_CEILING)
+    lineage_max_nodes: int = Field(default=1000, ge=1)
+    lineage_max_paths_per_node: int = Field(default=3, ge=1)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -29,3 +29,10 @@ async def resolve_about(info: Info[Context, None]) -> About:
     return About(
         version=__version__, neo4j_version=server["version"], neo4j_edition=server["edition"]
     )
+
+
+@strawberry.type
+class AboutQuery:
+    about: About = strawberry.field(
+        resolver=resolve_about, description="The service, its version and its Neo4j server."
+    )

@@ -1,10 +1,9 @@
 import strawberry
 
-from schema.about import About, resolve_about
+from schema.about import AboutQuery
+from schema.lineage import LineageQuery
 
 
 @strawberry.type(description="Everything datamap answers.")
-class Query:
-    about: About = strawberry.field(
-        resolver=resolve_about, description="The service, its version and its Neo4j server."
-    )
+class Query(AboutQuery, LineageQuery):
+    pass
