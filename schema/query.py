@@ -1,9 +1,10 @@
 import strawberry
 
 from schema.about import AboutQuery
+from schema.access import AccessQuery
 from schema.lineage import LineageQuery
 
 
 @strawberry.type(description="Everything datamap answers.")
-class Query(AboutQuery, LineageQuery):
+class Query(AboutQuery, LineageQuery, AccessQuery):
     pass
