@@ -1,5 +1,5 @@
 """The facts an access plan is decided from, read in one transaction with a fixed number of
-statements (six), whatever the size of the map."""
+statements (seven), whatever the size of the map."""
 
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
