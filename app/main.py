@@ -3,15 +3,17 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
-from strawberry.fastapi import GraphQLRouter
 
+from app.body_limit import BodyLimit
+from app.graphql_router import CodedGraphQLRouter
 from app.settings import Settings, get_settings
 from graph.database import Database
 from graph.migrations import migrate
-from schema.build import schema
+from schema.build import build_schema
 from schema.context import Context
 
 logger = logging.getLogger("datamap")
@@ -56,14 +58,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await db.close()
 
     app = FastAPI(title="datamap", lifespan=lifespan)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     async def get_context(request: Request) -> Context:
         return Context(db=request.app.state.db, settings=settings)
 
-    graphql: GraphQLRouter[Context, None] = GraphQLRouter(
-        schema,
+    graphql = CodedGraphQLRouter(
+        build_schema(settings),
+        hide_suggestions=settings.production,
         context_getter=get_context,
-        graphql_ide="graphiql" if settings.environment == "development" else None,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
     app.include_router(graphql, prefix="/graphql")
 

@@ -47,6 +47,17 @@ class Settings(BaseSettings):
     lineage_max_hops: int = Field(default=10, ge=1, le=LINEAGE_HOPS_CEILING)
     lineage_max_nodes: int = Field(default=1000, ge=1)
     lineage_max_paths_per_node: int = Field(default=3, ge=1)
+    max_query_depth: int = Field(default=10, ge=2)
+    max_query_tokens: int = Field(default=2000, ge=10)
+    max_aliases: int = Field(default=15, ge=1)
+    max_batch_operations: int = Field(default=5, ge=1, le=9)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    introspection: bool | None = Field(
+        default=None, description="Schema introspection; on in development, off in production."
+    )
+    graphiql: bool | None = Field(
+        default=None, description="The GraphiQL IDE; on in development, off in production."
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -58,6 +69,18 @@ class Settings(BaseSettings):
     @property
     def bolt_uri(self) -> str:
         return self.neo4j_uri or self.local_bolt_uri
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.production
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else not self.production
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
 
     @property
     def uses_external_neo4j(self) -> bool:

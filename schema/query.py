@@ -2,9 +2,10 @@ import strawberry
 
 from schema.about import AboutQuery
 from schema.access import AccessQuery
+from schema.deletion import DeletionQuery
 from schema.lineage import LineageQuery
 
 
 @strawberry.type(description="Everything datamap answers.")
-class Query(AboutQuery, LineageQuery, AccessQuery):
+class Query(AboutQuery, DeletionQuery, LineageQuery, AccessQuery):
     pass

@@ -1,0 +1,158 @@
+"""The subgraph a deletion plan needs, read in one read transaction of four statements: the
+subject's storages (with their retention obligations, controllers and the cited legal references),
+the systems that flows carrying a targeted category reach from them (at most 12 hops), those
+systems with their backups, operators and flows, and the organisations down the engagement chains
+(at most 4 hops)."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from graph.database import Database, Record, fetch
+
+RELEVANT = "any(r IN $targets WHERE k = r OR k STARTS WITH r + '.' OR r STARTS WITH k + '.')"
+
+STORAGES = """
+OPTIONAL MATCH (ds:DataSubject {key: $subject})
+CALL () {
+  UNWIND coalesce($categories, []) AS key
+  OPTIONAL MATCH (c:DataCategory {key: key})
+  WITH key, c WHERE c IS NULL
+  RETURN collect(key) AS unknown_categories
+}
+CALL () {
+  MATCH (n) WHERE (n:Exception OR n:RightItem) AND n.key IN $reference_keys
+  RETURN collect(n {.key, .article, .text, .source}) AS references
+}
+CALL (ds) {
+  MATCH (st:Storage)-[:OF_SUBJECT]->(ds)
+  MATCH (st)-[:IN_SYSTEM]->(s:System)
+  CALL (st) {
+    MATCH (st)-[:OF_CATEGORY]->(c:DataCategory)
+    RETURN collect(c.key) AS held
+  }
+  WITH ds, st, s, [k IN held WHERE $categories IS NULL OR any(r IN $categories
+    WHERE k = r OR k STARTS WITH r + '.' OR r STARTS WITH k + '.')] AS categories
+  WHERE size(categories) > 0
+  CALL (st) {
+    OPTIONAL MATCH (st)-[:RETAINED_UNDER]->(ro:RetentionObligation)
+    RETURN collect(ro {.id, .record_type, .period_years, .runs_from, .legal_reference,
+                       .gdpr_exception}) AS obligations
+  }
+  CALL (st, s, ds) {
+    OPTIONAL MATCH (pa:ProcessingActivity)-[:RUNS_ON]->(s)
+    WHERE st.controller_role = 'PROCESSOR' AND (pa)-[:CONCERNS]->(ds)
+    OPTIONAL MATCH (pa)-[:CONTROLLED_BY]->(o:Organisation)
+    WHERE NOT coalesce(o.is_self, false)
+    RETURN collect(DISTINCT o {.id, .legal_name}) AS controllers
+  }
+  RETURN collect(st {.id, .retention_days, .on_erasure, .collected_from_subject, .made_public,
+                     .controller_role, system: s.id, categories: categories,
+                     obligations: obligations, controllers: controllers}) AS storages
+}
+RETURN ds IS NOT NULL AS subject_found, unknown_categories, references, storages
+"""
+
+REACH = (
+    """
+UNWIND $sources AS source_id
+MATCH (a:System {id: source_id})
+MATCH ANY SHORTEST (a)-[f:FLOWS_TO WHERE any(k IN f.categories WHERE """
+    + RELEVANT
+    + """)]->{1,12}(b:System)
+RETURN collect(DISTINCT b.id) AS reached
+"""
+)
+
+SYSTEMS = (
+    """
+UNWIND $ids AS system_id
+MATCH (held:System {id: system_id})
+OPTIONAL MATCH (backup:System)-[:BACKS_UP]->(held)
+WITH collect(DISTINCT held) + collect(DISTINCT backup) AS found
+UNWIND found AS s
+WITH DISTINCT s
+CALL (s) {
+  OPTIONAL MATCH (s)-[op:OPERATED_BY]->(o:Organisation)
+  RETURN head(collect(o {.id, .legal_name, .is_self, role: op.role})) AS operator
+}
+CALL (s) {
+  OPTIONAL MATCH (s)-[:BACKS_UP]->(source:System)
+  RETURN collect(source.id) AS backs_up
+}
+CALL (s) {
+  OPTIONAL MATCH (s)-[f:FLOWS_TO]->(t)
+  WHERE (t:System OR t:Organisation) AND any(k IN f.categories WHERE """
+    + RELEVANT
+    + """)
+  RETURN collect(f {.id, .categories, target: t.id, to_organisation: t:Organisation}) AS flows
+}
+RETURN s {.id, .name, .kind, .owner_team, .deletion_method, .identifiers, .rotation_days,
+          operator: operator, backs_up: backs_up, flows: flows} AS system
+"""
+)
+
+ORGANISATIONS = """
+UNWIND $organisations AS organisation_id
+MATCH ANY SHORTEST (:Organisation {id: organisation_id})-[:ENGAGES]->{0,4}(o:Organisation)
+WITH DISTINCT o
+CALL (o) {
+  OPTIONAL MATCH (o)-[e:ENGAGES]->(engaged:Organisation)
+  RETURN collect(e {.id, .role, .service, .categories, engaged: engaged.id,
+                    engaged_name: engaged.legal_name,
+                    engaged_is_self: coalesce(engaged.is_self, false)}) AS engagements
+}
+RETURN o {.id, .legal_name, .is_self, engagements: engagements} AS organisation
+"""
+
+
+@dataclass
+class DeletionRecords:
+    subject_found: bool
+    unknown_categories: list[str]
+    references: list[Record]
+    storages: list[Record]
+    systems: list[Record] = field(default_factory=list)
+    organisations: list[Record] = field(default_factory=list)
+
+
+async def deletion_subgraph(
+    db: Database,
+    *,
+    subject: str,
+    categories: list[str] | None,
+    reference_keys: list[str],
+) -> DeletionRecords:
+    async def work(tx: AsyncManagedTransaction) -> DeletionRecords:
+        params: dict[str, Any] = {
+            "subject": subject,
+            "categories": categories,
+            "reference_keys": reference_keys,
+        }
+        head = (await fetch(tx, db, STORAGES, params))[0]
+        records = DeletionRecords(
+            subject_found=head["subject_found"],
+            unknown_categories=head["unknown_categories"],
+            references=head["references"],
+            storages=head["storages"],
+        )
+        if not records.storages:
+            return records
+        sources = sorted({row["system"] for row in records.storages})
+        targets = categories or sorted({k for row in records.storages for k in row["categories"]})
+        reach = await fetch(tx, db, REACH, {"sources": sources, "targets": targets})
+        ids = sorted({*sources, *reach[0]["reached"]})
+        rows = await fetch(tx, db, SYSTEMS, {"ids": ids, "targets": targets})
+        records.systems = [row["system"] for row in rows]
+        organisations = sorted(
+            {
+                *(s["operator"]["id"] for s in records.systems if s["operator"]),
+                *(f["target"] for s in records.systems for f in s["flows"] if f["to_organisation"]),
+            }
+        )
+        rows = await fetch(tx, db, ORGANISATIONS, {"organisations": organisations})
+        records.organisations = [row["organisation"] for row in rows]
+        return records
+
+    return await db.read_tx(work)
