@@ -60,7 +60,8 @@ CREATE (app)-[:OPERATED_BY {role: 'CONTROLLER'}]->(me),
 WITH *
 MATCH (us:Country {code: 'US'}), (de:Country {code: 'DE'})
 CREATE (db)-[:HOSTED_IN]->(us), (app)-[:HOSTED_IN]->(de)
-CREATE (app)-[:FLOWS_TO {id: $p + 'f-app-db', categories: ['user.contact.email', 'user.name']}]->(db),
+CREATE (app)-[:FLOWS_TO {id: $p + 'f-app-db',
+                        categories: ['user.contact.email', 'user.name']}]->(db),
   (db)-[:FLOWS_TO {id: $p + 'f-db-copy', categories: ['user.contact']}]->(copy),
   (app)-[:FLOWS_TO {id: $p + 'f-app-devices', categories: ['user.device']}]->(devices),
   (feeder)-[:FLOWS_TO {id: $p + 'f-feeder-copy', categories: ['user.contact.email']}]->(copy)
