@@ -6,12 +6,15 @@ from contextlib import contextmanager
 
 import typer
 import uvicorn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from app.settings import Settings, get_settings
 from graph import provision
 from graph.database import Database
 from graph.migrations import migrate as apply_migrations
+from graph.seed_writes import seeded_node_count
 from schema.export import write_sdl
+from seeds.loader import SeedError, load_all
 
 cli = typer.Typer(help="datamap: a GraphQL privacy data map over Neo4j.", no_args_is_help=True)
 neo4j_cli = typer.Typer(help="The local Neo4j server.", no_args_is_help=True)
@@ -82,6 +85,31 @@ def migrate() -> None:
     typer.echo("constraints and indexes are in place")
 
 
+async def _load_seeds(db: Database) -> None:
+    """Load every seed file, with a progress bar per file."""
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=False
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done)
+
+        try:
+            written = await load_all(db, progress=report)
+        except SeedError as error:
+            raise fail(f"seed not loaded, nothing written: {error}") from None
+    typer.echo(f"loaded {len(written)} seeds, {sum(written.values())} entries")
+
+
+@cli.command()
+def seed() -> None:
+    """Validate every seed file, then load them all (idempotent: loading twice changes nothing)."""
+    asyncio.run(_with_database(get_settings(), _load_seeds))
+
+
 @schema_cli.command("export")
 def schema_export() -> None:
     """Write the SDL of the running schema to schema/schema.graphql."""
@@ -127,7 +155,9 @@ def run() -> None:
 
 
 async def _first_start(db: Database) -> None:
-    return None
+    """Load the seeds when the graph has none yet."""
+    if await seeded_node_count(db) == 0:
+        await _load_seeds(db)
 
 
 def main() -> None:
