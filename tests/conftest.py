@@ -48,6 +48,15 @@ async def db(neo4j_server: Settings) -> AsyncIterator[Database]:
     await database.close()
 
 
+@pytest.fixture(scope="module")
+async def seeded(db: Database) -> Database:
+    """The database with every seed loaded (idempotent: loading again changes nothing)."""
+    from seeds.loader import load_all
+
+    await load_all(db)
+    return db
+
+
 async def clear(db: Database) -> None:
     await db.write("MATCH (n) DETACH DELETE n")
 

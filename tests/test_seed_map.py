@@ -3,16 +3,10 @@
 import pytest
 
 from graph.database import Database
-from seeds.loader import load_all, read
+from seeds.loader import read
 from seeds.models import Flow, MapEntry, RetentionObligation, System
 
 SEEDED_SYSTEMS = [system.id for system in read().entries("preemptly/systems.yaml")]
-
-
-@pytest.fixture(scope="module")
-async def seeded(db: Database) -> Database:
-    await load_all(db)
-    return db
 
 
 async def test_systems_and_vendors_span_enough_countries(seeded: Database) -> None:
