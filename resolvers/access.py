@@ -40,7 +40,6 @@ class Missing(Enum):
 # The UK GDPR keeps Art. 15 as it is, and the seeds hold the access items of GDPR and CCPA only, so
 # the UK and Swiss plans list the GDPR items.
 ITEM_REGIME = {Regime.EU: "EU", Regime.UK: "EU", Regime.CH: "EU", Regime.CCPA: "CCPA"}
-COMPLAINT_ITEM = "GDPR-15-1-f"
 
 
 @dataclass(frozen=True)
@@ -253,8 +252,10 @@ class AccessPlan:
         return [recipient for recipient in self.recipients if recipient.third_country]
 
     @property
-    def complaint(self) -> RightText | None:
-        return next((item for item in self.right_items if item.key == COMPLAINT_ITEM), None)
+    def third_party_categories(self) -> list[str]:
+        """CCPA 1798.110(a)(4): the recipients' roles and the recipient categories on record."""
+        roles = {role for recipient in self.recipients for role in recipient.roles}
+        return sorted(roles | set(self.recipient_categories))
 
 
 def _narrowed(requested: frozenset[str] | None, keys: Iterable[str]) -> frozenset[str]:

@@ -93,8 +93,7 @@ def _transfers(plan: AccessPlan) -> Lines:
 
 
 def _third_parties(plan: AccessPlan) -> Lines:
-    roles = {role for recipient in plan.recipients for role in recipient.roles}
-    return [_joined(roles | set(plan.recipient_categories))]
+    return [_joined(plan.third_party_categories)]
 
 
 def _pieces(plan: AccessPlan) -> Lines:

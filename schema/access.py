@@ -201,6 +201,12 @@ class AccessPlan:
     def recipient_categories(self) -> list[str]:
         return self.plan.recipient_categories
 
+    @strawberry.field(
+        description="CCPA 1798.110(a)(4): the recipients' roles and the recipient categories."
+    )
+    def third_party_categories(self) -> list[str]:
+        return self.plan.third_party_categories
+
     @strawberry.field(description="Art. 15(2): recipients in a third country, with safeguards.")
     def transfers(self) -> list[AccessRecipient]:
         return [_recipient(recipient) for recipient in self.plan.transfers]

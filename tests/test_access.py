@@ -95,7 +95,7 @@ CREATE (pb:ProcessingActivity {id: $p + 'pa-customer', name: 'Customer data',
 PLAN = """
 query ($subject: String!, $categories: [String!], $regime: AccessRegime! = EU) {
   accessPlan(subject: $subject, categories: $categories, regime: $regime) {
-    subject regime categories recipientCategories collectedFromSubject
+    subject regime categories recipientCategories thirdPartyCategories collectedFromSubject
     controller { id supervisoryAuthority }
     locations { systemId heldAs reasons categories identifiers retrievalMethod ownerTeam
                 retention retentionDays }
@@ -232,6 +232,11 @@ async def test_ccpa_has_no_transfers_and_its_own_items(
 ) -> None:
     result = await plan(graphql, regime="CCPA")
     assert result["transfers"] == []
+    assert result["thirdPartyCategories"] == [
+        "PROCESSOR",
+        "SUB_PROCESSOR",
+        "other users of the account",
+    ]
     stored = await db.read("MATCH (i:RightItem {regime: 'CCPA'}) RETURN i.key AS key ORDER BY key")
     assert [item["key"] for item in result["rightItems"]] == [row["key"] for row in stored]
 
