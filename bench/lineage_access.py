@@ -18,8 +18,8 @@ from graph.database import Database
 PREFIX = "bench-lin-"
 DOMAINS = 100
 PER_DOMAIN = 100
-RUNS = 230
-WARM_UP = 30
+RUNS = 110
+WARM_UP = 10
 
 LINEAGE = """query($from: ID!) { lineage(from: $from, maxHops: 5) {
   truncated nodes { id degree categories paths { nodeIds hops { edgeId } } } } }"""

@@ -159,6 +159,7 @@ class AccessFacts:
     engagements: dict[str, list[list[Engagement]]]
     engaged_as: dict[str, tuple[str, ...]]
     safeguards: list[Safeguard]
+    truncated: bool = False
 
 
 @dataclass
@@ -246,6 +247,7 @@ class AccessPlan:
     automated_decisions: list[Activity]
     routing: list[Routing]
     gaps: list[Gap]
+    truncated: bool = False
 
     @property
     def transfers(self) -> list[Recipient]:
@@ -378,6 +380,7 @@ def plan_access(facts: AccessFacts, categories: list[str] | None) -> AccessPlan:
             for loc in sorted(locations.values(), key=lambda loc: loc.system.id)
             if loc.missing
         ],
+        truncated=facts.truncated,
     )
 
 
@@ -631,6 +634,7 @@ def facts_from_rows(rows: queries.AccessRows, regime: Regime) -> AccessFacts:
         backups=[(row["backs_up"], _system(row["system"])) for row in rows.backups],
         engagements=engagements,
         engaged_as={row["organisation"]["id"]: tuple(row["engaged_as"]) for row in rows.recipients},
+        truncated=rows.truncated,
         safeguards=[
             Safeguard(
                 id=row["safeguard"]["id"],
@@ -663,6 +667,7 @@ async def access_plan(
         regime=regime.value,
         text_regime=ITEM_REGIME[regime],
         hops=settings.lineage_max_hops,
+        limit=settings.lineage_max_nodes,
     )
     if rows.subject["key"] is None:
         raise NotFound(f"no data subject has the key {subject!r}", field="subject")

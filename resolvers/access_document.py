@@ -145,6 +145,8 @@ def render_markdown(plan: AccessPlan) -> str:
     lines = [f"# Access plan: {title} ({plan.regime.value}){scope}", ""]
     if plan.controller is not None:
         lines += [f"Controller: {plan.controller.legal_name or plan.controller.id}", ""]
+    if plan.truncated:
+        lines += ["**Incomplete:** a node cap cut the copies or sources of some system.", ""]
     lines += ["## Where", "", *_where(plan), ""]
     for item in plan.right_items:
         lines += [

@@ -264,6 +264,13 @@ class AccessPlan:
             for gap in self.plan.gaps
         ]
 
+    @strawberry.field(
+        description="Whether the node cap cut the copies or sources found from some system: the "
+        "plan is then incomplete."
+    )
+    def truncated(self) -> bool:
+        return self.plan.truncated
+
     @strawberry.field(description="The plan as a Markdown document to send on.")
     def document(self) -> str:
         return render_markdown(self.plan)

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from app.settings import Settings
 from graph.database import Database
 from tests.conftest import GraphQL
 
@@ -107,6 +108,7 @@ query ($subject: String!, $categories: [String!], $regime: AccessRegime! = EU) {
     rightItems { key article text }
     routing { controller { id } activities systems categories }
     gaps { systemId missing }
+    truncated
     document
   }
 }
@@ -138,6 +140,7 @@ async def test_locations_are_direct_copies_and_backups_each_with_a_reason(
     result = await plan(graphql)
     locations = by_id(result["locations"])
     assert set(locations) == {"app", "db", "copy", "backup", "orphan"}
+    assert result["truncated"] is False
     assert locations["app"]["heldAs"] == ["STORED", "PROCESSED"]
     assert locations["db"]["heldAs"] == ["COPY"]
     assert any(P + "f-app-db" in reason for reason in locations["db"]["reasons"])
@@ -252,3 +255,28 @@ async def test_a_plan_takes_a_fixed_number_of_statements(
 async def test_an_unknown_subject_is_not_found(graphql: GraphQL) -> None:
     body = await graphql(PLAN, {"subject": P + "nobody"})
     assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "subject"}
+
+
+async def test_the_node_cap_marks_the_plan_incomplete(
+    db: Database, graphql: GraphQL, settings: Settings
+) -> None:
+    p = "t-acc-cap-"
+    await db.write("MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n", {"p": p})
+    await db.write(
+        "MERGE (c:DataCategory {key: 'user.name'}) "
+        "MERGE (d:DataSubject {key: $p + 'subject'}) "
+        "CREATE (hub:System {id: $p + 'hub'}), "
+        "(st:Storage {id: $p + 'st', retention_days: 1, controller_role: 'CONTROLLER'}), "
+        "(st)-[:IN_SYSTEM]->(hub), (st)-[:OF_SUBJECT]->(d), (st)-[:OF_CATEGORY]->(c) "
+        "WITH hub UNWIND range(1, $n) AS i "
+        "CREATE (hub)-[:FLOWS_TO {id: $p + 'f' + i, categories: ['user.name']}]->"
+        "(:System {id: $p + i})",
+        {"p": p, "n": settings.lineage_max_nodes},
+    )
+    body = await graphql(
+        "query ($s: String!) { accessPlan(subject: $s) { truncated locations { systemId } } }",
+        {"s": p + "subject"},
+    )
+    result = body["data"]["accessPlan"]
+    assert result["truncated"] is True
+    assert len(result["locations"]) == settings.lineage_max_nodes + 1

@@ -1,7 +1,9 @@
 """The facts an access plan is decided from, read in one transaction with a fixed number of
 statements (seven), whatever the size of the map."""
 
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -68,13 +70,21 @@ REACHED: LiteralString = (
 )
 
 
+@cache
 def _reach(arrow_out: bool, hops: int) -> LiteralString:
+    """Breadth-first from each start, nearest first, at most `$limit` nodes per start (the hop
+    bound is a literal for the reason given in `graph.queries.lineage`)."""
     hop: LiteralString = (
         "((a)-" + FLOW_HOP + "->(b))" if arrow_out else "((b)<-" + FLOW_HOP + "-(a))"
     )
     return (
         "UNWIND $starts AS start MATCH (s:System {id: start.id}) "
-        "MATCH p = SHORTEST 1 (s) " + hop + "{1," + str(hops) + "} (n) WHERE n <> s " + REACHED
+        "CALL (s, start) { MATCH p = SHORTEST 1 (s) "
+        + hop
+        + "{1,"
+        + str(hops)
+        + "} (n) WHERE n <> s "
+        "RETURN p, n LIMIT $limit } " + REACHED
     )
 
 
@@ -113,6 +123,7 @@ class AccessRows:
     copies: list[Record] = field(default_factory=list)
     sources: list[Record] = field(default_factory=list)
     backups: list[Record] = field(default_factory=list)
+    truncated: bool = False
     recipients: list[Record] = field(default_factory=list)
     safeguards: list[Record] = field(default_factory=list)
 
@@ -129,7 +140,7 @@ def _starts(holdings: list[Record], *, sinks: bool) -> list[dict[str, Any]]:
 
 
 async def access_rows(
-    db: Database, *, subject: str, regime: str, text_regime: str, hops: int
+    db: Database, *, subject: str, regime: str, text_regime: str, hops: int, limit: int
 ) -> AccessRows:
     downstream = _reach(True, hops)
     upstream = _reach(False, hops)
@@ -142,8 +153,11 @@ async def access_rows(
             return rows
         rows.holdings = await fetch(tx, db, HOLDINGS, params)
         starts = _starts(rows.holdings, sinks=False)
-        rows.copies = await fetch(tx, db, downstream, {"starts": starts})
-        rows.sources = await fetch(tx, db, upstream, {"starts": _starts(rows.holdings, sinks=True)})
+        rows.copies = await fetch(tx, db, downstream, {"starts": starts, "limit": limit})
+        sinks = _starts(rows.holdings, sinks=True)
+        rows.sources = await fetch(tx, db, upstream, {"starts": sinks, "limit": limit})
+        reached = Counter(row["start"] for row in [*rows.copies, *rows.sources])
+        rows.truncated = any(count >= limit for count in reached.values())
         systems = {start["id"] for start in starts} | {
             row["node"]["id"] for row in rows.copies if row["kind"] == "System"
         }
