@@ -666,7 +666,7 @@ async def access_plan(
         subject=subject,
         regime=regime.value,
         text_regime=ITEM_REGIME[regime],
-        hops=settings.lineage_max_hops,
+        hops=settings.lineage_default_hops,
         limit=settings.lineage_max_nodes,
     )
     if rows.subject["key"] is None:

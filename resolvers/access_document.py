@@ -146,7 +146,11 @@ def render_markdown(plan: AccessPlan) -> str:
     if plan.controller is not None:
         lines += [f"Controller: {plan.controller.legal_name or plan.controller.id}", ""]
     if plan.truncated:
-        lines += ["**Incomplete:** a node cap cut the copies or sources of some system.", ""]
+        lines += [
+            "**Incomplete:** the hop bound or the node cap cut the copies or sources of some "
+            "system.",
+            "",
+        ]
     lines += ["## Where", "", *_where(plan), ""]
     for item in plan.right_items:
         lines += [

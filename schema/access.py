@@ -265,8 +265,8 @@ class AccessPlan:
         ]
 
     @strawberry.field(
-        description="Whether the node cap cut the copies or sources found from some system: the "
-        "plan is then incomplete."
+        description="Whether the hop bound (DATAMAP_LINEAGE_DEFAULT_HOPS) or the node cap cut the "
+        "copies or sources found from some system: the plan is then incomplete."
     )
     def truncated(self) -> bool:
         return self.plan.truncated

@@ -280,3 +280,31 @@ async def test_the_node_cap_marks_the_plan_incomplete(
     result = body["data"]["accessPlan"]
     assert result["truncated"] is True
     assert len(result["locations"]) == settings.lineage_max_nodes + 1
+
+
+async def test_the_hop_bound_marks_the_plan_incomplete(
+    db: Database, graphql: GraphQL, settings: Settings
+) -> None:
+    p = "t-acc-hops-"
+    await db.write("MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n", {"p": p})
+    await db.write(
+        "MERGE (c:DataCategory {key: 'user.name'}) "
+        "MERGE (d:DataSubject {key: $p + 'subject'}) "
+        "CREATE (start:System {id: $p + '0'}), "
+        "(st:Storage {id: $p + 'st', retention_days: 1, controller_role: 'CONTROLLER'}), "
+        "(st)-[:IN_SYSTEM]->(start), (st)-[:OF_SUBJECT]->(d), (st)-[:OF_CATEGORY]->(c) "
+        "WITH start UNWIND range(1, $n) AS i CREATE (:System {id: $p + i}) "
+        "WITH count(*) AS made UNWIND range(0, $n - 1) AS i "
+        "MATCH (a:System {id: $p + i}), (b:System {id: $p + (i + 1)}) "
+        "CREATE (a)-[:FLOWS_TO {id: $p + 'f' + i, categories: ['user']}]->(b)",
+        {"p": p, "n": settings.lineage_default_hops + 1},
+    )
+    body = await graphql(
+        "query ($s: String!) { accessPlan(subject: $s) { truncated locations { systemId } } }",
+        {"s": p + "subject"},
+    )
+    result = body["data"]["accessPlan"]
+    assert result["truncated"] is True
+    assert {loc["systemId"] for loc in result["locations"]} == {
+        p + str(i) for i in range(settings.lineage_default_hops + 1)
+    }

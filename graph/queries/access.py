@@ -73,7 +73,8 @@ REACHED: LiteralString = (
 @cache
 def _reach(arrow_out: bool, hops: int) -> LiteralString:
     """Breadth-first from each start, nearest first, at most `$limit` nodes per start (the hop
-    bound is a literal for the reason given in `graph.queries.lineage`)."""
+    bound is a literal for the reason given in `graph.queries.lineage`; `access_rows` asks one hop
+    more than it keeps, to tell whether the bound cut)."""
     hop: LiteralString = (
         "((a)-" + FLOW_HOP + "->(b))" if arrow_out else "((b)<-" + FLOW_HOP + "-(a))"
     )
@@ -142,8 +143,8 @@ def _starts(holdings: list[Record], *, sinks: bool) -> list[dict[str, Any]]:
 async def access_rows(
     db: Database, *, subject: str, regime: str, text_regime: str, hops: int, limit: int
 ) -> AccessRows:
-    downstream = _reach(True, hops)
-    upstream = _reach(False, hops)
+    downstream = _reach(True, hops + 1)
+    upstream = _reach(False, hops + 1)
 
     async def work(tx: AsyncManagedTransaction) -> AccessRows:
         params = {"subject": subject, "regime": regime, "text_regime": text_regime}
@@ -157,7 +158,10 @@ async def access_rows(
         sinks = _starts(rows.holdings, sinks=True)
         rows.sources = await fetch(tx, db, upstream, {"starts": sinks, "limit": limit})
         reached = Counter(row["start"] for row in [*rows.copies, *rows.sources])
-        rows.truncated = any(count >= limit for count in reached.values())
+        beyond = [row for row in [*rows.copies, *rows.sources] if row["degree"] > hops]
+        rows.truncated = bool(beyond) or any(count >= limit for count in reached.values())
+        rows.copies = [row for row in rows.copies if row["degree"] <= hops]
+        rows.sources = [row for row in rows.sources if row["degree"] <= hops]
         systems = {start["id"] for start in starts} | {
             row["node"]["id"] for row in rows.copies if row["kind"] == "System"
         }
