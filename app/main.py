@@ -13,6 +13,7 @@ from app.graphql_router import CodedGraphQLRouter
 from app.settings import Settings, get_settings
 from graph.database import Database
 from graph.migrations import migrate
+from resolvers.loaders import create_loaders
 from schema.build import build_schema
 from schema.context import Context
 
@@ -61,7 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     async def get_context(request: Request) -> Context:
-        return Context(db=request.app.state.db, settings=settings)
+        db = request.app.state.db
+        return Context(db=db, settings=settings, loaders=create_loaders(db))
 
     graphql = CodedGraphQLRouter(
         build_schema(settings),

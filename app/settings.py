@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     graphiql: bool | None = Field(
         default=None, description="The GraphiQL IDE; on in development, off in production."
     )
+    max_page_size: int = Field(
+        default=100, ge=1, description="The largest `first` a list field accepts."
+    )
+    datamap_max_nodes: int = Field(
+        default=2000, ge=1, description="The most nodes `dataMap` returns before it truncates."
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

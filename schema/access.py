@@ -6,10 +6,8 @@ from strawberry.types import Info
 from resolvers import access as resolvers
 from resolvers.access_document import render_markdown
 from schema.context import Context
+from schema.regime import RegimeCode
 
-AccessRegime = strawberry.enum(
-    resolvers.Regime, name="AccessRegime", description="The law the access request is made under."
-)
 HeldAs = strawberry.enum(
     resolvers.HeldAs,
     name="HeldAs",
@@ -156,8 +154,8 @@ class AccessPlan:
         return self.plan.subject
 
     @strawberry.field(description="The regime asked for.")
-    def regime(self) -> AccessRegime:  # type: ignore[valid-type]
-        return self.plan.regime
+    def regime(self) -> RegimeCode:
+        return RegimeCode(self.plan.regime.value)
 
     @strawberry.field(description="The controller that answers (the map owner).")
     def controller(self) -> AccessOrganisation | None:
@@ -313,15 +311,14 @@ class AccessQuery:
             strawberry.argument(description="Only data relevant to these category keys."),
         ] = None,
         regime: Annotated[
-            AccessRegime,  # type: ignore[valid-type]
-            strawberry.argument(description="The law the request is made under."),
-        ] = resolvers.Regime.EU,
+            RegimeCode, strawberry.argument(description="The law the request is made under.")
+        ] = RegimeCode.EU,
     ) -> AccessPlan:
         plan = await resolvers.access_plan(
             info.context.db,
             info.context.settings,
             subject=subject,
             categories=categories,
-            regime=regime,
+            regime=resolvers.Regime(regime.value),
         )
         return AccessPlan(plan=plan)

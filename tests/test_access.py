@@ -94,7 +94,7 @@ CREATE (pb:ProcessingActivity {id: $p + 'pa-customer', name: 'Customer data',
 """
 
 PLAN = """
-query ($subject: String!, $categories: [String!], $regime: AccessRegime! = EU) {
+query ($subject: String!, $categories: [String!], $regime: RegimeCode! = EU) {
   accessPlan(subject: $subject, categories: $categories, regime: $regime) {
     subject regime categories recipientCategories thirdPartyCategories collectedFromSubject
     controller { id supervisoryAuthority }
