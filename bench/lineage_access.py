@@ -93,6 +93,21 @@ async def load(settings: Settings) -> dict[str, int]:
     return counts
 
 
+async def unload(settings: Settings) -> None:
+    """Remove the generated map, so the tests' checks of the seeded map do not see it."""
+    db = Database.connect(settings.model_copy(update={"neo4j_transaction_timeout_s": 600}))
+    for domain in range(DOMAINS):
+        await db.write(
+            "MATCH (n) WHERE n.id STARTS WITH $system OR n.id STARTS WITH $storage DETACH DELETE n",
+            {"system": f"{PREFIX}{domain}-", "storage": f"{PREFIX}st-{domain}-"},
+        )
+    await db.write(
+        "MATCH (n) WHERE n.id STARTS WITH $prefix OR n.key STARTS WITH $prefix DETACH DELETE n",
+        {"prefix": PREFIX},
+    )
+    await db.close()
+
+
 async def timed(
     http: httpx.AsyncClient, query: str, variables: Any
 ) -> tuple[list[float], dict[str, Any]]:
@@ -121,6 +136,13 @@ async def main() -> None:
     settings = Settings()
     counts = await load(settings)
     print(f"systems={counts['systems']} flows={counts['flows']}")
+    try:
+        await measure(settings)
+    finally:
+        await unload(settings)
+
+
+async def measure(settings: Settings) -> None:
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
