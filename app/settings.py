@@ -6,6 +6,8 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LINEAGE_HOPS_CEILING = 20
+"""The most hops any lineage setting may allow: each hop bound is a separate Cypher statement."""
 
 
 class Settings(BaseSettings):
@@ -47,6 +49,10 @@ class Settings(BaseSettings):
     )
     registration_batch_max: int = Field(default=1000, ge=1)
     audit_log_max: int = Field(default=500, ge=1)
+    lineage_default_hops: int = Field(default=5, ge=1, le=LINEAGE_HOPS_CEILING)
+    lineage_max_hops: int = Field(default=10, ge=1, le=LINEAGE_HOPS_CEILING)
+    lineage_max_nodes: int = Field(default=1000, ge=1)
+    lineage_max_paths_per_node: int = Field(default=3, ge=1)
     max_query_depth: int = Field(default=10, ge=2)
     max_query_tokens: int = Field(default=2000, ge=10)
     max_aliases: int = Field(default=15, ge=1)

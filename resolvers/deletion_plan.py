@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from resolvers import deletion_references as refs
+from resolvers.categories import relevant
 from resolvers.deletion_order import deletion_order
 from resolvers.deletion_references import LegalReference
 from resolvers.errors import MissingReferenceData
@@ -16,11 +17,6 @@ from resolvers.errors import MissingReferenceData
 AUTOMATED_METHODS = frozenset({"API", "AUTOMATIC_EXPIRY"})
 PROCESSOR_ROLES = frozenset({"PROCESSOR", "SUB_PROCESSOR"})
 MAX_ENGAGEMENT_HOPS = 4
-
-
-def relevant(key: str, requested: str) -> bool:
-    """The prefix rule of MODEL.md: equal, a descendant, or an ancestor."""
-    return key == requested or key.startswith(requested + ".") or requested.startswith(key + ".")
 
 
 def relevant_keys(keys: Iterable[str], targets: Iterable[str]) -> tuple[str, ...]:

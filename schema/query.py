@@ -1,13 +1,24 @@
 import strawberry
 
 from schema.about import AboutQuery
+from schema.access import AccessQuery
 from schema.audit import AuditQuery
 from schema.deletion import DeletionQuery
 from schema.keys import KeysQuery
+from schema.lineage import LineageQuery
 from schema.read import ReadQuery
 from schema.transfer import TransferQuery
 
 
 @strawberry.type(description="Everything datamap answers.")
-class Query(AboutQuery, AuditQuery, DeletionQuery, KeysQuery, ReadQuery, TransferQuery):
+class Query(
+    AboutQuery,
+    AccessQuery,
+    AuditQuery,
+    DeletionQuery,
+    KeysQuery,
+    LineageQuery,
+    ReadQuery,
+    TransferQuery,
+):
     pass

@@ -36,6 +36,8 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ("dataCategory", Role.VIEWER, '{ dataCategory(key: "user") { key } }'),
     ("node", Role.VIEWER, '{ node(id: "U3lzdGVtOnQtYXV0aC1ub25l") { id } }'),
     ("dataMap", Role.VIEWER, "{ dataMap(maxNodes: 1) { truncated } }"),
+    ("lineage", Role.ANALYST, '{ lineage(from: "t-auth-none") { truncated } }'),
+    ("accessPlan", Role.ANALYST, '{ accessPlan(subject: "t-auth-none") { __typename } }'),
     ("transferAssessment", Role.ANALYST, "{ transferAssessment(first: 1) { totalCount } }"),
     ("transfers", Role.ANALYST, '{ transfers(systemId: "t-auth-none") { totalCount } }'),
     (

@@ -1,0 +1,674 @@
+"""The access plan (GDPR Art. 15, CCPA right to know) for one kind of data subject: where the data
+is, what the answer must contain, what goes to a customer as controller, and what the map lacks.
+
+`plan_access` decides over plain facts (`AccessFacts`); `access_plan` reads them from the graph.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from app.settings import Settings
+from graph.database import Database
+from graph.queries import access as queries
+from resolvers.categories import carried
+from resolvers.errors import NotFound
+from resolvers.lineage import checked_categories
+
+
+class Regime(Enum):
+    EU = "EU"
+    UK = "UK"
+    CH = "CH"
+    CCPA = "CCPA"
+
+
+class HeldAs(Enum):
+    STORED = "STORED"
+    PROCESSED = "PROCESSED"
+    COPY = "COPY"
+    BACKUP = "BACKUP"
+
+
+class Missing(Enum):
+    OWNER = "OWNER"
+    RETRIEVAL_METHOD = "RETRIEVAL_METHOD"
+    RETENTION = "RETENTION"
+
+
+# The UK GDPR keeps Art. 15 as it is, and the seeds hold the access items of GDPR and CCPA only, so
+# the UK and Swiss plans list the GDPR items.
+ITEM_REGIME = {Regime.EU: "EU", Regime.UK: "EU", Regime.CH: "EU", Regime.CCPA: "CCPA"}
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    legal_name: str | None
+    country: str | None
+    is_self: bool = False
+    supervisory_authority: str | None = None
+
+
+@dataclass(frozen=True)
+class SystemFacts:
+    id: str
+    name: str | None
+    kind: str | None
+    owner_team: str | None
+    retrieval_method: str | None
+    identifiers: tuple[str, ...]
+    operator: Organisation | None
+    operator_role: str | None
+    hosted_in: tuple[str, ...]
+    accessed_from: tuple[str, ...]
+    rotation_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """Why a system holds the subject's data: a Storage, or an activity that runs on it."""
+
+    id: str
+    held_as: HeldAs
+    categories: tuple[str, ...]
+    role: str | None
+    retention: str | None
+    retention_days: int | None
+    obligation: str | None = None
+    collected_from_subject: bool = False
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    name: str | None
+    purpose: str | None
+    purpose_name: str | None
+    legal_basis: str | None
+    categories: tuple[str, ...]
+    role: str | None
+    automated_decision_making: bool
+    profiling: bool
+    controller: Organisation | None
+    discloses_to: tuple[tuple[Organisation, str | None], ...]
+    recipient_categories: tuple[str, ...]
+    systems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Flow:
+    id: str
+    from_id: str
+    to_id: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A system or organisation a flow path reaches from (or, for sources, into) `start`."""
+
+    start: str
+    flows: tuple[Flow, ...]
+    system: SystemFacts | None
+    organisation: Organisation | None
+
+
+@dataclass(frozen=True)
+class Engagement:
+    id: str
+    from_id: str
+    to: Organisation
+    role: str | None
+    service: str | None
+
+
+@dataclass(frozen=True)
+class Safeguard:
+    id: str
+    type: str | None
+    module: int | None
+    regimes: tuple[str, ...]
+    exporter: str
+    importer: str
+    tia_outcome: str | None
+    signed_on: str | None
+    expires_on: str | None
+
+
+@dataclass(frozen=True)
+class RightText:
+    key: str
+    article: str
+    text: str
+
+
+@dataclass
+class AccessFacts:
+    subject: str
+    subject_name: str | None
+    regime: Regime
+    area: frozenset[str]
+    right_items: list[RightText]
+    holdings: list[tuple[SystemFacts, Record]]
+    activities: list[Activity]
+    copies: list[Reach]
+    sources: list[Reach]
+    backups: list[tuple[str, SystemFacts]]
+    engagements: dict[str, list[list[Engagement]]]
+    engaged_as: dict[str, tuple[str, ...]]
+    safeguards: list[Safeguard]
+    truncated: bool = False
+
+
+@dataclass
+class Location:
+    system: SystemFacts
+    held_as: list[HeldAs] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    categories: set[str] = field(default_factory=set)
+    records: list[Record] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+
+    @property
+    def retention(self) -> list[str]:
+        return [record.retention for record in self.records if record.retention]
+
+    @property
+    def retention_days(self) -> int | None:
+        days = [
+            record.retention_days for record in self.records if record.retention_days is not None
+        ]
+        if self.system.rotation_days is not None and HeldAs.BACKUP in self.held_as:
+            days.append(self.system.rotation_days)
+        return max(days) if days else None
+
+    @property
+    def missing(self) -> list[Missing]:
+        missing = []
+        if self.system.owner_team is None:
+            missing.append(Missing.OWNER)
+        if self.system.retrieval_method is None:
+            missing.append(Missing.RETRIEVAL_METHOD)
+        if self.retention_days is None and not any(record.obligation for record in self.records):
+            missing.append(Missing.RETENTION)
+        return missing
+
+
+@dataclass
+class Recipient:
+    organisation: Organisation
+    roles: set[str] = field(default_factory=set)
+    reasons: list[str] = field(default_factory=list)
+    countries: set[str] = field(default_factory=set)
+    third_country: bool = False
+    safeguards: list[Safeguard] = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    system: SystemFacts
+    reasons: list[str] = field(default_factory=list)
+    categories: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Routing:
+    """Data Preemptly holds as a processor: the controller answers, Preemptly assists."""
+
+    controller: Organisation
+    activities: list[str] = field(default_factory=list)
+    systems: list[str] = field(default_factory=list)
+    categories: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Gap:
+    system: SystemFacts
+    missing: list[Missing]
+
+
+@dataclass
+class AccessPlan:
+    subject: str
+    subject_name: str | None
+    regime: Regime
+    categories_asked: list[str] | None
+    controller: Organisation | None
+    locations: list[Location]
+    purposes: list[Activity]
+    categories: list[str]
+    recipients: list[Recipient]
+    recipient_categories: list[str]
+    right_items: list[RightText]
+    sources: list[Source]
+    collected_from_subject: bool
+    automated_decisions: list[Activity]
+    routing: list[Routing]
+    gaps: list[Gap]
+    truncated: bool = False
+
+    @property
+    def transfers(self) -> list[Recipient]:
+        return [recipient for recipient in self.recipients if recipient.third_country]
+
+    @property
+    def third_party_categories(self) -> list[str]:
+        """CCPA 1798.110(a)(4): the recipients' roles and the recipient categories on record."""
+        roles = {role for recipient in self.recipients for role in recipient.roles}
+        return sorted(roles | set(self.recipient_categories))
+
+
+def _narrowed(requested: frozenset[str] | None, keys: Iterable[str]) -> frozenset[str]:
+    return carried(requested, list(keys)) or frozenset()
+
+
+def _along(held: frozenset[str], flows: Iterable[Flow]) -> frozenset[str]:
+    reaching: frozenset[str] | None = held
+    for flow in flows:
+        reaching = carried(reaching, list(flow.categories))
+    return reaching or frozenset()
+
+
+def _role_of(records: Iterable[Record]) -> set[str]:
+    return {record.role for record in records if record.role is not None}
+
+
+def plan_access(facts: AccessFacts, categories: list[str] | None) -> AccessPlan:
+    """Decide the plan from the facts: only data held for the asked categories counts."""
+    requested = frozenset(categories) if categories else None
+    locations: dict[str, Location] = {}
+
+    def located(system: SystemFacts) -> Location:
+        return locations.setdefault(system.id, Location(system=system))
+
+    for system, record in facts.holdings:
+        held = _narrowed(requested, record.categories)
+        if not held:
+            continue
+        location = located(system)
+        location.held_as.append(record.held_as)
+        location.categories |= held
+        location.records.append(record)
+        location.roles |= _role_of([record])
+        if record.held_as is HeldAs.STORED:
+            location.reasons.append(f"stores {', '.join(sorted(held))} (storage {record.id})")
+        else:
+            location.reasons.append(f"runs activity {record.id} on {', '.join(sorted(held))}")
+    direct = {key: (frozenset(loc.categories), set(loc.roles)) for key, loc in locations.items()}
+
+    flow_recipients: list[tuple[Reach, frozenset[str]]] = []
+    for reach in facts.copies:
+        if reach.start not in direct:
+            continue
+        held, roles = direct[reach.start]
+        reaching = _along(held, reach.flows)
+        if not reaching:
+            continue
+        route = " → ".join(flow.id for flow in reach.flows)
+        if reach.system is not None:
+            location = located(reach.system)
+            if HeldAs.COPY not in location.held_as:
+                location.held_as.append(HeldAs.COPY)
+            location.categories |= reaching
+            location.roles |= roles
+            location.reasons.append(
+                f"receives {', '.join(sorted(reaching))} from {reach.start} via {route}"
+            )
+        elif reach.organisation is not None:
+            flow_recipients.append((reach, reaching))
+
+    for backs_up, system in facts.backups:
+        if backs_up not in locations:
+            continue
+        source = locations[backs_up]
+        location = located(system)
+        location.held_as.append(HeldAs.BACKUP)
+        location.categories |= source.categories
+        location.roles |= source.roles
+        location.reasons.append(
+            f"backs up {backs_up}, rotated every {system.rotation_days} days"
+            if system.rotation_days is not None
+            else f"backs up {backs_up}, rotation unknown"
+        )
+
+    activities = [
+        activity for activity in facts.activities if _narrowed(requested, activity.categories)
+    ]
+    controlled = [activity for activity in activities if activity.role != "PROCESSOR"]
+    answered = [loc for loc in locations.values() if loc.roles != {"PROCESSOR"}]
+    controller = next(
+        (a.controller for a in controlled if a.controller is not None and a.controller.is_self),
+        next(
+            (
+                loc.system.operator
+                for loc in answered
+                if loc.system.operator is not None and loc.system.operator.is_self
+            ),
+            None,
+        ),
+    )
+
+    recipients = _recipients(facts, answered, controlled, flow_recipients)
+    return AccessPlan(
+        subject=facts.subject,
+        subject_name=facts.subject_name,
+        regime=facts.regime,
+        categories_asked=categories,
+        controller=controller,
+        locations=sorted(answered, key=lambda loc: (loc.held_as[0].value, loc.system.id)),
+        purposes=controlled,
+        categories=sorted({key for loc in answered for key in loc.categories}),
+        recipients=recipients,
+        recipient_categories=sorted(
+            {text for activity in controlled for text in activity.recipient_categories}
+        ),
+        right_items=facts.right_items,
+        sources=_sources(facts, locations),
+        collected_from_subject=any(
+            record.collected_from_subject for loc in answered for record in loc.records
+        ),
+        automated_decisions=[
+            activity
+            for activity in controlled
+            if activity.automated_decision_making or activity.profiling
+        ],
+        routing=_routing(activities, locations, requested),
+        gaps=[
+            Gap(system=loc.system, missing=loc.missing)
+            for loc in sorted(locations.values(), key=lambda loc: loc.system.id)
+            if loc.missing
+        ],
+        truncated=facts.truncated,
+    )
+
+
+def _recipients(
+    facts: AccessFacts,
+    answered: list[Location],
+    activities: list[Activity],
+    flow_recipients: list[tuple[Reach, frozenset[str]]],
+) -> list[Recipient]:
+    found: dict[str, Recipient] = {}
+
+    def recipient(organisation: Organisation) -> Recipient:
+        return found.setdefault(organisation.id, Recipient(organisation=organisation))
+
+    for location in answered:
+        operator = location.system.operator
+        if operator is None or operator.is_self:
+            continue
+        entry = recipient(operator)
+        if location.system.operator_role:
+            entry.roles.add(location.system.operator_role)
+        entry.reasons.append(f"operates {location.system.id}")
+        entry.countries |= {*location.system.hosted_in, *location.system.accessed_from}
+    for reach, reaching in flow_recipients:
+        assert reach.organisation is not None
+        entry = recipient(reach.organisation)
+        entry.reasons.append(
+            f"receives {', '.join(sorted(reaching))} from {reach.start} via "
+            + " → ".join(flow.id for flow in reach.flows)
+        )
+    for activity in activities:
+        for organisation, role in activity.discloses_to:
+            if organisation.is_self:
+                continue
+            entry = recipient(organisation)
+            if role:
+                entry.roles.add(role)
+            entry.reasons.append(f"named recipient of activity {activity.id}")
+    for organisation_id in list(found):
+        for chain in facts.engagements.get(organisation_id, []):
+            for engagement in chain:
+                entry = recipient(engagement.to)
+                if engagement.role:
+                    entry.roles.add(engagement.role)
+                reason = (
+                    f"engaged by {engagement.from_id} for {engagement.service or 'a service'} "
+                    f"({engagement.id})"
+                )
+                if reason not in entry.reasons:
+                    entry.reasons.append(reason)
+    for entry in found.values():
+        entry.roles |= set(facts.engaged_as.get(entry.organisation.id, ()))
+        if entry.organisation.country:
+            entry.countries.add(entry.organisation.country)
+        if facts.regime is not Regime.CCPA:
+            entry.third_country = any(code not in facts.area for code in entry.countries)
+            entry.safeguards = [
+                safeguard
+                for safeguard in facts.safeguards
+                if safeguard.importer == entry.organisation.id
+                and facts.regime.value in safeguard.regimes
+            ]
+    return sorted(found.values(), key=lambda entry: entry.organisation.id)
+
+
+def _sources(facts: AccessFacts, locations: dict[str, Location]) -> list[Source]:
+    """Upstream systems that feed a store not collected from the person and that are not
+    themselves a place of the plan (where the data would come from the person or the controller)."""
+    collecting = {
+        system.id
+        for system, record in facts.holdings
+        if record.held_as is HeldAs.STORED and record.collected_from_subject
+    }
+    found: dict[str, Source] = {}
+    for reach in facts.sources:
+        if reach.system is None or reach.start not in locations:
+            continue
+        if reach.system.id in collecting or reach.system.id in locations:
+            continue
+        reaching = _along(frozenset(locations[reach.start].categories), reach.flows)
+        if not reaching:
+            continue
+        entry = found.setdefault(reach.system.id, Source(system=reach.system))
+        entry.categories |= reaching
+        entry.reasons.append(
+            f"feeds {reach.start} with {', '.join(sorted(reaching))} via "
+            + " ← ".join(flow.id for flow in reach.flows)
+        )
+    return sorted(found.values(), key=lambda entry: entry.system.id)
+
+
+def _routing(
+    activities: list[Activity], locations: dict[str, Location], requested: frozenset[str] | None
+) -> list[Routing]:
+    found: dict[str, Routing] = {}
+    for activity in activities:
+        if activity.role != "PROCESSOR" or activity.controller is None:
+            continue
+        entry = found.setdefault(activity.controller.id, Routing(controller=activity.controller))
+        entry.activities.append(activity.id)
+        entry.categories |= _narrowed(requested, activity.categories)
+        entry.systems = sorted(
+            {*entry.systems, *(key for key in activity.systems if key in locations)}
+        )
+    return sorted(found.values(), key=lambda entry: entry.controller.id)
+
+
+def _organisation(row: dict[str, Any] | None) -> Organisation | None:
+    if row is None:
+        return None
+    return Organisation(
+        id=row["id"],
+        legal_name=row.get("legal_name"),
+        country=row.get("country"),
+        is_self=bool(row.get("is_self")),
+        supervisory_authority=row.get("supervisory_authority"),
+    )
+
+
+def _system(row: dict[str, Any]) -> SystemFacts:
+    operator = row["operator"]
+    return SystemFacts(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        owner_team=row["owner_team"],
+        retrieval_method=row["retrieval_method"],
+        identifiers=tuple(row["identifiers"] or ()),
+        operator=_organisation(operator),
+        operator_role=None if operator is None else operator["role"],
+        hosted_in=tuple(row["hosted_in"]),
+        accessed_from=tuple(row["accessed_from"]),
+        rotation_days=row["rotation_days"],
+    )
+
+
+def _reach(row: dict[str, Any]) -> Reach:
+    flows = tuple(
+        Flow(id=f["id"], from_id=f["from"], to_id=f["to"], categories=tuple(f["categories"]))
+        for f in row["flows"]
+    )
+    if row["kind"] == "System":
+        return Reach(
+            start=row["start"], flows=flows, system=_system(row["node"]), organisation=None
+        )
+    return Reach(
+        start=row["start"], flows=flows, system=None, organisation=_organisation(row["node"])
+    )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def facts_from_rows(rows: queries.AccessRows, regime: Regime) -> AccessFacts:
+    holdings: list[tuple[SystemFacts, Record]] = []
+    activities: dict[str, Activity] = {}
+    for row in rows.holdings:
+        record = row["record"]
+        if row["held_by"] == "STORAGE":
+            obligation = record["obligation"]
+            holdings.append(
+                (
+                    _system(row["system"]),
+                    Record(
+                        id=record["id"],
+                        held_as=HeldAs.STORED,
+                        categories=tuple(record["categories"]),
+                        role=record["controller_role"],
+                        retention=record["retention"],
+                        retention_days=record["retention_days"],
+                        obligation=None if obligation is None else obligation["id"],
+                        collected_from_subject=bool(record["collected_from_subject"]),
+                    ),
+                )
+            )
+            continue
+        basis = record["legal_basis"]
+        activity = activities.get(record["id"]) or Activity(
+            id=record["id"],
+            name=record["name"],
+            purpose=record["purpose"],
+            purpose_name=record["purpose_name"],
+            legal_basis=None if basis is None else f"{basis['article']}: {basis['text']}",
+            categories=tuple(record["categories"]),
+            role=record["preemptly_role"],
+            automated_decision_making=bool(record["automated_decision_making"]),
+            profiling=bool(record["profiling"]),
+            controller=_organisation(record["controller"]),
+            discloses_to=tuple(
+                (org, role)
+                for entry in record["discloses_to"]
+                for org, role in [(_organisation(entry), entry["role"])]
+                if org is not None
+            ),
+            recipient_categories=tuple(record["recipient_categories"] or ()),
+            systems=(),
+        )
+        if row["system"] is not None:
+            system = _system(row["system"])
+            activity = replace(activity, systems=(*activity.systems, system.id))
+            holdings.append(
+                (
+                    system,
+                    Record(
+                        id=activity.id,
+                        held_as=HeldAs.PROCESSED,
+                        categories=activity.categories,
+                        role=activity.role,
+                        retention=record["retention"],
+                        retention_days=record["retention_days"],
+                    ),
+                )
+            )
+        activities[activity.id] = activity
+    engagements: dict[str, list[list[Engagement]]] = {}
+    for row in rows.recipients:
+        chains = [
+            [
+                Engagement(
+                    id=hop["id"],
+                    from_id=hop["from"],
+                    to=Organisation(
+                        id=hop["to"]["id"],
+                        legal_name=hop["to"]["legal_name"],
+                        country=hop["to"]["country"],
+                        is_self=bool(hop["to"]["is_self"]),
+                    ),
+                    role=hop["role"],
+                    service=hop["service"],
+                )
+                for hop in chain
+            ]
+            for chain in row["chains"]
+            if chain
+        ]
+        engagements[row["organisation"]["id"]] = chains
+    return AccessFacts(
+        subject=rows.subject["key"],
+        subject_name=rows.subject["name"],
+        regime=regime,
+        area=frozenset(rows.subject["area"]),
+        right_items=[
+            RightText(key=item["key"], article=item["article"], text=item["text"])
+            for item in rows.subject["right_items"]
+        ],
+        holdings=holdings,
+        activities=sorted(activities.values(), key=lambda activity: activity.id),
+        copies=[_reach(row) for row in rows.copies],
+        sources=[_reach(row) for row in rows.sources],
+        backups=[(row["backs_up"], _system(row["system"])) for row in rows.backups],
+        engagements=engagements,
+        engaged_as={row["organisation"]["id"]: tuple(row["engaged_as"]) for row in rows.recipients},
+        truncated=rows.truncated,
+        safeguards=[
+            Safeguard(
+                id=row["safeguard"]["id"],
+                type=row["safeguard"]["type"],
+                module=row["safeguard"]["module"],
+                regimes=tuple(row["safeguard"]["regimes"] or ()),
+                exporter=row["exporter"],
+                importer=row["importer"],
+                tia_outcome=row["safeguard"]["tia_outcome"],
+                signed_on=_text(row["safeguard"]["signed_on"]),
+                expires_on=_text(row["safeguard"]["expires_on"]),
+            )
+            for row in rows.safeguards
+        ],
+    )
+
+
+async def access_plan(
+    db: Database,
+    settings: Settings,
+    *,
+    subject: str,
+    categories: list[str] | None,
+    regime: Regime,
+) -> AccessPlan:
+    requested = checked_categories(categories)
+    rows = await queries.access_rows(
+        db,
+        subject=subject,
+        regime=regime.value,
+        text_regime=ITEM_REGIME[regime],
+        hops=settings.lineage_default_hops,
+        limit=settings.lineage_max_nodes,
+    )
+    if rows.subject["key"] is None:
+        raise NotFound(f"no data subject has the key {subject!r}", field="subject")
+    return plan_access(facts_from_rows(rows, regime), requested)

@@ -1,0 +1,24 @@
+"""The prefix rule over dotted taxonomy keys (MODEL.md): `user.contact` covers
+`user.contact.email`, and a flow carrying `user` carries `user.contact.email` too."""
+
+
+def relevant(key: str, requested: str) -> bool:
+    """Whether `key` is `requested`, a descendant of it or an ancestor of it."""
+    return key == requested or key.startswith(requested + ".") or requested.startswith(key + ".")
+
+
+def narrowest(first: str, second: str) -> str:
+    """The more specific of two relevant keys: `narrowest("user", "user.contact")` is the second."""
+    return first if len(first) >= len(second) else second
+
+
+def carried(held: frozenset[str] | None, carrying: list[str] | None) -> frozenset[str] | None:
+    """What still travels after an edge carrying `carrying`, when `held` arrived (None: anything).
+    An edge that names no categories passes everything on."""
+    if carrying is None:
+        return held
+    if held is None:
+        return frozenset(carrying)
+    return frozenset(
+        narrowest(key, other) for key in held for other in carrying if relevant(other, key)
+    )
