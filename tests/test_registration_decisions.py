@@ -1,11 +1,14 @@
 """The transfer decisions a register or update payload returns, decided by the transfer engine on
 the committed graph with the real reference facts (EU, UK and CH adequacy lists)."""
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from graph.database import Database
+from resolvers.registration.decisions import Subject
+from resolvers.transfer import Hop, HopDecision, LegalBasis, Party, PathDecision, Verdict
 from seeds.loader import load_all
 from tests.conftest import GraphQL
 from tests.test_registration import controller, processor, unique_source
@@ -139,3 +142,40 @@ async def test_each_payload_of_a_bulk_registration_has_its_own_decisions(
     [(regime, hop)] = last_hops(ch)
     assert (regime, hop["importerId"], hop["verdict"]) == ("EU", f"{source}:ch-vendor", "ADEQUACY")
     assert fr["transferDecisions"] == []
+
+
+def path_of(*hops: tuple[str, str, str, str]) -> PathDecision:
+    """A path of (hop id, channel, exporter id, importer id) hops, each decided SAFEGUARD."""
+    day = date(2025, 1, 1)
+    decisions = tuple(
+        HopDecision(
+            hop=Hop(
+                id=hop_id,
+                channel=channel,
+                exporter=Party(exporter, "DE"),
+                importer=Party(importer, "US"),
+                exporter_role="CONTROLLER",
+                importer_role="PROCESSOR",
+                country="US",
+            ),
+            verdict=Verdict.SAFEGUARD,
+            legal_basis=LegalBasis("GDPR Art. 46(2)(c)"),
+            evaluated_for=day,
+        )
+        for hop_id, channel, exporter, importer in hops
+    )
+    return PathDecision(hops=decisions, verdict=Verdict.SAFEGUARD, evaluated_for=day)
+
+
+def test_a_flow_subject_matches_its_hops_per_country_and_a_safeguard_subject_its_parties() -> None:
+    path = path_of(
+        ("src:flow-1@US", "FLOW", "a", "b"),
+        ("a>c", "ENGAGEMENT", "b", "c"),
+    )
+    assert Subject(flow_id="src:flow-1").touches(path)
+    assert not Subject(flow_id="src:flow").touches(path)
+    assert not Subject(flow_id="a>c").touches(path)
+    assert Subject(parties=("b", "c")).touches(path)
+    assert not Subject(parties=("c", "b")).touches(path)
+    assert Subject(organisation_id="c").touches(path)
+    assert not Subject(organisation_id="d").touches(path)

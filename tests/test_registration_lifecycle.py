@@ -326,7 +326,11 @@ INVALID_UPDATES = [
 ]
 
 
-@pytest.mark.parametrize(("mutation", "external_id", "patch", "field"), INVALID_UPDATES)
+@pytest.mark.parametrize(
+    ("mutation", "external_id", "patch", "field"),
+    INVALID_UPDATES,
+    ids=[f"{case[1]}-{case[3]}" for case in INVALID_UPDATES],
+)
 async def test_an_invalid_update_is_refused_with_its_path_and_changes_nothing(
     graphql: GraphQL,
     db: Database,
@@ -354,6 +358,7 @@ async def test_an_invalid_update_is_refused_with_its_path_and_changes_nothing(
         (UPDATE_FLOW, {"purpose": "marketing"}),
         (UPDATE_SAFEGUARD, {"module": 1}),
     ],
+    ids=["system", "processor", "flow", "safeguard"],
 )
 async def test_updating_what_was_never_registered_is_not_found(
     graphql: GraphQL, controller: str, mutation: str, patch: dict[str, Any]

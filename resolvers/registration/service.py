@@ -246,6 +246,14 @@ def safeguard_plan(db: Database, path: str, item: SafeguardInput) -> Plan:
 
 
 Planner = Callable[[Record], Plan]
+ENTITY_NAMES: dict[queries.UpdatableKind, str] = {
+    "Organisation": "processor",
+    "System": "system",
+    "Safeguard": "safeguard",
+    "FLOWS_TO": "data flow",
+}
+ENGAGEMENT_FIELDS = frozenset({"service", "categories"})
+ORGANISATION_FIELDS = frozenset(OrganisationInput.model_fields) - ENGAGEMENT_FIELDS
 
 
 async def update(
@@ -271,16 +279,6 @@ async def update(
         return await apply(tx, db, actor, operation, planner(found["state"]))
 
     return outcome((await db.write_tx(work))[0])
-
-
-ENTITY_NAMES: dict[queries.UpdatableKind, str] = {
-    "Organisation": "processor",
-    "System": "system",
-    "Safeguard": "safeguard",
-    "FLOWS_TO": "data flow",
-}
-ORGANISATION_FIELDS = frozenset(OrganisationInput.model_fields) - {"service", "categories"}
-ENGAGEMENT_FIELDS = frozenset({"service", "categories"})
 
 
 def update_planner(
