@@ -2,8 +2,9 @@ import strawberry
 
 from schema.keys import KeysMutation
 from schema.registration import RegistrationMutation
+from schema.registration_updates import RegistrationUpdateMutation
 
 
 @strawberry.type(description="Every change datamap accepts; each one is audited.")
-class Mutation(RegistrationMutation, KeysMutation):
+class Mutation(RegistrationMutation, RegistrationUpdateMutation, KeysMutation):
     pass

@@ -1,6 +1,7 @@
 """The register and retire mutations integrations call, and their inputs and payloads."""
 
 import datetime
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -8,6 +9,7 @@ from strawberry.types import Info
 
 from graph.queries.registration import RetirableKind
 from resolvers.registration import service
+from resolvers.registration.decisions import Subject, TransferDecisions
 from resolvers.registration.inputs import (
     DataFlowInput as DataFlowModel,
 )
@@ -40,6 +42,7 @@ from resolvers.registration.vocabulary import (
 )
 from schema.auth import actor
 from schema.context import Context
+from schema.transfer import TransferPath, TransferRegime
 
 strawberry.enum(SystemKind, description="What kind of system holds the data.")
 strawberry.enum(DeletionMethod, description="How data is deleted from a system.")
@@ -170,11 +173,29 @@ class SafeguardInput:
     )
 
 
+@strawberry.type(description="A transfer path through a registered entity, for one regime.")
+class TransferDecision:
+    regime: TransferRegime = strawberry.field(description="The regime whose data takes the path.")
+    path: TransferPath = strawberry.field(description="The path and each hop's decision.")
+
+
 @strawberry.type(description="What one registration did.")
 class Registration:
     id: strawberry.ID = strawberry.field(description="The datamap id: `<source>:<externalId>`.")
     created: bool = strawberry.field(description="True when the entity is new.")
     changed: bool = strawberry.field(description="True when anything about it changed.")
+    subject: strawberry.Private[Subject]
+    decisions: strawberry.Private[TransferDecisions]
+
+    @strawberry.field(
+        description="The transfer engine's decisions on every path through the entity once the "
+        "change is committed (EU, UK and CH data), decided for today, worst first."
+    )
+    async def transfer_decisions(self) -> list[TransferDecision]:
+        return [
+            TransferDecision(regime=TransferRegime(found.regime), path=TransferPath.of(found.path))
+            for found in await self.decisions.of(self.subject)
+        ]
 
 
 @strawberry.type(description="A retired entity: kept, with the date it stopped.")
@@ -183,10 +204,39 @@ class Retired:
     retired_on: datetime.date = strawberry.field(description="The date it is retired on.")
 
 
-def registrations(outcomes: list[service.Outcome]) -> list[Registration]:
+def registrations(
+    info: Info[Context, None],
+    outcomes: list[service.Outcome],
+    subject: Callable[[service.Outcome], Subject],
+) -> list[Registration]:
+    """The payloads of one mutation; they share one reading of the transfer map."""
+    decisions = TransferDecisions(info.context.db, datetime.date.today())
     return [
-        Registration(id=strawberry.ID(o.id), created=o.created, changed=o.changed) for o in outcomes
+        Registration(
+            id=strawberry.ID(o.id),
+            created=o.created,
+            changed=o.changed,
+            subject=subject(o),
+            decisions=decisions,
+        )
+        for o in outcomes
     ]
+
+
+def organisation(outcome: service.Outcome) -> Subject:
+    return Subject(organisation_id=outcome.id)
+
+
+def system(outcome: service.Outcome) -> Subject:
+    return Subject(system_id=outcome.id)
+
+
+def data_flow(outcome: service.Outcome) -> Subject:
+    return Subject(flow_id=outcome.id)
+
+
+def safeguard(outcome: service.Outcome) -> Subject:
+    return Subject(parties=(outcome.after["exporter_id"], outcome.after["importer_id"]))
 
 
 def fields_of(value: Any) -> dict[str, Any]:
@@ -218,10 +268,9 @@ class RegistrationMutation:
         self, info: Info[Context, None], input: ProcessorInput
     ) -> Registration:
         item = validated(ProcessorModel, fields_of(input), "input")
-        outcomes = await service.register_processors(
-            info.context.db, actor(info), "registerProcessor", [("input", item)]
-        )
-        return registrations(outcomes)[0]
+        plan = service.processors_plan(info.context.db, [("input", item)])
+        outcomes = await service.register(info.context.db, actor(info), "registerProcessor", plan)
+        return registrations(info, outcomes, organisation)[0]
 
     @strawberry.mutation(
         description="Register or update many processors in one all-or-nothing transaction."
@@ -236,48 +285,45 @@ class RegistrationMutation:
             info.context.settings.registration_batch_max,
         )
         paths = [f"inputs[{index}]" for index in range(len(items))]
-        outcomes = await service.register_processors(
-            info.context.db, actor(info), "registerProcessors", list(zip(paths, items, strict=True))
-        )
-        return registrations(outcomes)
+        plan = service.processors_plan(info.context.db, list(zip(paths, items, strict=True)))
+        outcomes = await service.register(info.context.db, actor(info), "registerProcessors", plan)
+        return registrations(info, outcomes, organisation)
 
     @strawberry.mutation(description="Register or update a sub-processor engagement.")
     async def register_sub_processor(
         self, info: Info[Context, None], input: SubProcessorInput
     ) -> Registration:
         item = validated(SubProcessorModel, fields_of(input), "input")
-        outcomes = await service.register_sub_processor(
-            info.context.db, actor(info), "registerSubProcessor", "input", item
+        plan = service.sub_processor_plan(info.context.db, "input", item)
+        outcomes = await service.register(
+            info.context.db, actor(info), "registerSubProcessor", plan
         )
-        return registrations(outcomes)[0]
+        return registrations(info, outcomes, organisation)[0]
 
     @strawberry.mutation(description="Register or update a system.")
     async def register_system(self, info: Info[Context, None], input: SystemInput) -> Registration:
         item = validated(SystemModel, fields_of(input), "input")
-        outcomes = await service.register_system(
-            info.context.db, actor(info), "registerSystem", "input", item
-        )
-        return registrations(outcomes)[0]
+        plan = service.system_plan(info.context.db, "input", item)
+        outcomes = await service.register(info.context.db, actor(info), "registerSystem", plan)
+        return registrations(info, outcomes, system)[0]
 
     @strawberry.mutation(description="Register or update a data flow.")
     async def register_data_flow(
         self, info: Info[Context, None], input: DataFlowInput
     ) -> Registration:
         item = validated(DataFlowModel, fields_of(input), "input")
-        outcomes = await service.register_data_flow(
-            info.context.db, actor(info), "registerDataFlow", "input", item
-        )
-        return registrations(outcomes)[0]
+        plan = service.data_flow_plan(info.context.db, "input", item)
+        outcomes = await service.register(info.context.db, actor(info), "registerDataFlow", plan)
+        return registrations(info, outcomes, data_flow)[0]
 
     @strawberry.mutation(description="Register or update a transfer safeguard.")
     async def register_safeguard(
         self, info: Info[Context, None], input: SafeguardInput
     ) -> Registration:
         item = validated(SafeguardModel, fields_of(input), "input")
-        outcomes = await service.register_safeguard(
-            info.context.db, actor(info), "registerSafeguard", "input", item
-        )
-        return registrations(outcomes)[0]
+        plan = service.safeguard_plan(info.context.db, "input", item)
+        outcomes = await service.register(info.context.db, actor(info), "registerSafeguard", plan)
+        return registrations(info, outcomes, safeguard)[0]
 
     @strawberry.mutation(description="Retire a processor or sub-processor organisation.")
     async def retire_processor(

@@ -89,6 +89,26 @@ OPERATIONS: list[tuple[str, Role, str]] = [
         'regimes: [EU], signedOn: "2024-01-01", exporterId: "t-auth:a", importerId: "t-auth:b"}) '
         "{ id } }",
     ),
+    (
+        "updateProcessor",
+        Role.INTEGRATION,
+        'mutation { updateProcessor(id: "t-auth:none", input: {legalName: "P"}) { id } }',
+    ),
+    (
+        "updateSystem",
+        Role.INTEGRATION,
+        'mutation { updateSystem(id: "t-auth:none", input: {name: "S"}) { id } }',
+    ),
+    (
+        "updateDataFlow",
+        Role.INTEGRATION,
+        'mutation { updateDataFlow(id: "t-auth:none", input: {mode: PULL}) { id } }',
+    ),
+    (
+        "updateSafeguard",
+        Role.INTEGRATION,
+        'mutation { updateSafeguard(id: "t-auth:none", input: {module: 2}) { id } }',
+    ),
     ("retireProcessor", Role.INTEGRATION, 'mutation { retireProcessor(id: "t-auth:none") { id } }'),
     (
         "retireEngagement",
@@ -117,25 +137,24 @@ def test_the_matrix_names_every_root_field(settings: Settings) -> None:
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
-@pytest.mark.parametrize(("field", "needs", "document"), OPERATIONS, ids=[o[0] for o in OPERATIONS])
 async def test_every_operation_against_every_role(
-    graphql: GraphQL,
-    db: Database,
-    api_keys: dict[Role, str],
-    role: Role,
-    field: str,
-    needs: Role,
-    document: str,
+    graphql: GraphQL, db: Database, api_keys: dict[Role, str], role: Role
 ) -> None:
+    """Every refused call is FORBIDDEN with its field, and one digest taken around all of a role's
+    refused calls shows that none of them read into or wrote to the graph (a write by any one
+    of them would change it, audit events included)."""
+    refused = [(field, doc) for field, needs, doc in OPERATIONS if not role.allows(needs)]
+    allowed = [(field, doc) for field, needs, doc in OPERATIONS if role.allows(needs)]
     before = await graph_digest(db)
-    body = await graphql(document, key=api_keys[role])
-    codes = [error["extensions"]["code"] for error in body.get("errors", [])]
-    if role.allows(needs):
-        assert "FORBIDDEN" not in codes, body
-    else:
-        assert body["data"] is None
+    for field, document in refused:
+        body = await graphql(document, key=api_keys[role])
+        assert body["data"] is None, field
         assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN", "field": field}
-        assert await graph_digest(db) == before
+    assert await graph_digest(db) == before
+    for field, document in allowed:
+        body = await graphql(document, key=api_keys[role])
+        codes = [error["extensions"]["code"] for error in body.get("errors", [])]
+        assert "FORBIDDEN" not in codes, (field, body)
 
 
 async def test_a_field_in_a_fragment_is_checked_too(

@@ -176,3 +176,43 @@ async def retire(
         {"id": entity_id, "on": on},
     )
     return rows[0] if rows else None
+
+
+UpdatableKind = Literal["Organisation", "System", "Safeguard", "FLOWS_TO"]
+
+REGISTERED_STATE: dict[UpdatableKind, LiteralString] = {
+    "Organisation": "MATCH (n:Organisation {id: $id}) WHERE n.external_id IS NOT NULL "
+    "RETURN n.retired_on AS retired_on, n {.source, .external_id, .legal_name, .country, "
+    "  .website, .dpa_signed, subject_to: coalesce(n.subject_to, []), "
+    "  engagements: [(e:Organisation)-[x:ENGAGES]->(n) WHERE x.retired_on IS NULL | x {.role, "
+    "    .service, categories: coalesce(x.categories, []), .authorisation, .notice_days, "
+    "    authorised_on: toString(x.authorised_on), engager_id: e.id}]} AS state",
+    "System": "MATCH (n:System {id: $id}) WHERE n.external_id IS NOT NULL "
+    "RETURN n.retired_on AS retired_on, n {.source, .external_id, .name, .kind, .description, "
+    "  .owner_team, .deletion_method, .retrieval_method, .rotation_days, "
+    "  identifiers: coalesce(n.identifiers, []), "
+    "  operator_id: [(n)-[:OPERATED_BY]->(o) | o.id][0], "
+    "  operator_role: [(n)-[r:OPERATED_BY]->() | r.role][0], "
+    "  hosted_in: [(n)-[:HOSTED_IN]->(c) | c.code]} AS state",
+    "Safeguard": "MATCH (n:Safeguard {id: $id}) WHERE n.external_id IS NOT NULL "
+    "RETURN n.retired_on AS retired_on, n {.source, .external_id, .type, .module, .derogation, "
+    "  .regimes, .tia_outcome, signed_on: toString(n.signed_on), "
+    "  expires_on: toString(n.expires_on), tia_on: toString(n.tia_on), "
+    "  supplementary_measures: coalesce(n.supplementary_measures, []), "
+    "  exporter_id: [(n)-[:EXPORTER]->(o) | o.id][0], "
+    "  importer_id: [(n)-[:IMPORTER]->(o) | o.id][0]} AS state",
+    "FLOWS_TO": "MATCH (a)-[n:FLOWS_TO {id: $id}]->(b) WHERE n.external_id IS NOT NULL "
+    "RETURN n.retired_on AS retired_on, n {.source, .external_id, .categories, .purpose, .mode, "
+    "  from_system_id: a.id, "
+    "  to_system_id: CASE WHEN b:System THEN b.id END, "
+    "  to_organisation_id: CASE WHEN b:Organisation THEN b.id END} AS state",
+}
+
+
+async def registered_state(
+    tx: AsyncManagedTransaction, db: Database, kind: UpdatableKind, entity_id: str
+) -> Record | None:
+    """An entity an integration registered, as the fields of its register input (snake_case),
+    with its `retired_on`; None when no integration registered such an entity."""
+    rows = await fetch(tx, db, REGISTERED_STATE[kind], {"id": entity_id})
+    return rows[0] if rows else None

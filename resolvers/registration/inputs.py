@@ -216,3 +216,15 @@ def validated_value(annotation: Any, value: Any, field: str) -> Any:
         return TypeAdapter(annotation).validate_python(value)
     except ValidationError as error:
         raise BadUserInput(error.errors()[0]["msg"], field=field) from None
+
+
+def validated_patch(model: type[BaseModel], patch: dict[str, Any], field: str) -> None:
+    """Each value of a patch (snake_case keys) checked alone against `model`'s type for it, before
+    the entity is read; the merged whole is checked with `validated` once it is."""
+    for name, value in patch.items():
+        try:
+            TypeAdapter(model.model_fields[name].rebuild_annotation()).validate_python(value)
+        except ValidationError as error:
+            first = error.errors()[0]
+            path = field_path(f"{field}.{to_camel(name)}", tuple(first["loc"]))
+            raise BadUserInput(first["msg"].removeprefix("Value error, "), field=path) from None

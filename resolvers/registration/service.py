@@ -19,9 +19,11 @@ from resolvers.registration.inputs import (
     OrganisationInput,
     ProcessorInput,
     Retirement,
+    Row,
     SafeguardInput,
     SubProcessorInput,
     SystemInput,
+    validated,
 )
 from resolvers.registration.vocabulary import country_name
 
@@ -36,12 +38,23 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What one register or update writes: the references it needs and the upsert that writes."""
+
+    entity_type: str
+    references: list[Reference]
+    upsert: Upsert
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What one registration did: the datamap id, whether it is new, whether anything changed."""
+    """What one registration did: the datamap id, whether it is new, whether anything changed,
+    and the entity after it."""
 
     id: str
     created: bool
     changed: bool
+    after: Record
 
 
 def normalised(value: Any) -> Any:
@@ -58,6 +71,7 @@ def outcome(row: Record) -> Outcome:
         id=row["id"],
         created=before is None,
         changed=before is None or normalised(before) != normalised(after),
+        after=after,
     )
 
 
@@ -65,34 +79,32 @@ def countries(codes: Iterable[str]) -> dict[str, str]:
     return {code: country_name(code) or code for code in codes}
 
 
-async def register(
-    db: Database,
-    actor: Principal,
-    operation: str,
-    entity_type: str,
-    references: list[Reference],
-    upsert: Upsert,
-) -> list[Outcome]:
-    async def work(tx: AsyncManagedTransaction) -> list[Record]:
-        invalid = await queries.invalid_references(
-            tx, db, [vars(reference) for reference in references]
-        )
-        if invalid:
-            first = invalid[0]
-            state = "is retired" if first["retired"] else "does not exist"
-            raise BadUserInput(f"{first['label']} {first['id']} {state}", field=first["field"])
-        rows = await upsert(tx)
-        await audit_queries.write_events(
-            tx,
-            db,
-            [
-                event(actor, operation, entity_type, row["id"], row["before"], row["after"])
-                for row in rows
-            ],
-        )
-        return rows
+async def apply(
+    tx: AsyncManagedTransaction, db: Database, actor: Principal, operation: str, plan: Plan
+) -> list[Record]:
+    """Check the plan's references, upsert, and audit every row, inside `tx`."""
+    invalid = await queries.invalid_references(
+        tx, db, [vars(reference) for reference in plan.references]
+    )
+    if invalid:
+        first = invalid[0]
+        state = "is retired" if first["retired"] else "does not exist"
+        raise BadUserInput(f"{first['label']} {first['id']} {state}", field=first["field"])
+    rows = await plan.upsert(tx)
+    await audit_queries.write_events(
+        tx,
+        db,
+        [
+            event(actor, operation, plan.entity_type, row["id"], row["before"], row["after"])
+            for row in rows
+        ],
+    )
+    return rows
 
-    return [outcome(row) for row in await db.write_tx(work)]
+
+async def register(db: Database, actor: Principal, operation: str, plan: Plan) -> list[Outcome]:
+    rows = await db.write_tx(lambda tx: apply(tx, db, actor, operation, plan))
+    return [outcome(row) for row in rows]
 
 
 def engagement_id(engager_id: str, organisation_id: str) -> str:
@@ -127,29 +139,19 @@ def organisation_row(
     }
 
 
-async def register_processors(
-    db: Database, actor: Principal, operation: str, items: list[tuple[str, ProcessorInput]]
-) -> list[Outcome]:
+def processors_plan(db: Database, items: list[tuple[str, ProcessorInput]]) -> Plan:
     """`items`: each input with its GraphQL path (`input`, `inputs[3]`)."""
     engagement = {"role": "PROCESSOR", "authorisation": None, "authorised_on": None}
     rows = [organisation_row(item, item.engaged_by, engagement) for _, item in items]
-    references = [
-        Reference(f"{path}.engagedBy", "Organisation", item.engaged_by) for path, item in items
-    ]
     codes = countries(item.country for _, item in items)
-    return await register(
-        db,
-        actor,
-        operation,
+    return Plan(
         "Organisation",
-        references,
+        [Reference(f"{path}.engagedBy", "Organisation", item.engaged_by) for path, item in items],
         lambda tx: queries.upsert_organisations(tx, db, rows, codes),
     )
 
 
-async def register_sub_processor(
-    db: Database, actor: Principal, operation: str, path: str, item: SubProcessorInput
-) -> list[Outcome]:
+def sub_processor_plan(db: Database, path: str, item: SubProcessorInput) -> Plan:
     engagement = {
         "role": "SUB_PROCESSOR",
         "authorisation": item.authorisation.value,
@@ -157,21 +159,15 @@ async def register_sub_processor(
         "notice_days": item.notice_days,
     }
     rows = [organisation_row(item, item.processor_id, engagement)]
-    references = [Reference(f"{path}.processorId", "Organisation", item.processor_id)]
     codes = countries([item.country])
-    return await register(
-        db,
-        actor,
-        operation,
+    return Plan(
         "Organisation",
-        references,
+        [Reference(f"{path}.processorId", "Organisation", item.processor_id)],
         lambda tx: queries.upsert_organisations(tx, db, rows, codes),
     )
 
 
-async def register_system(
-    db: Database, actor: Principal, operation: str, path: str, item: SystemInput
-) -> list[Outcome]:
+def system_plan(db: Database, path: str, item: SystemInput) -> Plan:
     hosted_in = sorted(set(item.hosted_in))
     row = {
         "id": item.id,
@@ -191,21 +187,15 @@ async def register_system(
             "rotation_days": item.rotation_days,
         },
     }
-    references = [Reference(f"{path}.operatorId", "Organisation", item.operator_id)]
     codes = countries(hosted_in)
-    return await register(
-        db,
-        actor,
-        operation,
+    return Plan(
         "System",
-        references,
+        [Reference(f"{path}.operatorId", "Organisation", item.operator_id)],
         lambda tx: queries.upsert_systems(tx, db, [row], codes),
     )
 
 
-async def register_data_flow(
-    db: Database, actor: Principal, operation: str, path: str, item: DataFlowInput
-) -> list[Outcome]:
+def data_flow_plan(db: Database, path: str, item: DataFlowInput) -> Plan:
     row = {
         "id": item.id,
         "from_id": item.from_system_id,
@@ -226,19 +216,10 @@ async def register_data_flow(
         references.append(
             Reference(f"{path}.toOrganisationId", "Organisation", item.to_organisation_id)
         )
-    return await register(
-        db,
-        actor,
-        operation,
-        "DataFlow",
-        references,
-        lambda tx: queries.upsert_flows(tx, db, [row]),
-    )
+    return Plan("DataFlow", references, lambda tx: queries.upsert_flows(tx, db, [row]))
 
 
-async def register_safeguard(
-    db: Database, actor: Principal, operation: str, path: str, item: SafeguardInput
-) -> list[Outcome]:
+def safeguard_plan(db: Database, path: str, item: SafeguardInput) -> Plan:
     row = {
         "id": item.id,
         "exporter_id": item.exporter_id,
@@ -261,14 +242,93 @@ async def register_safeguard(
         Reference(f"{path}.exporterId", "Organisation", item.exporter_id),
         Reference(f"{path}.importerId", "Organisation", item.importer_id),
     ]
-    return await register(
-        db,
-        actor,
-        operation,
-        "Safeguard",
-        references,
-        lambda tx: queries.upsert_safeguards(tx, db, [row]),
-    )
+    return Plan("Safeguard", references, lambda tx: queries.upsert_safeguards(tx, db, [row]))
+
+
+Planner = Callable[[Record], Plan]
+ENTITY_NAMES: dict[queries.UpdatableKind, str] = {
+    "Organisation": "processor",
+    "System": "system",
+    "Safeguard": "safeguard",
+    "FLOWS_TO": "data flow",
+}
+ENGAGEMENT_FIELDS = frozenset({"service", "categories"})
+ORGANISATION_FIELDS = frozenset(OrganisationInput.model_fields) - ENGAGEMENT_FIELDS
+
+
+async def update(
+    db: Database,
+    actor: Principal,
+    operation: str,
+    kind: queries.UpdatableKind,
+    entity_id: str,
+    planner: Planner,
+) -> Outcome:
+    """Patch a registered entity in one transaction: read it as its register input, let
+    `planner` merge and validate the patch, then write and audit as a registration does."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        found = await queries.registered_state(tx, db, kind, entity_id)
+        if found is None:
+            raise NotFound(f"no registered {ENTITY_NAMES[kind]} {entity_id}", field="id")
+        if found["retired_on"] is not None:
+            raise BadUserInput(
+                f"{ENTITY_NAMES[kind]} {entity_id} is retired; register it again to restore it",
+                field="id",
+            )
+        return await apply(tx, db, actor, operation, planner(found["state"]))
+
+    return outcome((await db.write_tx(work))[0])
+
+
+def update_planner(
+    db: Database,
+    model: type[Row],
+    patch: dict[str, Any],
+    plan: Callable[[Database, str, Row], Plan],
+) -> Planner:
+    """A system, flow or safeguard patched: its register input with the patch laid over it."""
+    return lambda state: plan(db, "input", validated(model, {**state, **patch}, "input"))
+
+
+def organisation_update_planner(db: Database, patch: dict[str, Any]) -> Planner:
+    """A processor or sub-processor patched: the organisation and the engagement that
+    registered it (its one active incoming ENGAGES edge)."""
+
+    def plan(state: Record) -> Plan:
+        engagements = sorted(state["engagements"], key=lambda e: e["engager_id"])
+        if not engagements:
+            raise BadUserInput("it has no active engagement; register it again", field="id")
+        if len(engagements) > 1 and ENGAGEMENT_FIELDS & patch.keys():
+            raise BadUserInput(
+                "it is engaged more than once; register the engagement to change its service "
+                "or categories",
+                field="input",
+            )
+        engagement = engagements[0]
+        data = {
+            **{name: state[name] for name in ORGANISATION_FIELDS},
+            "service": engagement["service"],
+            "categories": engagement["categories"],
+            **patch,
+        }
+        if engagement["role"] == "SUB_PROCESSOR":
+            sub = validated(
+                SubProcessorInput,
+                {
+                    **data,
+                    "processor_id": engagement["engager_id"],
+                    "authorisation": engagement["authorisation"],
+                    "authorised_on": engagement["authorised_on"],
+                    "notice_days": engagement["notice_days"],
+                },
+                "input",
+            )
+            return sub_processor_plan(db, "input", sub)
+        item = validated(ProcessorInput, {**data, "engaged_by": engagement["engager_id"]}, "input")
+        return processors_plan(db, [("input", item)])
+
+    return plan
 
 
 async def retire(
