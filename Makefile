@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # The tests' own Neo4j: another port and data directory, so `make test` never touches `make run`'s.
-TEST_ENV := DATAMAP_LOCAL_NEO4J_PORT=7688 DATAMAP_LOCAL_NEO4J_DATA_DIR=$(CURDIR)/var/test/neo4j
+TEST_NEO4J_PORT ?= 7688
+TEST_ENV := DATAMAP_LOCAL_NEO4J_PORT=$(TEST_NEO4J_PORT) DATAMAP_LOCAL_NEO4J_DATA_DIR=$(CURDIR)/var/test/neo4j
 
 .PHONY: run test install lint typecheck pytest bench schema clean
 
