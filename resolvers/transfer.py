@@ -7,10 +7,12 @@ derogation, otherwise blocked. Which countries are adequate, and on which condit
 (`RegimeRules`, read from the AdequacyDecision nodes); only the shape of the law is code here.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 
 class Verdict(StrEnum):
@@ -24,6 +26,7 @@ class Verdict(StrEnum):
 
 
 VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
+VERDICT_RANK: dict[Verdict, int] = {verdict: rank for rank, verdict in enumerate(VERDICT_ORDER)}
 
 
 class TiaStatus(StrEnum):
@@ -189,13 +192,24 @@ class RegimeRules:
     area: frozenset[str]
     adequacy: tuple[Adequacy, ...] = ()
 
+    @cached_property
+    def adequacy_by_country(self) -> dict[str, list[Adequacy]]:
+        by_country: dict[str, list[Adequacy]] = defaultdict(list)
+        for entry in self.adequacy:
+            for country in entry.countries:
+                by_country[country].append(entry)
+        return by_country
+
     def adequacy_for(self, country: str) -> list[Adequacy]:
-        return [entry for entry in self.adequacy if country in entry.countries]
+        return self.adequacy_by_country.get(country, [])
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hop:
-    """Data moving from `exporter` to `importer`, reaching `country` (by `via`)."""
+    """Data moving from `exporter` to `importer`, reaching `country` (by `via`).
+
+    Hops, their decisions and paths are built tens of thousands of times per whole-map
+    assessment: slotted and not frozen, since a frozen dataclass pays a `setattr` call per field."""
 
     id: str
     channel: str
@@ -216,7 +230,7 @@ class Hop:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LegalBasis:
     article: str
     instrument: str | None = None
@@ -224,7 +238,7 @@ class LegalBasis:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HopDecision:
     hop: Hop
     verdict: Verdict
@@ -238,7 +252,7 @@ class HopDecision:
     missing: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PathDecision:
     """A chain of hops from where the regime's data sits to where it leaves; its verdict is the
     worst of its hops."""
@@ -257,7 +271,7 @@ class PathDecision:
 
 
 def worst(verdicts: Iterable[Verdict]) -> Verdict:
-    return max(verdicts, key=VERDICT_ORDER.index, default=Verdict.NOT_A_TRANSFER)
+    return max(verdicts, key=VERDICT_RANK.__getitem__, default=Verdict.NOT_A_TRANSFER)
 
 
 def path_decision(hops: Sequence[HopDecision], as_of: date) -> PathDecision:
@@ -460,7 +474,7 @@ def _by_safeguard(
     if not valid:
         return None
     decisions = [_safeguard_decision(hop, rules.key, as_of, s) for s in valid]
-    return min(decisions, key=lambda d: VERDICT_ORDER.index(d.verdict))
+    return min(decisions, key=lambda d: VERDICT_RANK[d.verdict])
 
 
 def _safeguard_basis(regime: str, safeguard: Safeguard) -> LegalBasis:
