@@ -10,7 +10,6 @@ import asyncio
 import random
 import statistics
 import time
-from datetime import date
 
 import httpx
 
