@@ -115,6 +115,14 @@ INSTRUMENTS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# What a BLOCKED hop rests on: the regime's rule that a transfer needs a Chapter V ground.
+NO_GROUND = "no adequacy decision, Art. 46 safeguard or Art. 49 derogation on record"
+CHAPTER_V_SOURCES: dict[str, str] = {
+    "EU": "https://eur-lex.europa.eu/eli/reg/2016/679/oj",
+    "UK": "https://www.legislation.gov.uk/eur/2016/679/chapter/V",
+    "CH": "https://www.fedlex.admin.ch/eli/cc/2022/491/en",
+}
+
 # The UK Extension is open only to participants of the EU-US DPF (regulatory.md 4.3).
 DPF_PREREQUISITES: dict[str, str] = {"UK_EXTENSION": "EU_US"}
 
@@ -355,7 +363,7 @@ def decide_hop(
         )
         verdict, basis, reason = (
             Verdict.BLOCKED,
-            LegalBasis(articles["NONE"]),
+            LegalBasis(articles["NONE"], NO_GROUND, None, CHAPTER_V_SOURCES[rules.key]),
             "nothing lawful is on record",
         )
     return HopDecision(
