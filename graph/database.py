@@ -68,3 +68,17 @@ async def fetch(
     db.statements += 1
     result = await tx.run(text, dict(params or {}))
     return [record.data() async for record in result]
+
+
+async def fetch_single(
+    tx: AsyncManagedTransaction,
+    db: Database,
+    text: LiteralString,
+    params: Mapping[str, Any] | None = None,
+) -> Record:
+    """Run one statement that returns exactly one row, and return its values as the driver
+    decoded them: no recursive conversion, which is what costs time on large collected lists."""
+    db.statements += 1
+    result = await tx.run(text, dict(params or {}))
+    record = await result.single(strict=True)
+    return dict(zip(record.keys(), record.values(), strict=True))

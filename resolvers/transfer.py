@@ -7,10 +7,12 @@ derogation, otherwise blocked. Which countries are adequate, and on which condit
 (`RegimeRules`, read from the AdequacyDecision nodes); only the shape of the law is code here.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 
 class Verdict(StrEnum):
@@ -24,6 +26,7 @@ class Verdict(StrEnum):
 
 
 VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
+VERDICT_RANK: dict[Verdict, int] = {verdict: rank for rank, verdict in enumerate(VERDICT_ORDER)}
 
 
 class TiaStatus(StrEnum):
@@ -112,6 +115,14 @@ INSTRUMENTS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# What a BLOCKED hop rests on: the regime's rule that a transfer needs a Chapter V ground.
+NO_GROUND = "no adequacy decision, Art. 46 safeguard or Art. 49 derogation on record"
+CHAPTER_V_SOURCES: dict[str, str] = {
+    "EU": "https://eur-lex.europa.eu/eli/reg/2016/679/oj",
+    "UK": "https://www.legislation.gov.uk/eur/2016/679/chapter/V",
+    "CH": "https://www.fedlex.admin.ch/eli/cc/2022/491/en",
+}
+
 # The UK Extension is open only to participants of the EU-US DPF (regulatory.md 4.3).
 DPF_PREREQUISITES: dict[str, str] = {"UK_EXTENSION": "EU_US"}
 
@@ -189,13 +200,24 @@ class RegimeRules:
     area: frozenset[str]
     adequacy: tuple[Adequacy, ...] = ()
 
+    @cached_property
+    def adequacy_by_country(self) -> dict[str, list[Adequacy]]:
+        by_country: dict[str, list[Adequacy]] = defaultdict(list)
+        for entry in self.adequacy:
+            for country in entry.countries:
+                by_country[country].append(entry)
+        return by_country
+
     def adequacy_for(self, country: str) -> list[Adequacy]:
-        return [entry for entry in self.adequacy if country in entry.countries]
+        return self.adequacy_by_country.get(country, [])
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hop:
-    """Data moving from `exporter` to `importer`, reaching `country` (by `via`)."""
+    """Data moving from `exporter` to `importer`, reaching `country` (by `via`).
+
+    Hops, their decisions and paths are built tens of thousands of times per whole-map
+    assessment: slotted and not frozen, since a frozen dataclass pays a `setattr` call per field."""
 
     id: str
     channel: str
@@ -216,7 +238,7 @@ class Hop:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LegalBasis:
     article: str
     instrument: str | None = None
@@ -224,7 +246,7 @@ class LegalBasis:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HopDecision:
     hop: Hop
     verdict: Verdict
@@ -238,7 +260,7 @@ class HopDecision:
     missing: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PathDecision:
     """A chain of hops from where the regime's data sits to where it leaves; its verdict is the
     worst of its hops."""
@@ -257,7 +279,7 @@ class PathDecision:
 
 
 def worst(verdicts: Iterable[Verdict]) -> Verdict:
-    return max(verdicts, key=VERDICT_ORDER.index, default=Verdict.NOT_A_TRANSFER)
+    return max(verdicts, key=VERDICT_RANK.__getitem__, default=Verdict.NOT_A_TRANSFER)
 
 
 def path_decision(hops: Sequence[HopDecision], as_of: date) -> PathDecision:
@@ -341,7 +363,7 @@ def decide_hop(
         )
         verdict, basis, reason = (
             Verdict.BLOCKED,
-            LegalBasis(articles["NONE"]),
+            LegalBasis(articles["NONE"], NO_GROUND, None, CHAPTER_V_SOURCES[rules.key]),
             "nothing lawful is on record",
         )
     return HopDecision(
@@ -460,7 +482,7 @@ def _by_safeguard(
     if not valid:
         return None
     decisions = [_safeguard_decision(hop, rules.key, as_of, s) for s in valid]
-    return min(decisions, key=lambda d: VERDICT_ORDER.index(d.verdict))
+    return min(decisions, key=lambda d: VERDICT_RANK[d.verdict])
 
 
 def _safeguard_basis(regime: str, safeguard: Safeguard) -> LegalBasis:

@@ -128,7 +128,7 @@ def organisation_holder(organisation_id: str) -> str:
     return f"organisation:{organisation_id}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Movement:
     """One movement before it is split by destination country."""
 
@@ -170,28 +170,35 @@ def hop_graph(
             places[importer.country].append("ESTABLISHED_IN")
         return {code: tuple(via) for code, via in places.items()}
 
-    def hr(*held: Record) -> bool:
-        return any(HR_SUBJECTS.intersection(system["subjects"]) for system in held)
+    operated_by = {system_id: operator(system) for system_id, system in systems.items()}
+    destinations = {
+        system_id: system_destinations(system, operated_by[system_id])
+        for system_id, system in systems.items()
+    }
+    holds_hr = {
+        system_id: bool(HR_SUBJECTS.intersection(system["subjects"]))
+        for system_id, system in systems.items()
+    }
 
     movements: list[_Movement] = []
-    held: tuple[Record, ...]
     for flow in rows.flows:
         source = systems.get(flow["source_id"])
         if source is None:
             continue
-        exporter = operator(source)
+        exporter = operated_by[source["id"]]
         if flow["to_system"]:
             target = systems.get(flow["target_id"])
             if target is None:
                 continue
-            importer = operator(target)
+            importer = operated_by[target["id"]]
             importer_role = target["operator_role"] or CONTROLLER
-            destinations = system_destinations(target, importer)
-            target_holder, held = system_holder(target["id"]), (source, target)
+            places = destinations[target["id"]]
+            target_holder = system_holder(target["id"])
+            hr_data = holds_hr[source["id"]] or holds_hr[target["id"]]
         else:
             importer = organisations.get(flow["target_id"]) or Party(flow["target_id"], None)
-            importer_role, held = "THIRD_PARTY", (source,)
-            destinations = {importer.country: ("ESTABLISHED_IN",)} if importer.country else {}
+            importer_role, hr_data = "THIRD_PARTY", holds_hr[source["id"]]
+            places = {importer.country: ("ESTABLISHED_IN",)} if importer.country else {}
             target_holder = organisation_holder(importer.id)
         movements.append(
             _Movement(
@@ -201,9 +208,9 @@ def hop_graph(
                 importer=importer,
                 exporter_role=source["operator_role"] or CONTROLLER,
                 importer_role=importer_role,
-                destinations=destinations,
+                destinations=places,
                 categories=tuple(flow["categories"]),
-                hr_data=hr(*held),
+                hr_data=hr_data,
                 source=system_holder(source["id"]),
                 target=target_holder,
                 evidence=f"flow {flow['id']}: system {source['id']} → {flow['target_id']}",
@@ -211,7 +218,7 @@ def hop_graph(
         )
     operators: dict[str, str] = {}
     for system in systems.values():
-        importer = operator(system)
+        importer = operated_by[system["id"]]
         if importer.id == self_id:
             continue
         operators[system_holder(system["id"])] = organisation_holder(importer.id)
@@ -226,9 +233,9 @@ def hop_graph(
                 importer=importer,
                 exporter_role=PROCESSOR if role == "SUB_PROCESSOR" else CONTROLLER,
                 importer_role=role,
-                destinations=system_destinations(system, importer),
+                destinations=destinations[system["id"]],
                 categories=tuple(sorted(set(system["categories"]))),
-                hr_data=hr(system),
+                hr_data=holds_hr[system["id"]],
                 source=organisation_holder(self_id),
                 target=system_holder(system["id"]),
                 evidence=f"system {system['id']} OPERATED_BY {importer.id} ({role})",
@@ -266,18 +273,33 @@ def hop_graph(
     origins = [
         system_holder(system["id"])
         for system in systems.values()
-        if operator(system).country in rules.area
+        if operated_by[system["id"]].country in rules.area
     ] + [organisation_holder(o.id) for o in organisations.values() if o.country in rules.area]
-    hops = tuple(hop for movement in movements for hop in split(movement, rules, special))
+    special_of = SpecialCategories(special)
+    hops = tuple(hop for movement in movements for hop in split(movement, rules, special_of))
     return HopGraph(hops=hops, origins=tuple(origins), operators=operators)
 
 
-def split(movement: _Movement, rules: RegimeRules, special: Sequence[str]) -> list[Hop]:
+class SpecialCategories:
+    """Whether a list of category keys carries Art. 9 data, decided once per distinct list: a map
+    repeats the same few lists on thousands of flows."""
+
+    def __init__(self, special: Sequence[str]) -> None:
+        self.special = tuple(special)
+        self.known: dict[tuple[str, ...], bool] = {}
+
+    def __call__(self, categories: tuple[str, ...]) -> bool:
+        if categories not in self.known:
+            self.known[categories] = carries_special_category(categories, self.special)
+        return self.known[categories]
+
+
+def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories) -> list[Hop]:
     """One hop per destination outside the area, or a single hop when all stay inside."""
     places: list[tuple[str | None, tuple[str, ...]]] = list(movement.destinations.items())
     abroad = [(c, via) for c, via in places if c not in rules.area]
     chosen = abroad or places[:1] or [(None, ())]
-    special_category = carries_special_category(movement.categories, special)
+    special_category = special_of(movement.categories)
     return [
         Hop(
             id=movement.id if len(chosen) == 1 else f"{movement.id}@{country}",

@@ -6,7 +6,7 @@ from strawberry.types import Info
 
 from resolvers import transfer_service as service
 from resolvers.errors import BadUserInput
-from resolvers.transfer import HopDecision, PathDecision, Verdict
+from resolvers.transfer import VERDICT_RANK, HopDecision, PathDecision, Verdict
 from schema.context import Context
 
 TransferVerdict = strawberry.enum(
@@ -198,8 +198,7 @@ def _matches(path: PathDecision, filter: TransferFilter | None) -> bool:
 def _assessment(
     regime: TransferRegime, as_of: datetime.date, paths: list[PathDecision], first: int
 ) -> TransferAssessment:
-    order = list(Verdict)
-    ranked = sorted(paths, key=lambda p: -order.index(p.verdict))
+    ranked = sorted(paths, key=lambda p: -VERDICT_RANK[p.verdict])
     counts = {verdict: 0 for verdict in Verdict}
     for path in paths:
         counts[path.verdict] += 1
