@@ -6,8 +6,9 @@ import re
 import uuid
 
 from graphql.error import GraphQLError
-from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import ClientError, TransientError
 
+from graph.database import UNAVAILABLE_ERRORS
 from resolvers.errors import DatamapError, Timeout, Unavailable
 
 logger = logging.getLogger("datamap.errors")
@@ -22,6 +23,7 @@ TIMEOUT_CODES = frozenset(
         "Neo.ClientError.Transaction.TransactionTimedOut",
         "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
         "Neo.TransientError.Transaction.LockClientStopped",
+        "Neo.ClientError.Transaction.LockClientStopped",
     }
 )
 
@@ -32,7 +34,7 @@ def domain_error(original: BaseException | None) -> DatamapError | None:
         return original
     if isinstance(original, ClientError | TransientError) and original.code in TIMEOUT_CODES:
         return Timeout("the query took longer than the configured transaction timeout")
-    if isinstance(original, ServiceUnavailable | SessionExpired | ConnectionError):
+    if isinstance(original, UNAVAILABLE_ERRORS):
         return Unavailable("the graph database is unavailable; try again shortly")
     return None
 
