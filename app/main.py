@@ -6,12 +6,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import Neo4jError
 
 from app.body_limit import BodyLimit
 from app.graphql_router import CodedGraphQLRouter
 from app.settings import Settings, get_settings
-from graph.database import Database
+from graph.database import UNAVAILABLE_ERRORS, Database
 from graph.migrations import migrate
 from resolvers.auth import DEV_KEY_ID, Principal, Role, authenticate
 from resolvers.errors import DatamapError, Unauthenticated
@@ -48,7 +48,7 @@ class Readiness:
             if not self.migrated:
                 await migrate(self.db)
                 self.migrated = True
-        except (ServiceUnavailable, SessionExpired, OSError) as error:
+        except UNAVAILABLE_ERRORS as error:
             return f"Neo4j does not answer at {self.uri}: {type(error).__name__}"
         except Neo4jError as error:
             return f"Neo4j refused: {error.code}"

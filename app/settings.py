@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     neo4j_cache_dir: Path = Path.home() / ".cache" / "datamap"
     neo4j_transaction_timeout_s: float = Field(default=30.0, gt=0)
     neo4j_connection_timeout_s: float = Field(default=5.0, gt=0)
+    neo4j_retry_time_s: float = Field(
+        default=3.0,
+        ge=0,
+        description="How long a transaction is retried on a transient fault before UNAVAILABLE.",
+    )
 
     auth_disabled: bool = Field(
         default=False,

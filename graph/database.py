@@ -4,11 +4,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
 from app.settings import Settings
 
 T = TypeVar("T")
 Record = dict[str, Any]
+UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, TransientError, OSError)
+"""What Neo4j raises when it cannot serve now (down, restarting, shutting down) and the driver's
+retries are spent: the request may succeed if sent again shortly."""
 
 
 class Database:
@@ -28,7 +32,7 @@ class Database:
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
             connection_timeout=settings.neo4j_connection_timeout_s,
             connection_acquisition_timeout=settings.neo4j_connection_timeout_s * 2,
-            max_transaction_retry_time=settings.neo4j_connection_timeout_s * 2,
+            max_transaction_retry_time=settings.neo4j_retry_time_s,
             notifications_min_severity="OFF",
         )
         return cls(driver, settings.neo4j_database, settings.neo4j_transaction_timeout_s)

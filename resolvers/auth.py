@@ -8,9 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
-
-from graph.database import Database
+from graph.database import UNAVAILABLE_ERRORS, Database
 from graph.queries import keys as queries
 from resolvers.errors import Unauthenticated, Unavailable
 
@@ -88,7 +86,7 @@ async def authenticate(db: Database, authorization: str | None) -> Principal:
     key_id = key_id_of(key)
     try:
         record = await queries.find_key(db, key_id) if key_id is not None else None
-    except (ServiceUnavailable, SessionExpired, OSError):
+    except UNAVAILABLE_ERRORS:
         raise Unavailable("the graph database is unavailable; try again shortly") from None
     if record is None or record["revoked_at"] is not None or not matches(key, record["hash"]):
         raise Unauthenticated("the API key is unknown or revoked")

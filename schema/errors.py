@@ -6,19 +6,24 @@ import re
 import uuid
 
 from graphql.error import GraphQLError
-from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import ClientError, TransientError
 
+from graph.database import UNAVAILABLE_ERRORS
 from resolvers.errors import DatamapError, Timeout, Unavailable
 
 logger = logging.getLogger("datamap.errors")
 
 SUGGESTION = re.compile(r" Did you mean .*\?$")
+INVALID_VARIABLE = re.compile(
+    r"^Variable '\$(\w+)' has invalid value(?: at ((?:\.\w+|\[\d+\])+))?:"
+)
 INTERNAL_MESSAGE = "Internal error."
 TIMEOUT_CODES = frozenset(
     {
         "Neo.ClientError.Transaction.TransactionTimedOut",
         "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
         "Neo.TransientError.Transaction.LockClientStopped",
+        "Neo.ClientError.Transaction.LockClientStopped",
     }
 )
 
@@ -29,16 +34,15 @@ def domain_error(original: BaseException | None) -> DatamapError | None:
         return original
     if isinstance(original, ClientError | TransientError) and original.code in TIMEOUT_CODES:
         return Timeout("the query took longer than the configured transaction timeout")
-    if isinstance(original, ServiceUnavailable | SessionExpired | ConnectionError):
+    if isinstance(original, UNAVAILABLE_ERRORS):
         return Unavailable("the graph database is unavailable; try again shortly")
     return None
 
 
 def coded(error: GraphQLError, *, hide_suggestions: bool = False) -> GraphQLError:
     """`error` as the client may see it, with its `extensions.code`."""
-    if error.original_error is None:
-        message = SUGGESTION.sub("", error.message) if hide_suggestions else error.message
-        return _with(error, message, {"code": "BAD_USER_INPUT"})
+    if error.original_error is None or isinstance(error.original_error, GraphQLError):
+        return _bad_request(error, hide_suggestions)
     known = domain_error(error.original_error)
     if known is not None:
         extensions: dict[str, object] = {"code": known.code}
@@ -48,6 +52,17 @@ def coded(error: GraphQLError, *, hide_suggestions: bool = False) -> GraphQLErro
     request_id = uuid.uuid4().hex
     logger.error("internal error, request id %s", request_id, exc_info=error.original_error)
     return _with(error, INTERNAL_MESSAGE, {"code": "INTERNAL", "requestId": request_id})
+
+
+def _bad_request(error: GraphQLError, hide_suggestions: bool) -> GraphQLError:
+    """A parse or validation error, or a variable value its type cannot take (graphql-core
+    keeps the coercion error as the original; `field` is then the variable's path)."""
+    message = SUGGESTION.sub("", error.message) if hide_suggestions else error.message
+    extensions: dict[str, object] = {"code": "BAD_USER_INPUT"}
+    invalid = INVALID_VARIABLE.match(error.message)
+    if invalid is not None:
+        extensions["field"] = invalid.group(1) + (invalid.group(2) or "")
+    return _with(error, message, extensions)
 
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:

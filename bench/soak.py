@@ -1,0 +1,217 @@
+"""Soak: uvicorn serving datamap on 127.0.0.1 only, 16 concurrent clients sending mixed reads and
+`registerProcessor` writes for a bounded time and request count. Reports errors, lost writes
+(acknowledged ids counted back in Neo4j), p50/p95 latency and the server's RSS over time.
+Run with a Neo4j up (the test server, for example):
+`DATAMAP_LOCAL_NEO4J_PORT=7711 python -m bench.soak --seconds 180`."""
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from app.settings import PROJECT_ROOT, Settings
+from graph.database import Database
+from resolvers import keys
+from resolvers.auth import Principal, Role
+
+HOST = "127.0.0.1"
+REGISTER = "mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id } }"
+READS = [
+    "{ processors(first: 20) { totalCount nodes { id legalName } } }",
+    "{ systems(first: 20) { totalCount nodes { id name } } }",
+    "{ about { version nodeCounts { label count } } }",
+]
+WRITE_SHARE = 0.3
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    acknowledged: list[str] = field(default_factory=list)
+    rss_mb: list[tuple[float, float]] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+async def client(
+    http: httpx.AsyncClient,
+    tally: Tally,
+    engaged_by: str,
+    source: str,
+    until: float,
+    budget: list[int],
+) -> None:
+    rng = random.Random()
+    while time.monotonic() < until and budget[0] > 0:
+        budget[0] -= 1
+        if rng.random() < WRITE_SHARE:
+            external_id = uuid.uuid4().hex[:12]
+            variables = {
+                "input": {
+                    "source": source,
+                    "externalId": external_id,
+                    "legalName": f"Soak vendor {external_id}",
+                    "country": rng.choice(["IE", "US", "DE", "IN"]),
+                    "engagedBy": engaged_by,
+                }
+            }
+            body = await timed(http, tally, {"query": REGISTER, "variables": variables})
+            if body is not None:
+                tally.acknowledged.append(body["data"]["registerProcessor"]["id"])
+        else:
+            await timed(http, tally, {"query": rng.choice(READS)})
+
+
+async def timed(http: httpx.AsyncClient, tally: Tally, payload: object) -> dict[str, object] | None:
+    started = time.perf_counter()
+    try:
+        response = await http.post("/graphql", json=payload)
+    except httpx.HTTPError as error:
+        tally.errors.append(type(error).__name__)
+        return None
+    tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+    body: dict[str, object] = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        tally.errors.append(f"{response.status_code} {str(body.get('errors'))[:120]}")
+        return None
+    return body
+
+
+async def sample_rss(pid: int, tally: Tally, until: float, every_s: float) -> None:
+    start = time.monotonic()
+    while time.monotonic() < until:
+        tally.rss_mb.append((time.monotonic() - start, rss_mb(pid)))
+        await asyncio.sleep(every_s)
+    tally.rss_mb.append((time.monotonic() - start, rss_mb(pid)))
+
+
+async def prepare(settings: Settings) -> tuple[str, str]:
+    """An integration key and a controller organisation of this run."""
+    db = Database.connect(settings)
+    try:
+        admin = Principal(key_id="soak", role=Role.ADMIN)
+        key = (await keys.create(db, Role.INTEGRATION, "soak", admin)).key
+        controller = f"soak-{uuid.uuid4().hex[:8]}"
+        await db.write(
+            "CREATE (:Organisation {id: $id, legal_name: 'Soak controller', country: 'DE', "
+            "source: 'soak'})",
+            {"id": controller},
+        )
+    finally:
+        await db.close()
+    return key, controller
+
+
+async def count_present(settings: Settings, ids: list[str]) -> int:
+    db = Database.connect(settings)
+    try:
+        rows = await db.read(
+            "MATCH (o:Organisation) WHERE o.id IN $ids RETURN count(o) AS n", {"ids": ids}
+        )
+    finally:
+        await db.close()
+    count: int = rows[0]["n"]
+    return count
+
+
+def wait_listening(port: int, server: subprocess.Popen[bytes]) -> None:
+    for _ in range(240):
+        if server.poll() is not None:
+            raise RuntimeError("uvicorn exited during start-up")
+        with socket.socket() as probe:
+            if probe.connect_ex((HOST, port)) == 0:
+                return
+        time.sleep(0.25)
+    raise RuntimeError("uvicorn did not listen within 60 s")
+
+
+async def load(
+    port: int, pid: int, key: str, controller: str, seconds: float, max_requests: int, clients: int
+) -> tuple[Tally, float]:
+    tally = Tally()
+    until = time.monotonic() + seconds
+    budget = [max_requests]
+    source = f"soak-{uuid.uuid4().hex[:8]}"
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(
+        base_url=f"http://{HOST}:{port}", headers=headers, timeout=60
+    ) as http:
+        started = time.monotonic()
+        await asyncio.gather(
+            sample_rss(pid, tally, until, every_s=15),
+            *(client(http, tally, controller, source, until, budget) for _ in range(clients)),
+        )
+    return tally, time.monotonic() - started
+
+
+def soak(seconds: float, max_requests: int, clients: int) -> None:
+    settings = Settings()
+    key, controller = asyncio.run(prepare(settings))
+    port = free_port()
+    env = {**os.environ, "DATAMAP_HOST": HOST, "DATAMAP_PORT": str(port)}
+    command = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", HOST]
+    command += ["--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+    try:
+        wait_listening(port, server)
+        tally, elapsed = asyncio.run(
+            load(port, server.pid, key, controller, seconds, max_requests, clients)
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    present = asyncio.run(count_present(settings, tally.acknowledged))
+    report(tally, elapsed, clients, present)
+
+
+def report(tally: Tally, elapsed: float, clients: int, present: int) -> None:
+    cuts = statistics.quantiles(tally.latencies_ms, n=100)
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    print(f"clients: {clients}, duration: {elapsed:.0f} s, requests: {len(tally.latencies_ms)}")
+    print(f"throughput: {len(tally.latencies_ms) / elapsed:.1f} req/s")
+    print(f"latency ms: p50 {cuts[49]:.0f}, p95 {cuts[94]:.0f}, p99 {cuts[98]:.0f}")
+    print(f"errors: {len(tally.errors)} {sorted(set(tally.errors))[:5]}")
+    print(
+        f"writes acknowledged: {len(tally.acknowledged)}, present: {present}, "
+        f"lost: {len(tally.acknowledged) - present}"
+    )
+    print("server RSS MB over time: " + ", ".join(f"{t:.0f}s {mb:.0f}" for t, mb in tally.rss_mb))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=180)
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--clients", type=int, default=16)
+    arguments = parser.parse_args()
+    soak(arguments.seconds, arguments.max_requests, arguments.clients)
+
+
+if __name__ == "__main__":
+    main()
