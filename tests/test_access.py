@@ -279,7 +279,7 @@ async def test_a_plan_takes_a_fixed_number_of_statements(
         {"s": P + "subject"},
     )
     assert "errors" not in body, body["errors"]
-    assert app.state.db.statements - before == 7 + 1  # seven reads, and the API key check
+    assert app.state.db.statements - before == 8 + 1  # eight reads, and the API key check
 
 
 async def test_the_transfer_engine_is_asked_once_and_only_when_a_field_needs_it(
@@ -294,7 +294,7 @@ async def test_the_transfer_engine_is_asked_once_and_only_when_a_field_needs_it(
         )
         assert "errors" not in body, body["errors"]
         counts.append(app.state.db.statements - before)
-    assert counts[0] > 7 + 1
+    assert counts[0] > 8 + 1
     assert counts[1] == counts[0]
 
 
