@@ -9,11 +9,12 @@ from fastapi.responses import JSONResponse
 from neo4j.exceptions import Neo4jError
 
 from app.body_limit import BodyLimit
+from app.documents import documents_router
 from app.graphql_router import CodedGraphQLRouter
+from app.principal import request_principal
 from app.settings import Settings, get_settings
 from graph.database import UNAVAILABLE_ERRORS, Database
 from graph.migrations import migrate
-from resolvers.auth import DEV_KEY_ID, Principal, Role, authenticate
 from resolvers.errors import DatamapError, Unauthenticated
 from resolvers.loaders import create_loaders
 from schema.build import build_schema
@@ -26,6 +27,15 @@ AUTH_DISABLED_WARNING = (
     "!! DATAMAP_AUTH_DISABLED=true: EVERY REQUEST IS SERVED AS AN ADMIN WITHOUT AN API KEY.\n"
     "!! Development only; never expose this service.\n" + "!" * 72
 )
+
+HTTP_STATUS = {
+    "UNAUTHENTICATED": 401,
+    "FORBIDDEN": 403,
+    "BAD_USER_INPUT": 400,
+    "NOT_FOUND": 404,
+    "TIMEOUT": 504,
+    "INTERNAL": 500,
+}
 
 
 def is_ide_page(request: Request) -> bool:
@@ -77,26 +87,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(DatamapError)
-    async def refused_before_graphql(request: Request, error: DatamapError) -> JSONResponse:
-        """A request refused while authenticating: no key (401), or no Neo4j to check it (503)."""
-        body = {
-            "data": None,
-            "errors": [{"message": error.message, "extensions": {"code": error.code}}],
-        }
+    async def refused(request: Request, error: DatamapError) -> JSONResponse:
+        """A request refused outside GraphQL execution: while authenticating (no key: 401; no
+        Neo4j to check it: 503), or by a plain HTTP endpoint (its role, input or subject)."""
+        extensions: dict[str, str] = {"code": error.code}
+        if error.field is not None:
+            extensions["field"] = error.field
+        body = {"data": None, "errors": [{"message": error.message, "extensions": extensions}]}
         unauthenticated = isinstance(error, Unauthenticated)
         return JSONResponse(
             body,
-            status_code=401 if unauthenticated else 503,
+            status_code=HTTP_STATUS.get(error.code, 503),
             headers={"WWW-Authenticate": "Bearer"} if unauthenticated else None,
         )
 
     async def get_context(request: Request) -> Context:
         db: Database = request.app.state.db
         context = Context(db=db, settings=settings, loaders=create_loaders(db))
-        if settings.auth_disabled:
-            context.principal = Principal(key_id=DEV_KEY_ID, role=Role.ADMIN)
-        elif not is_ide_page(request):
-            context.principal = await authenticate(db, request.headers.get("authorization"))
+        if settings.auth_disabled or not is_ide_page(request):
+            context.principal = await request_principal(request, settings)
         return context
 
     graphql = CodedGraphQLRouter(
@@ -106,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(documents_router(settings))
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:

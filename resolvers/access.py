@@ -100,8 +100,6 @@ class Activity:
 @dataclass(frozen=True)
 class Flow:
     id: str
-    from_id: str
-    to_id: str
     categories: tuple[str, ...]
 
 
@@ -518,10 +516,7 @@ def _system(row: dict[str, Any]) -> SystemFacts:
 
 
 def _reach(row: dict[str, Any]) -> Reach:
-    flows = tuple(
-        Flow(id=f["id"], from_id=f["from"], to_id=f["to"], categories=tuple(f["categories"]))
-        for f in row["flows"]
-    )
+    flows = tuple(Flow(id=f["id"], categories=tuple(f["categories"])) for f in row["flows"])
     if row["kind"] == "System":
         return Reach(
             start=row["start"], flows=flows, system=_system(row["node"]), organisation=None

@@ -2,8 +2,11 @@
 article and text of the graph's RightItem; the code only says which part of the plan answers it."""
 
 from collections.abc import Callable
+from functools import partial
 
 from resolvers.access import AccessPlan, Location
+from resolvers.access_transfers import TransferAnswers
+from resolvers.transfer import HopDecision
 
 Lines = list[str]
 
@@ -78,17 +81,34 @@ def _automated(plan: AccessPlan) -> Lines:
     ] or ["none recorded"]
 
 
-def _transfers(plan: AccessPlan) -> Lines:
+def _decision(decision: HopDecision) -> str:
+    hop, basis = decision.hop, decision.legal_basis
+    instrument = ", ".join(
+        part for part in (basis.instrument, basis.instrument_id) if part is not None
+    )
+    module = f"; SCC module {decision.scc_module}" if decision.scc_module else ""
+    missing = f"; missing: {'; '.join(decision.missing)}" if decision.missing else ""
+    return (
+        f"  - {hop.id} to {hop.country or '?'}: {decision.verdict.value}, {basis.article}"
+        f"{f' ({instrument})' if instrument else ''}{module}{missing}"
+    )
+
+
+def _transfers(transfers: TransferAnswers, plan: AccessPlan) -> Lines:
     lines = []
-    for recipient in plan.transfers:
-        safeguards = ", ".join(
+    for answer in transfers.answers:
+        recipient = answer.recipient
+        recorded = ", ".join(
             f"{s.type}{f' module {s.module}' if s.module else ''} ({s.id})"
             for s in recipient.safeguards
         )
         lines.append(
             f"- {recipient.organisation.legal_name or recipient.organisation.id} "
-            f"({_joined(recipient.countries)}): {safeguards or 'no safeguard recorded'}"
+            f"({_joined(recipient.countries)}): "
+            f"{answer.verdict.value if answer.verdict else 'no transfer decided'}; "
+            f"safeguards on record: {recorded or 'none'}"
         )
+        lines += [_decision(decision) for decision in answer.decisions]
     return lines or ["No recipient in a third country."]
 
 
@@ -102,7 +122,8 @@ def _pieces(plan: AccessPlan) -> Lines:
     ] or ["none recorded"]
 
 
-SECTIONS: dict[str, Callable[[AccessPlan], Lines]] = {
+Section = Callable[[AccessPlan], Lines]
+SECTIONS: dict[str, Section] = {
     "GDPR-15-1": _confirmation,
     "GDPR-15-1-a": _purposes,
     "GDPR-15-1-b": _categories,
@@ -112,7 +133,6 @@ SECTIONS: dict[str, Callable[[AccessPlan], Lines]] = {
     "GDPR-15-1-f": _complaint,
     "GDPR-15-1-g": _sources,
     "GDPR-15-1-h": _automated,
-    "GDPR-15-2": _transfers,
     "GDPR-15-3": _item_text_only,
     "GDPR-15-4": _item_text_only,
     "CCPA-1798.110-a-1": _categories,
@@ -139,7 +159,9 @@ def _where(plan: AccessPlan) -> Lines:
     return lines
 
 
-def render_markdown(plan: AccessPlan) -> str:
+def render_markdown(plan: AccessPlan, transfers: TransferAnswers) -> str:
+    """The plan, with its Art. 15(2) section from the transfer engine's `transfers`."""
+    sections: dict[str, Section] = {**SECTIONS, "GDPR-15-2": partial(_transfers, transfers)}
     title = plan.subject_name or plan.subject
     scope = f" for {', '.join(plan.categories_asked)}" if plan.categories_asked else ""
     lines = [f"# Access plan: {title} ({plan.regime.value}){scope}", ""]
@@ -152,11 +174,13 @@ def render_markdown(plan: AccessPlan) -> str:
             "",
         ]
     lines += ["## Where", "", *_where(plan), ""]
+    if not transfers.applies:
+        lines += ["## Transfers to third countries", "", transfers.note, ""]
     for item in plan.right_items:
         lines += [
             f"## {item.article}: {item.text}",
             "",
-            *SECTIONS.get(item.key, _item_text_only)(plan),
+            *sections.get(item.key, _item_text_only)(plan),
         ]
         lines.append("")
     if plan.routing:

@@ -1,3 +1,4 @@
+import datetime
 from typing import Annotated
 
 import strawberry
@@ -5,8 +6,11 @@ from strawberry.types import Info
 
 from resolvers import access as resolvers
 from resolvers.access_document import render_markdown
+from resolvers.access_transfers import PlanTransfers, TransferAnswer
+from resolvers.transfer import Verdict
 from schema.context import Context
 from schema.regime import RegimeCode
+from schema.transfer import TransferHop
 
 HeldAs = strawberry.enum(
     resolvers.HeldAs,
@@ -107,6 +111,37 @@ class AccessRecipient:
     )
 
 
+@strawberry.type(
+    description="A recipient in a third country (Art. 15(2)): the transfer engine's decision on "
+    "each transfer of the plan's data to it, and the safeguards on record."
+)
+class AccessTransfer:
+    organisation: AccessOrganisation = strawberry.field(description="The recipient.")
+    countries: list[str] = strawberry.field(description="Where it is, stores or accesses it.")
+    verdict: Verdict | None = strawberry.field(
+        description="The worst of its decisions; null when the engine found no transfer of the "
+        "plan's data to it (then only the recorded safeguards answer)."
+    )
+    decisions: list[TransferHop] = strawberry.field(
+        description="The engine's decision on each hop that carries the plan's data to it out of "
+        "the regime's area: verdict, legal basis, instrument, SCC module, what is missing."
+    )
+    safeguards: list[AccessSafeguard] = strawberry.field(
+        description="The safeguards recorded for it under this regime."
+    )
+
+    @classmethod
+    def of(cls, answer: TransferAnswer) -> "AccessTransfer":
+        recipient = _recipient(answer.recipient)
+        return cls(
+            organisation=recipient.organisation,
+            countries=recipient.countries,
+            verdict=answer.verdict,
+            decisions=[TransferHop.of(decision) for decision in answer.decisions],
+            safeguards=recipient.safeguards,
+        )
+
+
 @strawberry.type(description="Where data not collected from the person comes from (15(1)(g)).")
 class AccessSource:
     system_id: strawberry.ID = strawberry.field(description="The upstream system.")
@@ -148,6 +183,7 @@ class AccessRightItem:
 )
 class AccessPlan:
     plan: strawberry.Private[resolvers.AccessPlan]
+    transfer_answers: strawberry.Private[PlanTransfers]
 
     @strawberry.field(description="The data subject key.")
     def subject(self) -> str:
@@ -205,9 +241,25 @@ class AccessPlan:
     def third_party_categories(self) -> list[str]:
         return self.plan.third_party_categories
 
-    @strawberry.field(description="Art. 15(2): recipients in a third country, with safeguards.")
-    def transfers(self) -> list[AccessRecipient]:
-        return [_recipient(recipient) for recipient in self.plan.transfers]
+    @strawberry.field(
+        description="Art. 15(2): recipients in a third country, each with the transfer engine's "
+        "decisions for the plan's regime; empty under CCPA, where Chapter V does not apply."
+    )
+    async def transfers(self) -> list[AccessTransfer]:
+        answers = await self.transfer_answers.answers()
+        return [AccessTransfer.of(answer) for answer in answers.answers]
+
+    @strawberry.field(
+        description="Whether GDPR Chapter V and Art. 15(2) apply to the request (not under CCPA)."
+    )
+    async def transfers_apply(self) -> bool:
+        return (await self.transfer_answers.answers()).applies
+
+    @strawberry.field(
+        description="What the transfers part of the answer says, or why there is none."
+    )
+    async def transfer_note(self) -> str:
+        return (await self.transfer_answers.answers()).note
 
     @strawberry.field(description="Art. 15(1)(g), CCPA sources: upstream systems feeding the data.")
     def sources(self) -> list[AccessSource]:
@@ -270,8 +322,8 @@ class AccessPlan:
         return self.plan.truncated
 
     @strawberry.field(description="The plan as a Markdown document to send on.")
-    def document(self) -> str:
-        return render_markdown(self.plan)
+    async def document(self) -> str:
+        return render_markdown(self.plan, await self.transfer_answers.answers())
 
 
 def _recipient(recipient: resolvers.Recipient) -> AccessRecipient:
@@ -313,12 +365,18 @@ class AccessQuery:
         regime: Annotated[
             RegimeCode, strawberry.argument(description="The law the request is made under.")
         ] = RegimeCode.EU,
+        as_of: Annotated[
+            datetime.date | None,
+            strawberry.argument(description="The date transfers are decided for; today if absent."),
+        ] = None,
     ) -> AccessPlan:
+        db = info.context.db
         plan = await resolvers.access_plan(
-            info.context.db,
+            db,
             info.context.settings,
             subject=subject,
             categories=categories,
             regime=resolvers.Regime(regime.value),
         )
-        return AccessPlan(plan=plan)
+        day = as_of or datetime.date.today()
+        return AccessPlan(plan=plan, transfer_answers=PlanTransfers(db, plan, day))

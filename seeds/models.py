@@ -199,6 +199,7 @@ class Organisation(MapEntry):
     minimum_age: int | None = None
     sells_personal_data: bool | None = None
     makes_data_public: bool | None = None
+    supervisory_authority: str | None = None
     notes: str | None = None
 
 

@@ -102,7 +102,9 @@ query ($subject: String!, $categories: [String!], $regime: RegimeCode! = EU) {
                 retention retentionDays }
     purposes { activityId }
     recipients { organisation { id } roles reasons thirdCountry safeguards { id } }
-    transfers { organisation { id } safeguards { id type module } }
+    transfers { organisation { id } safeguards { id type module } verdict
+                decisions { id verdict sccModule missing legalBasis { article instrumentId } } }
+    transfersApply transferNote
     sources { systemId reasons }
     automatedDecisions { activityId }
     rightItems { key article text }
@@ -194,6 +196,26 @@ async def test_recipients_transfers_and_recorded_safeguards(
     assert result["recipientCategories"] == ["other users of the account"]
 
 
+async def test_each_transfer_abroad_carries_the_transfer_engines_decision(
+    access_map: None, graphql: GraphQL
+) -> None:
+    result = await plan(graphql)
+    assert result["transfersApply"] is True
+    transfers = by_id([{**t, "id": t["organisation"]["id"]} for t in result["transfers"]], key="id")
+    # The SCC on record has no TIA: the engine asks for one rather than take the safeguard as is.
+    vendor = {d["id"]: d for d in transfers["vendor"]["decisions"]}[P + "f-app-db"]
+    assert vendor["verdict"] == "ACTION_REQUIRED"
+    assert vendor["legalBasis"] == {"article": "GDPR Art. 46(2)(c)", "instrumentId": P + "scc"}
+    assert vendor["sccModule"] == 2
+    assert any("transfer impact assessment" in item for item in vendor["missing"])
+    # India has no adequacy and nothing is recorded between the vendor and its sub-processor.
+    assert [(d["id"], d["verdict"]) for d in transfers["sub"]["decisions"]] == [
+        (P + "e1", "BLOCKED")
+    ]
+    assert transfers["sub"]["verdict"] == "BLOCKED"
+    assert f"{P}f-app-db to US: ACTION_REQUIRED, GDPR Art. 46(2)(c)" in result["document"]
+
+
 async def test_sources_profiling_authority_and_items_come_from_the_graph(
     access_map: None, graphql: GraphQL, db: Database
 ) -> None:
@@ -235,6 +257,9 @@ async def test_ccpa_has_no_transfers_and_its_own_items(
 ) -> None:
     result = await plan(graphql, regime="CCPA")
     assert result["transfers"] == []
+    assert result["transfersApply"] is False
+    assert "Chapter V" in result["transferNote"]
+    assert result["transferNote"] in result["document"]
     assert result["thirdPartyCategories"] == [
         "PROCESSOR",
         "SUB_PROCESSOR",
@@ -248,8 +273,29 @@ async def test_a_plan_takes_a_fixed_number_of_statements(
     access_map: None, graphql: GraphQL, app: FastAPI
 ) -> None:
     before = app.state.db.statements
-    await plan(graphql)
-    assert app.state.db.statements - before == 7 + 1  # seven reads, and the API key check
+    body = await graphql(
+        "query ($s: String!) { accessPlan(subject: $s) { locations { systemId } gaps { missing } "
+        "recipients { organisation { id } } sources { systemId } } }",
+        {"s": P + "subject"},
+    )
+    assert "errors" not in body, body["errors"]
+    assert app.state.db.statements - before == 8 + 1  # eight reads, and the API key check
+
+
+async def test_the_transfer_engine_is_asked_once_and_only_when_a_field_needs_it(
+    access_map: None, graphql: GraphQL, app: FastAPI
+) -> None:
+    counts = []
+    for fields in ["transfers { verdict }", "transfers { verdict } transferNote document"]:
+        before = app.state.db.statements
+        body = await graphql(
+            "query ($s: String!) { accessPlan(subject: $s) { " + fields + " } }",
+            {"s": P + "subject"},
+        )
+        assert "errors" not in body, body["errors"]
+        counts.append(app.state.db.statements - before)
+    assert counts[0] > 8 + 1
+    assert counts[1] == counts[0]
 
 
 async def test_an_unknown_subject_is_not_found(graphql: GraphQL) -> None:

@@ -1,5 +1,6 @@
 """Access plans over Preemptly's seeded map."""
 
+import datetime
 from typing import Any
 
 from graph.database import Database
@@ -74,3 +75,83 @@ async def test_customer_data_is_routed_to_the_customers_as_controllers(
     assert "customer-data-db" in routing["acme-logistics"]
     assert "customer-data-db" not in {loc["systemId"] for loc in result["locations"]}
     assert "Art. 28(3)(e)" in result["document"]
+
+
+TRANSFERS = """
+query ($subject: String!, $regime: RegimeCode!, $asOf: Date!) {
+  accessPlan(subject: $subject, regime: $regime, asOf: $asOf) {
+    controller { id supervisoryAuthority }
+    transfersApply transferNote
+    transfers {
+      organisation { id }
+      safeguards { id }
+      decisions { id verdict reason sccModule legalBasis { article instrument instrumentId } }
+    }
+    document
+  }
+}
+"""
+# A fixed date inside the DPF and the SCCs on record, so the decisions do not move with the clock.
+AS_OF = datetime.date(2025, 9, 1).isoformat()
+
+
+async def transfers_plan(graphql: GraphQL, regime: str) -> dict[str, Any]:
+    variables = {"subject": "preemptly.account_user", "regime": regime, "asOf": AS_OF}
+    body = await graphql(TRANSFERS, variables)
+    assert "errors" not in body, body["errors"]
+    result: dict[str, Any] = body["data"]["accessPlan"]
+    return result
+
+
+def decisions(result: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    return {
+        t["organisation"]["id"]: {d["id"]: d for d in t["decisions"]} for t in result["transfers"]
+    }
+
+
+async def test_art_15_2_gives_the_transfer_engines_decision_per_recipient(
+    seeded: Database, graphql: GraphQL
+) -> None:
+    result = await transfers_plan(graphql, "EU")
+    assert result["transfersApply"] is True
+    decided = decisions(result)
+    # The support desk's vendor is DPF-certified: the EU-US adequacy decision carries it.
+    support = decided["helpdeskly-inc"]["f-app-support@US"]
+    assert support["verdict"] == "ADEQUACY"
+    assert support["legalBasis"]["article"] == "GDPR Art. 45"
+    assert support["legalBasis"]["instrumentId"] == "EU-US"
+    assert "Data Privacy Framework" in support["legalBasis"]["instrument"]
+    # The analytics vendor is not certified: its SCC Module 2 with a TIA is the safeguard.
+    analytics = decided["metricflow-inc"]["e-preemptly-metricflow"]
+    assert analytics["verdict"] == "SAFEGUARD"
+    assert analytics["sccModule"] == 2
+    assert analytics["legalBasis"]["instrumentId"] == "sg-preemptly-metricflow-scc2"
+    # Recipients inside the EEA are not transfers, and the plan's data only: none of acme's.
+    assert "paystream-ie" not in decided
+    assert "e-acme-helpdeskly" not in decided["helpdeskly-inc"]
+    assert "f-app-support@US to US: ADEQUACY, GDPR Art. 45" in result["document"]
+
+
+async def test_a_ccpa_plan_says_chapter_v_does_not_apply(
+    seeded: Database, graphql: GraphQL
+) -> None:
+    result = await transfers_plan(graphql, "CCPA")
+    assert result["transfersApply"] is False
+    assert result["transfers"] == []
+    assert "Chapter V" in result["transferNote"]
+    assert result["transferNote"] in result["document"]
+
+
+async def test_the_plan_names_preemptlys_supervisory_authority(
+    seeded: Database, graphql: GraphQL
+) -> None:
+    result = await transfers_plan(graphql, "EU")
+    [stored] = await seeded.read(
+        "MATCH (o:Organisation {is_self: true, id: 'preemptly'}) "
+        "RETURN o.supervisory_authority AS authority, o.assumed AS assumed, o.source AS source"
+    )
+    assert stored["authority"].startswith("Berliner Beauftragte für Datenschutz")
+    assert stored["assumed"] is True
+    assert "supervisory authority, assumed" in stored["source"]
+    assert result["controller"] == {"id": "preemptly", "supervisoryAuthority": stored["authority"]}
+    assert f"authority: {stored['authority']}." in result["document"]

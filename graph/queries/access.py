@@ -1,7 +1,6 @@
 """The facts an access plan is decided from, read in one transaction with a fixed number of
-statements (seven), whatever the size of the map."""
+statements (eight), whatever the size of the map."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, LiteralString
@@ -61,20 +60,26 @@ FLOW_HOP: LiteralString = (
     + RELEVANT
     + "))]"
 )
+# Each node once, on its nearest path from any start; the starts the node cap cut are named apart.
 REACHED: LiteralString = (
-    "RETURN start.id AS start, length(p) AS degree, "
-    "[r IN relationships(p) | r {.id, .categories, from: startNode(r).id, to: endNode(r).id}] "
-    "AS flows, CASE WHEN n:System THEN 'System' ELSE 'Organisation' END AS kind, "
-    "CASE WHEN n:System THEN " + system("n") + " "
-    "ELSE n" + ORGANISATION + " END AS node"
+    "WITH start.id AS start, collect({n: n, p: p}) AS reached "
+    "WITH collect(CASE WHEN size(reached) >= $limit THEN start END) AS capped, "
+    "collect([x IN reached | {n: x.n, p: x.p, start: start}]) AS lists "
+    "UNWIND lists AS list UNWIND list AS x "
+    "WITH capped, x ORDER BY length(x.p), x.start "
+    "WITH capped, x.n AS n, head(collect(x)) AS nearest "
+    "RETURN capped <> [] AS capped, nearest.start AS start, length(nearest.p) AS degree, "
+    "[r IN relationships(nearest.p) | [r.id, r.categories]] AS flows, "
+    "CASE WHEN n:System THEN 'System' ELSE 'Organisation' END AS kind, n.id AS id"
 )
 
 
 @cache
 def _reach(arrow_out: bool, hops: int) -> LiteralString:
-    """Breadth-first from each start, nearest first, at most `$limit` nodes per start (the hop
-    bound is a literal for the reason given in `graph.queries.lineage`; `access_rows` asks one hop
-    more than it keeps, to tell whether the bound cut)."""
+    """Breadth-first from every start, at most `$limit` nodes per start, each reached node once
+    at its nearest start (the hop bound is a literal for the reason given in
+    `graph.queries.lineage`; `access_rows` asks one hop more than it keeps, to tell whether the
+    bound cut). Rows carry ids only; `DETAILS` reads each node's facts once."""
     hop: LiteralString = (
         "((a)-" + FLOW_HOP + "->(b))" if arrow_out else "((b)<-" + FLOW_HOP + "-(a))"
     )
@@ -87,6 +92,16 @@ def _reach(arrow_out: bool, hops: int) -> LiteralString:
         + "} (n) WHERE n <> s "
         "RETURN p, n LIMIT $limit } " + REACHED
     )
+
+
+DETAILS: LiteralString = (
+    "UNWIND $systems AS id MATCH (n:System {id: id}) "
+    "RETURN 'System' AS kind, id, " + system("n") + " AS node "
+    "UNION ALL "
+    "UNWIND $organisations AS id MATCH (n:Organisation {id: id}) "
+    "RETURN 'Organisation' AS kind, id, n" + ORGANISATION + " AS node"
+)
+KINDS = ("System", "Organisation")
 
 
 BACKUPS: LiteralString = (
@@ -154,14 +169,19 @@ async def access_rows(
             return rows
         rows.holdings = await fetch(tx, db, HOLDINGS, params)
         starts = _starts(rows.holdings, sinks=False)
-        rows.copies = await fetch(tx, db, downstream, {"starts": starts, "limit": limit})
+        copies = await fetch(tx, db, downstream, {"starts": starts, "limit": limit})
         sinks = _starts(rows.holdings, sinks=True)
-        rows.sources = await fetch(tx, db, upstream, {"starts": sinks, "limit": limit})
-        reached = Counter(row["start"] for row in [*rows.copies, *rows.sources])
-        beyond = [row for row in [*rows.copies, *rows.sources] if row["degree"] > hops]
-        rows.truncated = bool(beyond) or any(count >= limit for count in reached.values())
-        rows.copies = [row for row in rows.copies if row["degree"] <= hops]
-        rows.sources = [row for row in rows.sources if row["degree"] <= hops]
+        sources = await fetch(tx, db, upstream, {"starts": sinks, "limit": limit})
+        reached = [*copies, *sources]
+        rows.truncated = any(row["degree"] > hops or row["capped"] for row in reached)
+        kept = [row for row in reached if row["degree"] <= hops]
+        ids = {kind: sorted({row["id"] for row in kept if row["kind"] == kind}) for kind in KINDS}
+        details = await fetch(
+            tx, db, DETAILS, {"systems": ids["System"], "organisations": ids["Organisation"]}
+        )
+        nodes = {(row["kind"], row["id"]): row["node"] for row in details}
+        rows.copies = [_detailed(row, nodes) for row in copies if row["degree"] <= hops]
+        rows.sources = [_detailed(row, nodes) for row in sources if row["degree"] <= hops]
         systems = {start["id"] for start in starts} | {
             row["node"]["id"] for row in rows.copies if row["kind"] == "System"
         }
@@ -180,6 +200,17 @@ async def access_rows(
         return rows
 
     return await db.read_tx(work)
+
+
+def _detailed(row: Record, nodes: dict[tuple[str, str], Record]) -> Record:
+    """A reached row with its node's facts, and its flows as `resolvers.access` reads them."""
+    return {
+        **row,
+        "node": nodes[(row["kind"], row["id"])],
+        "flows": [
+            {"id": flow_id, "categories": categories} for flow_id, categories in row["flows"]
+        ],
+    }
 
 
 def _external_organisations(rows: AccessRows) -> list[str]:

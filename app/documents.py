@@ -1,0 +1,64 @@
+"""Plans as documents over plain HTTP, for analysts who send them on: the same resolvers and
+renderer as the GraphQL fields, the same API keys and the same role as the field."""
+
+import datetime
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import PlainTextResponse
+
+from app.principal import request_principal
+from app.settings import Settings
+from resolvers.access import Regime, access_plan
+from resolvers.access_document import render_markdown
+from resolvers.access_transfers import transfer_answers
+from resolvers.errors import BadUserInput, Forbidden
+from schema.auth import FIELD_ROLES
+
+ACCESS_ROLE = FIELD_ROLES[("Query", "accessPlan")]
+
+
+def _regime(value: str) -> Regime:
+    try:
+        return Regime(value.upper())
+    except ValueError:
+        known = ", ".join(regime.value for regime in Regime)
+        raise BadUserInput(f"regime must be one of {known}", field="regime") from None
+
+
+def _day(value: str | None) -> datetime.date:
+    if value is None:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadUserInput("asOf must be a date such as 2025-06-30", field="asOf") from None
+
+
+def documents_router(settings: Settings) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/plans/access.md", response_class=PlainTextResponse)
+    async def access_plan_document(
+        request: Request,
+        subject: str | None = None,
+        regime: str = "EU",
+        categories: list[str] | None = Query(default=None),
+        as_of: str | None = Query(default=None, alias="asOf"),
+    ) -> PlainTextResponse:
+        """The access plan of `accessPlan { document }` as Markdown."""
+        principal = await request_principal(request, settings)
+        if not principal.role.allows(ACCESS_ROLE):
+            raise Forbidden(
+                f"the access plan needs the {ACCESS_ROLE.value} role; this key has "
+                f"{principal.role.value}"
+            )
+        if not subject:
+            raise BadUserInput("give the data subject key as `subject`", field="subject")
+        db = request.app.state.db
+        plan = await access_plan(
+            db, settings, subject=subject, categories=categories, regime=_regime(regime)
+        )
+        document = render_markdown(plan, await transfer_answers(db, plan, _day(as_of)))
+        return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
+
+    return router
