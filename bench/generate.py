@@ -2,7 +2,7 @@
 
 A map of `n` systems has `n // 5` organisations and `5 n` flows. Systems live in domains of
 `DOMAIN_SIZE`: one collection point per domain (an application run by the map's owner that collects
-one subject kind), chains, fan-out hubs, two-way syncs and longer cycles among the domain's
+its own subject kind), chains, fan-out hubs, two-way syncs and longer cycles among the domain's
 systems, flows out to vendors, and two backups. Flows stay inside their domain, so what a query
 starting from one system reaches is the same at every scale; the size of the whole map is not.
 Organisations form sub-processor chains up to `MAX_CHAIN` deep under the owner, with DPF
@@ -286,8 +286,10 @@ def domain_rows(
 ) -> None:
     """One domain of `size` systems, with 5 flows per system."""
     owner = f"{prefix}org-0"
-    subjects = [s["key"] for s in data_map.subjects]
-    subject = subjects[domain % len(subjects)]
+    subject = f"{prefix}subject-{domain}"
+    data_map.subjects.append(
+        {"key": subject, "name": f"people of domain {domain}", "source": SOURCE}
+    )
     categories = rng.sample(leaf_categories(), 6)
     as_processor = domain % 5 == 4
     live = size - BACKUPS_PER_DOMAIN
