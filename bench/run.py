@@ -322,8 +322,8 @@ def neo4j_graphql(settings: Settings) -> Iterator[str | None]:
 
 def resident_mb(pid: int) -> tuple[float, float]:
     """The current and peak resident set size of `pid`, in MB."""
-    status = Path(f"/proc/{pid}/status").read_text().splitlines()
-    fields = {line.split(":")[0]: line.split()[1] for line in status if ":" in line}
+    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    fields = {line.split(":")[0]: line.split()[1] for line in lines if line.startswith("Vm")}
     return int(fields["VmRSS"]) / 1024, int(fields["VmHWM"]) / 1024
 
 
@@ -374,6 +374,25 @@ def main() -> None:
     }
     out.write_text(json.dumps(record, indent=2) + "\n")
     print(f"wrote {out}")
+    print("\n".join(table(scales)))
+
+
+def table(scales: list[ScaleResult]) -> Iterator[str]:
+    """The Markdown rows of bench/README.md's table: one per scale, query, side and concurrency,
+    with the ratio of p50 to raw Cypher's at the same concurrency."""
+    yield "| scale | query | side | conc. | p50 ms | p95 ms | p99 ms | req/s | p50 / raw |"
+    yield "|---|---|---|---:|---:|---:|---:|---:|---:|"
+    for scale in scales:
+        for query in scale.queries:
+            if query.skipped:
+                yield f"| {scale.scale} | {query.query} | skipped: {query.skipped} |||||||"
+            for t in query.timings:
+                raw = query.p50("raw Cypher", t.concurrency)
+                ratio = f"{t.p50_ms / raw:.2f}" if raw and t.side != "raw Cypher" else ""
+                yield (
+                    f"| {scale.scale} | {query.query} | {t.side} | {t.concurrency} | {t.p50_ms} "
+                    f"| {t.p95_ms} | {t.p99_ms} | {t.throughput_rps} | {ratio} |"
+                )
 
 
 if __name__ == "__main__":
