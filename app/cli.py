@@ -6,18 +6,27 @@ from contextlib import contextmanager
 
 import typer
 import uvicorn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from app.settings import Settings, get_settings
 from graph import provision
 from graph.database import Database
 from graph.migrations import migrate as apply_migrations
+from graph.queries import keys as key_queries
+from graph.seed_writes import seeded_node_count
+from resolvers import keys
+from resolvers.auth import Role
+from resolvers.errors import NotFound
 from schema.export import write_sdl
+from seeds.loader import SeedError, load_all
 
 cli = typer.Typer(help="datamap: a GraphQL privacy data map over Neo4j.", no_args_is_help=True)
 neo4j_cli = typer.Typer(help="The local Neo4j server.", no_args_is_help=True)
 schema_cli = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
+keys_cli = typer.Typer(help="API keys (stored hashed in Neo4j).", no_args_is_help=True)
 cli.add_typer(neo4j_cli, name="neo4j")
 cli.add_typer(schema_cli, name="schema")
+cli.add_typer(keys_cli, name="keys")
 
 
 def fail(message: str) -> typer.Exit:
@@ -82,10 +91,76 @@ def migrate() -> None:
     typer.echo("constraints and indexes are in place")
 
 
+async def _load_seeds(db: Database) -> None:
+    """Load every seed file, with a progress bar per file."""
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=False
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done)
+
+        try:
+            written = await load_all(db, progress=report)
+        except SeedError as error:
+            raise fail(f"seed not loaded, nothing written: {error}") from None
+    typer.echo(f"loaded {len(written)} seeds, {sum(written.values())} entries")
+
+
+@cli.command()
+def seed() -> None:
+    """Validate every seed file, then load them all (idempotent: loading twice changes nothing)."""
+    asyncio.run(_with_database(get_settings(), _load_seeds))
+
+
 @schema_cli.command("export")
 def schema_export() -> None:
     """Write the SDL of the running schema to schema/schema.graphql."""
     typer.echo(f"wrote {write_sdl()}")
+
+
+@keys_cli.command("create")
+def keys_create(
+    role: Role = typer.Option(..., "--role", help="viewer, analyst, integration or admin."),
+    name: str = typer.Option("cli", "--name", help="Who or what the key is for."),
+) -> None:
+    """Create an API key and print it once; only its hash is stored."""
+
+    async def work(db: Database) -> None:
+        created = await keys.create(db, role, name, keys.SYSTEM_ACTOR)
+        typer.echo(f"id {created.record['id']}, role {role.value}; the key (shown once):")
+        typer.echo(created.key)
+
+    asyncio.run(_with_database(get_settings(), work))
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """List the API keys (never the keys themselves)."""
+
+    async def work(db: Database) -> None:
+        for record in await key_queries.list_keys(db):
+            state = f"revoked {record['revoked_at']}" if record["revoked_at"] else "active"
+            typer.echo(f"{record['id']}  {record['role']:<11} {record['name']}  {state}")
+
+    asyncio.run(_with_database(get_settings(), work))
+
+
+@keys_cli.command("revoke")
+def keys_revoke(key_id: str = typer.Argument(..., help="The key's id.")) -> None:
+    """Revoke an API key; it stops working at once."""
+
+    async def work(db: Database) -> None:
+        try:
+            await keys.revoke(db, key_id, keys.SYSTEM_ACTOR)
+        except NotFound as error:
+            raise fail(error.message) from None
+        typer.echo(f"revoked {key_id}")
+
+    asyncio.run(_with_database(get_settings(), work))
 
 
 @contextmanager
@@ -127,7 +202,19 @@ def run() -> None:
 
 
 async def _first_start(db: Database) -> None:
-    return None
+    """Load the seeds when the graph has none yet, and with no active API key yet, create an
+    admin key and print it once."""
+    if await seeded_node_count(db) == 0:
+        await _load_seeds(db)
+    if await key_queries.count_active(db) > 0:
+        return
+    created = await keys.create(db, Role.ADMIN, "first start", keys.SYSTEM_ACTOR)
+    typer.secho(
+        "No API key existed, so an admin key was created. It is shown this once; send it as "
+        "`Authorization: Bearer <key>`:",
+        fg=typer.colors.YELLOW,
+    )
+    typer.echo(created.key)
 
 
 def main() -> None:

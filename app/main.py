@@ -13,10 +13,24 @@ from app.graphql_router import CodedGraphQLRouter
 from app.settings import Settings, get_settings
 from graph.database import Database
 from graph.migrations import migrate
+from resolvers.auth import DEV_KEY_ID, Principal, Role, authenticate
+from resolvers.errors import DatamapError, Unauthenticated
+from resolvers.loaders import create_loaders
 from schema.build import build_schema
 from schema.context import Context
 
 logger = logging.getLogger("datamap")
+
+AUTH_DISABLED_WARNING = (
+    "\n" + "!" * 72 + "\n"
+    "!! DATAMAP_AUTH_DISABLED=true: EVERY REQUEST IS SERVED AS AN ADMIN WITHOUT AN API KEY.\n"
+    "!! Development only; never expose this service.\n" + "!" * 72
+)
+
+
+def is_ide_page(request: Request) -> bool:
+    """The GraphiQL page itself (a GET without a query), which runs no operation."""
+    return request.method == "GET" and "query" not in request.query_params
 
 
 class Readiness:
@@ -52,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reason = await app.state.readiness.check()
         if reason is not None:
             logger.warning("starting while not ready: %s", reason)
+        if settings.auth_disabled:
+            logger.warning(AUTH_DISABLED_WARNING)
         try:
             yield
         finally:
@@ -60,8 +76,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="datamap", lifespan=lifespan)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
+    @app.exception_handler(DatamapError)
+    async def refused_before_graphql(request: Request, error: DatamapError) -> JSONResponse:
+        """A request refused while authenticating: no key (401), or no Neo4j to check it (503)."""
+        body = {
+            "data": None,
+            "errors": [{"message": error.message, "extensions": {"code": error.code}}],
+        }
+        unauthenticated = isinstance(error, Unauthenticated)
+        return JSONResponse(
+            body,
+            status_code=401 if unauthenticated else 503,
+            headers={"WWW-Authenticate": "Bearer"} if unauthenticated else None,
+        )
+
     async def get_context(request: Request) -> Context:
-        return Context(db=request.app.state.db, settings=settings)
+        db: Database = request.app.state.db
+        context = Context(db=db, settings=settings, loaders=create_loaders(db))
+        if settings.auth_disabled:
+            context.principal = Principal(key_id=DEV_KEY_ID, role=Role.ADMIN)
+        elif not is_ide_page(request):
+            context.principal = await authenticate(db, request.headers.get("authorization"))
+        return context
 
     graphql = CodedGraphQLRouter(
         build_schema(settings),

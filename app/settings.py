@@ -2,7 +2,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     neo4j_transaction_timeout_s: float = Field(default=30.0, gt=0)
     neo4j_connection_timeout_s: float = Field(default=5.0, gt=0)
 
+    auth_disabled: bool = Field(
+        default=False,
+        description="Development only: serve every request as an admin without an API key.",
+    )
+    registration_batch_max: int = Field(default=1000, ge=1)
+    audit_log_max: int = Field(default=500, ge=1)
     max_query_depth: int = Field(default=10, ge=2)
     max_query_tokens: int = Field(default=2000, ge=10)
     max_aliases: int = Field(default=15, ge=1)
@@ -52,9 +58,21 @@ class Settings(BaseSettings):
     graphiql: bool | None = Field(
         default=None, description="The GraphiQL IDE; on in development, off in production."
     )
+    max_page_size: int = Field(
+        default=100, ge=1, description="The largest `first` a list field accepts."
+    )
+    datamap_max_nodes: int = Field(
+        default=2000, ge=1, description="The most nodes `dataMap` returns before it truncates."
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _auth_only_disabled_in_development(self) -> "Settings":
+        if self.auth_disabled and self.environment == "production":
+            raise ValueError("DATAMAP_AUTH_DISABLED=true is refused in production")
+        return self
 
     @property
     def local_bolt_uri(self) -> str:

@@ -12,6 +12,8 @@ import httpx
 from app.main import create_app
 from app.settings import Settings
 from graph.database import Database
+from resolvers import keys
+from resolvers.auth import Role
 
 PREFIX = "bench-del-"
 SUBJECTS = 100
@@ -54,11 +56,15 @@ async def main() -> None:
     await db.write(LOAD, params)
     await db.write(FLOWS, params)
     count = await db.read("MATCH (s:System) RETURN count(s) AS n")
+    created = await keys.create(db, Role.ANALYST, "bench", keys.SYSTEM_ACTOR)
     await db.close()
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://b") as http:
+        headers = {"Authorization": f"Bearer {created.key}"}
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://b", headers=headers
+        ) as http:
             timings = []
             for run in range(230):
                 variables = {"s": f"{PREFIX}subject-{run % SUBJECTS}"}

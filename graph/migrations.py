@@ -24,6 +24,8 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("Storage", "id"),
     ("Safeguard", "id"),
     ("ProcessingActivity", "id"),
+    ("ApiKey", "id"),
+    ("AuditEvent", "id"),
 )
 
 RELATIONSHIP_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
@@ -35,6 +37,8 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX system_name IF NOT EXISTS FOR (n:System) ON (n.name)",
     "CREATE INDEX organisation_name IF NOT EXISTS FOR (n:Organisation) ON (n.legal_name)",
     "CREATE INDEX organisation_country IF NOT EXISTS FOR (n:Organisation) ON (n.country)",
+    "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
+    "CREATE INDEX audit_event_entity IF NOT EXISTS FOR (n:AuditEvent) ON (n.entity_id)",
 )
 
 

@@ -31,7 +31,7 @@ async def resolve_about(info: Info[Context, None]) -> About:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The service itself.")
 class AboutQuery:
     about: About = strawberry.field(
         resolver=resolve_about, description="The service, its version and its Neo4j server."

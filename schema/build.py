@@ -14,6 +14,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from app.settings import Settings
+from schema.auth import RoleCheck
+from schema.mutations import Mutation
 from schema.query import Query
 
 
@@ -21,6 +23,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the limits and caches that `settings` asks for. Each
     extension is a factory, so every request gets its own."""
     extensions: list[Callable[[], SchemaExtension]] = [
+        RoleCheck,
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
         partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
@@ -31,6 +34,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(batching_config={"max_operations": settings.max_batch_operations}),
     )

@@ -5,14 +5,17 @@ from strawberry.fastapi import BaseContext
 
 from app.settings import Settings
 from graph.database import Database
+from resolvers.auth import Principal
 
 
 @dataclass
 class Context(BaseContext):
-    """What every resolver can reach: the database, the settings, and per-request loaders."""
+    """What every resolver can reach: the database, the settings, who asks (None only for the
+    IDE page, which runs no operation), and per-request loaders."""
 
     db: Database
     settings: Settings
+    principal: Principal | None = None
     loaders: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -9,7 +9,7 @@ from resolvers import deletion_plan as plan
 from resolvers.deletion import deletion_plan
 from resolvers.deletion_references import LegalReference
 from schema.context import Context
-from schema.regime import Regime
+from schema.regime import RegimeCode
 
 
 @strawberry.enum(description="What to do with the subject's data in one system.")
@@ -153,7 +153,7 @@ class DeletionProcessorDuty:
 @strawberry.type(description="What to erase where, in which order, what to keep and whom to tell.")
 class DeletionPlan:
     subject: str = strawberry.field(description="The data subject key.")
-    regime: Regime = strawberry.field(description="The regime whose rules apply.")
+    regime: RegimeCode = strawberry.field(description="The regime whose rules apply.")
     as_of: date = strawberry.field(description="The date the plan is made for.")
     steps: list[DeletionStep] = strawberry.field(
         description="Where Preemptly is controller: sources before their downstream copies."
@@ -266,8 +266,8 @@ class DeletionQuery:
             ),
         ] = None,
         regime: Annotated[
-            Regime, strawberry.argument(description="The regime whose rules apply.")
-        ] = Regime.EU,
+            RegimeCode, strawberry.argument(description="The regime whose rules apply.")
+        ] = RegimeCode.EU,
         as_of: Annotated[
             date | None, strawberry.argument(description="The date of the plan; today if left out.")
         ] = None,

@@ -1,9 +1,12 @@
 import strawberry
 
 from schema.about import AboutQuery
+from schema.audit import AuditQuery
 from schema.deletion import DeletionQuery
+from schema.keys import KeysQuery
+from schema.read import ReadQuery
 
 
 @strawberry.type(description="Everything datamap answers.")
-class Query(AboutQuery, DeletionQuery):
+class Query(AboutQuery, AuditQuery, DeletionQuery, KeysQuery, ReadQuery):
     pass

@@ -4,7 +4,7 @@ import strawberry
 
 
 @strawberry.enum(description="A data-protection regime whose rules a decision applies.")
-class Regime(Enum):
+class RegimeCode(Enum):
     EU = strawberry.enum_value("EU", description="The EU GDPR (the EEA).")
     UK = strawberry.enum_value("UK", description="The UK GDPR.")
     CH = strawberry.enum_value("CH", description="The Swiss Federal Act on Data Protection.")

@@ -14,12 +14,15 @@ from app.settings import PROJECT_ROOT, Settings
 from graph import provision
 from graph.database import Database
 from graph.migrations import migrate
+from resolvers import keys
+from resolvers.auth import Principal, Role
 
 os.environ.setdefault("DATAMAP_LOCAL_NEO4J_PORT", "7688")
 os.environ.setdefault("DATAMAP_LOCAL_NEO4J_DATA_DIR", str(PROJECT_ROOT / "var" / "test" / "neo4j"))
 os.environ.setdefault("DATAMAP_LOCAL_NEO4J_HEAP_MB", "1024")
 
 GraphQL = Callable[..., Awaitable[dict[str, Any]]]
+ADMIN = "admin"  # the default `key=` of the graphql fixture: the session's admin key
 
 
 @pytest.fixture(scope="session")
@@ -69,14 +72,39 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture(scope="session")
-def graphql(client: httpx.AsyncClient) -> GraphQL:
-    """POST a GraphQL document to /graphql and return the decoded response body."""
+async def api_keys(db: Database) -> dict[Role, str]:
+    """One key per role, created once per session through the real key store."""
+    actor = Principal(key_id="tests", role=Role.ADMIN)
+    return {role: (await keys.create(db, role, f"tests {role.value}", actor)).key for role in Role}
 
-    async def post(query: str, variables: dict[str, Any] | None = None, **headers: str) -> Any:
+
+@pytest.fixture(scope="session")
+def admin_headers(api_keys: dict[Role, str]) -> dict[str, str]:
+    """Headers that authenticate a raw HTTP request with the session's admin key."""
+    return {"Authorization": f"Bearer {api_keys[Role.ADMIN]}"}
+
+
+@pytest.fixture(scope="session")
+def graphql(client: httpx.AsyncClient, api_keys: dict[Role, str]) -> GraphQL:
+    """POST a GraphQL document to /graphql and return the decoded response body. It sends the
+    session's admin key unless `key=` names another (or None for no key); `status=` is the HTTP
+    status expected (200)."""
+
+    async def post(
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        key: str | None = ADMIN,
+        status: int = 200,
+        **headers: str,
+    ) -> Any:
+        sent = api_keys[Role.ADMIN] if key is ADMIN else key
+        if sent is not None:
+            headers = {"Authorization": f"Bearer {sent}", **headers}
         response = await client.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
-        assert response.status_code == 200, response.text
+        assert response.status_code == status, response.text
         return response.json()
 
     return post

@@ -6,7 +6,7 @@ from tests.conftest import GraphQL
 from tests.deletion_graph import Spec, create
 
 PLAN = """
-query Plan($subject: String!, $categories: [String!], $regime: Regime = EU, $asOf: Date,
+query Plan($subject: String!, $categories: [String!], $regime: RegimeCode = EU, $asOf: Date,
            $lastRecordDate: Date) {
   deletionPlan(subject: $subject, categories: $categories, regime: $regime, asOf: $asOf,
                lastRecordDate: $lastRecordDate) {

@@ -36,6 +36,7 @@ async def test_the_service_starts_while_neo4j_is_down_and_becomes_ready(tmp_path
         local_neo4j_port=free_port(),
         local_neo4j_data_dir=tmp_path / "neo4j",
         neo4j_connection_timeout_s=1,
+        auth_disabled=True,
     )
     app = create_app(settings)
     try:

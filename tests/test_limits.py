@@ -9,23 +9,30 @@ from app.settings import Settings
 from tests.conftest import GraphQL
 
 
-async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def serve(settings: Settings, headers: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
     app: FastAPI = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://datamap") as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://datamap", headers=headers
+        ) as http:
             yield http
 
 
 @pytest.fixture(scope="module")
-async def production(neo4j_server: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async for http in serve(neo4j_server.model_copy(update={"environment": "production"})):
+async def production(
+    neo4j_server: Settings, admin_headers: dict[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = neo4j_server.model_copy(update={"environment": "production"})
+    async for http in serve(settings, admin_headers):
         yield http
 
 
 @pytest.fixture(scope="module")
-async def shallow(neo4j_server: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async for http in serve(neo4j_server.model_copy(update={"max_query_depth": 1})):
+async def shallow(
+    neo4j_server: Settings, admin_headers: dict[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    async for http in serve(neo4j_server.model_copy(update={"max_query_depth": 1}), admin_headers):
         yield http
 
 
@@ -69,12 +76,16 @@ async def test_a_body_over_the_limit_is_refused(
     }
 
 
-async def test_batches_are_capped(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_batches_are_capped(
+    client: httpx.AsyncClient, settings: Settings, admin_headers: dict[str, str]
+) -> None:
     one = {"query": "{ about { version } }"}
-    allowed = await client.post("/graphql", json=[one] * settings.max_batch_operations)
+    batch = [one] * settings.max_batch_operations
+    allowed = await client.post("/graphql", json=batch, headers=admin_headers)
     assert allowed.status_code == 200
     assert len(allowed.json()) == settings.max_batch_operations
-    refused = await client.post("/graphql", json=[one] * (settings.max_batch_operations + 1))
+    too_many = [one] * (settings.max_batch_operations + 1)
+    refused = await client.post("/graphql", json=too_many, headers=admin_headers)
     assert refused.status_code == 400
 
 

@@ -1,0 +1,151 @@
+"""The filters of the list fields and of `dataMap`, as Cypher predicates over the node `n`.
+
+Each kind names the filters that apply to it; the values are always parameters (`$search`,
+`$country`, `$category`, `$subject`, `$organisation`, `$role`, `$eea`, `$special_categories`).
+A category filter matches the category and its descendants (the prefix rule of MODEL.md)."""
+
+from collections.abc import Mapping
+from typing import LiteralString
+
+FILTER_NAMES: tuple[str, ...] = (
+    "search",
+    "country",
+    "category",
+    "subject",
+    "organisation",
+    "role",
+    "eea",
+    "special_categories",
+)
+
+IN_CATEGORY: LiteralString = "(c.key = $category OR c.key STARTS WITH $category + '.')"
+SPECIAL: LiteralString = "c.special_category = true"
+
+SYSTEM: dict[str, LiteralString] = {
+    "search": "toLower(n.name) CONTAINS toLower($search)",
+    "country": "EXISTS { (n)-[:HOSTED_IN]->(:Country {code: $country}) }",
+    "category": (
+        "EXISTS { (n)<-[:IN_SYSTEM]-(:Storage)-[:OF_CATEGORY]->(c:DataCategory) "
+        "WHERE " + IN_CATEGORY + " }"
+    ),
+    "subject": (
+        "EXISTS { (n)<-[:IN_SYSTEM]-(:Storage)-[:OF_SUBJECT]->(:DataSubject {key: $subject}) }"
+    ),
+    "organisation": "EXISTS { (n)-[:OPERATED_BY]->(:Organisation {id: $organisation}) }",
+    "role": "EXISTS { (n)-[:OPERATED_BY {role: $role}]->(:Organisation) }",
+    "eea": (
+        "(EXISTS { (n)-[:HOSTED_IN]->(:Country) } AND $eea = (NOT EXISTS { "
+        "(n)-[:HOSTED_IN]->(c:Country) WHERE coalesce(c.eea, false) = false }))"
+    ),
+    "special_categories": (
+        "$special_categories = EXISTS { (n)<-[:IN_SYSTEM]-(:Storage)-[:OF_CATEGORY]->"
+        "(c:DataCategory) WHERE " + SPECIAL + " }"
+    ),
+}
+
+ORGANISATION: dict[str, LiteralString] = {
+    "search": "toLower(n.legal_name) CONTAINS toLower($search)",
+    "country": "n.country = $country",
+    "category": (
+        "EXISTS { (n)<-[:OPERATED_BY]-(:System)<-[:IN_SYSTEM]-(:Storage)-[:OF_CATEGORY]->"
+        "(c:DataCategory) WHERE " + IN_CATEGORY + " }"
+    ),
+    "subject": (
+        "EXISTS { (n)<-[:OPERATED_BY]-(:System)<-[:IN_SYSTEM]-(:Storage)-[:OF_SUBJECT]->"
+        "(:DataSubject {key: $subject}) }"
+    ),
+    "organisation": "EXISTS { (:Organisation {id: $organisation})-[:ENGAGES]->(n) }",
+    "role": (
+        "(EXISTS { (:Organisation)-[:ENGAGES {role: $role}]->(n) } "
+        "OR EXISTS { (:System)-[:OPERATED_BY {role: $role}]->(n) })"
+    ),
+    "eea": "EXISTS { (n)-[:ESTABLISHED_IN]->(c:Country) WHERE coalesce(c.eea, false) = $eea }",
+    "special_categories": (
+        "$special_categories = EXISTS { (n)<-[:OPERATED_BY]-(:System)<-[:IN_SYSTEM]-(:Storage)"
+        "-[:OF_CATEGORY]->(c:DataCategory) WHERE " + SPECIAL + " }"
+    ),
+}
+
+DATA_CATEGORY: dict[str, LiteralString] = {
+    "search": "toLower(n.name) CONTAINS toLower($search)",
+    "country": (
+        "EXISTS { (n)<-[:OF_CATEGORY]-(:Storage)-[:IN_SYSTEM]->(:System)-[:HOSTED_IN]->"
+        "(:Country {code: $country}) }"
+    ),
+    "category": "(n.key = $category OR n.key STARTS WITH $category + '.')",
+    "subject": (
+        "EXISTS { (n)<-[:OF_CATEGORY]-(:Storage)-[:OF_SUBJECT]->(:DataSubject {key: $subject}) }"
+    ),
+    "organisation": (
+        "EXISTS { (n)<-[:OF_CATEGORY]-(:Storage)-[:IN_SYSTEM]->(:System)-[:OPERATED_BY]->"
+        "(:Organisation {id: $organisation}) }"
+    ),
+    "special_categories": "coalesce(n.special_category, false) = $special_categories",
+}
+
+DATA_SUBJECT: dict[str, LiteralString] = {
+    "search": "toLower(n.name) CONTAINS toLower($search)",
+    "country": (
+        "EXISTS { (n)<-[:OF_SUBJECT]-(:Storage)-[:IN_SYSTEM]->(:System)-[:HOSTED_IN]->"
+        "(:Country {code: $country}) }"
+    ),
+    "category": (
+        "EXISTS { (n)<-[:OF_SUBJECT]-(:Storage)-[:OF_CATEGORY]->(c:DataCategory) "
+        "WHERE " + IN_CATEGORY + " }"
+    ),
+    "subject": "n.key = $subject",
+    "organisation": (
+        "EXISTS { (n)<-[:OF_SUBJECT]-(:Storage)-[:IN_SYSTEM]->(:System)-[:OPERATED_BY]->"
+        "(:Organisation {id: $organisation}) }"
+    ),
+    "special_categories": (
+        "$special_categories = EXISTS { (n)<-[:OF_SUBJECT]-(:Storage)-[:OF_CATEGORY]->"
+        "(c:DataCategory) WHERE " + SPECIAL + " }"
+    ),
+}
+
+PROCESSING_ACTIVITY: dict[str, LiteralString] = {
+    "search": "toLower(n.name) CONTAINS toLower($search)",
+    "country": ("EXISTS { (n)-[:RUNS_ON]->(:System)-[:HOSTED_IN]->(:Country {code: $country}) }"),
+    "category": "EXISTS { (n)-[:USES_CATEGORY]->(c:DataCategory) WHERE " + IN_CATEGORY + " }",
+    "subject": "EXISTS { (n)-[:CONCERNS]->(:DataSubject {key: $subject}) }",
+    "organisation": (
+        "EXISTS { (n)-[:CONTROLLED_BY|DISCLOSES_TO]->(:Organisation {id: $organisation}) }"
+    ),
+    "role": "n.preemptly_role = $role",
+    "special_categories": (
+        "$special_categories = EXISTS { (n)-[:USES_CATEGORY]->(c:DataCategory) "
+        "WHERE " + SPECIAL + " }"
+    ),
+}
+
+COUNTRY: dict[str, LiteralString] = {
+    "search": "toLower(n.name) CONTAINS toLower($search)",
+    "country": "n.code = $country",
+    "eea": "coalesce(n.eea, false) = $eea",
+}
+
+UNKNOWN_REFERENCES: LiteralString = (
+    "[x IN ["
+    "CASE WHEN $country IS NOT NULL AND NOT EXISTS { (:Country {code: $country}) } "
+    "THEN 'country' END, "
+    "CASE WHEN $category IS NOT NULL AND NOT EXISTS { (:DataCategory {key: $category}) } "
+    "THEN 'category' END, "
+    "CASE WHEN $subject IS NOT NULL AND NOT EXISTS { (:DataSubject {key: $subject}) } "
+    "THEN 'subject' END, "
+    "CASE WHEN $organisation IS NOT NULL AND NOT EXISTS { (:Organisation {id: $organisation}) } "
+    "THEN 'organisation' END"
+    "] WHERE x IS NOT NULL]"
+)
+"""The names of the filters whose value names no node of the graph."""
+
+
+def where(predicates: Mapping[str, LiteralString], active: list[str]) -> LiteralString:
+    """The WHERE clause body for the `active` filters of a kind (`true` when none is)."""
+    chosen = [predicates[name] for name in FILTER_NAMES if name in active]
+    return " AND ".join(chosen) if chosen else "true"
+
+
+def parameters(values: Mapping[str, object]) -> dict[str, object]:
+    """Every filter parameter, None where the filter is not set."""
+    return {name: values.get(name) for name in FILTER_NAMES}

@@ -1,0 +1,51 @@
+"""The top-level lists: one page of a kind, its total count and the unknown filter references,
+in a single statement."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import LiteralString
+
+from graph.database import Database, Record
+from graph.queries import filters
+
+
+@dataclass(frozen=True)
+class Listing:
+    label: LiteralString
+    order: LiteralString
+    predicates: Mapping[str, LiteralString]
+
+
+SYSTEMS = Listing("System", "n.name, n.id", filters.SYSTEM)
+ORGANISATIONS = Listing("Organisation", "n.legal_name, n.id", filters.ORGANISATION)
+DATA_CATEGORIES = Listing("DataCategory", "n.key", filters.DATA_CATEGORY)
+DATA_SUBJECTS = Listing("DataSubject", "n.key", filters.DATA_SUBJECT)
+PROCESSING_ACTIVITIES = Listing("ProcessingActivity", "n.name, n.id", filters.PROCESSING_ACTIVITY)
+COUNTRIES = Listing("Country", "n.code", filters.COUNTRY)
+
+
+def page_statement(listing: Listing, active: list[str]) -> LiteralString:
+    return (
+        "MATCH (n:" + listing.label + ") WHERE " + filters.where(listing.predicates, active) + " "
+        "WITH n ORDER BY " + listing.order + " "
+        "WITH collect(properties(n)) AS rows "
+        "RETURN size(rows) AS total, rows[$offset..($offset + $limit)] AS page, "
+        + filters.UNKNOWN_REFERENCES
+        + " AS unknown"
+    )
+
+
+async def page(
+    db: Database,
+    listing: Listing,
+    values: Mapping[str, object],
+    *,
+    offset: int,
+    limit: int,
+) -> Record:
+    """`{total, page, unknown}`: how many nodes match, the properties of `limit` of them from
+    `offset`, and the names of filters whose value names no node."""
+    active = [name for name, value in values.items() if value is not None]
+    params = {**filters.parameters(values), "offset": offset, "limit": limit}
+    rows = await db.read(page_statement(listing, active), params)
+    return rows[0]

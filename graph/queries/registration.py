@@ -1,0 +1,178 @@
+"""Upserts of what integrations register, keyed by the stable id `<source>:<externalId>` (unique
+constraints make concurrent MERGEs of one key create one node or edge). Each statement takes a
+batch of rows and returns, per row, the entity before (null when new) and after. Retiring sets
+`retired_on` and keeps the entity, so past assessments stay explainable. The functions run inside
+the caller's transaction, together with the audit events."""
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, Literal, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from graph.database import Database, Record, fetch
+
+Rows = Sequence[Mapping[str, Any]]
+RetirableKind = Literal["Organisation", "System", "Safeguard", "ENGAGES", "FLOWS_TO"]
+
+
+async def invalid_references(
+    tx: AsyncManagedTransaction, db: Database, references: Rows
+) -> list[Record]:
+    """References ({field, label, id}) to entities that are missing or retired."""
+    return await fetch(
+        tx,
+        db,
+        "UNWIND $references AS ref "
+        "OPTIONAL MATCH (o:Organisation {id: ref.id}) WHERE ref.label = 'Organisation' "
+        "OPTIONAL MATCH (s:System {id: ref.id}) WHERE ref.label = 'System' "
+        "WITH ref, coalesce(o, s) AS found "
+        "WHERE found IS NULL OR found.retired_on IS NOT NULL "
+        "RETURN ref.field AS field, ref.label AS label, ref.id AS id, "
+        "found IS NOT NULL AS retired",
+        {"references": list(references)},
+    )
+
+
+async def upsert_organisations(
+    tx: AsyncManagedTransaction, db: Database, rows: Rows, countries: Mapping[str, str]
+) -> list[Record]:
+    """Rows: id, props, engager_id, engagement {id, props}. The organisation is established in
+    its country and engaged by `engager_id` through one ENGAGES edge."""
+    return await fetch(
+        tx,
+        db,
+        "UNWIND $rows AS row "
+        "MERGE (o:Organisation {id: row.id}) ON MATCH SET o.id = row.id "
+        "WITH row, o, CASE WHEN o.source IS NULL THEN null ELSE o {.*, "
+        "  engagement: [(:Organisation {id: row.engager_id})-[e:ENGAGES {id: row.engagement.id}]"
+        "->(o) | e {.*}][0]} END AS before "
+        "SET o += row.props, o.retired_on = null "
+        "WITH row, o, before "
+        "CALL (row, o) { "
+        "  OPTIONAL MATCH (o)-[old:ESTABLISHED_IN]->(c:Country) WHERE c.code <> row.props.country "
+        "  DELETE old "
+        "} "
+        "CALL (row, o) { "
+        "  MERGE (c:Country {code: row.props.country}) ON CREATE SET c.name = $countries[c.code] "
+        "  MERGE (o)-[:ESTABLISHED_IN]->(c) "
+        "} "
+        "MATCH (engager:Organisation {id: row.engager_id}) "
+        "MERGE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
+        "SET e += row.engagement.props, e.retired_on = null "
+        "RETURN row.id AS id, before, o {.*, engagement: e {.*}} AS after",
+        {"rows": list(rows), "countries": countries},
+    )
+
+
+async def upsert_systems(
+    tx: AsyncManagedTransaction, db: Database, rows: Rows, countries: Mapping[str, str]
+) -> list[Record]:
+    """Rows: id, props, operator_id, operator_role, hosted_in (country codes)."""
+    return await fetch(
+        tx,
+        db,
+        "UNWIND $rows AS row "
+        "MERGE (s:System {id: row.id}) ON MATCH SET s.id = row.id "
+        "WITH row, s, CASE WHEN s.source IS NULL THEN null ELSE s {.*, "
+        "  operator: [(s)-[r:OPERATED_BY]->(op) | {id: op.id, role: r.role}][0], "
+        "  hosted_in: [(s)-[:HOSTED_IN]->(c) | c.code]} END AS before "
+        "SET s += row.props, s.retired_on = null "
+        "WITH row, s, before "
+        "CALL (row, s) { "
+        "  OPTIONAL MATCH (s)-[old:OPERATED_BY]->(op) WHERE op.id <> row.operator_id "
+        "  DELETE old "
+        "} "
+        "CALL (row, s) { "
+        "  OPTIONAL MATCH (s)-[old:HOSTED_IN]->(c) WHERE NOT c.code IN row.hosted_in "
+        "  DELETE old "
+        "} "
+        "CALL (row, s) { "
+        "  UNWIND row.hosted_in AS code "
+        "  MERGE (c:Country {code: code}) ON CREATE SET c.name = $countries[code] "
+        "  MERGE (s)-[:HOSTED_IN]->(c) "
+        "} "
+        "MATCH (operator:Organisation {id: row.operator_id}) "
+        "MERGE (s)-[r:OPERATED_BY]->(operator) SET r.role = row.operator_role "
+        "RETURN row.id AS id, before, s {.*, operator: {id: operator.id, role: r.role}, "
+        "  hosted_in: row.hosted_in} AS after",
+        {"rows": list(rows), "countries": countries},
+    )
+
+
+async def upsert_flows(tx: AsyncManagedTransaction, db: Database, rows: Rows) -> list[Record]:
+    """Rows: id, props, from_id, to_system_id, to_organisation_id. A flow whose ends changed is
+    moved: the old edge goes, a new one with the same id comes."""
+    return await fetch(
+        tx,
+        db,
+        "UNWIND $rows AS row "
+        "MATCH (source:System {id: row.from_id}) "
+        "OPTIONAL MATCH (to_system:System {id: row.to_system_id}) "
+        "OPTIONAL MATCH (to_organisation:Organisation {id: row.to_organisation_id}) "
+        "WITH row, source, coalesce(to_system, to_organisation) AS target "
+        "OPTIONAL MATCH (a)-[old:FLOWS_TO {id: row.id}]->(b) "
+        "WITH row, source, target, old, CASE WHEN old IS NULL THEN null "
+        "  ELSE old {.*, from_id: a.id, to_id: b.id} END AS before "
+        "CALL (old, source, target) { "
+        "  WITH old WHERE old IS NOT NULL "
+        "  AND (startNode(old) <> source OR endNode(old) <> target) "
+        "  DELETE old "
+        "} "
+        "MERGE (source)-[f:FLOWS_TO {id: row.id}]->(target) "
+        "SET f += row.props, f.retired_on = null "
+        "RETURN row.id AS id, before, f {.*, from_id: source.id, to_id: target.id} AS after",
+        {"rows": list(rows)},
+    )
+
+
+async def upsert_safeguards(tx: AsyncManagedTransaction, db: Database, rows: Rows) -> list[Record]:
+    """Rows: id, props, exporter_id, importer_id."""
+    return await fetch(
+        tx,
+        db,
+        "UNWIND $rows AS row "
+        "MERGE (g:Safeguard {id: row.id}) ON MATCH SET g.id = row.id "
+        "WITH row, g, CASE WHEN g.source IS NULL THEN null ELSE g {.*, "
+        "  exporter_id: [(g)-[:EXPORTER]->(o) | o.id][0], "
+        "  importer_id: [(g)-[:IMPORTER]->(o) | o.id][0]} END AS before "
+        "SET g += row.props, g.retired_on = null "
+        "WITH row, g, before "
+        "CALL (row, g) { "
+        "  OPTIONAL MATCH (g)-[old:EXPORTER|IMPORTER]->(o) "
+        "  WHERE (type(old) = 'EXPORTER' AND o.id <> row.exporter_id) "
+        "  OR (type(old) = 'IMPORTER' AND o.id <> row.importer_id) "
+        "  DELETE old "
+        "} "
+        "MATCH (exporter:Organisation {id: row.exporter_id}) "
+        "MATCH (importer:Organisation {id: row.importer_id}) "
+        "MERGE (g)-[:EXPORTER]->(exporter) "
+        "MERGE (g)-[:IMPORTER]->(importer) "
+        "RETURN row.id AS id, before, "
+        "g {.*, exporter_id: exporter.id, importer_id: importer.id} AS after",
+        {"rows": list(rows)},
+    )
+
+
+MATCH_RETIRABLE: dict[RetirableKind, LiteralString] = {
+    "Organisation": "MATCH (n:Organisation {id: $id}) ",
+    "System": "MATCH (n:System {id: $id}) ",
+    "Safeguard": "MATCH (n:Safeguard {id: $id}) ",
+    "ENGAGES": "MATCH ()-[n:ENGAGES {id: $id}]->() ",
+    "FLOWS_TO": "MATCH ()-[n:FLOWS_TO {id: $id}]->() ",
+}
+
+
+async def retire(
+    tx: AsyncManagedTransaction, db: Database, kind: RetirableKind, entity_id: str, on: date
+) -> Record | None:
+    """Set `retired_on` (an earlier retirement date stays); None when there is no such entity."""
+    rows = await fetch(
+        tx,
+        db,
+        MATCH_RETIRABLE[kind]
+        + "WITH n, n {.*} AS before SET n.retired_on = coalesce(n.retired_on, $on) "
+        "RETURN before, n {.*} AS after",
+        {"id": entity_id, "on": on},
+    )
+    return rows[0] if rows else None

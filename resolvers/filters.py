@@ -1,0 +1,26 @@
+"""Checks of a filter against the kind it is applied to, and against the graph's answer."""
+
+from collections.abc import Iterable, Mapping
+
+from resolvers.errors import BadUserInput
+
+
+def field_of(name: str) -> str:
+    """The argument path of a filter value, as clients spell it (`filter.specialCategories`)."""
+    head, *rest = name.split("_")
+    return "filter." + head + "".join(part.title() for part in rest)
+
+
+def check_applicable(values: Mapping[str, object], applicable: Iterable[str], kind: str) -> None:
+    """BAD_USER_INPUT naming the first set filter that does not apply to `kind`."""
+    known = set(applicable)
+    for name, value in values.items():
+        if value is not None and name not in known:
+            raise BadUserInput(f"this filter does not apply to {kind}", field=field_of(name))
+
+
+def check_known(unknown: list[str], values: Mapping[str, object]) -> None:
+    """BAD_USER_INPUT naming the first filter whose value names no node of the graph."""
+    if unknown:
+        name = unknown[0]
+        raise BadUserInput(f"no {name} {values[name]!r} in the graph", field=field_of(name))

@@ -1,0 +1,49 @@
+"""Per-request DataLoaders: one per node label (by key) and one per relationship of the model, so
+that a nesting level of any query costs one statement per field, whatever the number of rows."""
+
+from collections import defaultdict
+from typing import Any, cast
+
+from strawberry.dataloader import DataLoader
+
+from graph.database import Database, Record
+from graph.queries.nodes import BY_KEYS, nodes_by_keys
+from graph.queries.relations import RELATIONS, neighbours
+
+NodeLoader = DataLoader[str, Record | None]
+RelationLoader = DataLoader[str, list[Record]]
+
+
+def node_loader(db: Database, label: str) -> NodeLoader:
+    async def load(keys: list[str]) -> list[Record | None]:
+        found = {row["key"]: row["node"] for row in await nodes_by_keys(db, label, keys)}
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def relation_loader(db: Database, relation: str) -> RelationLoader:
+    async def load(keys: list[str]) -> list[list[Record]]:
+        grouped: defaultdict[str, list[Record]] = defaultdict(list)
+        for row in await neighbours(db, relation, keys):
+            grouped[row["source"]].append(row)
+        return [grouped[key] for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def create_loaders(db: Database) -> dict[str, Any]:
+    """The loaders of one request, named `node:<Label>` and `relation:<name>`."""
+    loaders: dict[str, Any] = {f"node:{label}": node_loader(db, label) for label in BY_KEYS}
+    loaders.update({f"relation:{name}": relation_loader(db, name) for name in RELATIONS})
+    return loaders
+
+
+async def load_node(loaders: dict[str, Any], label: str, key: str) -> Record | None:
+    """The properties of the `label` node with `key`, or None when there is none."""
+    return await cast(NodeLoader, loaders[f"node:{label}"]).load(key)
+
+
+async def load_related(loaders: dict[str, Any], relation: str, key: str) -> list[Record]:
+    """The `{kind, node, rel}` neighbours of the node `key` along `relation`."""
+    return await cast(RelationLoader, loaders[f"relation:{relation}"]).load(key)

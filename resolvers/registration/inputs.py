@@ -1,0 +1,218 @@
+"""What an integration may register, checked with pydantic before Neo4j is touched. A failure
+becomes BAD_USER_INPUT whose `field` is the GraphQL path of the offending value
+(`inputs[3].country`)."""
+
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from resolvers.errors import BadUserInput
+from resolvers.registration.vocabulary import (
+    Authorisation,
+    DeletionMethod,
+    FlowMode,
+    OperatorRole,
+    RegimeKey,
+    SafeguardType,
+    SystemKind,
+    TiaOutcome,
+    category_keys,
+    country_name,
+    data_use_keys,
+)
+
+EARLIEST_DATE = date(1990, 1, 1)
+
+
+def _country(code: str) -> str:
+    if country_name(code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _category(key: str) -> str:
+    if key not in category_keys():
+        raise ValueError(f"{key!r} is not a data category of the taxonomy")
+    return key
+
+
+def _data_use(key: str) -> str:
+    if key not in data_use_keys():
+        raise ValueError(f"{key!r} is not a data use of the taxonomy")
+    return key
+
+
+def _past_date(value: date) -> date:
+    if not EARLIEST_DATE <= value <= date.today():
+        raise ValueError(f"{value} is not between {EARLIEST_DATE} and today")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+ExternalId = Annotated[str, StringConstraints(pattern=r"^[^\s:][^\s]{0,199}$")]
+Reference = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+CountryCode = Annotated[str, AfterValidator(_country)]
+CategoryKey = Annotated[str, AfterValidator(_category)]
+DataUseKey = Annotated[str, AfterValidator(_data_use)]
+PastDate = Annotated[date, AfterValidator(_past_date)]
+LawCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_-]{1,31}$")]
+
+
+class Registered(BaseModel):
+    """Every registration is keyed by the caller's source name and its own stable id there; the
+    datamap id is `<source>:<externalId>`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: Source
+    external_id: ExternalId
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+class OrganisationInput(Registered):
+    legal_name: Text
+    country: CountryCode
+    website: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=300)] | None
+    dpa_signed: bool | None
+    subject_to: list[LawCode] = Field(max_length=20)
+    service: Text | None
+    categories: list[CategoryKey] = Field(max_length=200)
+
+
+class ProcessorInput(OrganisationInput):
+    engaged_by: Reference
+
+
+class SubProcessorInput(OrganisationInput):
+    processor_id: Reference
+    authorisation: Authorisation
+    authorised_on: PastDate
+    notice_days: int | None = Field(ge=0, le=365)
+
+
+class SystemInput(Registered):
+    name: Text
+    kind: SystemKind
+    description: Annotated[str, StringConstraints(max_length=2000)] | None
+    owner_team: Text | None
+    deletion_method: DeletionMethod | None
+    retrieval_method: Text | None
+    identifiers: list[Text] = Field(max_length=20)
+    rotation_days: int | None = Field(ge=1, le=36500)
+    operator_id: Reference
+    operator_role: OperatorRole
+    hosted_in: list[CountryCode] = Field(min_length=1, max_length=50)
+
+
+class DataFlowInput(Registered):
+    from_system_id: Reference
+    to_system_id: Reference | None
+    to_organisation_id: Reference | None
+    categories: list[CategoryKey] = Field(min_length=1, max_length=200)
+    purpose: DataUseKey
+    mode: FlowMode
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> "DataFlowInput":
+        if (self.to_system_id is None) == (self.to_organisation_id is None):
+            raise ValueError("give exactly one of toSystemId and toOrganisationId")
+        return self
+
+
+class SafeguardInput(Registered):
+    type: SafeguardType
+    module: int | None = Field(ge=1, le=4)
+    derogation: Annotated[str, StringConstraints(pattern=r"^GDPR-49-1-([a-g]|2)$")] | None
+    regimes: list[RegimeKey] = Field(min_length=1, max_length=4)
+    signed_on: PastDate
+    expires_on: date | None
+    tia_on: PastDate | None
+    tia_outcome: TiaOutcome | None
+    supplementary_measures: list[Text] = Field(max_length=50)
+    exporter_id: Reference
+    importer_id: Reference
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "SafeguardInput":
+        if (self.type is SafeguardType.SCC) != (self.module is not None):
+            raise ValueError("module is required for SCC safeguards and only for them")
+        if (self.type is SafeguardType.DEROGATION) != (self.derogation is not None):
+            raise ValueError("derogation is required for DEROGATION safeguards and only for them")
+        if self.expires_on is not None and self.expires_on <= self.signed_on:
+            raise ValueError("expiresOn must come after signedOn")
+        if self.exporter_id == self.importer_id:
+            raise ValueError("exporterId and importerId must be two organisations")
+        return self
+
+
+class Retirement(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Reference
+    on: PastDate
+
+
+Model = TypeVar("Model", bound=BaseModel)
+Row = TypeVar("Row", bound=Registered)
+
+
+def field_path(prefix: str, location: tuple[int | str, ...]) -> str:
+    path = prefix
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{to_camel(part)}" if path else to_camel(part)
+    return path
+
+
+def validated(model: type[Model], data: dict[str, Any], field: str) -> Model:
+    """`data` (snake_case keys) as `model`, or BadUserInput naming the first offending path
+    under the argument `field`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = tuple(part for part in first["loc"] if part != "__root__")
+        message = first["msg"].removeprefix("Value error, ")
+        raise BadUserInput(message, field=field_path(field, location)) from None
+
+
+def validated_batch(
+    model: type[Row], rows: list[dict[str, Any]], field: str, max_rows: int
+) -> list[Row]:
+    if not rows:
+        raise BadUserInput("give at least one input", field=field)
+    if len(rows) > max_rows:
+        raise BadUserInput(f"at most {max_rows} inputs per request", field=field)
+    models = [validated(model, row, f"{field}[{index}]") for index, row in enumerate(rows)]
+    seen: set[tuple[str, str]] = set()
+    for index, row in enumerate(models):
+        key = (row.source, row.external_id)
+        if key in seen:
+            raise BadUserInput("the same source and externalId twice", field=f"{field}[{index}]")
+        seen.add(key)
+    return models
+
+
+def validated_value(annotation: Any, value: Any, field: str) -> Any:
+    """One value checked against an annotated type, or BadUserInput on `field`."""
+    try:
+        return TypeAdapter(annotation).validate_python(value)
+    except ValidationError as error:
+        raise BadUserInput(error.errors()[0]["msg"], field=field) from None

@@ -1,0 +1,86 @@
+"""The closed vocabularies registrations are checked against: enums of the graph model, ISO
+country codes (pycountry) and the fideslang taxonomy keys."""
+
+import enum
+from functools import cache
+
+import pycountry
+from fideslang.default_taxonomy import DEFAULT_TAXONOMY
+
+
+class SystemKind(enum.Enum):
+    APPLICATION = "APPLICATION"
+    DATABASE = "DATABASE"
+    FILE_STORE = "FILE_STORE"
+    SAAS = "SAAS"
+    WAREHOUSE = "WAREHOUSE"
+    LOG_STORE = "LOG_STORE"
+    ANALYTICS = "ANALYTICS"
+    BACKUP = "BACKUP"
+
+
+class DeletionMethod(enum.Enum):
+    API = "API"
+    MANUAL = "MANUAL"
+    AUTOMATIC_EXPIRY = "AUTOMATIC_EXPIRY"
+    NONE = "NONE"
+
+
+class OperatorRole(enum.Enum):
+    CONTROLLER = "CONTROLLER"
+    PROCESSOR = "PROCESSOR"
+    SUB_PROCESSOR = "SUB_PROCESSOR"
+    THIRD_PARTY = "THIRD_PARTY"
+
+
+class Authorisation(enum.Enum):
+    SPECIFIC = "SPECIFIC"
+    GENERAL = "GENERAL"
+
+
+class FlowMode(enum.Enum):
+    PUSH = "PUSH"
+    PULL = "PULL"
+    REMOTE_ACCESS = "REMOTE_ACCESS"
+
+
+class SafeguardType(enum.Enum):
+    SCC = "SCC"
+    IDTA = "IDTA"
+    UK_ADDENDUM = "UK_ADDENDUM"
+    SWISS_SCC = "SWISS_SCC"
+    BCR = "BCR"
+    CODE_OF_CONDUCT = "CODE_OF_CONDUCT"
+    CERTIFICATION = "CERTIFICATION"
+    DEROGATION = "DEROGATION"
+
+
+class TiaOutcome(enum.Enum):
+    ADEQUATE = "ADEQUATE"
+    ADEQUATE_WITH_MEASURES = "ADEQUATE_WITH_MEASURES"
+    NOT_ADEQUATE = "NOT_ADEQUATE"
+
+
+class RegimeKey(enum.Enum):
+    EU = "EU"
+    UK = "UK"
+    CH = "CH"
+    CCPA = "CCPA"
+
+
+@cache
+def category_keys() -> frozenset[str]:
+    return frozenset(category.fides_key for category in DEFAULT_TAXONOMY.data_category)
+
+
+@cache
+def data_use_keys() -> frozenset[str]:
+    return frozenset(use.fides_key for use in DEFAULT_TAXONOMY.data_use)
+
+
+def country_name(code: str) -> str | None:
+    """The ISO 3166-1 name of an alpha-2 code, or None when it is not one."""
+    if len(code) != 2 or not code.isascii() or not code.isupper():
+        return None
+    country = pycountry.countries.get(alpha_2=code)
+    return None if country is None else str(country.name)

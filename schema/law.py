@@ -1,0 +1,74 @@
+"""The legal reference nodes: provisions with their text, and retention obligations."""
+
+from datetime import date
+
+import strawberry
+
+from schema.node import Node
+
+
+@strawberry.interface(description="A provision of law datamap cites, with its text and source.")
+class Provision(Node):
+    text: str | None = strawberry.field(default=None, description="The provision's text.")
+    article: str | None = strawberry.field(default=None, description="The article it is in.")
+    source: str | None = strawberry.field(default=None, description="Where the text comes from.")
+    source_date: date | None = strawberry.field(
+        default=None, description="When the source was read."
+    )
+
+
+@strawberry.type(description="A legal basis of Art. 6(1) GDPR, such as `GDPR-6-1-b`.")
+class LegalBasis(Provision):
+    LABEL = "LegalBasis"
+
+
+@strawberry.type(description="A condition of Art. 9(2) GDPR for special-category data.")
+class SpecialCategoryCondition(Provision):
+    LABEL = "SpecialCategoryCondition"
+
+
+@strawberry.type(description="A derogation of Art. 49 GDPR for occasional transfers.")
+class Derogation(Provision):
+    LABEL = "Derogation"
+
+
+@strawberry.type(description="A module of the 2021 Standard Contractual Clauses.")
+class SccModule(Provision):
+    LABEL = "SccModule"
+    module: int | None = strawberry.field(default=None, description="The module number, 1-4.")
+    exporter_role: str | None = strawberry.field(
+        default=None, description="The exporter's role the module is for."
+    )
+    importer_role: str | None = strawberry.field(
+        default=None, description="The importer's role the module is for."
+    )
+
+
+@strawberry.type(description="An item an access response must contain (GDPR Art. 15, CCPA).")
+class RightItem(Provision):
+    LABEL = "RightItem"
+
+
+@strawberry.type(name="Exception", description="An exception to a right, such as `GDPR-17-3-b`.")
+class LegalException(Provision):
+    LABEL = "Exception"
+
+
+@strawberry.type(description="A legal duty to keep a kind of record for a period.")
+class RetentionObligation(Node):
+    LABEL = "RetentionObligation"
+    jurisdiction: str | None = strawberry.field(default=None, description="Where the duty holds.")
+    record_type: str | None = strawberry.field(default=None, description="The records it covers.")
+    period_years: int | None = strawberry.field(default=None, description="How many years.")
+    runs_from: str | None = strawberry.field(
+        default=None,
+        description="When the period starts: `END_OF_CALENDAR_YEAR`, `RECORD_DATE`, `FILING_DATE`.",
+    )
+    legal_reference: str | None = strawberry.field(default=None, description="The law's words.")
+    gdpr_exception: str | None = strawberry.field(
+        default=None, description="The erasure exception it rests on (`GDPR-17-3-b`)."
+    )
+    source: str | None = strawberry.field(default=None, description="Where the fact comes from.")
+    source_date: date | None = strawberry.field(
+        default=None, description="When the source was read."
+    )

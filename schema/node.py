@@ -1,0 +1,65 @@
+"""The `Node` interface every graph type implements, and the conversion of a node's Neo4j
+properties into its GraphQL type."""
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
+
+import strawberry
+from neo4j.time import Date, DateTime
+from strawberry.types import Info
+
+from graph.queries.nodes import KEY_OF
+from resolvers.global_id import encode
+from resolvers.loaders import load_node, load_related
+from schema.context import Context
+
+
+@strawberry.interface(description="A node of the data map, fetchable by its global id.")
+class Node:
+    LABEL: ClassVar[str]
+
+    key: str = strawberry.field(
+        description="The node's key in the graph model (its `id`, `key` or `code`)."
+    )
+
+    @strawberry.field(description="The global id, opaque and stable; `node(id)` accepts it.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode(self.LABEL, self.key))
+
+
+N = TypeVar("N", bound=Node)
+
+
+def native(value: Any) -> Any:
+    """A Neo4j property value as the Python value strawberry serialises."""
+    if isinstance(value, Date | DateTime):
+        return value.to_native()
+    if isinstance(value, list):
+        return [native(item) for item in value]
+    return value
+
+
+def from_properties(cls: type[N], properties: Mapping[str, Any]) -> N:
+    names = {field.name for field in dataclasses.fields(cls) if field.init} - {"key"}
+    values = {name: native(properties.get(name)) for name in names}
+    return cls(key=str(properties[KEY_OF[cls.LABEL]]), **values)
+
+
+async def related(info: Info[Context, None], relation: str, key: str, cls: type[N]) -> list[N]:
+    """The neighbours of the node `key` along `relation`, as `cls`."""
+    rows = await load_related(info.context.loaders, relation, key)
+    return [from_properties(cls, row["node"]) for row in rows]
+
+
+async def related_one(info: Info[Context, None], relation: str, key: str, cls: type[N]) -> N | None:
+    found = await related(info, relation, key, cls)
+    return found[0] if found else None
+
+
+async def by_key(info: Info[Context, None], cls: type[N], key: str | None) -> N | None:
+    """The `cls` node with `key`, or None when `key` is None or names no node."""
+    if key is None:
+        return None
+    properties = await load_node(info.context.loaders, cls.LABEL, key)
+    return None if properties is None else from_properties(cls, properties)

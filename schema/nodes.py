@@ -1,0 +1,596 @@
+"""The GraphQL types of the data map's nodes, with their relationships as fields. Every
+relationship field goes through a per-request DataLoader, so a nesting level costs one statement
+per field however many rows it has."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers.adequacy import AdequacyStatus, Decision, adequacy_status
+from resolvers.errors import NotFound
+from resolvers.loaders import load_related
+from schema.context import Context
+from schema.law import LegalBasis, RetentionObligation
+from schema.node import Node, by_key, from_properties, native, related, related_one
+
+
+@strawberry.enum(name="AdequacyStatus", description="A country's standing under a regime.")
+class AdequacyStatusType(enum.Enum):
+    IN_AREA = strawberry.enum_value(
+        AdequacyStatus.IN_AREA.value,
+        description="Inside the regime's own area: not a transfer destination.",
+    )
+    ADEQUATE = strawberry.enum_value(
+        AdequacyStatus.ADEQUATE.value,
+        description="Covered by a full adequacy decision valid on the date.",
+    )
+    PARTIAL = strawberry.enum_value(
+        AdequacyStatus.PARTIAL.value,
+        description="Covered only for some recipients (a law they are subject to, DPF, ...).",
+    )
+    NONE = strawberry.enum_value(
+        AdequacyStatus.NONE.value, description="No adequacy decision valid on the date."
+    )
+
+
+@strawberry.type(description="A data-protection regime: `EU`, `UK`, `CH` or `CCPA`.")
+class Regime(Node):
+    LABEL = "Regime"
+    name: str | None = strawberry.field(default=None, description="The regime's name.")
+    instrument: str | None = strawberry.field(default=None, description="The law that makes it.")
+
+    @strawberry.field(description="The countries of the regime's own area.")
+    async def area(self, info: Info[Context, None]) -> list[Country]:
+        return await related(info, "regime.area", self.key, Country)
+
+
+@strawberry.type(description="An adequacy decision of a regime for one or more destinations.")
+class AdequacyDecision(Node):
+    LABEL = "AdequacyDecision"
+    instrument: str | None = strawberry.field(default=None, description="The decision's act.")
+    adopted: date | None = strawberry.field(default=None, description="When it was adopted.")
+    valid_from: date | None = strawberry.field(default=None, description="First day it applies.")
+    valid_until: date | None = strawberry.field(
+        default=None, description="Last day it applies; null when it has no sunset."
+    )
+    scope: str | None = strawberry.field(
+        default=None,
+        description="`FULL`, `RECIPIENT_SUBJECT_TO`, `DPF`, `AUTOMATED_TRANSFERS` or `PIHBO`.",
+    )
+    scope_law: str | None = strawberry.field(
+        default=None, description="For `RECIPIENT_SUBJECT_TO`: the law the recipient must be under."
+    )
+    dpf_framework: str | None = strawberry.field(
+        default=None, description="For `DPF`: `EU_US`, `UK_EXTENSION` or `SWISS_US`."
+    )
+    scope_text: str | None = strawberry.field(default=None, description="The scope in words.")
+    risk_note: str | None = strawberry.field(default=None, description="A known risk to it.")
+    source: str | None = strawberry.field(default=None, description="Where the fact comes from.")
+    source_date: date | None = strawberry.field(
+        default=None, description="When the source was read."
+    )
+    confidence: str | None = strawberry.field(default=None, description="How sure the source is.")
+
+    @strawberry.field(description="The deciding regime.")
+    async def regime(self, info: Info[Context, None]) -> Regime | None:
+        return await related_one(info, "adequacy_decision.regime", self.key, Regime)
+
+    @strawberry.field(description="The destinations it covers.")
+    async def countries(self, info: Info[Context, None]) -> list[Country]:
+        return await related(info, "adequacy_decision.countries", self.key, Country)
+
+
+@strawberry.type(description="A country's adequacy under one regime.")
+class RegimeAdequacy:
+    regime: Regime = strawberry.field(description="The regime.")
+    status: AdequacyStatusType = strawberry.field(description="The country's standing under it.")
+    decisions: list[AdequacyDecision] = strawberry.field(
+        description="The regime's adequacy decisions covering the country, valid or not."
+    )
+
+
+@strawberry.type(description="A country (ISO 3166-1 alpha-2), or an international organisation.")
+class Country(Node):
+    LABEL = "Country"
+    code: str = strawberry.field(description="The ISO 3166-1 alpha-2 code, or `IO-EPO`.")
+    name: str | None = strawberry.field(default=None, description="The country's name.")
+    eu: bool | None = strawberry.field(default=None, description="Whether it is an EU state.")
+    eea: bool | None = strawberry.field(default=None, description="Whether it is an EEA state.")
+    international_organisation: bool | None = strawberry.field(
+        default=None, description="Whether it stands for an international organisation."
+    )
+
+    @strawberry.field(description="Its adequacy under each regime on a date (default: today).")
+    async def adequacy(
+        self, info: Info[Context, None], on: date | None = None
+    ) -> list[RegimeAdequacy]:
+        day = on or date.today()
+        rows = await load_related(info.context.loaders, "country.adequacy", self.key)
+        return [regime_adequacy(row, day) for row in rows]
+
+
+def regime_adequacy(row: dict[str, Any], day: date) -> RegimeAdequacy:
+    decisions = [from_properties(AdequacyDecision, d) for d in row["rel"]["decisions"]]
+    status = adequacy_status(
+        row["rel"]["in_area"],
+        [Decision(d.scope, d.valid_from, d.valid_until) for d in decisions],
+        day,
+    )
+    return RegimeAdequacy(
+        regime=from_properties(Regime, row["node"]),
+        status=AdequacyStatusType(status.value),
+        decisions=decisions,
+    )
+
+
+@strawberry.type(description="A personal-data category of the fideslang taxonomy.")
+class DataCategory(Node):
+    LABEL = "DataCategory"
+    name: str | None = strawberry.field(default=None, description="The category's name.")
+    description: str | None = strawberry.field(default=None, description="What it covers.")
+    parent_key: str | None = strawberry.field(default=None, description="The parent's key.")
+    special_category: bool | None = strawberry.field(
+        default=None, description="Whether it is special-category data (Art. 9(1) GDPR)."
+    )
+    criminal_data: bool | None = strawberry.field(
+        default=None, description="Whether it is criminal-offence data (Art. 10 GDPR)."
+    )
+    source: str | None = strawberry.field(default=None, description="Where the fact comes from.")
+
+    @strawberry.field(description="The parent category; null at the top of the taxonomy.")
+    async def parent(self, info: Info[Context, None]) -> DataCategory | None:
+        return await by_key(info, DataCategory, self.parent_key)
+
+    @strawberry.field(description="The direct child categories.")
+    async def children(self, info: Info[Context, None]) -> list[DataCategory]:
+        return await related(info, "data_category.children", self.key, DataCategory)
+
+    @strawberry.field(description="The systems holding this category.")
+    async def systems(self, info: Info[Context, None]) -> list[System]:
+        return await related(info, "data_category.systems", self.key, System)
+
+
+@strawberry.type(description="A purpose of processing of the fideslang taxonomy.")
+class DataUse(Node):
+    LABEL = "DataUse"
+    name: str | None = strawberry.field(default=None, description="The purpose's name.")
+    description: str | None = strawberry.field(default=None, description="What it covers.")
+    parent_key: str | None = strawberry.field(default=None, description="The parent's key.")
+
+    @strawberry.field(description="The parent purpose; null at the top of the taxonomy.")
+    async def parent(self, info: Info[Context, None]) -> DataUse | None:
+        return await by_key(info, DataUse, self.parent_key)
+
+    @strawberry.field(description="The direct child purposes.")
+    async def children(self, info: Info[Context, None]) -> list[DataUse]:
+        return await related(info, "data_use.children", self.key, DataUse)
+
+
+@strawberry.type(description="A kind of person the data is about.")
+class DataSubject(Node):
+    LABEL = "DataSubject"
+    name: str | None = strawberry.field(default=None, description="The subject kind's name.")
+    description: str | None = strawberry.field(default=None, description="Who it covers.")
+    source: str | None = strawberry.field(default=None, description="Where the fact comes from.")
+    assumed: bool | None = strawberry.field(
+        default=None, description="Whether it goes beyond the privacy policy's words."
+    )
+
+    @strawberry.field(description="The systems holding data of this subject kind.")
+    async def systems(self, info: Info[Context, None]) -> list[System]:
+        return await related(info, "data_subject.systems", self.key, System)
+
+
+@strawberry.type(description="An organisation in a role on a relationship.")
+class OrganisationRole:
+    role: str | None = strawberry.field(
+        description="`CONTROLLER`, `PROCESSOR`, `SUB_PROCESSOR` or `THIRD_PARTY`."
+    )
+    organisation: Organisation = strawberry.field(description="The organisation.")
+
+
+@strawberry.type(description="A system an organisation operates, and its role for that data.")
+class OperatedSystem:
+    role: str | None = strawberry.field(
+        description="The operator's role: `CONTROLLER`, `PROCESSOR`, `SUB_PROCESSOR` or "
+        "`THIRD_PARTY`."
+    )
+    system: System = strawberry.field(description="The system.")
+
+
+@strawberry.type(description="A country a system is reached from remotely.")
+class CountryAccess:
+    purpose: str | None = strawberry.field(description="Why it is reached from there.")
+    country: Country = strawberry.field(description="The country.")
+
+
+@strawberry.type(description="A country an organisation is tied to, and how.")
+class OrganisationCountry:
+    how: list[str] = strawberry.field(
+        description="`ESTABLISHED_IN`, `HOSTS_DATA` (a system it operates rests there) and/or "
+        "`ACCESSES_DATA` (one is reached from there)."
+    )
+    country: Country = strawberry.field(description="The country.")
+
+
+@strawberry.type(description="An organisation engaging another for a service.")
+class Engagement:
+    id: str | None = strawberry.field(description="The engagement's id.")
+    role: str | None = strawberry.field(
+        description="The engaged party's role: `PROCESSOR`, `SUB_PROCESSOR`, `THIRD_PARTY`."
+    )
+    service: str | None = strawberry.field(description="The service engaged for.")
+    authorisation: str | None = strawberry.field(description="`SPECIFIC` or `GENERAL`.")
+    authorised_on: date | None = strawberry.field(description="When it was authorised.")
+    notice_days: int | None = strawberry.field(description="Notice owed before a change.")
+    categories: list[str] | None = strawberry.field(description="The category keys it covers.")
+    organisation: Organisation = strawberry.field(
+        description="The other party: the engaged one for `subProcessors`, the engaging one for "
+        "`engagedBy`."
+    )
+
+
+def engagement(row: dict[str, Any]) -> Engagement:
+    rel = row["rel"]
+    return Engagement(
+        id=rel.get("id"),
+        role=rel.get("role"),
+        service=rel.get("service"),
+        authorisation=rel.get("authorisation"),
+        authorised_on=native(rel.get("authorised_on")),
+        notice_days=rel.get("notice_days"),
+        categories=rel.get("categories"),
+        organisation=from_properties(Organisation, row["node"]),
+    )
+
+
+@strawberry.type(description="A Data Privacy Framework certification of an organisation.")
+class DpfCertification(Node):
+    LABEL = "DpfCertification"
+    framework: str | None = strawberry.field(
+        default=None, description="`EU_US`, `UK_EXTENSION` or `SWISS_US`."
+    )
+    status: str | None = strawberry.field(default=None, description="`ACTIVE` or `INACTIVE`.")
+    data_types: list[str] | None = strawberry.field(
+        default=None, description="The data types covered: `HR`, `NON_HR`."
+    )
+    certified_on: date | None = strawberry.field(default=None, description="When certified.")
+
+
+@strawberry.type(description="A legal entity: Preemptly, a vendor, a customer.")
+class Organisation(Node):
+    LABEL = "Organisation"
+    legal_name: str | None = strawberry.field(default=None, description="The entity's name.")
+    country: str | None = strawberry.field(
+        default=None, description="The code of its country of establishment."
+    )
+    website: str | None = strawberry.field(default=None, description="Its website.")
+    dpa_signed: bool | None = strawberry.field(
+        default=None, description="Whether a data processing agreement is signed with it."
+    )
+    subject_to: list[str] | None = strawberry.field(
+        default=None, description="Laws the entity is subject to, such as `PIPEDA`."
+    )
+    is_self: bool | None = strawberry.field(
+        default=None, description="Whether it owns the map (Preemptly)."
+    )
+    kind: str | None = strawberry.field(
+        default=None, description="`COMPANY`, `CUSTOMER_CONTROLLER`, ..."
+    )
+    retired_on: date | None = strawberry.field(default=None, description="When it was retired.")
+
+    @strawberry.field(description="Its country of establishment; NOT_FOUND when it is missing.")
+    async def established_in(self, info: Info[Context, None]) -> Country:
+        found = await by_key(info, Country, self.country)
+        if found is None:
+            raise NotFound(f"no country {self.country!r} for organisation {self.key!r}")
+        return found
+
+    @strawberry.field(
+        description="The countries it is established in, or holds or reaches data in."
+    )
+    async def countries(self, info: Info[Context, None]) -> list[OrganisationCountry]:
+        rows = await load_related(info.context.loaders, "organisation.countries", self.key)
+        return [
+            OrganisationCountry(
+                how=row["rel"]["how"], country=from_properties(Country, row["node"])
+            )
+            for row in rows
+        ]
+
+    @strawberry.field(description="The systems it operates, with its role for each.")
+    async def systems(self, info: Info[Context, None]) -> list[OperatedSystem]:
+        rows = await load_related(info.context.loaders, "organisation.systems", self.key)
+        return [
+            OperatedSystem(role=row["rel"].get("role"), system=from_properties(System, row["node"]))
+            for row in rows
+        ]
+
+    @strawberry.field(description="The organisations it engages (its sub-processors and others).")
+    async def sub_processors(self, info: Info[Context, None]) -> list[Engagement]:
+        rows = await load_related(info.context.loaders, "organisation.sub_processors", self.key)
+        return [engagement(row) for row in rows]
+
+    @strawberry.field(description="The organisations that engage it.")
+    async def engaged_by(self, info: Info[Context, None]) -> list[Engagement]:
+        rows = await load_related(info.context.loaders, "organisation.engaged_by", self.key)
+        return [engagement(row) for row in rows]
+
+    @strawberry.field(description="The transfer safeguards it is exporter or importer of.")
+    async def safeguards(self, info: Info[Context, None]) -> list[Safeguard]:
+        return await related(info, "organisation.safeguards", self.key, Safeguard)
+
+    @strawberry.field(description="Its Data Privacy Framework certifications.")
+    async def dpf_certifications(self, info: Info[Context, None]) -> list[DpfCertification]:
+        return await related(info, "organisation.dpf_certifications", self.key, DpfCertification)
+
+
+@strawberry.type(description="A transfer safeguard between an exporter and an importer.")
+class Safeguard(Node):
+    LABEL = "Safeguard"
+    type: str | None = strawberry.field(
+        default=None,
+        description="`SCC`, `IDTA`, `UK_ADDENDUM`, `SWISS_SCC`, `BCR`, `CODE_OF_CONDUCT`, "
+        "`CERTIFICATION` or `DEROGATION`.",
+    )
+    module: int | None = strawberry.field(default=None, description="The SCC module, 1-4.")
+    derogation: str | None = strawberry.field(
+        default=None, description="The Art. 49 derogation, such as `GDPR-49-1-b`."
+    )
+    regimes: list[str] | None = strawberry.field(default=None, description="The regimes covered.")
+    signed_on: date | None = strawberry.field(default=None, description="When it was signed.")
+    expires_on: date | None = strawberry.field(default=None, description="When it expires.")
+    tia_on: date | None = strawberry.field(
+        default=None, description="When the transfer impact assessment was made."
+    )
+    tia_outcome: str | None = strawberry.field(
+        default=None, description="`ADEQUATE`, `ADEQUATE_WITH_MEASURES` or `NOT_ADEQUATE`."
+    )
+    supplementary_measures: list[str] | None = strawberry.field(
+        default=None, description="The supplementary measures taken."
+    )
+    assumed: bool | None = strawberry.field(
+        default=None, description="Whether it goes beyond the privacy policy's words."
+    )
+
+    @strawberry.field(description="The exporting organisation.")
+    async def exporter(self, info: Info[Context, None]) -> Organisation | None:
+        return await related_one(info, "safeguard.exporter", self.key, Organisation)
+
+    @strawberry.field(description="The importing organisation.")
+    async def importer(self, info: Info[Context, None]) -> Organisation | None:
+        return await related_one(info, "safeguard.importer", self.key, Organisation)
+
+
+@strawberry.type(description="A flow of personal data from a system to a system or organisation.")
+class Flow:
+    id: str = strawberry.field(description="The flow's id.")
+    categories: list[str] | None = strawberry.field(description="The category keys it carries.")
+    purpose: str | None = strawberry.field(description="Why the data flows.")
+    mode: str | None = strawberry.field(description="`PUSH`, `PULL` or `REMOTE_ACCESS`.")
+    assumed: bool | None = strawberry.field(
+        description="Whether it goes beyond the privacy policy's words."
+    )
+    source: System = strawberry.field(description="The system the data leaves.")
+    target: FlowTarget = strawberry.field(description="Where the data goes.")
+
+
+def flow(row: dict[str, Any], source: System, target: System | Organisation) -> Flow:
+    rel = row["rel"]
+    return Flow(
+        id=rel["id"],
+        categories=rel.get("categories"),
+        purpose=rel.get("purpose"),
+        mode=rel.get("mode"),
+        assumed=rel.get("assumed"),
+        source=source,
+        target=target,
+    )
+
+
+def flow_end(row: dict[str, Any]) -> System | Organisation:
+    if row["kind"] == "System":
+        return from_properties(System, row["node"])
+    return from_properties(Organisation, row["node"])
+
+
+@strawberry.type(description="Categories of one subject kind held in a system.")
+class Storage(Node):
+    LABEL = "Storage"
+    retention: str | None = strawberry.field(default=None, description="The retention in words.")
+    retention_days: int | None = strawberry.field(
+        default=None, description="The retention in days; null when unknown."
+    )
+    on_erasure: str | None = strawberry.field(
+        default=None, description="What erasure does: `ERASE` or `ANONYMISE`."
+    )
+    collected_from_subject: bool | None = strawberry.field(
+        default=None, description="Whether the data enters here from the person."
+    )
+    made_public: bool | None = strawberry.field(
+        default=None, description="Whether the data was made public (Art. 17(2) GDPR)."
+    )
+    controller_role: str | None = strawberry.field(
+        default=None, description="Preemptly's role for this data: `CONTROLLER` or `PROCESSOR`."
+    )
+    assumed: bool | None = strawberry.field(
+        default=None, description="Whether it goes beyond the privacy policy's words."
+    )
+
+    @strawberry.field(description="The system holding it.")
+    async def system(self, info: Info[Context, None]) -> System | None:
+        return await related_one(info, "storage.system", self.key, System)
+
+    @strawberry.field(description="The subject kind whose data it holds.")
+    async def subject(self, info: Info[Context, None]) -> DataSubject | None:
+        return await related_one(info, "storage.subject", self.key, DataSubject)
+
+    @strawberry.field(description="The categories it holds.")
+    async def categories(self, info: Info[Context, None]) -> list[DataCategory]:
+        return await related(info, "storage.categories", self.key, DataCategory)
+
+    @strawberry.field(description="The retention obligations that keep it.")
+    async def retention_obligations(self, info: Info[Context, None]) -> list[RetentionObligation]:
+        return await related(info, "storage.retention_obligations", self.key, RetentionObligation)
+
+
+@strawberry.type(description="A system holding personal data, operated by one organisation.")
+class System(Node):
+    LABEL = "System"
+    name: str | None = strawberry.field(default=None, description="The system's name.")
+    kind: str | None = strawberry.field(
+        default=None,
+        description="`APPLICATION`, `DATABASE`, `FILE_STORE`, `SAAS`, `WAREHOUSE`, `LOG_STORE`, "
+        "`ANALYTICS` or `BACKUP`.",
+    )
+    owner_team: str | None = strawberry.field(
+        default=None, description="The owning team; null when it has none."
+    )
+    description: str | None = strawberry.field(default=None, description="What it is for.")
+    deletion_method: str | None = strawberry.field(
+        default=None,
+        description="`API`, `MANUAL`, `AUTOMATIC_EXPIRY` or `NONE`; null when unknown.",
+    )
+    retrieval_method: str | None = strawberry.field(
+        default=None, description="How data is retrieved from it; null when there is no way."
+    )
+    identifiers: list[str] | None = strawberry.field(
+        default=None, description="What a person's data is found by, such as `email`."
+    )
+    rotation_days: int | None = strawberry.field(
+        default=None, description="For a backup: how long it keeps a copy."
+    )
+    retired_on: date | None = strawberry.field(default=None, description="When it was retired.")
+    assumed: bool | None = strawberry.field(
+        default=None, description="Whether it goes beyond the privacy policy's words."
+    )
+
+    @strawberry.field(description="The data categories it holds.")
+    async def categories(self, info: Info[Context, None]) -> list[DataCategory]:
+        return await related(info, "system.categories", self.key, DataCategory)
+
+    @strawberry.field(description="The subject kinds whose data it holds.")
+    async def subjects(self, info: Info[Context, None]) -> list[DataSubject]:
+        return await related(info, "system.subjects", self.key, DataSubject)
+
+    @strawberry.field(description="Its storages: categories of one subject kind each.")
+    async def storages(self, info: Info[Context, None]) -> list[Storage]:
+        return await related(info, "system.storages", self.key, Storage)
+
+    @strawberry.field(description="The organisations operating it, with their role.")
+    async def organisations(self, info: Info[Context, None]) -> list[OrganisationRole]:
+        rows = await load_related(info.context.loaders, "system.operators", self.key)
+        return [
+            OrganisationRole(
+                role=row["rel"].get("role"),
+                organisation=from_properties(Organisation, row["node"]),
+            )
+            for row in rows
+        ]
+
+    @strawberry.field(description="The countries its data rests in.")
+    async def hosting_countries(self, info: Info[Context, None]) -> list[Country]:
+        return await related(info, "system.hosting_countries", self.key, Country)
+
+    @strawberry.field(description="The countries it is reached from remotely.")
+    async def accessed_from(self, info: Info[Context, None]) -> list[CountryAccess]:
+        rows = await load_related(info.context.loaders, "system.accessed_from", self.key)
+        return [
+            CountryAccess(
+                purpose=row["rel"].get("purpose"), country=from_properties(Country, row["node"])
+            )
+            for row in rows
+        ]
+
+    @strawberry.field(description="The flows into it.")
+    async def upstream(self, info: Info[Context, None]) -> list[Flow]:
+        rows = await load_related(info.context.loaders, "system.upstream", self.key)
+        return [flow(row, from_properties(System, row["node"]), self) for row in rows]
+
+    @strawberry.field(description="The flows out of it, to systems and organisations.")
+    async def downstream(self, info: Info[Context, None]) -> list[Flow]:
+        rows = await load_related(info.context.loaders, "system.downstream", self.key)
+        return [flow(row, self, flow_end(row)) for row in rows]
+
+    @strawberry.field(description="The backups of it.")
+    async def backups(self, info: Info[Context, None]) -> list[System]:
+        return await related(info, "system.backups", self.key, System)
+
+    @strawberry.field(description="For a backup: the systems it backs up.")
+    async def backup_of(self, info: Info[Context, None]) -> list[System]:
+        return await related(info, "system.backup_of", self.key, System)
+
+    @strawberry.field(description="The processing activities running on it.")
+    async def activities(self, info: Info[Context, None]) -> list[ProcessingActivity]:
+        return await related(info, "system.activities", self.key, ProcessingActivity)
+
+
+@strawberry.type(description="A processing activity of the record of processing (Art. 30 GDPR).")
+class ProcessingActivity(Node):
+    LABEL = "ProcessingActivity"
+    name: str | None = strawberry.field(default=None, description="The activity's name.")
+    purpose: str | None = strawberry.field(default=None, description="Its DataUse key.")
+    legal_basis: str | None = strawberry.field(default=None, description="Its LegalBasis key.")
+    special_category_condition: str | None = strawberry.field(
+        default=None, description="Its Art. 9(2) condition key, for special-category data."
+    )
+    retention: str | None = strawberry.field(default=None, description="The retention in words.")
+    retention_days: int | None = strawberry.field(
+        default=None, description="The retention in days."
+    )
+    preemptly_role: str | None = strawberry.field(
+        default=None, description="Preemptly's role: `CONTROLLER` or `PROCESSOR`."
+    )
+    automated_decision_making: bool | None = strawberry.field(
+        default=None, description="Whether it makes automated decisions (Art. 22 GDPR)."
+    )
+    profiling: bool | None = strawberry.field(default=None, description="Whether it profiles.")
+    assumed: bool | None = strawberry.field(
+        default=None, description="Whether it goes beyond the privacy policy's words."
+    )
+
+    @strawberry.field(description="Its purposes.")
+    async def purposes(self, info: Info[Context, None]) -> list[DataUse]:
+        return await related(info, "activity.purposes", self.key, DataUse)
+
+    @strawberry.field(description="The subject kinds it concerns.")
+    async def subjects(self, info: Info[Context, None]) -> list[DataSubject]:
+        return await related(info, "activity.subjects", self.key, DataSubject)
+
+    @strawberry.field(description="The categories it uses.")
+    async def categories(self, info: Info[Context, None]) -> list[DataCategory]:
+        return await related(info, "activity.categories", self.key, DataCategory)
+
+    @strawberry.field(description="The systems it runs on.")
+    async def systems(self, info: Info[Context, None]) -> list[System]:
+        return await related(info, "activity.systems", self.key, System)
+
+    @strawberry.field(description="Its controllers.")
+    async def controllers(self, info: Info[Context, None]) -> list[Organisation]:
+        return await related(info, "activity.controllers", self.key, Organisation)
+
+    @strawberry.field(description="The recipients it discloses to, with their role.")
+    async def recipients(self, info: Info[Context, None]) -> list[OrganisationRole]:
+        rows = await load_related(info.context.loaders, "activity.recipients", self.key)
+        return [
+            OrganisationRole(
+                role=row["rel"].get("role"),
+                organisation=from_properties(Organisation, row["node"]),
+            )
+            for row in rows
+        ]
+
+    @strawberry.field(description="Its legal bases.")
+    async def legal_bases(self, info: Info[Context, None]) -> list[LegalBasis]:
+        return await related(info, "activity.legal_bases", self.key, LegalBasis)
+
+
+FlowTarget = Annotated[
+    System | Organisation,
+    strawberry.union("FlowTarget", description="A system, or an organisation outside the map."),
+]

@@ -1,0 +1,325 @@
+"""The register and retire mutations integrations call, and their inputs and payloads."""
+
+import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from graph.queries.registration import RetirableKind
+from resolvers.registration import service
+from resolvers.registration.inputs import (
+    DataFlowInput as DataFlowModel,
+)
+from resolvers.registration.inputs import (
+    ProcessorInput as ProcessorModel,
+)
+from resolvers.registration.inputs import (
+    Retirement,
+    validated,
+    validated_batch,
+)
+from resolvers.registration.inputs import (
+    SafeguardInput as SafeguardModel,
+)
+from resolvers.registration.inputs import (
+    SubProcessorInput as SubProcessorModel,
+)
+from resolvers.registration.inputs import (
+    SystemInput as SystemModel,
+)
+from resolvers.registration.vocabulary import (
+    Authorisation,
+    DeletionMethod,
+    FlowMode,
+    OperatorRole,
+    RegimeKey,
+    SafeguardType,
+    SystemKind,
+    TiaOutcome,
+)
+from schema.auth import actor
+from schema.context import Context
+
+strawberry.enum(SystemKind, description="What kind of system holds the data.")
+strawberry.enum(DeletionMethod, description="How data is deleted from a system.")
+strawberry.enum(OperatorRole, description="The operating organisation's role for the data.")
+strawberry.enum(Authorisation, description="How a sub-processor was authorised (Art. 28(2)).")
+strawberry.enum(FlowMode, description="How data moves along a flow.")
+strawberry.enum(SafeguardType, description="The kind of transfer safeguard.")
+strawberry.enum(TiaOutcome, description="The outcome of a transfer impact assessment.")
+strawberry.enum(RegimeKey, description="A data-protection regime.")
+
+SOURCE = "The integration's source name (lower case, digits, `.`, `_`, `-`)."
+EXTERNAL_ID = "The caller's own stable id there; with `source` it keys the upsert."
+CATEGORIES = "Data category keys of the taxonomy."
+
+
+@strawberry.input(description="An organisation that processes personal data for another.")
+class ProcessorInput:
+    source: str = strawberry.field(description=SOURCE)
+    external_id: str = strawberry.field(description=EXTERNAL_ID)
+    legal_name: str = strawberry.field(description="The legal name.")
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 country of establishment.")
+    engaged_by: strawberry.ID = strawberry.field(
+        description="The id of the organisation that engages it (the controller)."
+    )
+    website: str | None = strawberry.field(default=None, description="Its website (http/https).")
+    dpa_signed: bool | None = strawberry.field(
+        default=None, description="Whether a data-processing agreement is signed."
+    )
+    subject_to: list[str] = strawberry.field(
+        default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
+    )
+    service: str | None = strawberry.field(default=None, description="What it does.")
+    categories: list[str] = strawberry.field(default_factory=list, description=CATEGORIES)
+
+
+@strawberry.input(description="A sub-processor engaged by a processor.")
+class SubProcessorInput:
+    source: str = strawberry.field(description=SOURCE)
+    external_id: str = strawberry.field(description=EXTERNAL_ID)
+    legal_name: str = strawberry.field(description="The legal name.")
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 country of establishment.")
+    processor_id: strawberry.ID = strawberry.field(
+        description="The id of the processor that engages it."
+    )
+    authorisation: Authorisation = strawberry.field(description="Specific or general.")
+    authorised_on: datetime.date = strawberry.field(description="When it was authorised.")
+    notice_days: int | None = strawberry.field(
+        default=None, description="Days of notice before a change (general authorisation)."
+    )
+    website: str | None = strawberry.field(default=None, description="Its website (http/https).")
+    dpa_signed: bool | None = strawberry.field(
+        default=None, description="Whether a data-processing agreement is signed."
+    )
+    subject_to: list[str] = strawberry.field(
+        default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
+    )
+    service: str | None = strawberry.field(default=None, description="What it does.")
+    categories: list[str] = strawberry.field(default_factory=list, description=CATEGORIES)
+
+
+@strawberry.input(description="A system that holds personal data.")
+class SystemInput:
+    source: str = strawberry.field(description=SOURCE)
+    external_id: str = strawberry.field(description=EXTERNAL_ID)
+    name: str = strawberry.field(description="Its name.")
+    kind: SystemKind = strawberry.field(description="What kind of system it is.")
+    operator_id: strawberry.ID = strawberry.field(
+        description="The id of the organisation that operates it."
+    )
+    operator_role: OperatorRole = strawberry.field(description="The operator's role for the data.")
+    hosted_in: list[str] = strawberry.field(
+        description="ISO alpha-2 codes of the countries where the data rests."
+    )
+    description: str | None = strawberry.field(default=None, description="What it is for.")
+    owner_team: str | None = strawberry.field(default=None, description="The team that owns it.")
+    deletion_method: DeletionMethod | None = strawberry.field(
+        default=None, description="How data is deleted from it."
+    )
+    retrieval_method: str | None = strawberry.field(
+        default=None, description="How data is retrieved from it."
+    )
+    identifiers: list[str] = strawberry.field(
+        default_factory=list, description="What to search it by, such as `email`."
+    )
+    rotation_days: int | None = strawberry.field(
+        default=None, description="How long a backup keeps data."
+    )
+
+
+@strawberry.input(description="A flow of personal data from a system to a system or organisation.")
+class DataFlowInput:
+    source: str = strawberry.field(description=SOURCE)
+    external_id: str = strawberry.field(description=EXTERNAL_ID)
+    from_system_id: strawberry.ID = strawberry.field(description="The id of the sending system.")
+    categories: list[str] = strawberry.field(description=CATEGORIES)
+    purpose: str = strawberry.field(description="The data use key of the taxonomy.")
+    mode: FlowMode = strawberry.field(description="How the data moves.")
+    to_system_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The receiving system (or give toOrganisationId)."
+    )
+    to_organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The receiving organisation (or give toSystemId)."
+    )
+
+
+@strawberry.input(description="A transfer safeguard between an exporter and an importer.")
+class SafeguardInput:
+    source: str = strawberry.field(description=SOURCE)
+    external_id: str = strawberry.field(description=EXTERNAL_ID)
+    type: SafeguardType = strawberry.field(description="The kind of safeguard.")
+    regimes: list[RegimeKey] = strawberry.field(description="The regimes it serves.")
+    signed_on: datetime.date = strawberry.field(description="When it was signed.")
+    exporter_id: strawberry.ID = strawberry.field(description="The exporting organisation.")
+    importer_id: strawberry.ID = strawberry.field(description="The importing organisation.")
+    module: int | None = strawberry.field(default=None, description="The SCC module, 1 to 4.")
+    derogation: str | None = strawberry.field(
+        default=None, description="The Art. 49 derogation key, for DEROGATION."
+    )
+    expires_on: datetime.date | None = strawberry.field(default=None, description="When it ends.")
+    tia_on: datetime.date | None = strawberry.field(
+        default=None, description="When the transfer impact assessment was made."
+    )
+    tia_outcome: TiaOutcome | None = strawberry.field(
+        default=None, description="The outcome of that assessment."
+    )
+    supplementary_measures: list[str] = strawberry.field(
+        default_factory=list, description="Supplementary measures taken."
+    )
+
+
+@strawberry.type(description="What one registration did.")
+class Registration:
+    id: strawberry.ID = strawberry.field(description="The datamap id: `<source>:<externalId>`.")
+    created: bool = strawberry.field(description="True when the entity is new.")
+    changed: bool = strawberry.field(description="True when anything about it changed.")
+
+
+@strawberry.type(description="A retired entity: kept, with the date it stopped.")
+class Retired:
+    id: strawberry.ID = strawberry.field(description="The entity's id.")
+    retired_on: datetime.date = strawberry.field(description="The date it is retired on.")
+
+
+def registrations(outcomes: list[service.Outcome]) -> list[Registration]:
+    return [
+        Registration(id=strawberry.ID(o.id), created=o.created, changed=o.changed) for o in outcomes
+    ]
+
+
+def fields_of(value: Any) -> dict[str, Any]:
+    return strawberry.asdict(value)
+
+
+async def retire(
+    info: Info[Context, None],
+    operation: str,
+    kind: RetirableKind,
+    entity_type: str,
+    id: strawberry.ID,
+    on: datetime.date | None,
+) -> Retired:
+    item = validated(Retirement, {"id": id, "on": on or datetime.date.today()}, "")
+    retired_on = await service.retire(
+        info.context.db, actor(info), operation, kind, entity_type, item
+    )
+    return Retired(id=id, retired_on=retired_on)
+
+
+RETIRE_ON = "The retirement date; today when omitted."
+
+
+@strawberry.type
+class RegistrationMutation:
+    @strawberry.mutation(description="Register or update one processor and its engagement.")
+    async def register_processor(
+        self, info: Info[Context, None], input: ProcessorInput
+    ) -> Registration:
+        item = validated(ProcessorModel, fields_of(input), "input")
+        outcomes = await service.register_processors(
+            info.context.db, actor(info), "registerProcessor", [("input", item)]
+        )
+        return registrations(outcomes)[0]
+
+    @strawberry.mutation(
+        description="Register or update many processors in one all-or-nothing transaction."
+    )
+    async def register_processors(
+        self, info: Info[Context, None], inputs: list[ProcessorInput]
+    ) -> list[Registration]:
+        items = validated_batch(
+            ProcessorModel,
+            [fields_of(value) for value in inputs],
+            "inputs",
+            info.context.settings.registration_batch_max,
+        )
+        paths = [f"inputs[{index}]" for index in range(len(items))]
+        outcomes = await service.register_processors(
+            info.context.db, actor(info), "registerProcessors", list(zip(paths, items, strict=True))
+        )
+        return registrations(outcomes)
+
+    @strawberry.mutation(description="Register or update a sub-processor engagement.")
+    async def register_sub_processor(
+        self, info: Info[Context, None], input: SubProcessorInput
+    ) -> Registration:
+        item = validated(SubProcessorModel, fields_of(input), "input")
+        outcomes = await service.register_sub_processor(
+            info.context.db, actor(info), "registerSubProcessor", "input", item
+        )
+        return registrations(outcomes)[0]
+
+    @strawberry.mutation(description="Register or update a system.")
+    async def register_system(self, info: Info[Context, None], input: SystemInput) -> Registration:
+        item = validated(SystemModel, fields_of(input), "input")
+        outcomes = await service.register_system(
+            info.context.db, actor(info), "registerSystem", "input", item
+        )
+        return registrations(outcomes)[0]
+
+    @strawberry.mutation(description="Register or update a data flow.")
+    async def register_data_flow(
+        self, info: Info[Context, None], input: DataFlowInput
+    ) -> Registration:
+        item = validated(DataFlowModel, fields_of(input), "input")
+        outcomes = await service.register_data_flow(
+            info.context.db, actor(info), "registerDataFlow", "input", item
+        )
+        return registrations(outcomes)[0]
+
+    @strawberry.mutation(description="Register or update a transfer safeguard.")
+    async def register_safeguard(
+        self, info: Info[Context, None], input: SafeguardInput
+    ) -> Registration:
+        item = validated(SafeguardModel, fields_of(input), "input")
+        outcomes = await service.register_safeguard(
+            info.context.db, actor(info), "registerSafeguard", "input", item
+        )
+        return registrations(outcomes)[0]
+
+    @strawberry.mutation(description="Retire a processor or sub-processor organisation.")
+    async def retire_processor(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")],
+        on: Annotated[datetime.date | None, strawberry.argument(description=RETIRE_ON)] = None,
+    ) -> Retired:
+        return await retire(info, "retireProcessor", "Organisation", "Organisation", id, on)
+
+    @strawberry.mutation(description="Retire an engagement (`<engagerId>><organisationId>`).")
+    async def retire_engagement(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")],
+        on: Annotated[datetime.date | None, strawberry.argument(description=RETIRE_ON)] = None,
+    ) -> Retired:
+        return await retire(info, "retireEngagement", "ENGAGES", "Engagement", id, on)
+
+    @strawberry.mutation(description="Retire a system.")
+    async def retire_system(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")],
+        on: Annotated[datetime.date | None, strawberry.argument(description=RETIRE_ON)] = None,
+    ) -> Retired:
+        return await retire(info, "retireSystem", "System", "System", id, on)
+
+    @strawberry.mutation(description="Retire a data flow.")
+    async def retire_data_flow(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")],
+        on: Annotated[datetime.date | None, strawberry.argument(description=RETIRE_ON)] = None,
+    ) -> Retired:
+        return await retire(info, "retireDataFlow", "FLOWS_TO", "DataFlow", id, on)
+
+    @strawberry.mutation(description="Retire a transfer safeguard.")
+    async def retire_safeguard(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")],
+        on: Annotated[datetime.date | None, strawberry.argument(description=RETIRE_ON)] = None,
+    ) -> Retired:
+        return await retire(info, "retireSafeguard", "Safeguard", "Safeguard", id, on)

@@ -1,0 +1,345 @@
+"""Load every seed: validate all files first, then write each file in one transaction.
+
+A bad file raises `SeedError` naming the file, the entry and the field, before anything is written.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, LiteralString
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from graph import seed_writes as writes
+from graph.database import Database
+from seeds import models, packages
+from seeds.references import references
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+Progress = Callable[[str, int, int], None]
+
+
+class SeedLoader(yaml.SafeLoader):
+    """YAML without the 1.1 surprises: dates stay strings for pydantic to check (so a bad date is
+    a field error), and only true/false are booleans (so Norway's `NO` stays a country code)."""
+
+
+SeedLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, pattern)
+        for tag, pattern in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+SeedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class SeedError(Exception):
+    def __init__(
+        self, file: str, message: str, *, entry: str | None = None, field: str | None = None
+    ) -> None:
+        self.file = file
+        self.entry = entry
+        self.field = field
+        self.message = message
+        where = ", ".join(
+            part for part in (file, entry and f"entry {entry}", field and f"field {field}") if part
+        )
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One seed file: its model, the statements that write it, and the entry fields that become
+    relationships rather than properties."""
+
+    path: str
+    model: type[BaseModel]
+    statements: tuple[LiteralString, ...]
+    not_properties: frozenset[str] = frozenset()
+
+
+def spec(
+    path: str,
+    entry: type[models.Entry],
+    statements: tuple[LiteralString, ...],
+    *not_properties: str,
+) -> Spec:
+    return Spec(path, models.SeedFile[entry], statements, frozenset(not_properties))  # type: ignore[valid-type]
+
+
+REFERENCE = (
+    spec("reference/regimes.yaml", models.Regime, writes.REGIMES, "area", "area_is_eea"),
+    spec("reference/international_organisations.yaml", models.InternationalOrganisation, ()),
+    spec("reference/category_flags.yaml", models.CategoryFlag, ()),
+    spec(
+        "reference/adequacy.yaml",
+        models.AdequacyDecision,
+        writes.ADEQUACY_DECISIONS,
+        "destinations",
+        "destinations_include_eea",
+    ),
+    spec("reference/scc_modules.yaml", models.SccModule, writes.SCC_MODULES),
+    spec("reference/legal_bases.yaml", models.LegalText, writes.LEGAL_BASES),
+    spec(
+        "reference/special_category_conditions.yaml",
+        models.LegalText,
+        writes.SPECIAL_CATEGORY_CONDITIONS,
+    ),
+    spec("reference/derogations.yaml", models.LegalText, writes.DEROGATIONS),
+    spec("reference/right_items.yaml", models.LegalText, writes.RIGHT_ITEMS),
+    spec("reference/exceptions.yaml", models.LegalText, writes.EXCEPTIONS),
+    spec(
+        "reference/retention_obligations.yaml",
+        models.RetentionObligation,
+        writes.RETENTION_OBLIGATIONS,
+    ),
+)
+EEA = Spec("reference/eea.yaml", models.Eea, ())
+PREEMPTLY = (
+    spec("preemptly/subjects.yaml", models.DataSubject, writes.SUBJECTS),
+    spec("preemptly/organisations.yaml", models.Organisation, writes.ORGANISATIONS, "dpf"),
+    spec(
+        "preemptly/systems.yaml",
+        models.System,
+        writes.SYSTEMS,
+        "operator",
+        "operator_role",
+        "hosted_in",
+        "accessed_from",
+        "backs_up",
+    ),
+    spec(
+        "preemptly/storages.yaml",
+        models.Storage,
+        writes.STORAGES,
+        "system",
+        "subject",
+        "retention_obligation",
+    ),
+    spec(
+        "preemptly/flows.yaml",
+        models.Flow,
+        writes.FLOWS,
+        "from_system",
+        "to_system",
+        "to_organisation",
+    ),
+    spec(
+        "preemptly/engagements.yaml",
+        models.Engagement,
+        writes.ENGAGEMENTS,
+        "organisation",
+        "engages",
+    ),
+    spec("preemptly/safeguards.yaml", models.Safeguard, writes.SAFEGUARDS, "exporter", "importer"),
+    spec(
+        "preemptly/activities.yaml",
+        models.ProcessingActivity,
+        writes.ACTIVITIES,
+        "subjects",
+        "systems",
+        "controller",
+        "discloses_to",
+    ),
+)
+KEY_FIELDS = ("id", "key", "code")
+REF_TARGETS = {
+    "legal_basis": "reference/legal_bases.yaml",
+    "special_category_condition": "reference/special_category_conditions.yaml",
+    "derogation": "reference/derogations.yaml",
+    "exception": "reference/exceptions.yaml",
+    "retention_obligation": "reference/retention_obligations.yaml",
+    "subject": "preemptly/subjects.yaml",
+    "organisation": "preemptly/organisations.yaml",
+    "system": "preemptly/systems.yaml",
+}
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Validated rows of one seed, ready to write in one transaction."""
+
+    name: str
+    statements: tuple[LiteralString, ...]
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class Seeds:
+    """Every seed file, parsed and validated."""
+
+    data_dir: Path
+    files: dict[str, BaseModel] = field(default_factory=dict)
+
+    def entries(self, path: str) -> list[Any]:
+        return list(getattr(self.files[path], "entries"))  # noqa: B009
+
+
+def read(data_dir: Path = DATA_DIR) -> Seeds:
+    """Parse and validate every seed file, and check every reference between them."""
+    seeds = Seeds(data_dir)
+    for item in (EEA, *REFERENCE, *PREEMPTLY):
+        seeds.files[item.path] = parse(data_dir, item)
+    check_unique(seeds)
+    check_references(seeds)
+    return seeds
+
+
+def parse(data_dir: Path, item: Spec) -> BaseModel:
+    try:
+        raw = yaml.load((data_dir / item.path).read_text(encoding="utf-8"), SeedLoader)
+    except (OSError, yaml.YAMLError) as error:
+        raise SeedError(item.path, f"cannot read: {error}") from None
+    try:
+        return item.model.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = list(first["loc"])
+        entry = None
+        if len(location) >= 2 and location[0] == "entries" and isinstance(location[1], int):
+            entry = describe_entry(raw["entries"][location[1]], location[1])
+            location = location[2:]
+        field_name = ".".join(str(part) for part in location) or None
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise SeedError(item.path, first["msg"] + more, entry=entry, field=field_name) from None
+
+
+def describe_entry(raw: Any, index: int) -> str:
+    if isinstance(raw, dict):
+        for key in KEY_FIELDS:
+            if key in raw:
+                return f"#{index} ({key}={raw[key]})"
+    return f"#{index}"
+
+
+def entry_key(entry: BaseModel) -> str:
+    return next(str(getattr(entry, key)) for key in KEY_FIELDS if hasattr(entry, key))
+
+
+def check_unique(seeds: Seeds) -> None:
+    for path, seed_file in seeds.files.items():
+        entries = getattr(seed_file, "entries", [])
+        counts = Counter(entry_key(entry) for entry in entries)
+        for index, entry in enumerate(entries):
+            if counts[entry_key(entry)] > 1:
+                raise SeedError(
+                    path, "duplicate key", entry=f"#{index} ({entry_key(entry)})", field="key"
+                )
+
+
+def known_keys(seeds: Seeds) -> dict[str, set[str]]:
+    known = {
+        kind: {entry_key(e) for e in seeds.entries(path)} for kind, path in REF_TARGETS.items()
+    }
+    known["subject"] |= {row.key for row in packages.subjects()}
+    known["category"] = {row.key for row in packages.categories()}
+    known["use"] = {row.key for row in packages.uses()}
+    known["country"] = packages.country_codes() | {
+        e.code for e in seeds.entries("reference/international_organisations.yaml")
+    }
+    return known
+
+
+def check_references(seeds: Seeds) -> None:
+    known = known_keys(seeds)
+    for path, seed_file in seeds.files.items():
+        for index, entry in enumerate(getattr(seed_file, "entries", [seed_file])):
+            for field_path, ref, key in references(entry):
+                if key not in known[ref.kind]:
+                    label = f"#{index} ({entry_key(entry)})" if path != EEA.path else None
+                    raise SeedError(
+                        path, f"unknown {ref.kind} {key!r}", entry=label, field=field_path
+                    )
+
+
+def batches(seeds: Seeds) -> Iterator[Batch]:
+    """The writes in dependency order: regimes before countries, nodes before edges to them."""
+    eea: models.Eea = seeds.files[EEA.path]  # type: ignore[assignment]
+    regimes: list[models.Regime] = seeds.entries("reference/regimes.yaml")
+    flags: list[models.CategoryFlag] = seeds.entries("reference/category_flags.yaml")
+    eea_codes = [*eea.eu, *eea.eea_efta]
+    yield batch(seeds, REFERENCE[0])
+    yield Batch(
+        "countries (pycountry)",
+        writes.COUNTRIES,
+        packages.country_rows(
+            eea,
+            seeds.entries("reference/international_organisations.yaml"),
+            areas(regimes, eea_codes),
+        ),
+    )
+    yield Batch("categories (fideslang)", writes.TAXONOMY_CATEGORIES, packages.category_rows(flags))
+    yield Batch("uses (fideslang)", writes.TAXONOMY_USES, packages.use_rows())
+    yield Batch("subjects (fideslang)", writes.SUBJECTS, packages.subject_rows())
+    for item in (*REFERENCE[1:], *PREEMPTLY):
+        if item.statements:
+            yield batch(seeds, item, eea_codes)
+
+
+def areas(regimes: list[models.Regime], eea_codes: list[str]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for regime in regimes:
+        for code in [*regime.area, *(eea_codes if regime.area_is_eea else [])]:
+            result.setdefault(code, []).append(regime.key)
+    return result
+
+
+def batch(seeds: Seeds, item: Spec, eea_codes: list[str] | None = None) -> Batch:
+    return Batch(
+        item.path,
+        item.statements,
+        [row(entry, item.not_properties, eea_codes or []) for entry in seeds.entries(item.path)],
+    )
+
+
+def row(entry: BaseModel, not_properties: frozenset[str], eea_codes: list[str]) -> dict[str, Any]:
+    data = entry.model_dump()
+    props = {key: value for key, value in data.items() if key not in not_properties}
+    result: dict[str, Any] = {**data, "props": props}
+    if isinstance(entry, models.Organisation):
+        result["dpf"] = [
+            {
+                **cert,
+                "id": f"{entry.id}:{cert['framework']}",
+                "source": entry.source,
+                "assumed": entry.assumed,
+            }
+            for cert in data["dpf"]
+        ]
+    if isinstance(entry, models.AdequacyDecision):
+        result["destinations"] = [
+            *entry.destinations,
+            *(eea_codes if entry.destinations_include_eea else []),
+        ]
+    return result
+
+
+async def load_all(
+    db: Database, *, data_dir: Path = DATA_DIR, progress: Progress | None = None
+) -> dict[str, int]:
+    """Validate every seed file, then write each in its own transaction. Returns the number of
+    rows written per seed."""
+    seeds = read(data_dir)
+    planned = list(batches(seeds))
+    written: dict[str, int] = {}
+    for planned_batch in planned:
+        report = None
+        if progress is not None:
+            report = _reporter(progress, planned_batch.name)
+        await writes.write_rows(db, planned_batch.statements, planned_batch.rows, report)
+        written[planned_batch.name] = len(planned_batch.rows)
+    return written
+
+
+def _reporter(progress: Progress, name: str) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        progress(name, done, total)
+
+    return report

@@ -1,0 +1,348 @@
+"""The pydantic models of every seed file. A file is validated whole before anything is written.
+
+A field typed with a `Ref` (for example `SystemId`) names a node of another kind; the loader checks
+every such reference against the keys the seeds and the installed packages define
+(`seeds/references.py`), so a dangling reference fails before the first write.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The kind of key a field refers to: `country`, `category`, `system`, ..."""
+
+    kind: str
+
+
+CountryCode = Annotated[str, Ref("country")]
+CategoryKey = Annotated[str, Ref("category")]
+UseKey = Annotated[str, Ref("use")]
+SubjectKey = Annotated[str, Ref("subject")]
+SystemId = Annotated[str, Ref("system")]
+OrganisationId = Annotated[str, Ref("organisation")]
+LegalBasisKey = Annotated[str, Ref("legal_basis")]
+ConditionKey = Annotated[str, Ref("special_category_condition")]
+DerogationKey = Annotated[str, Ref("derogation")]
+ExceptionKey = Annotated[str, Ref("exception")]
+RetentionObligationId = Annotated[str, Ref("retention_obligation")]
+RegimeKey = Literal["EU", "UK", "CH", "CCPA"]
+Confidence = Literal["P", "S", "T", "M"]
+Role = Literal["CONTROLLER", "PROCESSOR", "SUB_PROCESSOR", "THIRD_PARTY"]
+PreemptlyRole = Literal["CONTROLLER", "PROCESSOR"]
+Key = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReferenceEntry(Entry):
+    """A reference fact: where it was read, when the source was dated, and how sure we are."""
+
+    source: str = Field(min_length=1)
+    source_date: date | None = None
+    confidence: Confidence = "P"
+
+
+class MapEntry(Entry):
+    """An entry of Preemptly's map: the policy section it comes from, or `assumed`."""
+
+    source: str = Field(min_length=1)
+    assumed: bool
+
+    @model_validator(mode="after")
+    def assumed_entries_say_so(self) -> "MapEntry":
+        if self.source == "assumed" and not self.assumed:
+            raise ValueError("an entry whose source is `assumed` must set assumed: true")
+        return self
+
+
+E = TypeVar("E", bound=Entry)
+
+
+class SeedFile(Entry, Generic[E]):
+    entries: list[E] = Field(min_length=1)
+
+
+# Reference facts
+
+
+class Regime(ReferenceEntry):
+    key: RegimeKey
+    name: str
+    instrument: str
+    area: list[CountryCode] = []
+    area_is_eea: bool = False
+
+
+class Eea(Entry):
+    """The EEA: the 27 EU member states plus the three EEA-EFTA states."""
+
+    source: str
+    source_date: date
+    eu: list[CountryCode] = Field(min_length=27, max_length=27)
+    eea_efta: list[CountryCode] = Field(min_length=3, max_length=3)
+
+
+class InternationalOrganisation(ReferenceEntry):
+    code: Annotated[str, Field(pattern=r"^IO-[A-Z]+$")]
+    name: str
+
+
+AdequacyScope = Literal["FULL", "RECIPIENT_SUBJECT_TO", "DPF", "AUTOMATED_TRANSFERS", "PIHBO"]
+DpfFramework = Literal["EU_US", "UK_EXTENSION", "SWISS_US"]
+
+
+class AdequacyDecision(ReferenceEntry):
+    id: Key
+    regime: Literal["EU", "UK", "CH"]
+    destinations: list[CountryCode] = []
+    destinations_include_eea: bool = False
+    instrument: str
+    adopted: date
+    valid_from: date
+    valid_until: date | None = None
+    scope: AdequacyScope
+    scope_law: str | None = None
+    dpf_framework: DpfFramework | None = None
+    scope_text: str
+    risk_note: str | None = None
+
+    @model_validator(mode="after")
+    def scope_is_complete(self) -> "AdequacyDecision":
+        if self.scope == "RECIPIENT_SUBJECT_TO" and not self.scope_law:
+            raise ValueError("scope RECIPIENT_SUBJECT_TO needs scope_law")
+        if self.scope == "DPF" and not self.dpf_framework:
+            raise ValueError("scope DPF needs dpf_framework")
+        if not self.destinations and not self.destinations_include_eea:
+            raise ValueError("an adequacy decision covers at least one destination")
+        return self
+
+
+class SccModule(ReferenceEntry):
+    key: Key
+    module: int = Field(ge=1, le=4)
+    exporter_role: Literal["CONTROLLER", "PROCESSOR"]
+    importer_role: Literal["CONTROLLER", "PROCESSOR"]
+    text: str
+    tia_required: bool
+
+
+class LegalText(ReferenceEntry):
+    """One provision: an Art. 6 basis, Art. 9 condition, Art. 49 derogation, access item or
+    erasure exception."""
+
+    key: Key
+    article: str
+    text: str
+    regime: RegimeKey = "EU"
+
+
+class RetentionObligation(ReferenceEntry):
+    id: Key
+    jurisdiction: CountryCode
+    record_type: str
+    period_years: int | None = Field(default=None, ge=1)
+    indefinite: bool = False
+    runs_from: Literal["END_OF_CALENDAR_YEAR", "RECORD_DATE", "FILING_DATE", "TAX_DUE_OR_PAID"]
+    legal_reference: str
+    gdpr_exception: ExceptionKey | None = None
+
+    @model_validator(mode="after")
+    def has_a_period(self) -> "RetentionObligation":
+        if (self.period_years is None) != self.indefinite:
+            raise ValueError("give exactly one of period_years and indefinite: true")
+        return self
+
+
+class CategoryFlag(ReferenceEntry):
+    """A fideslang category that is Art. 9(1) special-category data or Art. 10 criminal data."""
+
+    key: CategoryKey
+    flag: Literal["SPECIAL_CATEGORY", "CRIMINAL_DATA"]
+    article: str
+
+
+# Preemptly's map
+
+
+class DataSubject(MapEntry):
+    key: Key
+    name: str
+    description: str
+
+
+class DpfCertification(Entry):
+    framework: DpfFramework
+    status: Literal["ACTIVE", "INACTIVE"]
+    data_types: list[Literal["HR", "NON_HR"]] = Field(min_length=1)
+    certified_on: date
+
+
+class Organisation(MapEntry):
+    id: Key
+    legal_name: str
+    country: CountryCode
+    website: str | None = None
+    kind: Literal["COMPANY", "CUSTOMER_CONTROLLER"] = "COMPANY"
+    dpa_signed: date | None = None
+    subject_to: list[str] = []
+    is_self: bool = False
+    dpf: list[DpfCertification] = []
+    retired_on: date | None = None
+    directed_at_children: bool | None = None
+    minimum_age: int | None = None
+    sells_personal_data: bool | None = None
+    makes_data_public: bool | None = None
+    notes: str | None = None
+
+
+class RemoteAccess(Entry):
+    country: CountryCode
+    purpose: str
+
+
+class System(MapEntry):
+    id: Key
+    name: str
+    kind: Literal[
+        "APPLICATION",
+        "DATABASE",
+        "FILE_STORE",
+        "SAAS",
+        "WAREHOUSE",
+        "LOG_STORE",
+        "ANALYTICS",
+        "BACKUP",
+    ]
+    owner_team: str | None
+    description: str
+    deletion_method: Literal["API", "MANUAL", "AUTOMATIC_EXPIRY", "NONE"] | None
+    retrieval_method: str | None
+    identifiers: list[str] = []
+    operator: OrganisationId
+    operator_role: Role
+    hosted_in: list[CountryCode] = Field(min_length=1)
+    accessed_from: list[RemoteAccess] = []
+    backs_up: SystemId | None = None
+    rotation_days: int | None = Field(default=None, ge=1)
+    retired_on: date | None = None
+
+    @model_validator(mode="after")
+    def backups_rotate(self) -> "System":
+        if (self.kind == "BACKUP") != (self.backs_up is not None):
+            raise ValueError("a BACKUP system names the system it backs up, and only a backup does")
+        if self.kind == "BACKUP" and self.rotation_days is None:
+            raise ValueError("a BACKUP system needs rotation_days")
+        return self
+
+
+class Storage(MapEntry):
+    id: Key
+    system: SystemId
+    subject: SubjectKey
+    categories: list[CategoryKey] = Field(min_length=1)
+    retention: str
+    retention_days: int | None = Field(default=None, ge=0)
+    retention_obligation: RetentionObligationId | None = None
+    on_erasure: Literal["ERASE", "ANONYMISE"] = "ERASE"
+    collected_from_subject: bool = False
+    made_public: bool = False
+    controller_role: PreemptlyRole
+
+
+class Flow(MapEntry):
+    id: Key
+    from_system: SystemId
+    to_system: SystemId | None = None
+    to_organisation: OrganisationId | None = None
+    categories: list[CategoryKey] = Field(min_length=1)
+    purpose: UseKey
+    mode: Literal["PUSH", "PULL", "REMOTE_ACCESS"]
+
+    @model_validator(mode="after")
+    def one_destination(self) -> "Flow":
+        if (self.to_system is None) == (self.to_organisation is None):
+            raise ValueError("a flow goes to exactly one of to_system and to_organisation")
+        return self
+
+
+class Engagement(MapEntry):
+    id: Key
+    organisation: OrganisationId
+    engages: OrganisationId
+    role: Literal["PROCESSOR", "SUB_PROCESSOR", "THIRD_PARTY"]
+    service: str
+    authorisation: Literal["SPECIFIC", "GENERAL"]
+    authorised_on: date
+    notice_days: int | None = Field(default=None, ge=0)
+    categories: list[CategoryKey] = Field(min_length=1)
+
+
+class Safeguard(MapEntry):
+    id: Key
+    type: Literal[
+        "SCC",
+        "IDTA",
+        "UK_ADDENDUM",
+        "SWISS_SCC",
+        "BCR",
+        "CODE_OF_CONDUCT",
+        "CERTIFICATION",
+        "DEROGATION",
+    ]
+    module: int | None = Field(default=None, ge=1, le=4)
+    derogation: DerogationKey | None = None
+    regimes: list[Literal["EU", "UK", "CH"]] = Field(min_length=1)
+    exporter: OrganisationId
+    importer: OrganisationId
+    signed_on: date | None = None
+    expires_on: date | None = None
+    tia_on: date | None = None
+    tia_outcome: Literal["ADEQUATE", "ADEQUATE_WITH_MEASURES", "NOT_ADEQUATE"] | None = None
+    supplementary_measures: list[str] = []
+
+    @model_validator(mode="after")
+    def type_fields(self) -> "Safeguard":
+        if (self.type in ("SCC", "SWISS_SCC")) != (self.module is not None):
+            raise ValueError("SCCs, and only SCCs, carry a module")
+        if (self.type == "DEROGATION") != (self.derogation is not None):
+            raise ValueError("a DEROGATION, and only a derogation, names its letter")
+        if (self.tia_on is None) != (self.tia_outcome is None):
+            raise ValueError("tia_on and tia_outcome go together")
+        return self
+
+
+class Disclosure(Entry):
+    organisation: OrganisationId
+    role: Role
+
+
+class ProcessingActivity(MapEntry):
+    id: Key
+    name: str
+    purpose: UseKey
+    legal_basis: LegalBasisKey | None
+    special_category_condition: ConditionKey | None = None
+    subjects: list[SubjectKey] = Field(min_length=1)
+    categories: list[CategoryKey] = Field(min_length=1)
+    systems: list[SystemId] = []
+    retention: str
+    retention_days: int | None = Field(default=None, ge=0)
+    preemptly_role: PreemptlyRole
+    controller: OrganisationId
+    discloses_to: list[Disclosure] = []
+    recipient_categories: list[str] = []
+    automated_decision_making: bool = False
+    profiling: bool = False
+
+    @model_validator(mode="after")
+    def controller_decides_basis(self) -> "ProcessingActivity":
+        if self.preemptly_role == "CONTROLLER" and self.legal_basis is None:
+            raise ValueError("an activity Preemptly controls needs its Art. 6 legal_basis")
+        return self
