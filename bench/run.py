@@ -29,9 +29,15 @@ from strawberry.utils.str_converters import to_camel_case
 from app.settings import PROJECT_ROOT, Settings
 from bench.generate import DOMAIN_SIZE, SCALES, generate, load
 from graph import provision
-from graph.database import Database
+from graph.database import Database, Record
+from graph.queries import lists
 from graph.queries.deletion import deletion_subgraph
-from resolvers import deletion_references
+from graph.queries.registration import upsert_organisations
+from graph.queries.relations import neighbours
+from resolvers import deletion_references, keys
+from resolvers.auth import Role
+from resolvers.registration.inputs import ProcessorInput
+from resolvers.registration.service import organisation_row
 from schema.query import Query
 
 BENCH = PROJECT_ROOT / "bench"
@@ -122,9 +128,17 @@ async def timed(side: str, call: Call, args: argparse.Namespace) -> list[Timing]
     return timings
 
 
-def graphql_call(http: httpx.AsyncClient, url: str, document: str, variables: Any) -> Call:
+def graphql_call(
+    http: httpx.AsyncClient,
+    url: str,
+    document: str,
+    variables: Callable[[int], dict[str, Any]],
+    headers: dict[str, str] | None = None,
+) -> Call:
     async def call(i: int) -> Any:
-        response = await http.post(url, json={"query": document, "variables": variables(i)})
+        response = await http.post(
+            url, json={"query": document, "variables": variables(i)}, headers=headers
+        )
         body = response.json()
         if response.status_code != 200 or "errors" in body:
             raise RuntimeError(f"{url}: {response.status_code} {str(body)[:300]}")
@@ -138,19 +152,75 @@ DELETION_PLAN = """query($subject: String!) { deletionPlan(subject: $subject, as
   notifications { recipient { id } categories } blockers { kind system } } }"""
 
 NOT_ON_MAIN = {
-    "systems": "nested systems page (3 levels)",
     "dataMap": "dataMap",
     "lineage": "lineage (5 hops)",
     "accessPlan": "accessPlan",
     "transferAssessment": "transferAssessment",
-    "registerProcessors": "registerProcessors in bulk (1,000 per call)",
 }
 
-NEO4J_GRAPHQL_SYSTEMS = """query($limit: Int!) { systems(limit: $limit, sort: [{ name: ASC }]) {
+PAGE_SIZE = 20
+SYSTEMS_PAGE = """query($first: Int!) { systems(first: $first) { nodes {
+  key name kind ownerTeam
+  organisations { role organisation { key legalName establishedIn { code name } } }
+  hostingCountries { code name } } } }"""
+NEO4J_GRAPHQL_SYSTEMS_PAGE = """query($limit: Int!) {
+  systems(limit: $limit, sort: [{ name: ASC }, { key: ASC }]) {
   key name kind ownerTeam
   operatorConnection { edges { properties { role } node { key legalName
     establishedIn { code name } } } }
   hostingCountries { code name } } }"""
+
+
+def systems_page_rows(data: Any) -> list[tuple[Any, ...]]:
+    """A systems page of either side as comparable rows: datamap's is a connection (`nodes`),
+    @neo4j/graphql's a list with the operator's role on the relationship."""
+    systems = data["systems"]["nodes"] if isinstance(data["systems"], dict) else data["systems"]
+    rows = []
+    for system in systems:
+        if "organisations" in system:
+            operators = [
+                (
+                    o["role"],
+                    o["organisation"]["key"],
+                    o["organisation"]["legalName"],
+                    o["organisation"]["establishedIn"]["code"],
+                )
+                for o in system["organisations"]
+            ]
+        else:
+            operators = [
+                (
+                    e["properties"]["role"],
+                    e["node"]["key"],
+                    e["node"]["legalName"],
+                    e["node"]["establishedIn"][0]["code"],
+                )
+                for e in system["operatorConnection"]["edges"]
+            ]
+        countries = sorted((c["code"], c["name"]) for c in system["hostingCountries"])
+        rows.append(
+            (
+                system["key"],
+                system["name"],
+                system["kind"],
+                system["ownerTeam"],
+                tuple(sorted(operators)),
+                tuple(countries),
+            )
+        )
+    return rows
+
+
+async def raw_systems_page(db: Database) -> list[Record]:
+    """The statements the `systems` resolvers run for SYSTEMS_PAGE, level by level."""
+    page = await lists.page(db, lists.SYSTEMS, {}, offset=0, limit=PAGE_SIZE)
+    ids = [row["id"] for row in page["page"]]
+    operators, _ = await asyncio.gather(
+        neighbours(db, "system.operators", ids), neighbours(db, "system.hosting_countries", ids)
+    )
+    organisations = sorted({row["node"]["id"] for row in operators})
+    await neighbours(db, "organisation.established_in", organisations)
+    return operators
 
 
 def root_fields() -> set[str]:
@@ -209,6 +279,28 @@ async def run_queries(
             print(f"  {label}: skipped, `{name}` is not on this branch yet")
             results.append(QueryResult(label, skipped=f"`{name}` is not in the schema yet"))
 
+    created = await keys.create(db, Role.ADMIN, "bench", keys.SYSTEM_ACTOR)
+    auth = {"Authorization": f"Bearer {created.key}"}
+
+    print("  nested systems page (3 levels)")
+    page = QueryResult("nested systems page (3 levels)")
+    service_page = graphql_call(http, url, SYSTEMS_PAGE, lambda i: {"first": PAGE_SIZE}, auth)
+    if node_url is not None:
+        node_page = graphql_call(
+            http, node_url, NEO4J_GRAPHQL_SYSTEMS_PAGE, lambda i: {"limit": PAGE_SIZE}
+        )
+        page.equal_to_neo4j_graphql = systems_page_rows(await service_page(0)) == (
+            systems_page_rows(await node_page(0))
+        )
+        print(f"    equal to @neo4j/graphql: {page.equal_to_neo4j_graphql}")
+        if not page.equal_to_neo4j_graphql:
+            raise RuntimeError("the systems page differs between datamap and @neo4j/graphql")
+    page.timings += await timed("datamap", service_page, args)
+    page.timings += await timed("raw Cypher", lambda i: raw_systems_page(db), args)
+    if node_url is not None:
+        page.timings += await timed("neo4j-graphql", node_page, args)
+    results.append(page)
+
     print("  deletionPlan")
     subjects = [f"bench-subject-{(i * 7919) % domains}" for i in range(domains)]
     reference_keys = sorted({r.key for r in deletion_references.ALL})
@@ -230,16 +322,75 @@ async def run_queries(
     deletion.timings += await timed("raw Cypher", raw_deletion, args)
     results.append(deletion)
 
-    if node_url is not None:
-        print("  nested systems page on @neo4j/graphql (datamap's `systems` not on main yet)")
-        page = QueryResult("systems page, @neo4j/graphql only")
-        page.timings += await timed(
-            "neo4j-graphql",
-            graphql_call(http, node_url, NEO4J_GRAPHQL_SYSTEMS, lambda i: {"limit": 20}),
-            args,
-        )
-        results.append(page)
+    results.append(await register_processors(db, http, url, auth, args))
     return results
+
+
+REGISTER_PROCESSORS = """mutation($inputs: [ProcessorInput!]!) {
+  registerProcessors(inputs: $inputs) { id created changed } }"""
+BULK = 1000
+
+
+def processor_inputs(call: int, side: str) -> list[dict[str, Any]]:
+    """BULK new processors for the `call`-th request of `side`, engaged by the map's owner."""
+    return [
+        {
+            "source": "bench",
+            "externalId": f"{side}-{call}-{n}",
+            "legalName": f"Registered vendor {side} {call}-{n}",
+            "country": ("DE", "US", "FR", "GB")[n % 4],
+            "engagedBy": "bench-org-0",
+            "service": "hosting",
+            "categories": ["user.contact.email"],
+        }
+        for n in range(BULK)
+    ]
+
+
+async def register_processors(
+    db: Database, http: httpx.AsyncClient, url: str, auth: dict[str, str], args: argparse.Namespace
+) -> QueryResult:
+    """Run last: every call creates BULK organisations. Throughput is reported in calls per
+    second; organisations per second are BULK times that. The raw side runs the upsert statement
+    alone (the service also checks references and writes one audit event per organisation)."""
+    print(f"  registerProcessors ({BULK} per call)")
+    calls = argparse.Namespace(**{**vars(args), "requests": max(args.requests // 6, 4)})
+    calls.warmup = 2
+    result = QueryResult(f"registerProcessors ({BULK} per call)")
+    result.timings += await timed(
+        "datamap",
+        graphql_call(
+            http, url, REGISTER_PROCESSORS, lambda i: {"inputs": processor_inputs(i, "s")}, auth
+        ),
+        calls,
+    )
+    engagement = {"role": "PROCESSOR", "authorisation": None, "authorised_on": None}
+    codes = {"DE": "Germany", "US": "United States", "FR": "France", "GB": "United Kingdom"}
+
+    async def raw(i: int) -> list[Record]:
+        rows = [
+            organisation_row(
+                ProcessorInput(
+                    source=p["source"],
+                    external_id=p["externalId"],
+                    legal_name=p["legalName"],
+                    country=p["country"],
+                    engaged_by=p["engagedBy"],
+                    service=p["service"],
+                    categories=p["categories"],
+                    website=None,
+                    dpa_signed=None,
+                    subject_to=[],
+                ),
+                "bench-org-0",
+                engagement,
+            )
+            for p in processor_inputs(i, "r")
+        ]
+        return await db.write_tx(lambda tx: upsert_organisations(tx, db, rows, codes))
+
+    result.timings += await timed("raw Cypher", raw, calls)
+    return result
 
 
 @contextmanager
