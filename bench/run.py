@@ -28,8 +28,9 @@ from strawberry.utils.str_converters import to_camel_case
 
 from app.settings import PROJECT_ROOT, Settings
 from bench.generate import DOMAIN_SIZE, SCALES, generate, load
-from graph import provision
+from graph import bulk, provision
 from graph.database import Database, Record
+from graph.queries import datamap as datamap_queries
 from graph.queries import lists
 from graph.queries.deletion import deletion_subgraph
 from graph.queries.registration import upsert_organisations
@@ -117,12 +118,17 @@ def summary(side: str, concurrency: int, latencies: list[float], wall_s: float) 
 
 
 async def timed(side: str, call: Call, args: argparse.Namespace) -> list[Timing]:
+    """Timings at each concurrency; a concurrency whose calls fail is reported and left out."""
     timings = []
     for concurrency in args.concurrency:
         started = time.perf_counter()
-        latencies = await measure(
-            call, requests=args.requests, concurrency=concurrency, warmup=args.warmup
-        )
+        try:
+            latencies = await measure(
+                call, requests=args.requests, concurrency=concurrency, warmup=args.warmup
+            )
+        except RuntimeError as error:
+            print(f"    {side:<14} c={concurrency:<3} FAILED: {str(error)[:200]}")
+            continue
         timings.append(summary(side, concurrency, latencies, time.perf_counter() - started))
         print(f"    {side:<14} c={concurrency:<3} {timings[-1]}")
     return timings
@@ -151,8 +157,11 @@ DELETION_PLAN = """query($subject: String!) { deletionPlan(subject: $subject, as
   steps { position systems actions { system action categories until reasons { path rule } } }
   notifications { recipient { id } categories } blockers { kind system } } }"""
 
+DATA_MAP = """query($subject: String!) { dataMap(filter: {subject: $subject}) {
+  totalNodes truncated nodes { id kind key label attributes }
+  edges { id kind source target attributes } } }"""
+
 NOT_ON_MAIN = {
-    "dataMap": "dataMap",
     "lineage": "lineage (5 hops)",
     "accessPlan": "accessPlan",
     "transferAssessment": "transferAssessment",
@@ -238,6 +247,7 @@ async def run_scale(scale: str, args: argparse.Namespace) -> ScaleResult:
             present = await db.read(
                 "MATCH (s:System) WHERE s.id STARTS WITH 'bench-' RETURN count(s) AS n"
             )
+            await bulk.remove_registered(db, "bench")
             report = None
             if present[0]["n"] != len(data_map.systems):
                 print(f"loading {scale} ...")
@@ -282,6 +292,9 @@ async def run_queries(
     created = await keys.create(db, Role.ADMIN, "bench", keys.SYSTEM_ACTOR)
     auth = {"Authorization": f"Bearer {created.key}"}
 
+    subjects = [f"bench-subject-{(i * 7919) % domains}" for i in range(domains)]
+    max_nodes = Settings().datamap_max_nodes
+
     print("  nested systems page (3 levels)")
     page = QueryResult("nested systems page (3 levels)")
     service_page = graphql_call(http, url, SYSTEMS_PAGE, lambda i: {"first": PAGE_SIZE}, auth)
@@ -301,8 +314,22 @@ async def run_queries(
         page.timings += await timed("neo4j-graphql", node_page, args)
     results.append(page)
 
+    print("  dataMap (one domain's subject kind)")
+    data_map = QueryResult("dataMap")
+    data_map.timings += await timed(
+        "datamap",
+        graphql_call(http, url, DATA_MAP, lambda i: {"subject": subjects[i % domains]}, auth),
+        args,
+    )
+
+    async def raw_data_map(i: int) -> Record:
+        values = {"subject": subjects[i % domains]}
+        return await datamap_queries.data_map(db, values, max_nodes=max_nodes)
+
+    data_map.timings += await timed("raw Cypher", raw_data_map, args)
+    results.append(data_map)
+
     print("  deletionPlan")
-    subjects = [f"bench-subject-{(i * 7919) % domains}" for i in range(domains)]
     reference_keys = sorted({r.key for r in deletion_references.ALL})
 
     async def raw_deletion(i: int) -> Any:
@@ -316,7 +343,7 @@ async def run_queries(
     deletion = QueryResult("deletionPlan")
     deletion.timings += await timed(
         "datamap",
-        graphql_call(http, url, DELETION_PLAN, lambda i: {"subject": subjects[i % len(subjects)]}),
+        graphql_call(http, url, DELETION_PLAN, lambda i: {"subject": subjects[i % domains]}, auth),
         args,
     )
     deletion.timings += await timed("raw Cypher", raw_deletion, args)
@@ -350,8 +377,8 @@ def processor_inputs(call: int, side: str) -> list[dict[str, Any]]:
 async def register_processors(
     db: Database, http: httpx.AsyncClient, url: str, auth: dict[str, str], args: argparse.Namespace
 ) -> QueryResult:
-    """Run last: every call creates BULK organisations. Throughput is reported in calls per
-    second; organisations per second are BULK times that. The raw side runs the upsert statement
+    """Every call creates BULK organisations, removed again at the end. Throughput is in calls
+    per second; organisations per second are BULK times that. The raw side runs the upsert statement
     alone (the service also checks references and writes one audit event per organisation)."""
     print(f"  registerProcessors ({BULK} per call)")
     calls = argparse.Namespace(**{**vars(args), "requests": max(args.requests // 6, 4)})
@@ -390,6 +417,7 @@ async def register_processors(
         return await db.write_tx(lambda tx: upsert_organisations(tx, db, rows, codes))
 
     result.timings += await timed("raw Cypher", raw, calls)
+    await bulk.remove_registered(db, "bench")
     return result
 
 

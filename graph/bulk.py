@@ -181,6 +181,19 @@ CALL (pa, row) {
 """
 
 
+REMOVE_REGISTERED: LiteralString = """
+MATCH (o:Organisation {source: $source})
+CALL (o) { DETACH DELETE o } IN TRANSACTIONS OF 1000 ROWS
+"""
+
+
+async def remove_registered(db: Database, source: str) -> None:
+    """Delete the organisations registered with `source` (a benchmark's own registrations)."""
+    async with db.driver.session(database=db.name) as session:
+        result = await session.run(REMOVE_REGISTERED, {"source": source})
+        await result.consume()
+
+
 async def write_batches(
     db: Database,
     statement: LiteralString,
