@@ -1,0 +1,35 @@
+"""The benchmark's own arithmetic and bookkeeping, on plain data."""
+
+import asyncio
+
+from bench.run import measure, root_fields, summary
+
+
+async def test_measure_runs_every_request_at_the_asked_concurrency() -> None:
+    running = 0
+    peak = 0
+    seen: list[int] = []
+
+    async def call(i: int) -> None:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0)
+        seen.append(i)
+        running -= 1
+
+    latencies = await measure(call, requests=40, concurrency=8, warmup=5)
+    assert len(latencies) == 40
+    assert sorted(seen) == sorted([*range(5), *range(40)])
+    assert peak == 8
+
+
+def test_summary_quantiles_and_throughput() -> None:
+    timing = summary("datamap", 16, [float(ms) for ms in range(1, 101)], wall_s=2.0)
+    assert (timing.p50_ms, timing.p95_ms, timing.p99_ms) == (50.5, 95.05, 99.01)
+    assert timing.throughput_rps == 50.0
+    assert timing.requests == 100
+
+
+def test_root_fields_names_the_graphql_fields() -> None:
+    assert {"about", "deletionPlan"} <= root_fields()
