@@ -330,7 +330,7 @@ async def run_queries(
     results.append(data_map)
 
     print("  deletionPlan")
-    reference_keys = sorted({r.key for r in deletion_references.ALL})
+    reference_keys = sorted(deletion_references.ALL)
 
     async def raw_deletion(i: int) -> Any:
         return await deletion_subgraph(

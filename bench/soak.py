@@ -17,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -86,7 +87,7 @@ async def client(
             await timed(http, tally, {"query": rng.choice(READS)})
 
 
-async def timed(http: httpx.AsyncClient, tally: Tally, payload: object) -> dict[str, object] | None:
+async def timed(http: httpx.AsyncClient, tally: Tally, payload: object) -> dict[str, Any] | None:
     started = time.perf_counter()
     try:
         response = await http.post("/graphql", json=payload)

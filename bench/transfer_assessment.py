@@ -10,6 +10,7 @@ import asyncio
 import random
 import statistics
 import time
+from collections.abc import Mapping, Sequence
 
 import httpx
 
@@ -67,7 +68,9 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 2000 ROWS
 """
 
 
-def chunks(rows: list[dict[str, object]], size: int = 2000) -> list[list[dict[str, object]]]:
+def chunks(
+    rows: Sequence[Mapping[str, object]], size: int = 2000
+) -> list[Sequence[Mapping[str, object]]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
