@@ -127,11 +127,17 @@ async def prepare(settings: Settings) -> tuple[str, str]:
     return key, controller
 
 
-async def count_present(settings: Settings, ids: list[str]) -> int:
+async def count_and_remove(settings: Settings, ids: list[str], controller: str) -> int:
+    """How many acknowledged writes are present; then the run's organisations are removed, so
+    a soak against the test server leaves no untagged map entries behind."""
     db = Database.connect(settings)
     try:
         rows = await db.read(
             "MATCH (o:Organisation) WHERE o.id IN $ids RETURN count(o) AS n", {"ids": ids}
+        )
+        await db.write(
+            "MATCH (o:Organisation) WHERE o.id IN $ids OR o.id = $controller DETACH DELETE o",
+            {"ids": ids, "controller": controller},
         )
     finally:
         await db.close()
@@ -185,7 +191,7 @@ def soak(seconds: float, max_requests: int, clients: int) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    present = asyncio.run(count_present(settings, tally.acknowledged))
+    present = asyncio.run(count_and_remove(settings, tally.acknowledged, controller))
     report(tally, elapsed, clients, present)
 
 
