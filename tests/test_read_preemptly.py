@@ -1,0 +1,82 @@
+"""The read API over Preemptly's seeded map, as the frontend reads it."""
+
+import pytest
+
+from tests.conftest import GraphQL
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+async def test_a_system_with_its_relationships(graphql: GraphQL) -> None:
+    body = await graphql(
+        """{ system(id: "accounts-db") {
+             name ownerTeam deletionMethod identifiers
+             organisations { role organisation { key legalName } }
+             hostingCountries { code }
+             accessedFrom { country { code } }
+             backups { key }
+             downstream { target { ... on System { key } ... on Organisation { key } } } } }"""
+    )
+    assert "errors" not in body, body
+    system = body["data"]["system"]
+    assert system["name"] == "Accounts database"
+    assert system["ownerTeam"] == "platform"
+    assert system["identifiers"] == ["email", "account_id"]
+    assert [(o["role"], o["organisation"]["key"]) for o in system["organisations"]] == [
+        ("PROCESSOR", "nimbus-emea")
+    ]
+    assert [c["code"] for c in system["hostingCountries"]] == ["DE"]
+    assert sorted(a["country"]["code"] for a in system["accessedFrom"]) == ["IN", "US"]
+    assert [b["key"] for b in system["backups"]] == ["accounts-db-backup"]
+    assert system["downstream"], "the accounts database feeds other systems"
+
+
+async def test_a_processor_with_its_sub_processors_and_certifications(graphql: GraphQL) -> None:
+    body = await graphql(
+        """{ processor(id: "nimbus-inc") {
+             legalName establishedIn { code }
+             subProcessors { organisation { key establishedIn { code } } }
+             dpfCertifications { framework status dataTypes } } }"""
+    )
+    assert "errors" not in body, body
+    nimbus = body["data"]["processor"]
+    assert nimbus["establishedIn"]["code"] == "US"
+    assert {"key": "nimbus-india", "establishedIn": {"code": "IN"}} in [
+        e["organisation"] for e in nimbus["subProcessors"]
+    ]
+    assert {"framework": "EU_US", "status": "ACTIVE", "dataTypes": ["HR", "NON_HR"]} in nimbus[
+        "dpfCertifications"
+    ]
+
+
+async def test_lists_filter_the_seeded_map(graphql: GraphQL) -> None:
+    body = await graphql(
+        """{ us: systems(filter: {country: "US", search: ""}, first: 50) {
+               totalCount edges { node { key } } }
+             backups: systems(filter: {search: "backup"}) { edges { node { key } } }
+             eea: processors(filter: {eea: false}, first: 50) { edges { node { key } } } }"""
+    )
+    assert "errors" not in body, body
+    us = {edge["node"]["key"] for edge in body["data"]["us"]["edges"]}
+    assert {"support-desk", "sales-crm", "ai-insights"} <= us
+    assert "accounts-db" not in us
+    backups = {edge["node"]["key"] for edge in body["data"]["backups"]["edges"]}
+    seeded = {key for key in backups if not key.startswith("t-")}  # other tests' synthetic maps
+    assert seeded == {"accounts-db-backup", "customer-data-db-backup", "file-store-backup"}
+    outside = {edge["node"]["key"] for edge in body["data"]["eea"]["edges"]}
+    assert {"nimbus-inc", "nimbus-india"} <= outside
+    assert "nimbus-emea" not in outside
+
+
+async def test_the_data_map_draws_the_seeded_systems(graphql: GraphQL) -> None:
+    body = await graphql(
+        """{ dataMap(filter: {search: "accounts"}) {
+             truncated nodes { id kind key label } edges { source target kind } } }"""
+    )
+    assert "errors" not in body, body
+    data_map = body["data"]["dataMap"]
+    keys = {node["key"] for node in data_map["nodes"]}
+    assert {"accounts-db", "accounts-db-backup", "nimbus-emea"} <= keys
+    ids = {node["id"] for node in data_map["nodes"]}
+    assert all(edge["source"] in ids and edge["target"] in ids for edge in data_map["edges"])
+    assert data_map["truncated"] is False
