@@ -258,7 +258,11 @@ async def retire(
     return Retired(id=id, retired_on=retired_on)
 
 
-RETIRE_ON = "The retirement date; today when omitted."
+EntityId = Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")]
+RetireOn = Annotated[
+    datetime.date | None,
+    strawberry.argument(description="The retirement date; today when omitted."),
+]
 
 
 @strawberry.type
@@ -329,8 +333,8 @@ class RegistrationMutation:
     async def retire_processor(
         self,
         info: Info[Context, None],
-        id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")],
-        on: Annotated[datetime.date | None, strawberry.argument(description=RETIRE_ON)] = None,
+        id: EntityId,
+        on: RetireOn = None,
     ) -> Retired:
         return await retire(info, "retireProcessor", "Organisation", "Organisation", id, on)
 
@@ -338,8 +342,8 @@ class RegistrationMutation:
     async def retire_engagement(
         self,
         info: Info[Context, None],
-        id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")],
-        on: Annotated[datetime.date | None, strawberry.argument(description=RETIRE_ON)] = None,
+        id: EntityId,
+        on: RetireOn = None,
     ) -> Retired:
         return await retire(info, "retireEngagement", "ENGAGES", "Engagement", id, on)
 
@@ -347,8 +351,8 @@ class RegistrationMutation:
     async def retire_system(
         self,
         info: Info[Context, None],
-        id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")],
-        on: Annotated[datetime.date | None, strawberry.argument(description=RETIRE_ON)] = None,
+        id: EntityId,
+        on: RetireOn = None,
     ) -> Retired:
         return await retire(info, "retireSystem", "System", "System", id, on)
 
@@ -356,8 +360,8 @@ class RegistrationMutation:
     async def retire_data_flow(
         self,
         info: Info[Context, None],
-        id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")],
-        on: Annotated[datetime.date | None, strawberry.argument(description=RETIRE_ON)] = None,
+        id: EntityId,
+        on: RetireOn = None,
     ) -> Retired:
         return await retire(info, "retireDataFlow", "FLOWS_TO", "DataFlow", id, on)
 
@@ -365,7 +369,7 @@ class RegistrationMutation:
     async def retire_safeguard(
         self,
         info: Info[Context, None],
-        id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")],
-        on: Annotated[datetime.date | None, strawberry.argument(description=RETIRE_ON)] = None,
+        id: EntityId,
+        on: RetireOn = None,
     ) -> Retired:
         return await retire(info, "retireSafeguard", "Safeguard", "Safeguard", id, on)

@@ -2,7 +2,7 @@
 field left out keeps its value; a field given as null clears it where the model allows that."""
 
 import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from pydantic import BaseModel
@@ -36,6 +36,7 @@ from schema.auth import actor
 from schema.context import Context
 from schema.registration import (
     CATEGORIES,
+    EntityId,
     Registration,
     data_flow,
     organisation,
@@ -158,9 +159,6 @@ def given(patch: object, model: type[BaseModel]) -> dict[str, Any]:
         raise BadUserInput("give at least one field to change", field="input")
     validated_patch(model, values, "input")
     return values
-
-
-EntityId = Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")]
 
 
 @strawberry.type
