@@ -28,6 +28,7 @@ from app.settings import Settings
 from graph import bulk
 from graph.database import Database
 from graph.migrations import migrate
+from seeds.loader import load_all
 
 SCALES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 DOMAIN_SIZE = 50
@@ -434,7 +435,9 @@ class LoadReport:
 async def load(
     db: Database, data_map: DataMap, *, batch_size: int = 1000, show: bool = True
 ) -> LoadReport:
-    """Load `data_map` through the bulk writes, with a progress bar per kind of row."""
+    """Load `data_map` through the bulk writes, with a progress bar per kind of row, then the
+    project's reference seeds (adequacy decisions, Art. 15 items, Art. 17(3) exceptions, ...),
+    which the plans and the transfer engine cite."""
     await migrate(db)
     total = sum(len(rows) for _, _, rows in data_map.batches())
     started = time.perf_counter()
@@ -454,6 +457,7 @@ async def load(
                 batch_size=batch_size,
                 on_batch=partial(progress.advance, task),
             )
+    total += sum((await load_all(db, example=False)).values())
     return LoadReport(rows=total, seconds=time.perf_counter() - started)
 
 

@@ -260,8 +260,9 @@ def check_references(seeds: Seeds) -> None:
                     )
 
 
-def batches(seeds: Seeds) -> Iterator[Batch]:
-    """The writes in dependency order: regimes before countries, nodes before edges to them."""
+def batches(seeds: Seeds, *, example: bool = True) -> Iterator[Batch]:
+    """The writes in dependency order: regimes before countries, nodes before edges to them.
+    Without `example`, only the reference facts (no Preemptly map)."""
     eea: models.Eea = seeds.files[EEA.path]  # type: ignore[assignment]
     regimes: list[models.Regime] = seeds.entries("reference/regimes.yaml")
     flags: list[models.CategoryFlag] = seeds.entries("reference/category_flags.yaml")
@@ -279,7 +280,7 @@ def batches(seeds: Seeds) -> Iterator[Batch]:
     yield Batch("categories (fideslang)", writes.TAXONOMY_CATEGORIES, packages.category_rows(flags))
     yield Batch("uses (fideslang)", writes.TAXONOMY_USES, packages.use_rows())
     yield Batch("subjects (fideslang)", writes.SUBJECTS, packages.subject_rows())
-    for item in (*REFERENCE[1:], *PREEMPTLY):
+    for item in (*REFERENCE[1:], *(PREEMPTLY if example else ())):
         if item.statements:
             yield batch(seeds, item, eea_codes)
 
@@ -323,12 +324,16 @@ def row(entry: BaseModel, not_properties: frozenset[str], eea_codes: list[str]) 
 
 
 async def load_all(
-    db: Database, *, data_dir: Path = DATA_DIR, progress: Progress | None = None
+    db: Database,
+    *,
+    data_dir: Path = DATA_DIR,
+    progress: Progress | None = None,
+    example: bool = True,
 ) -> dict[str, int]:
-    """Validate every seed file, then write each in its own transaction. Returns the number of
-    rows written per seed."""
+    """Validate every seed file, then write each in its own transaction (without `example`, only
+    the reference facts). Returns the number of rows written per seed."""
     seeds = read(data_dir)
-    planned = list(batches(seeds))
+    planned = list(batches(seeds, example=example))
     written: dict[str, int] = {}
     for planned_batch in planned:
         report = None
