@@ -74,15 +74,28 @@ async def fetch(
     return [record.data() async for record in result]
 
 
+async def fetch_optional(
+    tx: AsyncManagedTransaction,
+    db: Database,
+    text: LiteralString,
+    params: Mapping[str, Any] | None = None,
+) -> Record | None:
+    """Run one statement that returns at most one row, and return its values as the driver
+    decoded them: no recursive conversion, which is what costs time on large collected lists."""
+    db.statements += 1
+    result = await tx.run(text, dict(params or {}))
+    record = await result.single(strict=False)
+    return None if record is None else dict(zip(record.keys(), record.values(), strict=True))
+
+
 async def fetch_single(
     tx: AsyncManagedTransaction,
     db: Database,
     text: LiteralString,
     params: Mapping[str, Any] | None = None,
 ) -> Record:
-    """Run one statement that returns exactly one row, and return its values as the driver
-    decoded them: no recursive conversion, which is what costs time on large collected lists."""
-    db.statements += 1
-    result = await tx.run(text, dict(params or {}))
-    record = await result.single(strict=True)
-    return dict(zip(record.keys(), record.values(), strict=True))
+    """`fetch_optional` for a statement that returns exactly one row."""
+    record = await fetch_optional(tx, db, text, params)
+    if record is None:
+        raise ValueError("the statement returned no row")
+    return record

@@ -7,7 +7,7 @@ the previous layer (the shortest-path DAG) and derives, per node, up to `max_pat
 and the categories that travel along them.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -206,24 +206,32 @@ def checked_categories(categories: list[str] | None) -> list[str] | None:
     return sorted(set(cleaned))
 
 
-def _reached(row: dict[str, Any]) -> Reached:
-    return Reached(
-        id=row["id"],
-        kind=row["kind"],
-        name=row["name"],
-        degree=row["degree"],
-        direction=Direction(row["direction"]),
-        entries=tuple(
-            Hop(
-                from_id=entry["from"],
-                to_id=entry["to"],
-                relationship=entry["relationship"],
-                edge_id=entry["edge_id"],
-                categories=None if entry["categories"] is None else tuple(entry["categories"]),
-            )
-            for entry in row["parents"]
-        ),
+def _hop(edge: Any) -> Hop:
+    return Hop(
+        from_id=edge["from"],
+        to_id=edge["to"],
+        relationship=edge["relationship"],
+        edge_id=edge["edge_id"],
+        categories=None if edge["categories"] is None else tuple(edge["categories"]),
     )
+
+
+def reached_of(direction: Direction, layers: list[Any]) -> Iterator[Reached]:
+    """The nodes of the graph query's layers (layer `k` holds the nodes first reached on hop
+    `k + 1` and the edges into them) with the edges that enter each."""
+    for degree, layer in enumerate(layers, start=1):
+        entries: dict[str, list[Hop]] = {}
+        for edge in layer["edges"]:
+            entries.setdefault(edge["to"], []).append(_hop(edge))
+        for node in layer["nodes"]:
+            yield Reached(
+                id=node["id"],
+                kind=node["kind"],
+                name=node["name"],
+                degree=degree,
+                direction=direction,
+                entries=tuple(entries.get(node["id"], ())),
+            )
 
 
 async def lineage(
@@ -250,7 +258,10 @@ async def lineage(
         raise NotFound(f"no system or organisation has the id {start!r}", field="from")
     nodes, caps = build_lineage(
         start,
-        (_reached(entry) for entry in row["reached"]),
+        [
+            *reached_of(Direction.DOWNSTREAM, row["downstream_layers"]),
+            *reached_of(Direction.UPSTREAM, row["upstream_layers"]),
+        ],
         hops=hops,
         max_nodes=settings.lineage_max_nodes,
         max_paths=settings.lineage_max_paths_per_node,
