@@ -12,6 +12,7 @@ from typing import Any
 from app.settings import Settings
 from graph.database import Database
 from graph.queries import access as queries
+from resolvers import flow_reach
 from resolvers.categories import carried
 from resolvers.errors import NotFound
 from resolvers.lineage import checked_categories
@@ -663,6 +664,7 @@ async def access_plan(
         text_regime=ITEM_REGIME[regime],
         hops=settings.lineage_default_hops,
         limit=settings.lineage_max_nodes,
+        reach=flow_reach.reach_rows,
     )
     if rows.subject["key"] is None:
         raise NotFound(f"no data subject has the key {subject!r}", field="subject")

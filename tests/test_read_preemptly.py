@@ -54,7 +54,8 @@ async def test_lists_filter_the_seeded_map(graphql: GraphQL) -> None:
         """{ us: systems(filter: {country: "US", search: ""}, first: 50) {
                totalCount edges { node { key } } }
              backups: systems(filter: {search: "backup"}) { edges { node { key } } }
-             eea: processors(filter: {eea: false}, first: 50) { edges { node { key } } } }"""
+             eea: processors(filter: {eea: false, search: "nimbus"}, first: 50) {
+               edges { node { key } } } }"""
     )
     assert "errors" not in body, body
     us = {edge["node"]["key"] for edge in body["data"]["us"]["edges"]}

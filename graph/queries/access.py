@@ -1,6 +1,7 @@
 """The facts an access plan is decided from, read in one transaction with a fixed number of
 statements (eight), whatever the size of the map."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, LiteralString
@@ -55,43 +56,30 @@ HOLDINGS: LiteralString = (
     "AS record, CASE WHEN s IS NULL THEN null ELSE " + system("s") + " END AS system"
 )
 
-FLOW_HOP: LiteralString = (
-    "[r:FLOWS_TO WHERE any(c IN r.categories WHERE any(q IN start.categories WHERE "
-    + RELEVANT
-    + "))]"
-)
-# Each node once, on its nearest path from any start; the starts the node cap cut are named apart.
-REACHED: LiteralString = (
-    "WITH start.id AS start, collect({n: n, p: p}) AS reached "
-    "WITH collect(CASE WHEN size(reached) >= $limit THEN start END) AS capped, "
-    "collect([x IN reached | {n: x.n, p: x.p, start: start}]) AS lists "
-    "UNWIND lists AS list UNWIND list AS x "
-    "WITH capped, x ORDER BY length(x.p), x.start "
-    "WITH capped, x.n AS n, head(collect(x)) AS nearest "
-    "RETURN capped <> [] AS capped, nearest.start AS start, length(nearest.p) AS degree, "
-    "[r IN relationships(nearest.p) | [r.id, r.categories]] AS flows, "
-    "CASE WHEN n:System THEN 'System' ELSE 'Organisation' END AS kind, n.id AS id"
-)
-
 
 @cache
-def _reach(arrow_out: bool, hops: int) -> LiteralString:
-    """Breadth-first from every start, at most `$limit` nodes per start, each reached node once
-    at its nearest start (the hop bound is a literal for the reason given in
-    `graph.queries.lineage`; `access_rows` asks one hop more than it keeps, to tell whether the
-    bound cut). Rows carry ids only; `DETAILS` reads each node's facts once."""
-    hop: LiteralString = (
-        "((a)-" + FLOW_HOP + "->(b))" if arrow_out else "((b)<-" + FLOW_HOP + "-(a))"
-    )
-    return (
+def _neighbourhood(arrow_out: bool, hops: int) -> LiteralString:
+    """The flows around the starts that carry one of `$categories`: breadth-first from all starts
+    at once, unrolled into one `CALL` per hop as in `graph.queries.lineage` (the hop bound is a
+    literal for the reason given there), every such flow out of each node within `hops - 1`,
+    at most `$cap` nodes in all. Each flow as `[from, to, kind of to, id, categories]`, walked
+    against its arrow upstream. Which of them each start follows is `reach`'s to decide."""
+    hop: LiteralString = "(a)-[r:FLOWS_TO]->(b)" if arrow_out else "(a)<-[r:FLOWS_TO]-(b)"
+    text: LiteralString = (
         "UNWIND $starts AS start MATCH (s:System {id: start.id}) "
-        "CALL (s, start) { MATCH p = SHORTEST 1 (s) "
-        + hop
-        + "{1,"
-        + str(hops)
-        + "} (n) WHERE n <> s "
-        "RETURN p, n LIMIT $limit } " + REACHED
+        "WITH collect(s) AS seen WITH seen, seen AS frontier, [] AS flows "
     )
+    for _ in range(hops):
+        text += (
+            "CALL (seen, frontier) { UNWIND frontier AS a MATCH " + hop + " "
+            "WHERE any(c IN r.categories WHERE any(q IN $categories WHERE " + RELEVANT + ")) "
+            "RETURN collect(DISTINCT CASE WHEN NOT b IN seen THEN b END) AS next, "
+            "collect([a.id, b.id, CASE WHEN b:System THEN 'System' ELSE 'Organisation' END, "
+            "r.id, r.categories]) AS found } "
+            "WITH seen, flows + found AS flows, next[..($cap - size(seen))] AS next "
+            "WITH seen + next AS seen, next AS frontier, flows "
+        )
+    return text + "RETURN flows, size(seen) >= $cap AS capped"
 
 
 DETAILS: LiteralString = (
@@ -155,11 +143,30 @@ def _starts(holdings: list[Record], *, sinks: bool) -> list[dict[str, Any]]:
     return [{"id": key, "categories": sorted(cats)} for key, cats in by_system.items() if cats]
 
 
+Reach = Callable[[list[dict[str, Any]], list[list[Any]], int], list[Record]]
+"""From the starts and the flows around them, each reached node at its nearest start."""
+
+
 async def access_rows(
-    db: Database, *, subject: str, regime: str, text_regime: str, hops: int, limit: int
+    db: Database,
+    *,
+    subject: str,
+    regime: str,
+    text_regime: str,
+    hops: int,
+    limit: int,
+    reach: Reach,
 ) -> AccessRows:
-    downstream = _reach(True, hops + 1)
-    upstream = _reach(False, hops + 1)
+    downstream = _neighbourhood(True, hops + 1)
+    upstream = _neighbourhood(False, hops + 1)
+
+    async def around(
+        tx: AsyncManagedTransaction, text: LiteralString, starts: list[dict[str, Any]]
+    ) -> tuple[list[Record], bool]:
+        categories = sorted({key for start in starts for key in start["categories"]})
+        params = {"starts": starts, "categories": categories, "cap": limit + len(starts)}
+        [row] = await fetch(tx, db, text, params)
+        return reach(starts, row["flows"], hops + 1), row["capped"]
 
     async def work(tx: AsyncManagedTransaction) -> AccessRows:
         params = {"subject": subject, "regime": regime, "text_regime": text_regime}
@@ -169,11 +176,11 @@ async def access_rows(
             return rows
         rows.holdings = await fetch(tx, db, HOLDINGS, params)
         starts = _starts(rows.holdings, sinks=False)
-        copies = await fetch(tx, db, downstream, {"starts": starts, "limit": limit})
+        copies, copies_capped = await around(tx, downstream, starts)
         sinks = _starts(rows.holdings, sinks=True)
-        sources = await fetch(tx, db, upstream, {"starts": sinks, "limit": limit})
+        sources, sources_capped = await around(tx, upstream, sinks)
         reached = [*copies, *sources]
-        rows.truncated = any(row["degree"] > hops or row["capped"] for row in reached)
+        rows.truncated = copies_capped or sources_capped or any(r["degree"] > hops for r in reached)
         kept = [row for row in reached if row["degree"] <= hops]
         ids = {kind: sorted({row["id"] for row in kept if row["kind"] == kind}) for kind in KINDS}
         details = await fetch(
