@@ -2,7 +2,8 @@
 their retention obligations, controllers and the cited Exception and ErasureRule nodes), the systems
 that flows carrying a targeted category reach from them (at most 12 hops, one statement per hop),
 those systems with their backups, operators and flows, and the organisations down the engagement
-chains (at most 4 hops)."""
+chains (at most 4 hops) of the external ones: the map owner is never told, so its own
+engagements, which reach every vendor, are not read."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,7 +100,9 @@ RETURN s {.id, .name, .kind, .owner_team, .deletion_method, .identifiers, .rotat
 
 ORGANISATIONS = """
 UNWIND $organisations AS organisation_id
-MATCH ANY SHORTEST (:Organisation {id: organisation_id})-[:ENGAGES]->{0,4}(o:Organisation)
+MATCH (start:Organisation {id: organisation_id}) WHERE NOT coalesce(start.is_self, false)
+MATCH ANY SHORTEST (start)-[:ENGAGES]->{0,4}(o:Organisation)
+WHERE NOT coalesce(o.is_self, false)
 WITH DISTINCT o
 CALL (o) {
   OPTIONAL MATCH (o)-[e:ENGAGES]->(engaged:Organisation)
