@@ -2,15 +2,17 @@ from collections.abc import Callable
 from functools import partial
 
 import strawberry
+from graphql import ASTValidationRule
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from app.settings import Settings
@@ -21,14 +23,19 @@ from schema.query import Query
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the limits and caches that `settings` asks for. Each
-    extension is a factory, so every request gets its own."""
+    extension is a factory, so every request gets its own. The depth and alias rules are
+    built once, not by `QueryDepthLimiter`/`MaxAliasesLimiter` per request: those make new rule
+    classes each time, which changes `ValidationCache`'s key, so it never hit."""
+    limits: list[type[ASTValidationRule]] = [
+        max_depth_rule(settings.max_query_depth, should_ignore=None),
+        max_aliases_rule(settings.max_aliases),
+    ]
     extensions: list[Callable[[], SchemaExtension]] = [
         RoleCheck,
         partial(ParserCache, maxsize=256),
+        partial(AddValidationRules, limits),
         partial(ValidationCache, maxsize=256),
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
         partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
