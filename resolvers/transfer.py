@@ -14,6 +14,8 @@ from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
+from resolvers.categories import relevant
+
 
 class Verdict(StrEnum):
     NOT_A_TRANSFER = "NOT_A_TRANSFER"
@@ -298,14 +300,9 @@ def contract_role(role: str) -> str:
     return PROCESSOR if role in {PROCESSOR, "SUB_PROCESSOR"} else CONTROLLER
 
 
-def is_relevant(key: str, requested: str) -> bool:
-    """The prefix rule of MODEL.md: equal, descendant or ancestor."""
-    return key == requested or key.startswith(requested + ".") or requested.startswith(key + ".")
-
-
 def carries_special_category(categories: Iterable[str], special: Iterable[str]) -> bool:
     special_keys = tuple(special)
-    return any(is_relevant(key, s) for key in categories for s in special_keys)
+    return any(relevant(key, s) for key in categories for s in special_keys)
 
 
 @dataclass

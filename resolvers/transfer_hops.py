@@ -148,9 +148,30 @@ class _Movement:
     authorisation: str | None = None
 
 
-def hop_graph(
-    rows: TransferMap, rules: RegimeRules, special: Sequence[str], as_of: date
-) -> HopGraph:
+@dataclass(frozen=True)
+class Placed:
+    """The map's live organisations and systems, each system with its operator (the map owner
+    when none is recorded) and the countries its data reaches, by which relationship."""
+
+    organisations: dict[str, Party]
+    self_id: str | None
+    systems: dict[str, Record]
+    operated_by: dict[str, Party]
+    destinations: dict[str, dict[str, tuple[str, ...]]]
+
+    def exposed_systems(self, area: frozenset[str]) -> list[str]:
+        """The systems a flow into which can be on a path: all but those run by an organisation
+        established in `area` whose data stays in it (such a system starts paths itself)."""
+        return sorted(
+            system_id
+            for system_id, places in self.destinations.items()
+            if self.operated_by[system_id].country not in area
+            or not places
+            or any(code not in area for code in places)
+        )
+
+
+def placed(rows: TransferMap, as_of: date) -> Placed:
     organisations = {row["id"]: party(row) for row in rows.organisations if not retired(row, as_of)}
     self_ids = [row["id"] for row in rows.organisations if row["is_self"]]
     self_id = self_ids[0] if self_ids else None
@@ -175,13 +196,40 @@ def hop_graph(
         system_id: system_destinations(system, operated_by[system_id])
         for system_id, system in systems.items()
     }
+    return Placed(organisations, self_id, systems, operated_by, destinations)
+
+
+def hop_graph(
+    rows: TransferMap,
+    where: Placed,
+    flows: Sequence[Record],
+    rules: RegimeRules,
+    special: Sequence[str],
+) -> HopGraph:
+    """The hops of every movement that can be on a path: flows (`flows` holds those into
+    `where.exposed_systems` and into organisations), operations and engagements."""
+    organisations, self_id, systems = where.organisations, where.self_id, where.systems
+    operated_by, destinations = where.operated_by, where.destinations
     holds_hr = {
         system_id: bool(HR_SUBJECTS.intersection(system["subjects"]))
         for system_id, system in systems.items()
     }
 
+    origins = [
+        system_holder(system["id"])
+        for system in systems.values()
+        if operated_by[system["id"]].country in rules.area
+    ] + [organisation_holder(o.id) for o in organisations.values() if o.country in rules.area]
+    # A movement that stays in the area and ends at an origin is on no path: a path ends with a
+    # hop that leaves, and `chains` starts at every origin already. Most of a map's flows are such,
+    # so they are dropped before any hop is built.
+    starts = frozenset(origins)
+
+    def on_no_path(places: Mapping[str, tuple[str, ...]], target: str) -> bool:
+        return target in starts and bool(places) and all(code in rules.area for code in places)
+
     movements: list[_Movement] = []
-    for flow in rows.flows:
+    for flow in flows:
         source = systems.get(flow["source_id"])
         if source is None:
             continue
@@ -200,6 +248,8 @@ def hop_graph(
             importer_role, hr_data = "THIRD_PARTY", holds_hr[source["id"]]
             places = {importer.country: ("ESTABLISHED_IN",)} if importer.country else {}
             target_holder = organisation_holder(importer.id)
+        if on_no_path(places, target_holder):
+            continue
         movements.append(
             _Movement(
                 id=flow["id"],
@@ -270,28 +320,31 @@ def hop_graph(
                 authorisation=engagement["authorisation"],
             )
         )
-    origins = [
-        system_holder(system["id"])
-        for system in systems.values()
-        if operated_by[system["id"]].country in rules.area
-    ] + [organisation_holder(o.id) for o in organisations.values() if o.country in rules.area]
     special_of = SpecialCategories(special)
-    hops = tuple(hop for movement in movements for hop in split(movement, rules, special_of))
+    hops = tuple(
+        hop
+        for movement in movements
+        if not on_no_path(movement.destinations, movement.target)
+        for hop in split(movement, rules, special_of)
+    )
     return HopGraph(hops=hops, origins=tuple(origins), operators=operators)
 
 
 class SpecialCategories:
-    """Whether a list of category keys carries Art. 9 data, decided once per distinct list: a map
-    repeats the same few lists on thousands of flows."""
+    """Whether a list of category keys carries Art. 9 data, decided once per distinct key: a map
+    repeats the same few keys, in thousands of different lists, on its flows."""
 
     def __init__(self, special: Sequence[str]) -> None:
         self.special = tuple(special)
-        self.known: dict[tuple[str, ...], bool] = {}
+        self.known: dict[str, bool] = {}
 
     def __call__(self, categories: tuple[str, ...]) -> bool:
-        if categories not in self.known:
-            self.known[categories] = carries_special_category(categories, self.special)
-        return self.known[categories]
+        return any(self.is_special(key) for key in categories)
+
+    def is_special(self, key: str) -> bool:
+        if key not in self.known:
+            self.known[key] = carries_special_category((key,), self.special)
+        return self.known[key]
 
 
 def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories) -> list[Hop]:

@@ -21,6 +21,7 @@ from resolvers.transfer_hops import (
     hop_graph,
     organisation_holder,
     party,
+    placed,
     regime_rules,
     safeguards_by_pair,
     system_holder,
@@ -61,7 +62,9 @@ async def assess(
     rows = await queries.transfer_map(db, regime)
     _known(regime, rows.regime)
     rules = regime_rules(regime, rows.regime)
-    graph = hop_graph(rows, rules, rows.regime["special"], as_of)
+    where = placed(rows, as_of)
+    flows = await queries.flows_into(db, where.exposed_systems(rules.area))
+    graph = hop_graph(rows, where, flows, rules, rows.regime["special"])
     pairs = safeguards_by_pair(rows.safeguards)
     decided: dict[str, HopDecision] = {}
 

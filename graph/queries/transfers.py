@@ -1,5 +1,6 @@
 """What a transfer assessment reads: one regime's reference data and the whole map's movements, in
-six statements inside one read transaction, whatever the size of the map.
+five statements inside one read transaction, then the flows that can matter in a sixth, whatever
+the size of the map.
 
 Each statement returns a single row holding one list of small lists (ids, keys and the few
 properties a decision reads), in the column order of its `*_FIELDS` names. One row instead of one
@@ -114,8 +115,15 @@ SYSTEM_FIELDS = (
     "categories",
 )
 
-FLOWS = """
-MATCH (s:System)-[f:FLOWS_TO]->(t)
+FLOWS_INTO = """
+CALL () {
+  UNWIND $systems AS id
+  MATCH (s:System)-[f:FLOWS_TO]->(t:System {id: id})
+  RETURN f, s, t
+  UNION ALL
+  MATCH (s:System)-[f:FLOWS_TO]->(t:Organisation)
+  RETURN f, s, t
+}
 RETURN collect([f.id, s.id, t.id, t:System, coalesce(f.categories, [])]) AS rows
 """
 FLOW_FIELDS = ("id", "source_id", "target_id", "to_system", "categories")
@@ -138,13 +146,13 @@ ENGAGEMENT_FIELDS = (
 
 @dataclass(frozen=True)
 class TransferMap:
-    """The rows an assessment starts from, as the graph returns them."""
+    """The rows an assessment starts from, as the graph returns them; the flows are read apart
+    (`flows_into`), once the assessment knows which targets can be on a path."""
 
     regime: Record
     organisations: list[Record]
     safeguards: list[Record]
     systems: list[Record]
-    flows: list[Record]
     engagements: list[Record]
 
 
@@ -182,11 +190,17 @@ async def transfer_map(db: Database, regime: str) -> TransferMap:
             organisations=organisation_records(await _rows(tx, db, ORGANISATIONS)),
             safeguards=records(SAFEGUARD_FIELDS, await _rows(tx, db, SAFEGUARDS)),
             systems=records(SYSTEM_FIELDS, await _rows(tx, db, SYSTEMS)),
-            flows=records(FLOW_FIELDS, await _rows(tx, db, FLOWS)),
             engagements=records(ENGAGEMENT_FIELDS, await _rows(tx, db, ENGAGEMENTS)),
         )
 
     return await db.read_tx(work)
+
+
+async def flows_into(db: Database, systems: list[str]) -> list[Record]:
+    """The flows into `systems` and into organisations: a whole-map read costs most of an
+    assessment, and most flows end at systems where no path can leave."""
+    rows = await db.read_tx(lambda tx: _rows(tx, db, FLOWS_INTO, {"systems": systems}))
+    return records(FLOW_FIELDS, rows)
 
 
 async def check_map(db: Database, *, regime: str, organisation_ids: list[str]) -> TransferMap:
@@ -200,7 +214,6 @@ async def check_map(db: Database, *, regime: str, organisation_ids: list[str]) -
             organisations=organisation_records(await _rows(tx, db, NAMED_ORGANISATIONS, ids)),
             safeguards=records(SAFEGUARD_FIELDS, await _rows(tx, db, PAIR_SAFEGUARDS, ids)),
             systems=[],
-            flows=[],
             engagements=[],
         )
 
