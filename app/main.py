@@ -1,5 +1,6 @@
 """The FastAPI application: GraphQL at /graphql and the two health probes."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.gc_threshold:
+            gc.set_threshold(settings.gc_threshold, 50, 100)
         db = Database.connect(settings)
         app.state.db = db
         app.state.readiness = Readiness(db, settings.bolt_uri)
