@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from resolvers import deletion_references as refs
 from resolvers.categories import relevant
@@ -19,9 +20,11 @@ PROCESSOR_ROLES = frozenset({"PROCESSOR", "SUB_PROCESSOR"})
 MAX_ENGAGEMENT_HOPS = 4
 
 
-def relevant_keys(keys: Iterable[str], targets: Iterable[str]) -> tuple[str, ...]:
-    wanted = tuple(targets)
-    return tuple(sorted({key for key in keys if any(relevant(key, t) for t in wanted)}))
+@lru_cache(maxsize=4096)
+def relevant_keys(keys: tuple[str, ...], targets: tuple[str, ...]) -> tuple[str, ...]:
+    """The `keys` relevant to a target; cached, as a plan asks for the same few pairs thousands
+    of times."""
+    return tuple(sorted({key for key in keys if any(relevant(key, t) for t in targets)}))
 
 
 @dataclass(frozen=True)
