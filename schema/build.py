@@ -2,14 +2,16 @@ from collections.abc import Callable
 from functools import partial
 
 import strawberry
+from graphql import ASTValidationRule
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -21,14 +23,21 @@ from schema.query import Query
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the limits and caches that `settings` asks for. Each
-    extension is a factory, so every request gets its own."""
+    extension is a factory, so every request gets its own.
+
+    The depth and alias limits are validation rules made once here, not by strawberry's
+    QueryDepthLimiter and MaxAliasesLimiter extensions: those make a new rule class per request,
+    and the validation cache, keyed by the rules, then misses on every request."""
+    limits: list[type[ASTValidationRule]] = [
+        query_depth_limiter.create_validator(settings.max_query_depth, None, None),
+        max_aliases.create_validator(settings.max_aliases),
+    ]
     extensions: list[Callable[[], SchemaExtension]] = [
         RoleCheck,
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(AddValidationRules, limits),
         partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
