@@ -74,6 +74,20 @@ async def fetch(
     return [record.data() async for record in result]
 
 
+async def fetch_decoded(
+    tx: AsyncManagedTransaction,
+    db: Database,
+    text: LiteralString,
+    params: Mapping[str, Any] | None = None,
+) -> list[Record]:
+    """Run one statement in `tx` and return its records with their values as the driver decoded
+    them: for statements that return maps and lists (projections, not nodes or relationships),
+    which `Record.data()` would only copy, recursively, at a cost that grows with every value."""
+    db.statements += 1
+    result = await tx.run(text, dict(params or {}))
+    return [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
+
+
 async def fetch_single(
     tx: AsyncManagedTransaction,
     db: Database,
