@@ -17,6 +17,7 @@ from app.settings import Settings, get_settings
 from graph.database import UNAVAILABLE_ERRORS, Database
 from graph.migrations import migrate
 from resolvers.errors import DatamapError, Unauthenticated
+from resolvers.key_cache import KeyCache
 from resolvers.loaders import create_loaders
 from schema.build import build_schema
 from schema.context import Context
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             gc.set_threshold(settings.gc_threshold, 50, 100)
         db = Database.connect(settings)
         app.state.db = db
+        app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
         app.state.readiness = Readiness(db, settings.bolt_uri)
         reason = await app.state.readiness.check()
         if reason is not None:
@@ -106,7 +108,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def get_context(request: Request) -> Context:
         db: Database = request.app.state.db
-        context = Context(db=db, settings=settings, loaders=create_loaders(db))
+        context = Context(
+            db=db,
+            settings=settings,
+            key_cache=request.app.state.key_cache,
+            loaders=create_loaders(db),
+        )
         if settings.auth_disabled or not is_ide_page(request):
             context.principal = await request_principal(request, settings)
         return context

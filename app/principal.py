@@ -3,6 +3,7 @@ from fastapi import Request
 from app.settings import Settings
 from graph.database import Database
 from resolvers.auth import DEV_KEY_ID, Principal, Role, authenticate
+from resolvers.key_cache import KeyCache
 
 
 async def request_principal(request: Request, settings: Settings) -> Principal:
@@ -11,4 +12,5 @@ async def request_principal(request: Request, settings: Settings) -> Principal:
     if settings.auth_disabled:
         return Principal(key_id=DEV_KEY_ID, role=Role.ADMIN)
     db: Database = request.app.state.db
-    return await authenticate(db, request.headers.get("authorization"))
+    cache: KeyCache = request.app.state.key_cache
+    return await authenticate(db, cache, request.headers.get("authorization"))

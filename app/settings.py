@@ -52,6 +52,13 @@ class Settings(BaseSettings):
         default=False,
         description="Development only: serve every request as an admin without an API key.",
     )
+    api_key_cache_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long a process keeps an API key record it read (0: read it on every "
+        "request). A revocation evicts it at once in the process that revokes; other processes "
+        "refuse the key within this time.",
+    )
     registration_batch_max: int = Field(default=1000, ge=1)
     audit_log_max: int = Field(default=500, ge=1)
     lineage_default_hops: int = Field(default=5, ge=1, le=LINEAGE_HOPS_CEILING)

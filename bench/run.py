@@ -19,27 +19,31 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from strawberry.utils.str_converters import to_camel_case
 
 from app.settings import PROJECT_ROOT, Settings
 from bench.generate import DOMAIN_SIZE, SCALES, generate, load
 from graph import bulk, provision
 from graph.database import Database, Record
+from graph.queries import access as access_queries
 from graph.queries import datamap as datamap_queries
+from graph.queries import lineage as lineage_queries
 from graph.queries import lists
+from graph.queries import transfers as transfer_queries
 from graph.queries.deletion import deletion_subgraph
+from graph.queries.nodes import nodes_by_keys
 from graph.queries.registration import upsert_organisations
 from graph.queries.relations import neighbours
-from resolvers import deletion_references, keys
+from resolvers import deletion_references, flow_reach, keys
+from resolvers.access import ITEM_REGIME, Regime
 from resolvers.auth import Role
 from resolvers.registration.inputs import ProcessorInput
 from resolvers.registration.service import organisation_row
-from schema.query import Query
+from resolvers.transfer_hops import placed, regime_rules
 
 BENCH = PROJECT_ROOT / "bench"
 NODE_PROJECT = BENCH / "neo4j-graphql"
@@ -161,11 +165,20 @@ DATA_MAP = """query($subject: String!) { dataMap(filter: {subject: $subject}) {
   totalNodes truncated nodes { id kind key label attributes }
   edges { id kind source target attributes } } }"""
 
-NOT_ON_MAIN = {
-    "lineage": "lineage (5 hops)",
-    "accessPlan": "accessPlan",
-    "transferAssessment": "transferAssessment",
-}
+LINEAGE_HOPS = 5
+LINEAGE = """query($from: ID!) { lineage(from: $from, maxHops: 5) {
+  truncated nodes { id degree categories paths { nodeIds hops { edgeId } } } } }"""
+
+ACCESS_PLAN = """query($subject: String!) { accessPlan(subject: $subject) {
+  locations { systemId reasons categories } recipients { organisation { id } reasons }
+  sources { systemId } gaps { systemId missing } } }"""
+
+TRANSFER_AS_OF = "2026-11-26"
+TRANSFER_ASSESSMENT = """query($asOf: Date!) { transferAssessment(asOf: $asOf, first: 100) {
+  totalCount truncated counts { verdict count }
+  paths { verdict hops { id verdict reason legalBasis { article } } } } }"""
+TRANSFER_REQUESTS_DIVISOR = 10
+"""transferAssessment reads the whole map and takes seconds: it runs a tenth of the requests."""
 
 PAGE_SIZE = 20
 SYSTEMS_PAGE = """query($first: Int!) { systems(first: $first) { nodes {
@@ -180,10 +193,20 @@ NEO4J_GRAPHQL_SYSTEMS_PAGE = """query($limit: Int!) {
   hostingCountries { code name } } }"""
 
 
-def systems_page_rows(data: Any) -> list[tuple[Any, ...]]:
-    """A systems page of either side as comparable rows: datamap's is a connection (`nodes`),
-    @neo4j/graphql's a list with the operator's role on the relationship."""
-    systems = data["systems"]["nodes"] if isinstance(data["systems"], dict) else data["systems"]
+SYSTEM_LOOKUP = """query($key: String!) { system(id: $key) {
+  key name kind ownerTeam
+  organisations { role organisation { key legalName establishedIn { code name } } }
+  hostingCountries { code name } } }"""
+NEO4J_GRAPHQL_SYSTEM_LOOKUP = """query($key: String!) { systems(where: { key: { eq: $key } }) {
+  key name kind ownerTeam
+  operatorConnection { edges { properties { role } node { key legalName
+    establishedIn { code name } } } }
+  hostingCountries { code name } } }"""
+
+
+def system_rows(systems: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Systems of either side as comparable rows: datamap names the operators `organisations`,
+    @neo4j/graphql has them as a connection with the role on the relationship."""
     rows = []
     for system in systems:
         if "organisations" in system:
@@ -220,21 +243,38 @@ def systems_page_rows(data: Any) -> list[tuple[Any, ...]]:
     return rows
 
 
+def systems_page_rows(data: Any) -> list[tuple[Any, ...]]:
+    """A systems page of either side: datamap's is a connection (`nodes`), @neo4j/graphql's a
+    list."""
+    systems = data["systems"]["nodes"] if isinstance(data["systems"], dict) else data["systems"]
+    return system_rows(systems)
+
+
+def system_lookup_rows(data: Any) -> list[tuple[Any, ...]]:
+    """One system looked up by key: datamap's `system` field, @neo4j/graphql's filtered list."""
+    return system_rows([data["system"]] if "system" in data else data["systems"])
+
+
 async def raw_systems_page(db: Database) -> list[Record]:
     """The statements the `systems` resolvers run for SYSTEMS_PAGE, level by level."""
     page = await lists.page(db, lists.SYSTEMS, {}, offset=0, limit=PAGE_SIZE)
-    ids = [row["id"] for row in page["page"]]
+    return await raw_system_details(db, [row["id"] for row in page["page"]])
+
+
+async def raw_system_lookup(db: Database, key: str) -> list[Record]:
+    """The statements the `system` resolvers run for SYSTEM_LOOKUP, level by level."""
+    found = await nodes_by_keys(db, "System", [key])
+    return await raw_system_details(db, [row["key"] for row in found])
+
+
+async def raw_system_details(db: Database, ids: list[str]) -> list[Record]:
+    """The operators and hosting countries of systems, then the operators' countries."""
     operators, _ = await asyncio.gather(
         neighbours(db, "system.operators", ids), neighbours(db, "system.hosting_countries", ids)
     )
     organisations = sorted({row["node"]["id"] for row in operators})
     await neighbours(db, "organisation.established_in", organisations)
     return operators
-
-
-def root_fields() -> set[str]:
-    definition = Query.__strawberry_definition__  # type: ignore[attr-defined]
-    return {f.graphql_name or to_camel_case(f.python_name) for f in definition.fields}
 
 
 async def run_scale(scale: str, args: argparse.Namespace) -> ScaleResult:
@@ -263,7 +303,10 @@ async def run_scale(scale: str, args: argparse.Namespace) -> ScaleResult:
                 service_rss_mb=0.0,
                 service_peak_rss_mb=0.0,
             )
-            with service(settings) as (pid, url), neo4j_graphql(settings) as node_url:
+            with (
+                service(settings, args.service_port) as (pid, url),
+                neo4j_graphql(settings, args.node_port) as node_url,
+            ):
                 async with httpx.AsyncClient(timeout=120) as http:
                     result.queries = await run_queries(db, http, url, node_url, scale, args)
                 rss, peak = resident_mb(pid)
@@ -271,6 +314,221 @@ async def run_scale(scale: str, args: argparse.Namespace) -> ScaleResult:
         finally:
             await db.close()
     return result
+
+
+@dataclass
+class Bench:
+    """What every query's benchmark needs: the database, datamap's and @neo4j/graphql's URLs
+    (None without Node), an admin key, the arguments, and the deterministic inputs."""
+
+    db: Database
+    http: httpx.AsyncClient
+    url: str
+    node_url: str | None
+    auth: dict[str, str]
+    args: argparse.Namespace
+    settings: Settings
+    domains: int
+
+    def spread(self, template: str) -> list[str]:
+        """One input per domain, in a fixed order that jumps between domains."""
+        return [template.format((i * 7919) % self.domains) for i in range(self.domains)]
+
+    @property
+    def subjects(self) -> list[str]:
+        return self.spread("bench-subject-{}")
+
+    @property
+    def collection_points(self) -> list[str]:
+        """The first system of each domain: it collects the domain's subject kind."""
+        return self.spread("bench-sys-{}-0")
+
+    def service(self, document: str, variables: Callable[[int], dict[str, Any]]) -> Call:
+        return graphql_call(self.http, self.url, document, variables, self.auth)
+
+
+async def equal_to_neo4j_graphql(
+    result: QueryResult,
+    bench: Bench,
+    service: Call,
+    node: Call,
+    rows: Callable[[Any], list[tuple[Any, ...]]],
+) -> None:
+    """Check that both sides answer the same before timing; a difference stops the run."""
+    result.equal_to_neo4j_graphql = rows(await service(0)) == rows(await node(0))
+    print(f"    equal to @neo4j/graphql: {result.equal_to_neo4j_graphql}")
+    if not result.equal_to_neo4j_graphql:
+        raise RuntimeError(f"{result.query} differs between datamap and @neo4j/graphql")
+
+
+async def systems_page(bench: Bench) -> QueryResult:
+    page = QueryResult("nested systems page (3 levels)")
+    service = bench.service(SYSTEMS_PAGE, lambda i: {"first": PAGE_SIZE})
+    node = None
+    if bench.node_url is not None:
+        node = graphql_call(
+            bench.http, bench.node_url, NEO4J_GRAPHQL_SYSTEMS_PAGE, lambda i: {"limit": PAGE_SIZE}
+        )
+        await equal_to_neo4j_graphql(page, bench, service, node, systems_page_rows)
+    page.timings += await timed("datamap", service, bench.args)
+    page.timings += await timed("raw Cypher", lambda i: raw_systems_page(bench.db), bench.args)
+    if node is not None:
+        page.timings += await timed("neo4j-graphql", node, bench.args)
+    return page
+
+
+async def system_lookup(bench: Bench) -> QueryResult:
+    """One system by key, each call another domain's collection point."""
+    lookup = QueryResult("system lookup (by key, 3 levels)")
+    starts = bench.collection_points
+    service = bench.service(SYSTEM_LOOKUP, lambda i: {"key": starts[i % bench.domains]})
+    node = None
+    if bench.node_url is not None:
+        node = graphql_call(
+            bench.http,
+            bench.node_url,
+            NEO4J_GRAPHQL_SYSTEM_LOOKUP,
+            lambda i: {"key": starts[i % bench.domains]},
+        )
+        await equal_to_neo4j_graphql(lookup, bench, service, node, system_lookup_rows)
+    lookup.timings += await timed("datamap", service, bench.args)
+
+    async def raw(i: int) -> list[Record]:
+        return await raw_system_lookup(bench.db, starts[i % bench.domains])
+
+    lookup.timings += await timed("raw Cypher", raw, bench.args)
+    if node is not None:
+        lookup.timings += await timed("neo4j-graphql", node, bench.args)
+    return lookup
+
+
+async def data_map(bench: Bench) -> QueryResult:
+    """dataMap of one domain's subject kind."""
+    subjects = bench.subjects
+    result = QueryResult("dataMap")
+    result.timings += await timed(
+        "datamap",
+        bench.service(DATA_MAP, lambda i: {"subject": subjects[i % bench.domains]}),
+        bench.args,
+    )
+
+    async def raw(i: int) -> Record:
+        values = {"subject": subjects[i % bench.domains]}
+        return await datamap_queries.data_map(
+            bench.db, values, max_nodes=bench.settings.datamap_max_nodes
+        )
+
+    result.timings += await timed("raw Cypher", raw, bench.args)
+    return result
+
+
+async def lineage(bench: Bench) -> QueryResult:
+    """Downstream lineage of 5 hops from each domain's collection point in turn."""
+    starts = bench.collection_points
+    result = QueryResult(f"lineage ({LINEAGE_HOPS} hops)")
+    result.timings += await timed(
+        "datamap", bench.service(LINEAGE, lambda i: {"from": starts[i % bench.domains]}), bench.args
+    )
+
+    async def raw(i: int) -> Record | None:
+        return await lineage_queries.expand(
+            bench.db,
+            start=starts[i % bench.domains],
+            hops=LINEAGE_HOPS,
+            downstream=True,
+            upstream=False,
+            categories=None,
+            limit=bench.settings.lineage_max_nodes + 1,
+        )
+
+    result.timings += await timed("raw Cypher", raw, bench.args)
+    return result
+
+
+async def access_plan(bench: Bench) -> QueryResult:
+    """accessPlan (EU) of one domain's subject kind, without the transfer engine's answer."""
+    subjects = bench.subjects
+    result = QueryResult("accessPlan")
+    result.timings += await timed(
+        "datamap",
+        bench.service(ACCESS_PLAN, lambda i: {"subject": subjects[i % bench.domains]}),
+        bench.args,
+    )
+
+    async def raw(i: int) -> access_queries.AccessRows:
+        return await access_queries.access_rows(
+            bench.db,
+            subject=subjects[i % bench.domains],
+            regime=Regime.EU.value,
+            text_regime=ITEM_REGIME[Regime.EU],
+            hops=bench.settings.lineage_default_hops,
+            limit=bench.settings.lineage_max_nodes,
+            reach=flow_reach.reach_rows,
+        )
+
+    result.timings += await timed("raw Cypher", raw, bench.args)
+    return result
+
+
+async def deletion_plan(bench: Bench) -> QueryResult:
+    subjects = bench.subjects
+    reference_keys = sorted(deletion_references.ALL)
+
+    async def raw(i: int) -> Any:
+        return await deletion_subgraph(
+            bench.db,
+            subject=subjects[i % bench.domains],
+            categories=None,
+            reference_keys=reference_keys,
+        )
+
+    result = QueryResult("deletionPlan")
+    result.timings += await timed(
+        "datamap",
+        bench.service(DELETION_PLAN, lambda i: {"subject": subjects[i % bench.domains]}),
+        bench.args,
+    )
+    result.timings += await timed("raw Cypher", raw, bench.args)
+    return result
+
+
+async def transfer_assessment(bench: Bench) -> QueryResult:
+    """The EU assessment of the whole map; the raw side reads the map the engine decides on (its
+    five statements, then the flows that can be on a path)."""
+    calls = argparse.Namespace(**vars(bench.args))
+    calls.requests = max(bench.args.requests // TRANSFER_REQUESTS_DIVISOR, 4)
+    calls.warmup = min(bench.args.warmup, 2)
+    result = QueryResult("transferAssessment")
+    result.timings += await timed(
+        "datamap", bench.service(TRANSFER_ASSESSMENT, lambda i: {"asOf": TRANSFER_AS_OF}), calls
+    )
+    head = await transfer_queries.transfer_map(bench.db, "EU")
+    area = regime_rules("EU", head.regime).area
+    exposed = placed(head, date.fromisoformat(TRANSFER_AS_OF)).exposed_systems(area)
+
+    async def raw(i: int) -> list[Record]:
+        await transfer_queries.transfer_map(bench.db, "EU")
+        return await transfer_queries.flows_into(bench.db, exposed)
+
+    result.timings += await timed("raw Cypher", raw, calls)
+    return result
+
+
+async def register_processors(bench: Bench) -> QueryResult:
+    return await register_processors_bulk(bench.db, bench.http, bench.url, bench.auth, bench.args)
+
+
+QUERIES: dict[str, Callable[[Bench], Awaitable[QueryResult]]] = {
+    "systems": systems_page,
+    "lookup": system_lookup,
+    "dataMap": data_map,
+    "lineage": lineage,
+    "accessPlan": access_plan,
+    "deletionPlan": deletion_plan,
+    "transferAssessment": transfer_assessment,
+    "registerProcessors": register_processors,
+}
+"""Every query of the benchmark by the name `--queries` takes, in the order they run."""
 
 
 async def run_queries(
@@ -281,75 +539,21 @@ async def run_queries(
     scale: str,
     args: argparse.Namespace,
 ) -> list[QueryResult]:
-    fields = root_fields()
-    domains = SCALES[scale] // DOMAIN_SIZE
-    results = []
-    for name, label in NOT_ON_MAIN.items():
-        if name not in fields:
-            print(f"  {label}: skipped, `{name}` is not on this branch yet")
-            results.append(QueryResult(label, skipped=f"`{name}` is not in the schema yet"))
-
     created = await keys.create(db, Role.ADMIN, "bench", keys.SYSTEM_ACTOR)
-    auth = {"Authorization": f"Bearer {created.key}"}
-
-    subjects = [f"bench-subject-{(i * 7919) % domains}" for i in range(domains)]
-    max_nodes = Settings().datamap_max_nodes
-
-    print("  nested systems page (3 levels)")
-    page = QueryResult("nested systems page (3 levels)")
-    service_page = graphql_call(http, url, SYSTEMS_PAGE, lambda i: {"first": PAGE_SIZE}, auth)
-    if node_url is not None:
-        node_page = graphql_call(
-            http, node_url, NEO4J_GRAPHQL_SYSTEMS_PAGE, lambda i: {"limit": PAGE_SIZE}
-        )
-        page.equal_to_neo4j_graphql = systems_page_rows(await service_page(0)) == (
-            systems_page_rows(await node_page(0))
-        )
-        print(f"    equal to @neo4j/graphql: {page.equal_to_neo4j_graphql}")
-        if not page.equal_to_neo4j_graphql:
-            raise RuntimeError("the systems page differs between datamap and @neo4j/graphql")
-    page.timings += await timed("datamap", service_page, args)
-    page.timings += await timed("raw Cypher", lambda i: raw_systems_page(db), args)
-    if node_url is not None:
-        page.timings += await timed("neo4j-graphql", node_page, args)
-    results.append(page)
-
-    print("  dataMap (one domain's subject kind)")
-    data_map = QueryResult("dataMap")
-    data_map.timings += await timed(
-        "datamap",
-        graphql_call(http, url, DATA_MAP, lambda i: {"subject": subjects[i % domains]}, auth),
-        args,
+    bench = Bench(
+        db=db,
+        http=http,
+        url=url,
+        node_url=node_url,
+        auth={"Authorization": f"Bearer {created.key}"},
+        args=args,
+        settings=Settings(),
+        domains=SCALES[scale] // DOMAIN_SIZE,
     )
-
-    async def raw_data_map(i: int) -> Record:
-        values = {"subject": subjects[i % domains]}
-        return await datamap_queries.data_map(db, values, max_nodes=max_nodes)
-
-    data_map.timings += await timed("raw Cypher", raw_data_map, args)
-    results.append(data_map)
-
-    print("  deletionPlan")
-    reference_keys = sorted(deletion_references.ALL)
-
-    async def raw_deletion(i: int) -> Any:
-        return await deletion_subgraph(
-            db,
-            subject=subjects[i % domains],
-            categories=None,
-            reference_keys=reference_keys,
-        )
-
-    deletion = QueryResult("deletionPlan")
-    deletion.timings += await timed(
-        "datamap",
-        graphql_call(http, url, DELETION_PLAN, lambda i: {"subject": subjects[i % domains]}, auth),
-        args,
-    )
-    deletion.timings += await timed("raw Cypher", raw_deletion, args)
-    results.append(deletion)
-
-    results.append(await register_processors(db, http, url, auth, args))
+    results = []
+    for name in args.queries:
+        print(f"  {name}")
+        results.append(await QUERIES[name](bench))
     return results
 
 
@@ -374,13 +578,12 @@ def processor_inputs(call: int, side: str) -> list[dict[str, Any]]:
     ]
 
 
-async def register_processors(
+async def register_processors_bulk(
     db: Database, http: httpx.AsyncClient, url: str, auth: dict[str, str], args: argparse.Namespace
 ) -> QueryResult:
     """Every call creates BULK organisations, removed again at the end. Throughput is in calls
     per second; organisations per second are BULK times that. The raw side runs the upsert statement
     alone (the service also checks references and writes one audit event per organisation)."""
-    print(f"  registerProcessors ({BULK} per call)")
     calls = argparse.Namespace(**{**vars(args), "requests": max(args.requests // 6, 4)})
     calls.warmup = 2
     result = QueryResult(f"registerProcessors ({BULK} per call)")
@@ -472,20 +675,20 @@ def served(command: list[str], url: str, env: dict[str, str], cwd: Path) -> Iter
 
 
 @contextmanager
-def service(settings: Settings) -> Iterator[tuple[int, str]]:
+def service(settings: Settings, port: int) -> Iterator[tuple[int, str]]:
     """datamap under uvicorn, one worker, on loopback."""
-    url = f"http://127.0.0.1:{SERVICE_PORT}/graphql"
+    url = f"http://127.0.0.1:{port}/graphql"
     command = [
         sys.executable,
         *("-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1"),
-        *("--port", str(SERVICE_PORT), "--workers", "1", "--log-level", "warning"),
+        *("--port", str(port), "--workers", "1", "--log-level", "warning"),
     ]
     with served(command, url, environment(settings), PROJECT_ROOT) as pid:
         yield pid, url
 
 
 @contextmanager
-def neo4j_graphql(settings: Settings) -> Iterator[str | None]:
+def neo4j_graphql(settings: Settings, port: int) -> Iterator[str | None]:
     """The @neo4j/graphql server, installed with `npm ci` when needed; None without Node."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         print("  node/npm not found: the @neo4j/graphql baseline is skipped")
@@ -493,8 +696,8 @@ def neo4j_graphql(settings: Settings) -> Iterator[str | None]:
         return
     if not (NODE_PROJECT / "node_modules").exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_PROJECT, check=True)
-    url = f"http://127.0.0.1:{NODE_PORT}/graphql"
-    env = environment(settings) | {"PORT": str(NODE_PORT)}
+    url = f"http://127.0.0.1:{port}/graphql"
+    env = environment(settings) | {"PORT": str(port)}
     with served(["node", "server.mjs"], url, env, NODE_PROJECT):
         yield url
 
@@ -535,6 +738,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
+    parser.add_argument(
+        "--queries", nargs="+", choices=QUERIES, default=list(QUERIES), help="a subset, by name"
+    )
+    parser.add_argument("--service-port", type=int, default=SERVICE_PORT)
+    parser.add_argument("--node-port", type=int, default=NODE_PORT)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / "var" / "bench")
     args = parser.parse_args()

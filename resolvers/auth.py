@@ -8,9 +8,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from graph.database import UNAVAILABLE_ERRORS, Database
+from graph.database import UNAVAILABLE_ERRORS, Database, Record
 from graph.queries import keys as queries
 from resolvers.errors import Unauthenticated, Unavailable
+from resolvers.key_cache import KeyCache
 
 KEY_PREFIX = "dmk"
 DEV_KEY_ID = "development"
@@ -78,16 +79,29 @@ def matches(key: str, stored_hash: str) -> bool:
     return hmac.compare_digest(digest(key), stored_hash)
 
 
-async def authenticate(db: Database, authorization: str | None) -> Principal:
-    """The principal an `Authorization: Bearer` header proves, or Unauthenticated."""
+async def key_record(db: Database, cache: KeyCache, key_id: str) -> Record | None:
+    """The stored record of `key_id`: from `cache` when it holds it, else read and cached."""
+    record = cache.get(key_id)
+    if record is not None:
+        return record
+    generation = cache.generation
+    try:
+        record = await queries.find_key(db, key_id)
+    except UNAVAILABLE_ERRORS:
+        raise Unavailable("the graph database is unavailable; try again shortly") from None
+    if record is not None:
+        cache.put(key_id, record, generation)
+    return record
+
+
+async def authenticate(db: Database, cache: KeyCache, authorization: str | None) -> Principal:
+    """The principal an `Authorization: Bearer` header proves, or Unauthenticated. The key's
+    record comes from `cache` when it has it; the key is checked against its hash every time."""
     key = bearer_token(authorization)
     if key is None:
         raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
     key_id = key_id_of(key)
-    try:
-        record = await queries.find_key(db, key_id) if key_id is not None else None
-    except UNAVAILABLE_ERRORS:
-        raise Unavailable("the graph database is unavailable; try again shortly") from None
+    record = await key_record(db, cache, key_id) if key_id is not None else None
     if record is None or record["revoked_at"] is not None or not matches(key, record["hash"]):
         raise Unauthenticated("the API key is unknown or revoked")
     return Principal(key_id=record["id"], role=Role(record["role"]))

@@ -3,6 +3,7 @@ attributes worth showing."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from graph.database import Record
@@ -55,6 +56,7 @@ class DataMap:
         return self.total_nodes > len(self.nodes)
 
 
+@cache
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)

@@ -10,6 +10,7 @@ from graph.queries import keys as queries
 from resolvers.audit import event
 from resolvers.auth import Principal, Role, new_key
 from resolvers.errors import NotFound
+from resolvers.key_cache import KeyCache
 
 SYSTEM_ACTOR = Principal(key_id="cli", role=Role.ADMIN)
 
@@ -39,7 +40,12 @@ async def create(db: Database, role: Role, name: str, actor: Principal) -> Creat
     return CreatedKey(record=public(await db.write_tx(work)), key=fresh.key)
 
 
-async def revoke(db: Database, key_id: str, actor: Principal) -> Record:
+async def revoke(
+    db: Database, key_id: str, actor: Principal, *, evict_from: KeyCache | None = None
+) -> Record:
+    """Revoke a key and evict it from this process's `evict_from` cache, so its next request
+    here is refused; other processes refuse it once their cached record expires."""
+
     async def work(tx: AsyncManagedTransaction) -> Record | None:
         row = await queries.revoke_key(tx, db, key_id)
         if row is None:
@@ -52,6 +58,8 @@ async def revoke(db: Database, key_id: str, actor: Principal) -> Record:
         return record
 
     record = await db.write_tx(work)
+    if evict_from is not None:
+        evict_from.evict(key_id)
     if record is None:
         raise NotFound(f"no API key {key_id}", field="id")
     return record

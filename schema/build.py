@@ -10,9 +10,9 @@ from strawberry.extensions import (
     ParserCache,
     SchemaExtension,
     ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
-from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from app.settings import Settings
@@ -23,18 +23,20 @@ from schema.query import Query
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the limits and caches that `settings` asks for. Each
-    extension is a factory, so every request gets its own. The depth and alias rules are
-    built once, not by `QueryDepthLimiter`/`MaxAliasesLimiter` per request: those make new rule
-    classes each time, which changes `ValidationCache`'s key, so it never hit."""
+    extension is a factory, so every request gets its own.
+
+    The depth and alias limits are validation rules made once here, not by strawberry's
+    QueryDepthLimiter and MaxAliasesLimiter extensions: those make a new rule class per request,
+    and the validation cache, keyed by the rules, then misses on every request."""
     limits: list[type[ASTValidationRule]] = [
-        max_depth_rule(settings.max_query_depth, should_ignore=None),
-        max_aliases_rule(settings.max_aliases),
+        query_depth_limiter.create_validator(settings.max_query_depth, None, None),
+        max_aliases.create_validator(settings.max_aliases),
     ]
     extensions: list[Callable[[], SchemaExtension]] = [
         RoleCheck,
         partial(ParserCache, maxsize=256),
-        partial(AddValidationRules, limits),
         partial(ValidationCache, maxsize=256),
+        partial(AddValidationRules, limits),
         partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
     ]
     if not settings.introspection_enabled:

@@ -6,15 +6,18 @@ from strawberry.fastapi import BaseContext
 from app.settings import Settings
 from graph.database import Database
 from resolvers.auth import Principal
+from resolvers.key_cache import KeyCache
 
 
 @dataclass
 class Context(BaseContext):
-    """What every resolver can reach: the database, the settings, who asks (None only for the
-    IDE page, which runs no operation), and per-request loaders."""
+    """What every resolver can reach: the database, the settings, the process's cache of API key
+    records, who asks (None only for the IDE page, which runs no operation), and per-request
+    loaders."""
 
     db: Database
     settings: Settings
+    key_cache: KeyCache
     principal: Principal | None = None
     loaders: dict[str, Any] = field(default_factory=dict)
 

@@ -69,4 +69,7 @@ class KeysMutation:
         info: Info[Context, None],
         id: Annotated[strawberry.ID, strawberry.argument(description="The key's id.")],
     ) -> ApiKey:
-        return api_key(await keys.revoke(info.context.db, str(id), actor(info)))
+        revoked = await keys.revoke(
+            info.context.db, str(id), actor(info), evict_from=info.context.key_cache
+        )
+        return api_key(revoked)

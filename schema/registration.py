@@ -1,5 +1,6 @@
 """The register and retire mutations integrations call, and their inputs and payloads."""
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -240,7 +241,10 @@ def safeguard(outcome: service.Outcome) -> Subject:
 
 
 def fields_of(value: Any) -> dict[str, Any]:
-    return strawberry.asdict(value)
+    """The fields of a register input as a dict. The inputs are flat (scalars, enums and lists
+    of them), so a shallow read is what `strawberry.asdict` gives, without its recursive copy,
+    which cost ~0.1 ms per input of a bulk call."""
+    return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
 
 
 async def retire(

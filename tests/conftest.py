@@ -23,6 +23,7 @@ os.environ.setdefault("DATAMAP_LOCAL_NEO4J_DATA_DIR", str(PROJECT_ROOT / "var" /
 os.environ.setdefault("DATAMAP_LOCAL_NEO4J_HEAP_MB", "1024")
 
 GraphQL = Callable[..., Awaitable[dict[str, Any]]]
+NewKey = Callable[[], Awaitable[str]]
 ADMIN = "admin"  # the default `key=` of the graphql fixture: the session's admin key
 
 
@@ -85,6 +86,18 @@ async def api_keys(db: Database) -> dict[Role, str]:
     """One key per role, created once per session through the real key store."""
     actor = Principal(key_id="tests", role=Role.ADMIN)
     return {role: (await keys.create(db, role, f"tests {role.value}", actor)).key for role in Role}
+
+
+@pytest.fixture
+def new_admin_key(db: Database) -> NewKey:
+    """Create a fresh admin key: its first request pays the key lookup, which a session key may
+    have cached already (statement counts need that to be known)."""
+    actor = Principal(key_id="tests", role=Role.ADMIN)
+
+    async def create() -> str:
+        return (await keys.create(db, Role.ADMIN, "tests fresh admin", actor)).key
+
+    return create
 
 
 @pytest.fixture(scope="session")

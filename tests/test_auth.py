@@ -4,6 +4,7 @@ import uuid
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
@@ -14,7 +15,7 @@ from graph.database import Database
 from resolvers.auth import Role, key_id_of
 from schema.auth import required_role
 from schema.build import build_schema
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, NewKey
 from tests.graph_digest import graph_digest
 from tests.test_faults import free_port
 
@@ -204,6 +205,53 @@ async def test_a_revoked_key_stops_working_and_keys_are_stored_hashed(
     revoked = await graphql(f'mutation {{ revokeApiKey(id: "{key_id}") {{ revokedAt }} }}')
     assert revoked["data"]["revokeApiKey"]["revokedAt"] is not None
     await graphql("{ about { version } }", key=key, status=401)
+
+
+async def test_a_key_is_looked_up_on_its_first_request_only(
+    graphql: GraphQL, app: FastAPI, new_admin_key: NewKey
+) -> None:
+    key = await new_admin_key()
+    costs = []
+    for _ in range(3):
+        before = app.state.db.statements
+        assert "errors" not in await graphql("{ countries(first: 1) { totalCount } }", key=key)
+        costs.append(app.state.db.statements - before)
+    assert costs == [2, 1, 1]  # the key's lookup, then the list only
+
+
+async def test_a_revoked_key_is_refused_on_its_next_request_in_this_process(
+    graphql: GraphQL, app: FastAPI, new_admin_key: NewKey
+) -> None:
+    key = await new_admin_key()
+    key_id = key_id_of(key)
+    for _ in range(2):
+        assert "errors" not in await graphql("{ about { version } }", key=key)
+    assert app.state.key_cache.get(key_id) is not None
+    revoked = await graphql(f'mutation {{ revokeApiKey(id: "{key_id}") {{ revokedAt }} }}')
+    assert revoked["data"]["revokeApiKey"]["revokedAt"] is not None
+    assert app.state.key_cache.get(key_id) is None
+    body = await graphql("{ about { version } }", key=key, status=401)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_cache_of_zero_seconds_looks_the_key_up_on_every_request(
+    settings: Settings, api_keys: dict[Role, str]
+) -> None:
+    app = create_app(settings.model_copy(update={"api_key_cache_seconds": 0}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            costs = []
+            for _ in range(2):
+                before = app.state.db.statements
+                response = await http.post(
+                    "/graphql",
+                    json={"query": "{ countries(first: 1) { totalCount } }"},
+                    headers={"Authorization": f"Bearer {api_keys[Role.VIEWER]}"},
+                )
+                assert response.status_code == 200, response.text
+                costs.append(app.state.db.statements - before)
+    assert costs == [2, 2]
 
 
 async def test_a_key_that_cannot_be_checked_is_503_unavailable(settings: Settings) -> None:

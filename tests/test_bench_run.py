@@ -2,7 +2,13 @@
 
 import asyncio
 
-from bench.run import measure, root_fields, summary
+import pytest
+from graphql import parse, validate
+
+from app.settings import Settings
+from bench import run
+from bench.run import measure, summary
+from schema.build import build_schema
 
 
 async def test_measure_runs_every_request_at_the_asked_concurrency() -> None:
@@ -31,5 +37,21 @@ def test_summary_quantiles_and_throughput() -> None:
     assert timing.requests == 100
 
 
-def test_root_fields_names_the_graphql_fields() -> None:
-    assert {"about", "deletionPlan"} <= root_fields()
+@pytest.mark.parametrize(
+    "document",
+    [
+        run.SYSTEMS_PAGE,
+        run.SYSTEM_LOOKUP,
+        run.DATA_MAP,
+        run.LINEAGE,
+        run.ACCESS_PLAN,
+        run.DELETION_PLAN,
+        run.TRANSFER_ASSESSMENT,
+        run.REGISTER_PROCESSORS,
+    ],
+)
+def test_the_benchmarked_documents_are_valid_against_the_schema(
+    settings: Settings, document: str
+) -> None:
+    schema = build_schema(settings)
+    assert validate(schema._schema, parse(document)) == []

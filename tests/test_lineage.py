@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from app.settings import Settings
 from graph.database import Database
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, NewKey
 
 LINEAGE = """
 query ($from: ID!, $direction: LineageDirection! = DOWNSTREAM, $categories: [String!],
@@ -257,7 +257,7 @@ async def test_the_node_cap_keeps_the_nearest_nodes(
 
 
 async def test_one_statement_answers_a_lineage(
-    db: Database, graphql: GraphQL, app: FastAPI
+    db: Database, graphql: GraphQL, app: FastAPI, new_admin_key: NewKey
 ) -> None:
     p = "t-lin-count-"
     await build(
@@ -266,9 +266,11 @@ async def test_one_statement_answers_a_lineage(
         "CREATE (:System {id: $p + 'a'})-[:FLOWS_TO {id: $p + 'f', categories: ['user']}]->"
         "(:System {id: $p + 'b'})",
     )
+    key = await new_admin_key()
     before = app.state.db.statements
-    await lineage(graphql, p + "a", direction="BOTH")
-    assert app.state.db.statements - before == 1 + 1  # the lineage, and the API key check
+    body = await graphql(LINEAGE, {"from": p + "a", "direction": "BOTH"}, key=key)
+    assert "errors" not in body, body["errors"]
+    assert app.state.db.statements - before == 1 + 1  # the lineage, and the new key's lookup
 
 
 async def test_bad_input_is_coded(graphql: GraphQL) -> None:

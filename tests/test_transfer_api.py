@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from graph.database import Database
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, NewKey
 
 REFERENCE = """
 UNWIND $regimes AS regime
@@ -337,15 +337,17 @@ async def test_bad_input_names_the_argument(graphql: GraphQL) -> None:
 
 @pytest.mark.usefixtures("transfer_graph")
 async def test_the_whole_map_assessment_is_six_statements_and_explains_every_hop(
-    graphql: GraphQL, app: FastAPI
+    graphql: GraphQL, app: FastAPI, new_admin_key: NewKey
 ) -> None:
+    key = await new_admin_key()
     statements = app.state.db.statements
     body = await graphql(
         """{ transferAssessment(asOf: "2026-11-26", first: 500) {
              totalCount truncated counts { verdict count }
-             paths { verdict hops { id verdict reason legalBasis { article } } } } }"""
+             paths { verdict hops { id verdict reason legalBasis { article } } } } }""",
+        key=key,
     )
-    assert app.state.db.statements - statements == 6 + 1  # six reads, one API key check
+    assert app.state.db.statements - statements == 6 + 1  # six reads, the new key's lookup
     assessment = body["data"]["transferAssessment"]
     assert assessment["totalCount"] == sum(c["count"] for c in assessment["counts"])
     ids = {path["hops"][-1]["id"] for path in assessment["paths"]}

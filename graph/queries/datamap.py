@@ -4,7 +4,7 @@ capped at a node count, in a single statement."""
 from collections.abc import Mapping
 from typing import LiteralString
 
-from graph.database import Database, Record
+from graph.database import Database, Record, fetch_single
 from graph.queries import filters
 
 EDGE_TYPES: tuple[str, ...] = (
@@ -61,12 +61,13 @@ def statement(active: list[str]) -> LiteralString:
 
 
 async def data_map(db: Database, values: Mapping[str, object], *, max_nodes: int) -> Record:
-    """`{total, nodes, edges, unknown}` for the systems the filter `values` selects."""
+    """`{total, nodes, edges, unknown}` for the systems the filter `values` selects, as the
+    driver decoded them (the maps need no conversion)."""
     active = [name for name, value in values.items() if value is not None]
     params = {
         **filters.parameters(values),
         "max_nodes": max_nodes,
         "edge_types": list(EDGE_TYPES),
     }
-    rows = await db.read(statement(active), params)
-    return rows[0]
+    text = statement(active)
+    return await db.read_tx(lambda tx: fetch_single(tx, db, text, params))

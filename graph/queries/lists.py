@@ -1,5 +1,7 @@
 """The top-level lists: one page of a kind, its total count and the unknown filter references,
-in a single statement."""
+in a single statement. The page is a Top-N (`ORDER BY … SKIP … LIMIT`), so it reads the
+properties of `limit` nodes only; the total is a `COUNT` subquery, which materialises no rows
+(and which the count store answers when no filter is set)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,13 +27,14 @@ COUNTRIES = Listing("Country", "n.code", filters.COUNTRY)
 
 
 def page_statement(listing: Listing, active: list[str]) -> LiteralString:
+    match: LiteralString = (
+        "MATCH (n:" + listing.label + ") WHERE " + filters.where(listing.predicates, active)
+    )
+    top: LiteralString = "WITH n ORDER BY " + listing.order + " SKIP $offset LIMIT $limit"
+    total: LiteralString = "COUNT { " + match + " } AS total"
     return (
-        "MATCH (n:" + listing.label + ") WHERE " + filters.where(listing.predicates, active) + " "
-        "WITH n ORDER BY " + listing.order + " "
-        "WITH collect(properties(n)) AS rows "
-        "RETURN size(rows) AS total, rows[$offset..($offset + $limit)] AS page, "
-        + filters.UNKNOWN_REFERENCES
-        + " AS unknown"
+        match + " " + top + " WITH collect(properties(n)) AS page "
+        "RETURN " + total + ", page, " + filters.UNKNOWN_REFERENCES + " AS unknown"
     )
 
 

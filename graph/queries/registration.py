@@ -38,7 +38,13 @@ async def upsert_organisations(
     tx: AsyncManagedTransaction, db: Database, rows: Rows, countries: Mapping[str, str]
 ) -> list[Record]:
     """Rows: id, props, engager_id, engagement {id, props}. The organisation is established in
-    its country and engaged by `engager_id` through one ENGAGES edge."""
+    its country and engaged by `engager_id` through one ENGAGES edge.
+
+    An organisation that has no ESTABLISHED_IN or ENGAGES edge yet (new, most of a bulk call)
+    gets both with CREATE: MERGE of an edge locks both of its nodes until commit, so concurrent
+    calls that all engage one organisation, or establish in one country, would queue on those
+    nodes. `SET o` first takes the organisation's own lock, so two transactions cannot both find
+    it without edges. Organisations with edges go through MERGE as before."""
     return await fetch(
         tx,
         db,
@@ -48,18 +54,30 @@ async def upsert_organisations(
         "  engagement: [(:Organisation {id: row.engager_id})-[e:ENGAGES {id: row.engagement.id}]"
         "->(o) | e {.*}][0]} END AS before "
         "SET o += row.props, o.retired_on = null "
-        "WITH row, o, before "
-        "CALL (row, o) { "
-        "  OPTIONAL MATCH (o)-[old:ESTABLISHED_IN]->(c:Country) WHERE c.code <> row.props.country "
-        "  DELETE old "
-        "} "
-        "CALL (row, o) { "
+        "WITH row, o, before, NOT EXISTS { (o)-[:ESTABLISHED_IN|ENGAGES]-() } AS fresh "
+        "CALL (row, o, fresh) { "
+        "  WITH row, o WHERE fresh "
+        "  MATCH (engager:Organisation {id: row.engager_id}) "
+        "  MERGE (c:Country {code: row.props.country}) ON CREATE SET c.name = $countries[c.code] "
+        "  CREATE (o)-[:ESTABLISHED_IN]->(c) "
+        "  CREATE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
+        "  SET e += row.engagement.props, e.retired_on = null "
+        "  RETURN e "
+        "UNION ALL "
+        "  WITH row, o WHERE NOT fresh "
+        "  CALL (row, o) { "
+        "    OPTIONAL MATCH (o)-[old:ESTABLISHED_IN]->(c:Country) "
+        "    WHERE c.code <> row.props.country "
+        "    DELETE old "
+        "  } "
         "  MERGE (c:Country {code: row.props.country}) ON CREATE SET c.name = $countries[c.code] "
         "  MERGE (o)-[:ESTABLISHED_IN]->(c) "
+        "  WITH row, o "
+        "  MATCH (engager:Organisation {id: row.engager_id}) "
+        "  MERGE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
+        "  SET e += row.engagement.props, e.retired_on = null "
+        "  RETURN e "
         "} "
-        "MATCH (engager:Organisation {id: row.engager_id}) "
-        "MERGE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
-        "SET e += row.engagement.props, e.retired_on = null "
         "RETURN row.id AS id, before, o {.*, engagement: e {.*}} AS after",
         {"rows": list(rows), "countries": countries},
     )

@@ -1,0 +1,39 @@
+"""The API key records this process has looked up, kept for a few seconds so a request does not
+pay a read transaction for its key. A revocation in this process evicts its key at once; another
+process (another worker, the CLI) is seen within the time-to-live.
+
+    cache = KeyCache(ttl_s=30)
+    generation = cache.generation
+    record = cache.get(key_id) or await find_key(db, key_id)
+    cache.put(key_id, record, generation)
+"""
+
+from cachetools import TTLCache
+
+from graph.database import Record
+
+MAX_KEYS = 1024
+
+
+class KeyCache:
+    """Key records by key id, each for `ttl_s` seconds after it was read; `ttl_s=0` keeps none.
+    `put` is refused when a key was evicted since the caller's `generation`, so a lookup that
+    raced a revocation cannot bring the old record back."""
+
+    def __init__(self, ttl_s: float) -> None:
+        self.records: TTLCache[str, Record] | None = (
+            TTLCache(maxsize=MAX_KEYS, ttl=ttl_s) if ttl_s > 0 else None
+        )
+        self.generation = 0
+
+    def get(self, key_id: str) -> Record | None:
+        return None if self.records is None else self.records.get(key_id)
+
+    def put(self, key_id: str, record: Record, generation: int) -> None:
+        if self.records is not None and generation == self.generation:
+            self.records[key_id] = record
+
+    def evict(self, key_id: str) -> None:
+        self.generation += 1
+        if self.records is not None:
+            self.records.pop(key_id, None)
