@@ -8,6 +8,17 @@ from bench.generate import DOMAIN_SIZE, EEA, MAX_CHAIN, generate, leaf_categorie
 from graph.database import Database
 from seeds.loader import load_all
 
+LOADED = "t-bench-gen-"
+
+
+async def remove_loaded_maps(db: Database) -> None:
+    """Delete the maps this test loaded, in this run or an earlier one: other tests count what
+    the shared test database holds (transfer paths, list pages)."""
+    await db.write(
+        "MATCH (n) WHERE n.id STARTS WITH $prefix OR n.key STARTS WITH $prefix DETACH DELETE n",
+        {"prefix": LOADED},
+    )
+
 
 def chain_depths(engagements: list[dict[str, object]], root: str) -> dict[str, int]:
     depths = {root: 0}
@@ -49,24 +60,27 @@ def test_domains_have_cycles_and_fan_out_and_stay_inside() -> None:
 
 
 async def test_load_writes_the_map_once(db: Database) -> None:
-    prefix = f"t-bench-gen-{uuid.uuid4().hex[:8]}-"
-    data_map = generate(2 * DOMAIN_SIZE, prefix=prefix)
-    first = await load(db, data_map, show=False)
-    await load(db, data_map, show=False)
-    rows = await db.read(
-        """
-        MATCH (s:System) WHERE s.id STARTS WITH $prefix
-        WITH count(s) AS systems
-        MATCH (a:System)-[f:FLOWS_TO]->() WHERE a.id STARTS WITH $prefix
-        WITH systems, count(f) AS flows
-        MATCH (o:Organisation) WHERE o.id STARTS WITH $prefix
-        WITH systems, flows, count(o) AS organisations
-        MATCH p = (:Organisation {id: $prefix + 'org-0'})-[:ENGAGES]->+(:Organisation)
-        RETURN systems, flows, organisations, max(length(p)) AS deepest
-        """,
-        {"prefix": prefix},
-    )
-    assert rows == [{"systems": 100, "flows": 500, "organisations": 20, "deepest": MAX_CHAIN}]
-    reference_rows = sum((await load_all(db, example=False)).values())
-    assert first.rows == sum(len(rows) for _, _, rows in data_map.batches()) + reference_rows
-    assert first.rows_per_second > 0
+    prefix = f"{LOADED}{uuid.uuid4().hex[:8]}-"
+    try:
+        data_map = generate(2 * DOMAIN_SIZE, prefix=prefix)
+        first = await load(db, data_map, show=False)
+        await load(db, data_map, show=False)
+        rows = await db.read(
+            """
+            MATCH (s:System) WHERE s.id STARTS WITH $prefix
+            WITH count(s) AS systems
+            MATCH (a:System)-[f:FLOWS_TO]->() WHERE a.id STARTS WITH $prefix
+            WITH systems, count(f) AS flows
+            MATCH (o:Organisation) WHERE o.id STARTS WITH $prefix
+            WITH systems, flows, count(o) AS organisations
+            MATCH p = (:Organisation {id: $prefix + 'org-0'})-[:ENGAGES]->+(:Organisation)
+            RETURN systems, flows, organisations, max(length(p)) AS deepest
+            """,
+            {"prefix": prefix},
+        )
+        assert rows == [{"systems": 100, "flows": 500, "organisations": 20, "deepest": MAX_CHAIN}]
+        reference_rows = sum((await load_all(db, example=False)).values())
+        assert first.rows == sum(len(rows) for _, _, rows in data_map.batches()) + reference_rows
+        assert first.rows_per_second > 0
+    finally:
+        await remove_loaded_maps(db)
