@@ -165,10 +165,13 @@ class Placed:
         return sorted(
             system_id
             for system_id, places in self.destinations.items()
-            if self.operated_by[system_id].country not in area
-            or not places
-            or any(code not in area for code in places)
+            if not (self.operated_by[system_id].country in area and stays_in(places, area))
         )
+
+
+def stays_in(places: Mapping[str, tuple[str, ...]], area: frozenset[str]) -> bool:
+    """Whether a movement to `places` reaches known countries, all inside `area`."""
+    return bool(places) and all(code in area for code in places)
 
 
 def placed(rows: TransferMap, as_of: date) -> Placed:
@@ -226,7 +229,7 @@ def hop_graph(
     starts = frozenset(origins)
 
     def on_no_path(places: Mapping[str, tuple[str, ...]], target: str) -> bool:
-        return target in starts and bool(places) and all(code in rules.area for code in places)
+        return target in starts and stays_in(places, rules.area)
 
     movements: list[_Movement] = []
     for flow in flows:
@@ -275,6 +278,8 @@ def hop_graph(
         role = system["operator_role"] or CONTROLLER
         if system["fed"] or self_id is None or role not in PROCESSOR_ROLES:
             continue
+        if on_no_path(destinations[system["id"]], system_holder(system["id"])):
+            continue
         movements.append(
             _Movement(
                 id=f"operation:{system['id']}",
@@ -297,6 +302,9 @@ def hop_graph(
         if exporter_org is None or importer_org is None:
             continue
         role = engagement["role"] or PROCESSOR
+        places = {importer_org.country: ("ESTABLISHED_IN",)} if importer_org.country else {}
+        if on_no_path(places, organisation_holder(importer_org.id)):
+            continue
         movements.append(
             _Movement(
                 id=engagement["id"] or f"engages:{exporter_org.id}:{importer_org.id}",
@@ -305,9 +313,7 @@ def hop_graph(
                 importer=importer_org,
                 exporter_role=PROCESSOR if role == "SUB_PROCESSOR" else CONTROLLER,
                 importer_role=role,
-                destinations=(
-                    {importer_org.country: ("ESTABLISHED_IN",)} if importer_org.country else {}
-                ),
+                destinations=places,
                 categories=tuple(engagement["categories"]),
                 hr_data=False,
                 source=organisation_holder(exporter_org.id),
@@ -321,12 +327,7 @@ def hop_graph(
             )
         )
     special_of = SpecialCategories(special)
-    hops = tuple(
-        hop
-        for movement in movements
-        if not on_no_path(movement.destinations, movement.target)
-        for hop in split(movement, rules, special_of)
-    )
+    hops = tuple(hop for movement in movements for hop in split(movement, rules, special_of))
     return HopGraph(hops=hops, origins=tuple(origins), operators=operators)
 
 

@@ -9,8 +9,9 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from graph.database import Database, Record, fetch
+from graph.queries import filters
 
-RELEVANT: LiteralString = "c = q OR c STARTS WITH q + '.' OR q STARTS WITH c + '.'"
+RELEVANT: LiteralString = filters.relevant("c", "q")
 
 ORGANISATION_FIELDS: LiteralString = ".id, .legal_name, .country, .is_self, .supervisory_authority"
 ORGANISATION: LiteralString = " {" + ORGANISATION_FIELDS + "}"

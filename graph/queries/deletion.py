@@ -11,10 +11,12 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from graph.database import Database, Record, fetch
+from graph.queries import filters
 
-RELEVANT = "any(r IN $targets WHERE k = r OR k STARTS WITH r + '.' OR r STARTS WITH k + '.')"
+RELEVANT = "any(r IN $targets WHERE " + filters.relevant("k", "r") + ")"
 
-STORAGES = """
+STORAGES = (
+    """
 OPTIONAL MATCH (ds:DataSubject {key: $subject})
 CALL () {
   UNWIND coalesce($categories, []) AS key
@@ -34,7 +36,9 @@ CALL (ds) {
     RETURN collect(c.key) AS held
   }
   WITH ds, st, s, [k IN held WHERE $categories IS NULL OR any(r IN $categories
-    WHERE k = r OR k STARTS WITH r + '.' OR r STARTS WITH k + '.')] AS categories
+    WHERE """
+    + filters.relevant("k", "r")
+    + """)] AS categories
   WHERE size(categories) > 0
   CALL (st) {
     OPTIONAL MATCH (st)-[:RETAINED_UNDER]->(ro:RetentionObligation)
@@ -56,6 +60,7 @@ CALL (ds) {
 }
 RETURN ds IS NOT NULL AS subject_found, unknown_categories, references, storages
 """
+)
 
 MAX_FLOW_HOPS = 12
 

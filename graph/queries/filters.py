@@ -18,6 +18,26 @@ FILTER_NAMES: tuple[str, ...] = (
     "special_categories",
 )
 
+
+def relevant(key: LiteralString, requested: LiteralString) -> LiteralString:
+    """The plans' prefix rule of MODEL.md over two category-key expressions: `key` is
+    `requested`, a descendant of it or an ancestor of it."""
+    return (
+        key
+        + " = "
+        + requested
+        + " OR "
+        + key
+        + " STARTS WITH "
+        + requested
+        + " + '.' OR "
+        + requested
+        + " STARTS WITH "
+        + key
+        + " + '.'"
+    )
+
+
 IN_CATEGORY: LiteralString = "(c.key = $category OR c.key STARTS WITH $category + '.')"
 SPECIAL: LiteralString = "c.special_category = true"
 

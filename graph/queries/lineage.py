@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 
 from app.settings import LINEAGE_HOPS_CEILING
 from graph.database import Database, Record, fetch_optional
+from graph.queries import filters
 
 # Whether an edge is followed. FLOWS_TO carries categories (prefix rule); ENGAGES carries them
 # optionally; a system never reaches the map owner's own organisation (MODEL.md).
@@ -21,8 +22,9 @@ FOLLOW: LiteralString = (
     "NOT (type(r) <> 'ENGAGES' AND coalesce(endNode(r).is_self, false)) "
     "AND (type(r) = 'OPERATED_BY' OR $categories IS NULL "
     "OR (type(r) = 'ENGAGES' AND r.categories IS NULL) "
-    "OR any(c IN r.categories WHERE any(q IN $categories "
-    "WHERE c = q OR c STARTS WITH q + '.' OR q STARTS WITH c + '.')))"
+    "OR any(c IN r.categories WHERE any(q IN $categories WHERE "
+    + filters.relevant("c", "q")
+    + ")))"
 )
 EDGE: LiteralString = "[r:FLOWS_TO|OPERATED_BY|ENGAGES]"
 EDGE_INFO: LiteralString = (
