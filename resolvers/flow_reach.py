@@ -22,10 +22,6 @@ class FlowEdge:
     categories: tuple[str, ...]
 
 
-def carries(edge_categories: tuple[str, ...], categories: tuple[str, ...]) -> bool:
-    return any(relevant(key, wanted) for key in edge_categories for wanted in categories)
-
-
 def nearest(
     starts: Sequence[dict[str, Any]], edges: Sequence[FlowEdge], hops: int
 ) -> list[dict[str, Any]]:
@@ -35,10 +31,14 @@ def nearest(
     outgoing: dict[str, list[FlowEdge]] = {}
     for edge in edges:
         outgoing.setdefault(edge.source, []).append(edge)
+    keys = {key for edge in edges for key in edge.categories}
+    carried: dict[tuple[str, ...], set[str]] = {}
     best: dict[str, tuple[int, str, str, dict[str, FlowEdge]]] = {}
-    followed: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
     for start in sorted(starts, key=lambda start: start["id"]):
         wanted = tuple(start["categories"])
+        if wanted not in carried:
+            carried[wanted] = {key for key in keys if any(relevant(key, w) for w in wanted)}
+        followed = carried[wanted]
         via: dict[str, FlowEdge] = {}
         seen = {start["id"]}
         frontier = [start["id"]]
@@ -46,12 +46,7 @@ def nearest(
             following = []
             for node in frontier:
                 for edge in outgoing.get(node, ()):
-                    if edge.target in seen:
-                        continue
-                    key = (edge.categories, wanted)
-                    if key not in followed:
-                        followed[key] = carries(*key)
-                    if not followed[key]:
+                    if edge.target in seen or followed.isdisjoint(edge.categories):
                         continue
                     seen.add(edge.target)
                     via[edge.target] = edge
