@@ -281,7 +281,7 @@ async def test_a_plan_takes_a_fixed_number_of_statements(
         key=key,
     )
     assert "errors" not in body, body["errors"]
-    assert app.state.db.statements - before == 8 + 1  # eight reads, and the new key's lookup
+    assert app.state.db.statements - before == 4 + 1  # four reads, and the new key's lookup
 
 
 async def test_the_transfer_engine_is_asked_once_and_only_when_a_field_needs_it(

@@ -1,5 +1,7 @@
 """The facts an access plan is decided from, read in one transaction with a fixed number of
-statements (eight), whatever the size of the map."""
+statements (four), whatever the size of the map: the subject with what holds its data, the flows
+around those holdings both ways, the facts of what the flows reach with the backups, and the
+recipients with their safeguards."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -8,7 +10,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph.database import Database, Record, fetch
+from graph.database import Database, Record, fetch, fetch_single
 from graph.queries import filters
 
 RELEVANT: LiteralString = filters.relevant("c", "q")
@@ -29,58 +31,75 @@ def system(var: LiteralString) -> LiteralString:
     )
 
 
-SUBJECT: LiteralString = (
-    "OPTIONAL MATCH (d:DataSubject {key: $subject}) "
-    "RETURN d.key AS key, d.name AS name, "
-    "COLLECT { MATCH (i:RightItem) WHERE i.regime = $text_regime "
-    "RETURN i {.key, .article, .text} ORDER BY i.key } AS right_items, "
-    "COLLECT { MATCH (c:Country)-[:IN_AREA_OF]->(:Regime {key: $regime}) RETURN c.code } AS area"
-)
-
 HOLDINGS: LiteralString = (
-    "MATCH (st:Storage)-[:OF_SUBJECT]->(:DataSubject {key: $subject}) "
+    "MATCH (st:Storage)-[:OF_SUBJECT]->(ds) "
     "MATCH (st)-[:IN_SYSTEM]->(s:System) "
-    "RETURN 'STORAGE' AS held_by, st {.id, .retention, .retention_days, .collected_from_subject, "
-    ".controller_role, categories: [(st)-[:OF_CATEGORY]->(c) | c.key], "
-    "obligation: head([(st)-[:RETAINED_UNDER]->(r) | r {.id, .legal_reference, .period_years}])} "
-    "AS record, " + system("s") + " AS system "
+    "RETURN {held_by: 'STORAGE', record: st {.id, .retention, .retention_days, "
+    ".collected_from_subject, .controller_role, categories: [(st)-[:OF_CATEGORY]->(c) | c.key], "
+    "obligation: head([(st)-[:RETAINED_UNDER]->(r) | r {.id, .legal_reference, .period_years}])}, "
+    "system: " + system("s") + "} AS holding "
     "UNION ALL "
-    "MATCH (pa:ProcessingActivity)-[:CONCERNS]->(:DataSubject {key: $subject}) "
+    "MATCH (pa:ProcessingActivity)-[:CONCERNS]->(ds) "
     "OPTIONAL MATCH (pa)-[:RUNS_ON]->(s:System) "
-    "RETURN 'ACTIVITY' AS held_by, pa {.id, .name, .purpose, .retention, .retention_days, "
+    "RETURN {held_by: 'ACTIVITY', record: pa {.id, .name, .purpose, .retention, .retention_days, "
     ".preemptly_role, .automated_decision_making, .profiling, .recipient_categories, "
     "categories: [(pa)-[:USES_CATEGORY]->(c) | c.key], "
     "purpose_name: head([(pa)-[:FOR_PURPOSE]->(u) | u.name]), "
     "legal_basis: head([(pa)-[:ON_LEGAL_BASIS]->(b) | b {.key, .article, .text}]), "
     "controller: head([(pa)-[:CONTROLLED_BY]->(o) | o" + ORGANISATION + "]), "
-    "discloses_to: [(pa)-[d:DISCLOSES_TO]->(o) | o {" + ORGANISATION_FIELDS + ", role: d.role}]} "
-    "AS record, CASE WHEN s IS NULL THEN null ELSE " + system("s") + " END AS system"
+    "discloses_to: [(pa)-[d:DISCLOSES_TO]->(o) | o {" + ORGANISATION_FIELDS + ", role: d.role}]}, "
+    "system: CASE WHEN s IS NULL THEN null ELSE " + system("s") + " END} AS holding"
+)
+
+SUBJECT: LiteralString = (
+    "OPTIONAL MATCH (ds:DataSubject {key: $subject}) "
+    "RETURN ds.key AS key, ds.name AS name, "
+    "COLLECT { MATCH (i:RightItem) WHERE i.regime = $text_regime "
+    "RETURN i {.key, .article, .text} ORDER BY i.key } AS right_items, "
+    "COLLECT { MATCH (c:Country)-[:IN_AREA_OF]->(:Regime {key: $regime}) RETURN c.code } AS area, "
+    "COLLECT { " + HOLDINGS + " } AS holdings"
 )
 
 
-@cache
-def _neighbourhood(arrow_out: bool, hops: int) -> LiteralString:
-    """The flows around the starts that carry one of `$categories`: breadth-first from all starts
-    at once, unrolled into one `CALL` per hop as in `graph.queries.lineage` (the hop bound is a
-    literal for the reason given there), every such flow out of each node within `hops - 1`,
-    at most `$cap` nodes in all. Each flow as `[from, to, kind of to, id, categories]`, walked
-    against its arrow upstream. Which of them each start follows is `reach`'s to decide."""
+def _around(side: LiteralString, arrow_out: bool, hops: int) -> LiteralString:
+    """The flows around the starts `$<side>.starts` that carry one of `$<side>.categories`:
+    breadth-first from all starts at once, unrolled into one `CALL` per hop as in
+    `graph.queries.lineage` (the hop bound is a literal for the reason given there), every such
+    flow out of each node within `hops - 1`, at most `$<side>.cap` nodes in all. Each flow as
+    `[from, to, kind of to, id, categories]`, walked against its arrow upstream. Which of them
+    each start follows is `reach`'s to decide."""
+    given: LiteralString = "$" + side
+    wanted: LiteralString = given + ".categories"
     hop: LiteralString = "(a)-[r:FLOWS_TO]->(b)" if arrow_out else "(a)<-[r:FLOWS_TO]-(b)"
     text: LiteralString = (
-        "UNWIND $starts AS start MATCH (s:System {id: start.id}) "
+        "CALL () { UNWIND " + given + ".starts AS start MATCH (s:System {id: start.id}) "
         "WITH collect(s) AS seen WITH seen, seen AS frontier, [] AS flows "
     )
     for _ in range(hops):
         text += (
             "CALL (seen, frontier) { UNWIND frontier AS a MATCH " + hop + " "
-            "WHERE any(c IN r.categories WHERE any(q IN $categories WHERE " + RELEVANT + ")) "
+            "WHERE any(c IN r.categories WHERE any(q IN " + wanted + " WHERE " + RELEVANT + ")) "
             "RETURN collect(DISTINCT CASE WHEN NOT b IN seen THEN b END) AS next, "
             "collect([a.id, b.id, CASE WHEN b:System THEN 'System' ELSE 'Organisation' END, "
             "r.id, r.categories]) AS found } "
-            "WITH seen, flows + found AS flows, next[..($cap - size(seen))] AS next "
+            "WITH seen, flows + found AS flows, next[..(" + given + ".cap - size(seen))] AS next "
             "WITH seen + next AS seen, next AS frontier, flows "
         )
-    return text + "RETURN flows, size(seen) >= $cap AS capped"
+    return text + (
+        "RETURN flows AS " + side + ", size(seen) >= " + given + ".cap AS " + side + "_capped } "
+    )
+
+
+@cache
+def _neighbourhood(hops: int) -> LiteralString:
+    """The flows around the holdings both ways: downstream from every system that holds the
+    subject's data (`$down`), upstream from those that did not collect it from the person
+    (`$up`)."""
+    return (
+        _around("down", True, hops)
+        + _around("up", False, hops)
+        + "RETURN down, down_capped, up, up_capped"
+    )
 
 
 DETAILS: LiteralString = (
@@ -88,18 +107,18 @@ DETAILS: LiteralString = (
     "RETURN 'System' AS kind, id, " + system("n") + " AS node "
     "UNION ALL "
     "UNWIND $organisations AS id MATCH (n:Organisation {id: id}) "
-    "RETURN 'Organisation' AS kind, id, n" + ORGANISATION + " AS node"
+    "RETURN 'Organisation' AS kind, id, n" + ORGANISATION + " AS node "
+    "UNION ALL "
+    "MATCH (n:System)-[:BACKS_UP]->(source:System) WHERE source.id IN $backed_up "
+    "RETURN 'Backup' AS kind, source.id AS id, " + system("n") + " AS node"
 )
+"""The systems and organisations reached (by id), and the backups of the systems that hold the
+data (by the id of the system they back up)."""
 KINDS = ("System", "Organisation")
 
 
-BACKUPS: LiteralString = (
-    "MATCH (s:System)-[:BACKS_UP]->(source:System) WHERE source.id IN $systems "
-    "RETURN source.id AS backs_up, " + system("s") + " AS system"
-)
-
 RECIPIENTS: LiteralString = (
-    "UNWIND $organisations AS id MATCH (o:Organisation {id: id}) "
+    "CALL () { UNWIND $organisations AS id MATCH (o:Organisation {id: id}) "
     "OPTIONAL MATCH p = (o)-[:ENGAGES]->{1,5}(:Organisation) "
     "WHERE none(x IN nodes(p) WHERE coalesce(x.is_self, false)) "
     "AND all(e IN relationships(p) WHERE e.categories IS NULL OR any(c IN e.categories "
@@ -107,16 +126,18 @@ RECIPIENTS: LiteralString = (
     "WITH o, collect(DISTINCT [e IN relationships(p) | e {.id, .role, .service, "
     "from: startNode(e).id, to: {id: endNode(e).id, legal_name: endNode(e).legal_name, "
     "country: endNode(e).country, is_self: endNode(e).is_self}}]) AS chains "
-    "RETURN o" + ORGANISATION + " AS organisation, chains, "
-    "[(m:Organisation)-[e:ENGAGES]->(o) WHERE m.is_self | e.role] AS engaged_as"
-)
-
-SAFEGUARDS: LiteralString = (
-    "MATCH (g:Safeguard)-[:IMPORTER]->(i:Organisation) WHERE i.id IN $organisations "
+    "RETURN collect({organisation: o" + ORGANISATION + ", chains: chains, "
+    "engaged_as: [(m:Organisation)-[e:ENGAGES]->(o) WHERE m.is_self | e.role]}) AS recipients } "
+    "CALL (recipients) { UNWIND recipients AS recipient UNWIND recipient.chains AS chain "
+    "UNWIND chain AS hop RETURN collect(DISTINCT hop.to.id) AS engaged } "
+    "RETURN recipients, COLLECT { "
+    "MATCH (g:Safeguard)-[:IMPORTER]->(i:Organisation) WHERE i.id IN $organisations + engaged "
     "MATCH (g)-[:EXPORTER]->(e:Organisation) "
-    "RETURN g {.id, .type, .module, .regimes, .signed_on, .expires_on, .tia_outcome} AS safeguard, "
-    "e.id AS exporter, i.id AS importer"
+    "RETURN {safeguard: g {.id, .type, .module, .regimes, .signed_on, .expires_on, .tia_outcome}, "
+    "exporter: e.id, importer: i.id} } AS safeguards"
 )
+"""The recipients (by id) with their sub-processor chains, and the safeguards whose importer is
+one of them or on one of their chains."""
 
 
 @dataclass
@@ -158,56 +179,67 @@ async def access_rows(
     limit: int,
     reach: Reach,
 ) -> AccessRows:
-    downstream = _neighbourhood(True, hops + 1)
-    upstream = _neighbourhood(False, hops + 1)
-
-    async def around(
-        tx: AsyncManagedTransaction, text: LiteralString, starts: list[dict[str, Any]]
-    ) -> tuple[list[Record], bool]:
-        categories = sorted({key for start in starts for key in start["categories"]})
-        params = {"starts": starts, "categories": categories, "cap": limit + len(starts)}
-        [row] = await fetch(tx, db, text, params)
-        return reach(starts, row["flows"], hops + 1), row["capped"]
-
     async def work(tx: AsyncManagedTransaction) -> AccessRows:
         params = {"subject": subject, "regime": regime, "text_regime": text_regime}
-        [found] = await fetch(tx, db, SUBJECT, params)
-        rows = AccessRows(subject=found)
+        found = await fetch_single(tx, db, SUBJECT, params)
+        rows = AccessRows(subject=found, holdings=found.pop("holdings"))
         if found["key"] is None:
             return rows
-        rows.holdings = await fetch(tx, db, HOLDINGS, params)
         starts = _starts(rows.holdings, sinks=False)
-        copies, copies_capped = await around(tx, downstream, starts)
         sinks = _starts(rows.holdings, sinks=True)
-        sources, sources_capped = await around(tx, upstream, sinks)
+        around = await fetch_single(
+            tx,
+            db,
+            _neighbourhood(hops + 1),
+            {"down": _search(starts, limit), "up": _search(sinks, limit)},
+        )
+        copies = reach(starts, around["down"], hops + 1)
+        sources = reach(sinks, around["up"], hops + 1)
         reached = [*copies, *sources]
-        rows.truncated = copies_capped or sources_capped or any(r["degree"] > hops for r in reached)
+        rows.truncated = (
+            around["down_capped"]
+            or around["up_capped"]
+            or any(row["degree"] > hops for row in reached)
+        )
         kept = [row for row in reached if row["degree"] <= hops]
         ids = {kind: sorted({row["id"] for row in kept if row["kind"] == kind}) for kind in KINDS}
+        backed_up = {start["id"] for start in starts} | {
+            row["id"] for row in copies if row["degree"] <= hops and row["kind"] == "System"
+        }
         details = await fetch(
-            tx, db, DETAILS, {"systems": ids["System"], "organisations": ids["Organisation"]}
+            tx,
+            db,
+            DETAILS,
+            {
+                "systems": ids["System"],
+                "organisations": ids["Organisation"],
+                "backed_up": sorted(backed_up),
+            },
         )
         nodes = {(row["kind"], row["id"]): row["node"] for row in details}
         rows.copies = [_detailed(row, nodes) for row in copies if row["degree"] <= hops]
         rows.sources = [_detailed(row, nodes) for row in sources if row["degree"] <= hops]
-        systems = {start["id"] for start in starts} | {
-            row["node"]["id"] for row in rows.copies if row["kind"] == "System"
-        }
-        rows.backups = await fetch(tx, db, BACKUPS, {"systems": sorted(systems)})
+        rows.backups = [
+            {"backs_up": row["id"], "system": row["node"]}
+            for row in details
+            if row["kind"] == "Backup"
+        ]
         organisations = _external_organisations(rows)
         categories = sorted({key for start in starts for key in start["categories"]})
-        rows.recipients = await fetch(
+        found = await fetch_single(
             tx, db, RECIPIENTS, {"organisations": organisations, "categories": categories}
         )
-        engaged = {
-            hop["to"]["id"] for row in rows.recipients for chain in row["chains"] for hop in chain
-        }
-        rows.safeguards = await fetch(
-            tx, db, SAFEGUARDS, {"organisations": sorted(set(organisations) | engaged)}
-        )
+        rows.recipients = found["recipients"]
+        rows.safeguards = found["safeguards"]
         return rows
 
     return await db.read_tx(work)
+
+
+def _search(starts: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+    """The parameters of one direction of `_neighbourhood`."""
+    categories = sorted({key for start in starts for key in start["categories"]})
+    return {"starts": starts, "categories": categories, "cap": limit + len(starts)}
 
 
 def _detailed(row: Record, nodes: dict[tuple[str, str], Record]) -> Record:
