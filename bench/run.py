@@ -44,6 +44,7 @@ from resolvers.auth import Role
 from resolvers.registration.inputs import ProcessorInput
 from resolvers.registration.service import organisation_row
 from resolvers.transfer_hops import placed, regime_rules
+from resolvers.transfer_service import map_rows
 
 BENCH = PROJECT_ROOT / "bench"
 NODE_PROJECT = BENCH / "neo4j-graphql"
@@ -502,12 +503,12 @@ async def transfer_assessment(bench: Bench) -> QueryResult:
     result.timings += await timed(
         "datamap", bench.service(TRANSFER_ASSESSMENT, lambda i: {"asOf": TRANSFER_AS_OF}), calls
     )
-    head = await transfer_queries.transfer_map(bench.db, "EU")
+    head = await map_rows(bench.db, "EU")
     area = regime_rules("EU", head.regime).area
     exposed = placed(head, date.fromisoformat(TRANSFER_AS_OF)).exposed_systems(area)
 
     async def raw(i: int) -> list[Record]:
-        await transfer_queries.transfer_map(bench.db, "EU")
+        await map_rows(bench.db, "EU")
         return await transfer_queries.flows_into(bench.db, exposed)
 
     result.timings += await timed("raw Cypher", raw, calls)

@@ -213,10 +213,7 @@ def hop_graph(
     `where.exposed_systems` and into organisations), operations and engagements."""
     organisations, self_id, systems = where.organisations, where.self_id, where.systems
     operated_by, destinations = where.operated_by, where.destinations
-    holds_hr = {
-        system_id: bool(HR_SUBJECTS.intersection(system["subjects"]))
-        for system_id, system in systems.items()
-    }
+    holds_hr = {system_id: system["hr_data"] for system_id, system in systems.items()}
 
     origins = [
         system_holder(system["id"])
@@ -289,7 +286,7 @@ def hop_graph(
                 exporter_role=PROCESSOR if role == "SUB_PROCESSOR" else CONTROLLER,
                 importer_role=role,
                 destinations=destinations[system["id"]],
-                categories=tuple(sorted(set(system["categories"]))),
+                categories=tuple(sorted(system["categories"])),
                 hr_data=holds_hr[system["id"]],
                 source=organisation_holder(self_id),
                 target=system_holder(system["id"]),

@@ -17,6 +17,8 @@ from resolvers.transfer import (
     path_decision,
 )
 from resolvers.transfer_hops import (
+    HR_SUBJECTS,
+    PROCESSOR_ROLES,
     chains,
     hop_graph,
     organisation_holder,
@@ -53,13 +55,20 @@ def _known(regime: str, row: dict[str, object]) -> None:
         raise NotFound(f"no reference data for regime {regime}: load the seeds", field="regime")
 
 
+async def map_rows(db: Database, regime: str) -> queries.TransferMap:
+    """The map an assessment decides on, with the systems' facts the hop rules read."""
+    return await queries.transfer_map(
+        db, regime, hr_subjects=HR_SUBJECTS, operator_roles=PROCESSOR_ROLES
+    )
+
+
 async def assess(
     db: Database, *, regime: str, as_of: date, scope: Scope | None = None
 ) -> list[PathDecision]:
     """Every path by which `regime`'s personal data leaves its area, each hop decided for `as_of`.
 
     A path ends with the hop that leaves; the hops before it show how the data got there."""
-    rows = await queries.transfer_map(db, regime)
+    rows = await map_rows(db, regime)
     _known(regime, rows.regime)
     rules = regime_rules(regime, rows.regime)
     where = placed(rows, as_of)

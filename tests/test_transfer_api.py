@@ -74,6 +74,17 @@ MATCH (a:Organisation {id: row.exporter}), (b:Organisation {id: row.importer})
 MERGE (a)-[e:ENGAGES {id: row.id}]->(b)
 SET e.role = 'SUB_PROCESSOR', e.authorisation = 'GENERAL', e.service = 'hosting'
 """
+STORAGE = """
+MATCH (s:System {id: $system})
+MERGE (st:Storage {id: $id})
+MERGE (st)-[:IN_SYSTEM]->(s)
+MERGE (d:DataSubject {key: $subject})
+MERGE (st)-[:OF_SUBJECT]->(d)
+WITH st
+UNWIND $categories AS key
+MERGE (k:DataCategory {key: key})
+MERGE (st)-[:OF_CATEGORY]->(k)
+"""
 SAFEGUARD = """
 MATCH (e:Organisation {id: $exporter}), (i:Organisation {id: $importer})
 MERGE (s:Safeguard {id: $id})
@@ -142,9 +153,19 @@ async def transfer_graph(db: Database) -> None:
                 system("uk-app", "uk", "CONTROLLER", "GB"),
                 system("ch-app", "ch", "CONTROLLER", "CH"),
                 system("us-mail", "us-both", "PROCESSOR", "US"),
+                system("hr-app", "de", "CONTROLLER", "DE"),
+                system("ops", "in-ops", "PROCESSOR", "IN"),
             ]
         },
     )
+    await db.write(
+        STORAGE, {"system": P + "hr-app", "id": P + "st-hr", "subject": "employee",
+                  "categories": ["user.contact.email"]},
+    )  # fmt: skip
+    await db.write(
+        STORAGE, {"system": P + "ops", "id": P + "st-ops", "subject": "customer",
+                  "categories": ["user.name", "user.contact.email"]},
+    )  # fmt: skip
     await db.write(ACCESS, {"system": P + "helpdesk", "country": "IN"})
     health = ["user.health_and_medical"]
     await db.write(
@@ -160,6 +181,8 @@ async def transfer_graph(db: Database) -> None:
                 {"id": P + "f-uk", "source": P + "uk-app", "target": P + "us-mail",
                  "categories": ["user.contact.email"]},
                 {"id": P + "f-ch", "source": P + "ch-app", "target": P + "us-mail",
+                 "categories": ["user.contact.email"]},
+                {"id": P + "f-hr", "source": P + "hr-app", "target": P + "crm",
                  "categories": ["user.contact.email"]},
             ]
         },
@@ -182,8 +205,8 @@ query($org: String, $system: String, $regime: TransferRegime! = EU, $asOf: Date)
     paths {
       verdict specialCategory evaluatedFor
       hops {
-        id verdict country via exporterId importerId sccModule tiaStatus specialCategory
-        missing warnings evidence reason
+        id channel verdict country via exporterId importerId sccModule tiaStatus specialCategory
+        categories missing warnings evidence reason
         legalBasis { article instrument instrumentId source }
       }
     }
@@ -227,6 +250,26 @@ async def test_art_9_data_is_flagged_on_the_path(graphql: GraphQL) -> None:
     assert path["hops"][0]["specialCategory"] is True
     [plain] = await paths_ending(graphql, P + "f-crm", org=P + "de", asOf="2026-11-26")
     assert plain["specialCategory"] is False
+
+
+@pytest.mark.usefixtures("transfer_graph")
+async def test_employee_data_needs_a_certification_that_covers_hr_data(graphql: GraphQL) -> None:
+    [hr] = await paths_ending(graphql, P + "f-hr", system=P + "hr-app", asOf="2026-11-26")
+    [plain] = await paths_ending(graphql, P + "f-crm", org=P + "de", asOf="2026-11-26")
+    assert plain["verdict"] == "ADEQUACY"
+    assert hr["verdict"] == "BLOCKED"
+    assert any("covering HR data" in item for item in hr["hops"][0]["missing"])
+
+
+@pytest.mark.usefixtures("transfer_graph", "seeded")
+async def test_a_processor_run_system_no_flow_feeds_moves_what_its_storages_hold(
+    graphql: GraphQL,
+) -> None:
+    [path] = await paths_ending(graphql, "operation:" + P + "ops", system=P + "ops")
+    [hop] = path["hops"]
+    assert (hop["channel"], hop["importerId"], hop["country"]) == ("OPERATION", P + "in-ops", "IN")
+    assert hop["categories"] == ["user.contact.email", "user.name"]
+    assert hop["verdict"] == "BLOCKED"
 
 
 @pytest.mark.usefixtures("transfer_graph")

@@ -7,7 +7,7 @@ properties a decision reads), in the column order of its `*_FIELDS` names. One r
 record per entity keeps the driver's per-record cost out of the assessment: at 15,000 flows it was
 most of the time."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -91,6 +91,7 @@ SAFEGUARD_FIELDS = (
 SYSTEMS = """
 MATCH (s:System)
 OPTIONAL MATCH (s)-[op:OPERATED_BY]->(o:Organisation)
+WITH s, o, op, COUNT { (s)<-[:FLOWS_TO]-() } > 0 AS fed
 RETURN collect([
   s.id,
   s.retired_on,
@@ -98,9 +99,13 @@ RETURN collect([
   op.role,
   [(s)-[:HOSTED_IN]->(c:Country) | c.code],
   [(s)-[:ACCESSED_FROM]->(c:Country) | c.code],
-  COUNT { (s)<-[:FLOWS_TO]-() } > 0,
-  [(s)<-[:IN_SYSTEM]-(:Storage)-[:OF_SUBJECT]->(d:DataSubject) | d.key],
-  [(s)<-[:IN_SYSTEM]-(:Storage)-[:OF_CATEGORY]->(k:DataCategory) | k.key]
+  fed,
+  EXISTS {
+    (s)<-[:IN_SYSTEM]-(:Storage)-[:OF_SUBJECT]->(d:DataSubject) WHERE d.key IN $hr_subjects
+  },
+  CASE WHEN NOT fed AND op.role IN $operator_roles THEN COLLECT {
+    MATCH (s)<-[:IN_SYSTEM]-(:Storage)-[:OF_CATEGORY]->(k:DataCategory) RETURN DISTINCT k.key
+  } ELSE [] END
 ]) AS rows
 """
 SYSTEM_FIELDS = (
@@ -111,9 +116,12 @@ SYSTEM_FIELDS = (
     "hosted_in",
     "accessed_from",
     "fed",
-    "subjects",
+    "hr_data",
     "categories",
 )
+"""A system's `hr_data` says whether it holds data of one of `hr_subjects`; its `categories`, what
+its storages hold, are read only for a system no flow feeds that is run in one of
+`operator_roles` (the one case that moves its data by its operation alone)."""
 
 FLOWS_INTO = """
 CALL () {
@@ -183,13 +191,21 @@ async def _regime(tx: AsyncManagedTransaction, db: Database, regime: str) -> Rec
     return row | {"adequacy": records(ADEQUACY_FIELDS, row["adequacy"])}
 
 
-async def transfer_map(db: Database, regime: str) -> TransferMap:
+async def transfer_map(
+    db: Database,
+    regime: str,
+    *,
+    hr_subjects: Collection[str],
+    operator_roles: Collection[str],
+) -> TransferMap:
+    systems = {"hr_subjects": sorted(hr_subjects), "operator_roles": sorted(operator_roles)}
+
     async def work(tx: AsyncManagedTransaction) -> TransferMap:
         return TransferMap(
             regime=await _regime(tx, db, regime),
             organisations=organisation_records(await _rows(tx, db, ORGANISATIONS)),
             safeguards=records(SAFEGUARD_FIELDS, await _rows(tx, db, SAFEGUARDS)),
-            systems=records(SYSTEM_FIELDS, await _rows(tx, db, SYSTEMS)),
+            systems=records(SYSTEM_FIELDS, await _rows(tx, db, SYSTEMS, systems)),
             engagements=records(ENGAGEMENT_FIELDS, await _rows(tx, db, ENGAGEMENTS)),
         )
 
