@@ -10,7 +10,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph.database import Database, Record, fetch
+from graph.database import Database, Record, fetch_single
 from graph.queries import filters
 
 RELEVANT = "any(r IN $targets WHERE " + filters.relevant("k", "r") + ")"
@@ -98,8 +98,8 @@ CALL (s) {
     + """)
   RETURN collect(f {.id, .categories, target: t.id, to_organisation: t:Organisation}) AS flows
 }
-RETURN s {.id, .name, .kind, .owner_team, .deletion_method, .identifiers, .rotation_days,
-          operator: operator, backs_up: backs_up, flows: flows} AS system
+RETURN collect(s {.id, .name, .kind, .owner_team, .deletion_method, .identifiers,
+                  .rotation_days, operator: operator, backs_up: backs_up, flows: flows}) AS systems
 """
 )
 
@@ -115,7 +115,7 @@ CALL (o) {
                     engaged_name: engaged.legal_name,
                     engaged_is_self: coalesce(engaged.is_self, false)}) AS engagements
 }
-RETURN o {.id, .legal_name, .is_self, engagements: engagements} AS organisation
+RETURN collect(o {.id, .legal_name, .is_self, engagements: engagements}) AS organisations
 """
 
 
@@ -142,7 +142,7 @@ async def reach(
         if not frontier:
             break
         params = {"frontier": frontier, "visited": sorted(visited), "targets": targets}
-        frontier = (await fetch(tx, db, NEXT_HOP, params))[0]["reached"]
+        frontier = (await fetch_single(tx, db, NEXT_HOP, params))["reached"]
         visited.update(frontier)
     return sorted(visited)
 
@@ -160,7 +160,7 @@ async def deletion_subgraph(
             "categories": categories,
             "reference_keys": reference_keys,
         }
-        head = (await fetch(tx, db, STORAGES, params))[0]
+        head = await fetch_single(tx, db, STORAGES, params)
         records = DeletionRecords(
             subject_found=head["subject_found"],
             unknown_categories=head["unknown_categories"],
@@ -172,16 +172,16 @@ async def deletion_subgraph(
         sources = sorted({row["system"] for row in records.storages})
         targets = categories or sorted({k for row in records.storages for k in row["categories"]})
         ids = await reach(tx, db, sources, targets)
-        rows = await fetch(tx, db, SYSTEMS, {"ids": ids, "targets": targets})
-        records.systems = [row["system"] for row in rows]
+        found = await fetch_single(tx, db, SYSTEMS, {"ids": ids, "targets": targets})
+        records.systems = found["systems"]
         organisations = sorted(
             {
                 *(s["operator"]["id"] for s in records.systems if s["operator"]),
                 *(f["target"] for s in records.systems for f in s["flows"] if f["to_organisation"]),
             }
         )
-        rows = await fetch(tx, db, ORGANISATIONS, {"organisations": organisations})
-        records.organisations = [row["organisation"] for row in rows]
+        found = await fetch_single(tx, db, ORGANISATIONS, {"organisations": organisations})
+        records.organisations = found["organisations"]
         return records
 
     return await db.read_tx(work)
