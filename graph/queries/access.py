@@ -10,7 +10,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph.database import Database, Record, fetch, fetch_single
+from graph.database import Database, Record, fetch_single
 from graph.queries import filters
 
 RELEVANT: LiteralString = filters.relevant("c", "q")
@@ -103,6 +103,7 @@ def _neighbourhood(hops: int) -> LiteralString:
 
 
 DETAILS: LiteralString = (
+    "CALL () { "
     "UNWIND $systems AS id MATCH (n:System {id: id}) "
     "RETURN 'System' AS kind, id, " + system("n") + " AS node "
     "UNION ALL "
@@ -110,7 +111,8 @@ DETAILS: LiteralString = (
     "RETURN 'Organisation' AS kind, id, n" + ORGANISATION + " AS node "
     "UNION ALL "
     "MATCH (n:System)-[:BACKS_UP]->(source:System) WHERE source.id IN $backed_up "
-    "RETURN 'Backup' AS kind, source.id AS id, " + system("n") + " AS node"
+    "RETURN 'Backup' AS kind, source.id AS id, " + system("n") + " AS node } "
+    "RETURN collect({kind: kind, id: id, node: node}) AS found"
 )
 """The systems and organisations reached (by id), and the backups of the systems that hold the
 data (by the id of the system they back up)."""
@@ -206,16 +208,12 @@ async def access_rows(
         backed_up = {start["id"] for start in starts} | {
             row["id"] for row in copies if row["degree"] <= hops and row["kind"] == "System"
         }
-        details = await fetch(
-            tx,
-            db,
-            DETAILS,
-            {
-                "systems": ids["System"],
-                "organisations": ids["Organisation"],
-                "backed_up": sorted(backed_up),
-            },
-        )
+        of = {
+            "systems": ids["System"],
+            "organisations": ids["Organisation"],
+            "backed_up": sorted(backed_up),
+        }
+        details = (await fetch_single(tx, db, DETAILS, of))["found"]
         nodes = {(row["kind"], row["id"]): row["node"] for row in details}
         rows.copies = [_detailed(row, nodes) for row in copies if row["degree"] <= hops]
         rows.sources = [_detailed(row, nodes) for row in sources if row["degree"] <= hops]
