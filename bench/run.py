@@ -308,7 +308,7 @@ async def run_scale(scale: str, args: argparse.Namespace) -> ScaleResult:
                 service(settings, args.service_port) as (pid, url),
                 neo4j_graphql(settings, args.node_port) as node_url,
             ):
-                async with httpx.AsyncClient(timeout=120) as http:
+                async with httpx.AsyncClient(timeout=600) as http:
                     result.queries = await run_queries(db, http, url, node_url, scale, args)
                 rss, peak = resident_mb(pid)
                 result.service_rss_mb, result.service_peak_rss_mb = rss, peak

@@ -1,6 +1,7 @@
 """The transfer assessment as an async entry point other features call (the access plan's
 Art. 15(2) answer, the register's decisions), and the what-if check before onboarding."""
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,12 +63,26 @@ async def map_rows(db: Database, regime: str) -> queries.TransferMap:
     )
 
 
+ONE_AT_A_TIME = asyncio.Semaphore(1)
+"""Assessments run one at a time in a process, the others wait before they open a transaction.
+Each holds the whole map in memory and runs seconds of Python between its reads: at once, their
+memory adds up, the GIL gives them no more CPU, and each one's open transaction waits on the
+others' CPU (at 100,000 systems, eight at once overran the 30 s transaction timeout)."""
+
+
 async def assess(
     db: Database, *, regime: str, as_of: date, scope: Scope | None = None
 ) -> list[PathDecision]:
     """Every path by which `regime`'s personal data leaves its area, each hop decided for `as_of`.
 
     A path ends with the hop that leaves; the hops before it show how the data got there."""
+    async with ONE_AT_A_TIME:
+        return await _assessed(db, regime=regime, as_of=as_of, scope=scope)
+
+
+async def _assessed(
+    db: Database, *, regime: str, as_of: date, scope: Scope | None
+) -> list[PathDecision]:
     rows = await map_rows(db, regime)
     _known(regime, rows.regime)
     rules = regime_rules(regime, rows.regime)

@@ -3,12 +3,15 @@
 Reference facts (regimes, areas, adequacy entries) are merged only when absent, so the seeded
 reference data wins when it is loaded in the same database."""
 
+import asyncio
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
 from graph.database import Database
+from resolvers import transfer_service
+from resolvers.transfer import PathDecision
 from tests.conftest import GraphQL, NewKey
 
 REFERENCE = """
@@ -400,3 +403,27 @@ async def test_the_whole_map_assessment_is_six_statements_and_explains_every_hop
             assert hop["reason"] and hop["legalBasis"]["article"], hop
     verdicts = [path["verdict"] for path in assessment["paths"]]
     assert verdicts.index("BLOCKED") < verdicts.index("ADEQUACY"), "worst first"
+
+
+@pytest.mark.usefixtures("transfer_graph")
+async def test_assessments_asked_at_once_run_one_at_a_time(
+    graphql: GraphQL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running, most = 0, 0
+    assessed = transfer_service._assessed
+
+    async def counted(*args: Any, **kwargs: Any) -> list[PathDecision]:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        try:
+            return await assessed(*args, **kwargs)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(transfer_service, "_assessed", counted)
+    query = '{ transferAssessment(asOf: "2026-11-26") { totalCount } }'
+    bodies = await asyncio.gather(*(graphql(query) for _ in range(3)))
+    assert all("errors" not in body for body in bodies), bodies
+    assert len({body["data"]["transferAssessment"]["totalCount"] for body in bodies}) == 1
+    assert most == 1
