@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+import timeit
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -71,6 +72,7 @@ class QueryResult:
     timings: list[Timing] = field(default_factory=list)
     skipped: str | None = None
     equal_to_neo4j_graphql: bool | None = None
+    cpu_check_ms: list[float] = field(default_factory=list)
 
     def p50(self, side: str, concurrency: int = 1) -> float | None:
         return next(
@@ -554,8 +556,18 @@ async def run_queries(
     results = []
     for name in args.queries:
         print(f"  {name}")
+        before = cpu_check_ms()
         results.append(await QUERIES[name](bench))
+        results[-1].cpu_check_ms = [before, cpu_check_ms()]
+        print(f"    cpu check {results[-1].cpu_check_ms} ms")
     return results
+
+
+def cpu_check_ms() -> float:
+    """How long a fixed pure-Python loop takes now (the best of five), in ms: this machine's speed
+    changes by up to 2x within minutes, so each query's timings carry the speed it ran at."""
+    loop = "sum(i * i for i in range(100_000))"
+    return round(min(timeit.repeat(loop, number=10, repeat=5)) * 100, 2)
 
 
 REGISTER_PROCESSORS = """mutation($inputs: [ProcessorInput!]!) {
