@@ -1,8 +1,10 @@
 """The `datamap` command line."""
 
 import asyncio
+import signal
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 import typer
 import uvicorn
@@ -13,12 +15,11 @@ from graph import provision
 from graph.database import Database
 from graph.migrations import migrate as apply_migrations
 from graph.queries import keys as key_queries
-from graph.seed_writes import seeded_node_count
 from resolvers import keys
 from resolvers.auth import Role
 from resolvers.errors import NotFound
 from schema.export import write_sdl
-from seeds.loader import SeedError, load_all
+from seeds.loader import SeedError, is_current, load_all
 
 cli = typer.Typer(help="datamap: a GraphQL privacy data map over Neo4j.", no_args_is_help=True)
 neo4j_cli = typer.Typer(help="The local Neo4j server.", no_args_is_help=True)
@@ -192,19 +193,27 @@ def serve() -> None:
 
 @cli.command()
 def run() -> None:
-    """Start the local Neo4j, apply the constraints, load the seeds once, and serve GraphQL.
-    Ctrl-C stops the service and the Neo4j it started."""
+    """Start the local Neo4j, apply the constraints, load the seeds unless the graph holds them as
+    they are now, and serve GraphQL. Ctrl-C stops the service and the Neo4j it started."""
     settings = get_settings()
+    signal.signal(signal.SIGTERM, _interrupt)
     with local_neo4j(settings):
         asyncio.run(_with_database(settings, _first_start))
         typer.echo(f"GraphQL on http://{settings.host}:{settings.port}/graphql")
         uvicorn.run("app.asgi:app", host=settings.host, port=settings.port, log_level="info")
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM as Ctrl-C: uvicorn shuts down gracefully and hands the signal on when it is done,
+    and this makes it unwind `local_neo4j`, which stops the Neo4j it started."""
+    raise KeyboardInterrupt
+
+
 async def _first_start(db: Database) -> None:
-    """Load the seeds when the graph has none yet, and with no active API key yet, create an
-    admin key and print it once."""
-    if await seeded_node_count(db) == 0:
+    """Load the seeds when the graph does not hold them as they are now (the first start, or a
+    start after the seed files, fideslang or pycountry changed), and with no active API key yet,
+    create an admin key and print it once."""
+    if not await is_current(db):
         await _load_seeds(db)
     if await key_queries.count_active(db) > 0:
         return

@@ -156,9 +156,14 @@ async def write_rows(
     await db.write_tx(work)
 
 
-async def seeded_node_count(db: Database) -> int:
-    """How many nodes carry a label the seeds write (zero before the first load)."""
-    rows = await db.read(
-        "MATCH (n) WHERE n:Country OR n:DataCategory OR n:System RETURN count(n) AS count"
+async def loaded_fingerprint(db: Database) -> str | None:
+    """The fingerprint of the last complete seed load, None before the first."""
+    rows = await db.read("MATCH (s:SeedLoad {key: 'all'}) RETURN s.fingerprint AS fingerprint")
+    return rows[0]["fingerprint"] if rows else None
+
+
+async def record_fingerprint(db: Database, fingerprint: str) -> None:
+    await db.write(
+        "MERGE (s:SeedLoad {key: 'all'}) SET s.fingerprint = $fingerprint",
+        {"fingerprint": fingerprint},
     )
-    return int(rows[0]["count"])

@@ -3,6 +3,8 @@
 A bad file raises `SeedError` naming the file, the entry and the field, before anything is written.
 """
 
+import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -341,7 +343,24 @@ async def load_all(
             report = _reporter(progress, planned_batch.name)
         await writes.write_rows(db, planned_batch.statements, planned_batch.rows, report)
         written[planned_batch.name] = len(planned_batch.rows)
+    if example:
+        await writes.record_fingerprint(db, fingerprint(planned))
     return written
+
+
+def fingerprint(planned: list[Batch]) -> str:
+    """A digest of everything a complete load writes: the statements and the rows, so a changed
+    seed file, a new fideslang or pycountry release, or a changed statement all change it."""
+    content = json.dumps(
+        [[item.name, item.statements, item.rows] for item in planned], sort_keys=True, default=str
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+async def is_current(db: Database, data_dir: Path = DATA_DIR) -> bool:
+    """Whether the graph holds the complete load of these seeds, as they are now."""
+    planned = list(batches(read(data_dir)))
+    return await writes.loaded_fingerprint(db) == fingerprint(planned)
 
 
 def _reporter(progress: Progress, name: str) -> Callable[[int, int], None]:

@@ -10,8 +10,10 @@ import pycountry
 import pytest
 from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 
+from app.cli import _first_start
 from graph.database import Database
-from seeds.loader import DATA_DIR, SeedError, load_all
+from graph.seed_writes import record_fingerprint
+from seeds.loader import DATA_DIR, SeedError, is_current, load_all
 from tests.conftest import GraphQL
 
 SEEDED = "n.source IS NOT NULL"
@@ -35,6 +37,21 @@ async def test_loading_twice_changes_nothing(seeded: Database) -> None:
     after = await fingerprint(seeded)
     assert len(before[0]) > 550
     assert before == after
+
+
+async def test_a_start_loads_the_seeds_only_when_the_graph_lacks_them_as_they_are_now(
+    seeded: Database, tmp_path: Path
+) -> None:
+    assert await is_current(seeded)
+    edited = tmp_path / "data"
+    shutil.copytree(DATA_DIR, edited)
+    systems = edited / "preemptly" / "systems.yaml"
+    systems.write_text(systems.read_text(encoding="utf-8").replace("name: Payments,", "name: Pay,"))
+    assert not await is_current(seeded, data_dir=edited)
+    await record_fingerprint(seeded, "a load by an older version")
+    assert not await is_current(seeded)
+    await _first_start(seeded)
+    assert await is_current(seeded)
 
 
 def broken_copy(tmp_path: Path, path: str, old: str, new: str) -> Path:
