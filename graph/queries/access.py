@@ -189,24 +189,23 @@ async def access_rows(
             return rows
         starts = _starts(rows.holdings, sinks=False)
         sinks = _starts(rows.holdings, sinks=True)
-        around = await fetch_single(
-            tx,
-            db,
-            _neighbourhood(hops + 1),
-            {"down": _search(starts, limit), "up": _search(sinks, limit)},
-        )
+        down, up = _search(starts, limit), _search(sinks, limit)
+        around = await fetch_single(tx, db, _neighbourhood(hops + 1), {"down": down, "up": up})
         copies = reach(starts, around["down"], hops + 1)
         sources = reach(sinks, around["up"], hops + 1)
-        reached = [*copies, *sources]
         rows.truncated = (
             around["down_capped"]
             or around["up_capped"]
-            or any(row["degree"] > hops for row in reached)
+            or any(row["degree"] > hops for row in [*copies, *sources])
         )
-        kept = [row for row in reached if row["degree"] <= hops]
-        ids = {kind: sorted({row["id"] for row in kept if row["kind"] == kind}) for kind in KINDS}
+        copies = [row for row in copies if row["degree"] <= hops]
+        sources = [row for row in sources if row["degree"] <= hops]
+        ids = {
+            kind: sorted({row["id"] for row in [*copies, *sources] if row["kind"] == kind})
+            for kind in KINDS
+        }
         backed_up = {start["id"] for start in starts} | {
-            row["id"] for row in copies if row["degree"] <= hops and row["kind"] == "System"
+            row["id"] for row in copies if row["kind"] == "System"
         }
         of = {
             "systems": ids["System"],
@@ -215,17 +214,16 @@ async def access_rows(
         }
         details = (await fetch_single(tx, db, DETAILS, of))["found"]
         nodes = {(row["kind"], row["id"]): row["node"] for row in details}
-        rows.copies = [_detailed(row, nodes) for row in copies if row["degree"] <= hops]
-        rows.sources = [_detailed(row, nodes) for row in sources if row["degree"] <= hops]
+        rows.copies = [_detailed(row, nodes) for row in copies]
+        rows.sources = [_detailed(row, nodes) for row in sources]
         rows.backups = [
             {"backs_up": row["id"], "system": row["node"]}
             for row in details
             if row["kind"] == "Backup"
         ]
         organisations = _external_organisations(rows)
-        categories = sorted({key for start in starts for key in start["categories"]})
         found = await fetch_single(
-            tx, db, RECIPIENTS, {"organisations": organisations, "categories": categories}
+            tx, db, RECIPIENTS, {"organisations": organisations, "categories": down["categories"]}
         )
         rows.recipients = found["recipients"]
         rows.safeguards = found["safeguards"]
