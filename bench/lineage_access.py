@@ -13,6 +13,7 @@ import httpx
 
 from app.main import create_app
 from app.settings import Settings
+from bench.run import ACCESS_PLAN, LINEAGE
 from graph.database import Database
 from resolvers import keys
 from resolvers.auth import Role
@@ -23,13 +24,8 @@ PER_DOMAIN = 100
 RUNS = 110
 WARM_UP = 10
 
-LINEAGE = """query($from: ID!) { lineage(from: $from, maxHops: 5) {
-  truncated nodes { id degree categories paths { nodeIds hops { edgeId } } } } }"""
-ACCESS = """query($s: String!) { accessPlan(subject: $s) {
-  locations { systemId reasons categories } recipients { organisation { id } reasons }
-  sources { systemId } gaps { systemId missing } } }"""
 # Art. 15(2) asks the transfer engine, which reads the whole map: measured apart, with fewer runs.
-ACCESS_TRANSFERS = """query($s: String!) { accessPlan(subject: $s) {
+ACCESS_TRANSFERS = """query($subject: String!) { accessPlan(subject: $subject) {
   locations { systemId } transfers { verdict decisions { id verdict } } } }"""
 ENGINE_RUNS = 6
 ENGINE_WARM_UP = 1
@@ -170,14 +166,14 @@ async def measure(settings: Settings) -> None:
             nodes = len(body["data"]["lineage"]["nodes"])
             report("lineage (5 hops)", lineage, f"nodes={nodes}")
             access, body = await timed(
-                http, ACCESS, lambda run: {"s": f"{PREFIX}subject-{run % DOMAINS}"}
+                http, ACCESS_PLAN, lambda run: {"subject": f"{PREFIX}subject-{run % DOMAINS}"}
             )
             locations = len(body["data"]["accessPlan"]["locations"])
             report("accessPlan", access, f"locations={locations}")
             engine, body = await timed(
                 http,
                 ACCESS_TRANSFERS,
-                lambda run: {"s": f"{PREFIX}subject-{run % DOMAINS}"},
+                lambda run: {"subject": f"{PREFIX}subject-{run % DOMAINS}"},
                 ENGINE_RUNS,
                 ENGINE_WARM_UP,
             )

@@ -35,7 +35,7 @@ from graph.queries import datamap as datamap_queries
 from graph.queries import lineage as lineage_queries
 from graph.queries import lists
 from graph.queries import transfers as transfer_queries
-from graph.queries.deletion import deletion_subgraph
+from graph.queries.deletion import DeletionRecords, deletion_subgraph
 from graph.queries.nodes import nodes_by_keys
 from graph.queries.registration import upsert_organisations
 from graph.queries.relations import neighbours
@@ -405,24 +405,32 @@ async def system_lookup(bench: Bench) -> QueryResult:
     return lookup
 
 
-async def data_map(bench: Bench) -> QueryResult:
-    """dataMap of one domain's subject kind."""
+async def per_subject(
+    bench: Bench, name: str, document: str, raw: Callable[[str], Awaitable[Any]]
+) -> QueryResult:
+    """`document` and its raw side `raw` for each domain's subject kind in turn."""
     subjects = bench.subjects
-    result = QueryResult("dataMap")
+    result = QueryResult(name)
     result.timings += await timed(
         "datamap",
-        bench.service(DATA_MAP, lambda i: {"subject": subjects[i % bench.domains]}),
+        bench.service(document, lambda i: {"subject": subjects[i % bench.domains]}),
         bench.args,
     )
+    result.timings += await timed(
+        "raw Cypher", lambda i: raw(subjects[i % bench.domains]), bench.args
+    )
+    return result
 
-    async def raw(i: int) -> Record:
-        values = {"subject": subjects[i % bench.domains]}
+
+async def data_map(bench: Bench) -> QueryResult:
+    """dataMap of one domain's subject kind."""
+
+    async def raw(subject: str) -> Record:
         return await datamap_queries.data_map(
-            bench.db, values, max_nodes=bench.settings.datamap_max_nodes
+            bench.db, {"subject": subject}, max_nodes=bench.settings.datamap_max_nodes
         )
 
-    result.timings += await timed("raw Cypher", raw, bench.args)
-    return result
+    return await per_subject(bench, "dataMap", DATA_MAP, raw)
 
 
 async def lineage(bench: Bench) -> QueryResult:
@@ -450,18 +458,11 @@ async def lineage(bench: Bench) -> QueryResult:
 
 async def access_plan(bench: Bench) -> QueryResult:
     """accessPlan (EU) of one domain's subject kind, without the transfer engine's answer."""
-    subjects = bench.subjects
-    result = QueryResult("accessPlan")
-    result.timings += await timed(
-        "datamap",
-        bench.service(ACCESS_PLAN, lambda i: {"subject": subjects[i % bench.domains]}),
-        bench.args,
-    )
 
-    async def raw(i: int) -> access_queries.AccessRows:
+    async def raw(subject: str) -> access_queries.AccessRows:
         return await access_queries.access_rows(
             bench.db,
-            subject=subjects[i % bench.domains],
+            subject=subject,
             regime=Regime.EU.value,
             text_regime=ITEM_REGIME[Regime.EU],
             hops=bench.settings.lineage_default_hops,
@@ -469,30 +470,18 @@ async def access_plan(bench: Bench) -> QueryResult:
             reach=flow_reach.reach_rows,
         )
 
-    result.timings += await timed("raw Cypher", raw, bench.args)
-    return result
+    return await per_subject(bench, "accessPlan", ACCESS_PLAN, raw)
 
 
 async def deletion_plan(bench: Bench) -> QueryResult:
-    subjects = bench.subjects
     reference_keys = sorted(deletion_references.ALL)
 
-    async def raw(i: int) -> Any:
+    async def raw(subject: str) -> DeletionRecords:
         return await deletion_subgraph(
-            bench.db,
-            subject=subjects[i % bench.domains],
-            categories=None,
-            reference_keys=reference_keys,
+            bench.db, subject=subject, categories=None, reference_keys=reference_keys
         )
 
-    result = QueryResult("deletionPlan")
-    result.timings += await timed(
-        "datamap",
-        bench.service(DELETION_PLAN, lambda i: {"subject": subjects[i % bench.domains]}),
-        bench.args,
-    )
-    result.timings += await timed("raw Cypher", raw, bench.args)
-    return result
+    return await per_subject(bench, "deletionPlan", DELETION_PLAN, raw)
 
 
 async def transfer_assessment(bench: Bench) -> QueryResult:
