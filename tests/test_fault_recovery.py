@@ -154,7 +154,9 @@ async def test_neo4j_stops_under_load_and_the_service_recovers_without_losing_wr
     assert (await http.get("/health/ready")).status_code == 503
     gap_codes = [error_codes(await post(http, READ)) for _ in range(GAP_PROBES)]
     assert gap_codes == [["UNAVAILABLE"]] * GAP_PROBES
-    gap_write = await post(http, REGISTER, {"input": {"source": "t-fault", "externalId": "gap"}})
+    gap_input = {"source": "t-fault", "externalId": "gap", "legalName": "Vendor gap"}
+    gap_input |= {"country": "IE", "engagedBy": engaged_by}
+    gap_write = await post(http, REGISTER, {"input": gap_input})
     assert error_codes(gap_write) == ["UNAVAILABLE"]
     acknowledged_in_gap = len(load.acknowledged)
 
