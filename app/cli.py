@@ -15,8 +15,8 @@ from graph import provision
 from graph.database import Database
 from graph.migrations import migrate as apply_migrations
 from graph.queries import keys as key_queries
-from resolvers import keys
-from resolvers.auth import Role
+from resolvers.auth import keys
+from resolvers.auth.principal import Role
 from resolvers.errors import NotFound
 from schema.export import write_sdl
 from seeds.loader import SeedError, is_current, load_all
@@ -120,7 +120,7 @@ def seed() -> None:
 @schema_cli.command("export")
 def schema_export() -> None:
     """Write the SDL of the running schema to schema/schema.graphql."""
-    typer.echo(f"wrote {write_sdl()}")
+    typer.echo(f"wrote {write_sdl(Settings())}")
 
 
 @keys_cli.command("create")

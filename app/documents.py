@@ -8,9 +8,10 @@ from fastapi.responses import PlainTextResponse
 
 from app.principal import request_principal
 from app.settings import Settings
-from resolvers.access import Regime, access_plan
-from resolvers.access_document import render_markdown
-from resolvers.access_transfers import transfer_answers
+from resolvers.access.decisions import Regime
+from resolvers.access.document import render_markdown
+from resolvers.access.service import access_plan
+from resolvers.access.transfers import transfer_answers
 from resolvers.errors import BadUserInput, Forbidden
 from schema.auth import FIELD_ROLES
 

@@ -16,9 +16,9 @@ from app.principal import request_principal
 from app.settings import Settings, get_settings
 from graph.database import UNAVAILABLE_ERRORS, Database
 from graph.migrations import migrate
+from resolvers.auth.key_cache import KeyCache
 from resolvers.errors import DatamapError, Unauthenticated
-from resolvers.key_cache import KeyCache
-from resolvers.loaders import create_loaders
+from resolvers.read.loaders import create_loaders
 from schema.build import build_schema
 from schema.context import Context
 

@@ -2,8 +2,8 @@ from fastapi import Request
 
 from app.settings import Settings
 from graph.database import Database
-from resolvers.auth import DEV_KEY_ID, Principal, Role, authenticate
-from resolvers.key_cache import KeyCache
+from resolvers.auth.key_cache import KeyCache
+from resolvers.auth.principal import DEV_KEY_ID, Principal, Role, authenticate
 
 
 async def request_principal(request: Request, settings: Settings) -> Principal:

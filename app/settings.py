@@ -5,9 +5,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.queries.lineage import LINEAGE_HOPS_CEILING
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LINEAGE_HOPS_CEILING = 20
-"""The most hops any lineage setting may allow: each hop bound is a separate Cypher statement."""
 
 
 class Settings(BaseSettings):

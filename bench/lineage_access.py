@@ -15,8 +15,8 @@ from app.main import create_app
 from app.settings import Settings
 from bench.run import ACCESS_PLAN, LINEAGE
 from graph.database import Database
-from resolvers import keys
-from resolvers.auth import Role
+from resolvers.auth import keys
+from resolvers.auth.principal import Role
 
 PREFIX = "bench-lin-"
 DOMAINS = 100

@@ -39,13 +39,15 @@ from graph.queries.deletion import DeletionRecords, deletion_subgraph
 from graph.queries.nodes import nodes_by_keys
 from graph.queries.registration import upsert_organisations
 from graph.queries.relations import neighbours
-from resolvers import deletion_references, flow_reach, keys
-from resolvers.access import ITEM_REGIME, Regime
-from resolvers.auth import Role
+from resolvers.access import reach as flow_reach
+from resolvers.access.decisions import ITEM_REGIME, Regime
+from resolvers.auth import keys
+from resolvers.auth.principal import Role
+from resolvers.deletion import references as deletion_references
 from resolvers.registration.inputs import ProcessorInput
 from resolvers.registration.service import organisation_row
-from resolvers.transfer_hops import placed, regime_rules
-from resolvers.transfer_service import map_rows
+from resolvers.transfer.hops import placed, regime_rules
+from resolvers.transfer.service import map_rows
 
 BENCH = PROJECT_ROOT / "bench"
 NODE_PROJECT = BENCH / "neo4j-graphql"

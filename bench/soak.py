@@ -23,8 +23,8 @@ import httpx
 
 from app.settings import PROJECT_ROOT, Settings
 from graph.database import Database
-from resolvers import keys
-from resolvers.auth import Principal, Role
+from resolvers.auth import keys
+from resolvers.auth.principal import Principal, Role
 
 HOST = "127.0.0.1"
 REGISTER = "mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id } }"

@@ -6,7 +6,7 @@ from typing import Any, LiteralString, TypeVar
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
-from app.settings import Settings
+from graph.config import Neo4jConnection
 
 T = TypeVar("T")
 Record = dict[str, Any]
@@ -26,7 +26,7 @@ class Database:
         self.statements = 0
 
     @classmethod
-    def connect(cls, settings: Settings) -> "Database":
+    def connect(cls, settings: Neo4jConnection) -> "Database":
         driver = AsyncGraphDatabase.driver(
             settings.bolt_uri,
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),

@@ -14,7 +14,7 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from app.settings import Settings
+from graph.config import LocalNeo4j
 
 NEO4J_DIR = Path(__file__).resolve().parent / "neo4j"
 POM = NEO4J_DIR / "pom.xml"
@@ -57,7 +57,7 @@ def java_major_version() -> int:
     return int(match.group(1))
 
 
-def resolve_classpath(settings: Settings) -> str:
+def resolve_classpath(settings: LocalNeo4j) -> str:
     """Resolve the pinned Neo4j jars once into the cache folder; later calls reuse them."""
     version = neo4j_version()
     target = settings.neo4j_cache_dir / f"neo4j-{version}"
@@ -94,11 +94,11 @@ def resolve_classpath(settings: Settings) -> str:
     return classpath_file.read_text().strip()
 
 
-def _pid_file(settings: Settings) -> Path:
+def _pid_file(settings: LocalNeo4j) -> Path:
     return settings.local_neo4j_data_dir / "neo4j.pid"
 
 
-def _log_file(settings: Settings) -> Path:
+def _log_file(settings: LocalNeo4j) -> Path:
     return settings.local_neo4j_data_dir / "launcher.log"
 
 
@@ -116,7 +116,7 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _running_pid(settings: Settings) -> int | None:
+def _running_pid(settings: LocalNeo4j) -> int | None:
     try:
         pid = int(_pid_file(settings).read_text())
     except (FileNotFoundError, ValueError):
@@ -130,14 +130,14 @@ def _port_taken(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def status(settings: Settings) -> ServerStatus:
+def status(settings: LocalNeo4j) -> ServerStatus:
     pid = _running_pid(settings)
     return ServerStatus(
         pid is not None, pid, settings.local_bolt_uri, settings.local_neo4j_data_dir
     )
 
 
-def _bolt_answers(settings: Settings) -> bool:
+def _bolt_answers(settings: LocalNeo4j) -> bool:
     auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
     try:
         with GraphDatabase.driver(settings.local_bolt_uri, auth=auth) as driver:
@@ -147,7 +147,7 @@ def _bolt_answers(settings: Settings) -> bool:
     return True
 
 
-def start(settings: Settings) -> ServerStatus:
+def start(settings: LocalNeo4j) -> ServerStatus:
     """Start the local server unless it already runs; return once Bolt answers."""
     if settings.uses_external_neo4j:
         raise ProvisionError("NEO4J_URI is set: datamap uses that server and starts none")
@@ -200,7 +200,7 @@ def start(settings: Settings) -> ServerStatus:
     )
 
 
-def _last_log_error(settings: Settings) -> str:
+def _last_log_error(settings: LocalNeo4j) -> str:
     lines = _log_file(settings).read_text(errors="replace").splitlines()
     for line in reversed(lines):
         if "Exception" in line or "Error" in line:
@@ -208,7 +208,7 @@ def _last_log_error(settings: Settings) -> str:
     return f"see {_log_file(settings)}"
 
 
-def stop(settings: Settings, timeout_s: float = 60.0) -> bool:
+def stop(settings: LocalNeo4j, timeout_s: float = 60.0) -> bool:
     """Stop the local server cleanly; return whether one was running."""
     pid = _running_pid(settings)
     if pid is None:

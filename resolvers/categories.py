@@ -1,6 +1,8 @@
 """The prefix rule over dotted taxonomy keys (MODEL.md): `user.contact` covers
 `user.contact.email`, and a flow carrying `user` carries `user.contact.email` too."""
 
+from resolvers.errors import BadUserInput
+
 
 def relevant(key: str, requested: str) -> bool:
     """Whether `key` is `requested`, a descendant of it or an ancestor of it."""
@@ -22,3 +24,14 @@ def carried(held: frozenset[str] | None, carrying: list[str] | None) -> frozense
     return frozenset(
         narrowest(key, other) for key in held for other in carrying if relevant(other, key)
     )
+
+
+def checked_categories(categories: list[str] | None) -> list[str] | None:
+    if categories is None:
+        return None
+    cleaned = [key.strip() for key in categories]
+    if not cleaned or any(not key for key in cleaned):
+        raise BadUserInput(
+            "categories must be non-empty keys such as user.contact", field="categories"
+        )
+    return sorted(set(cleaned))

@@ -1,7 +1,8 @@
+from importlib.metadata import version
+
 import strawberry
 from strawberry.types import Info
 
-from app import __version__
 from graph.queries import about as queries
 from schema.context import Context
 
@@ -27,7 +28,7 @@ class About:
 async def resolve_about(info: Info[Context, None]) -> About:
     server = await queries.server_version(info.context.db)
     return About(
-        version=__version__, neo4j_version=server["version"], neo4j_edition=server["edition"]
+        version=version("datamap"), neo4j_version=server["version"], neo4j_edition=server["edition"]
     )
 
 

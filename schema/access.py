@@ -4,22 +4,22 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from resolvers import access as resolvers
-from resolvers.access_document import render_markdown
-from resolvers.access_transfers import PlanTransfers, TransferAnswer
-from resolvers.transfer import Verdict
+from resolvers.access import decisions, service
+from resolvers.access.document import render_markdown
+from resolvers.access.transfers import PlanTransfers, TransferAnswer
+from resolvers.transfer.decisions import Verdict
 from schema.context import Context
 from schema.regime import RegimeCode
 from schema.transfer import TransferHop
 
 HeldAs = strawberry.enum(
-    resolvers.HeldAs,
+    decisions.HeldAs,
     name="HeldAs",
     description="How a system holds the data: stored, processed by an activity, copied by a flow, "
     "or backed up.",
 )
 MissingFact = strawberry.enum(
-    resolvers.Missing, name="MissingFact", description="What the map lacks for a system."
+    decisions.Missing, name="MissingFact", description="What the map lacks for a system."
 )
 
 
@@ -33,7 +33,7 @@ class AccessOrganisation:
     )
 
     @classmethod
-    def of(cls, organisation: resolvers.Organisation) -> "AccessOrganisation":
+    def of(cls, organisation: decisions.Organisation) -> "AccessOrganisation":
         return cls(
             id=strawberry.ID(organisation.id),
             legal_name=organisation.legal_name,
@@ -73,7 +73,7 @@ class AccessPurpose:
     profiling: bool = strawberry.field(description="Whether it profiles.")
 
     @classmethod
-    def of(cls, activity: resolvers.Activity) -> "AccessPurpose":
+    def of(cls, activity: decisions.Activity) -> "AccessPurpose":
         return cls(
             activity_id=strawberry.ID(activity.id),
             name=activity.name,
@@ -182,7 +182,7 @@ class AccessRightItem:
     description="What the answer to an access request must contain and where to find it."
 )
 class AccessPlan:
-    plan: strawberry.Private[resolvers.AccessPlan]
+    plan: strawberry.Private[decisions.AccessPlan]
     transfer_answers: strawberry.Private[PlanTransfers]
 
     @strawberry.field(description="The data subject key.")
@@ -326,7 +326,7 @@ class AccessPlan:
         return render_markdown(self.plan, await self.transfer_answers.answers())
 
 
-def _recipient(recipient: resolvers.Recipient) -> AccessRecipient:
+def _recipient(recipient: decisions.Recipient) -> AccessRecipient:
     return AccessRecipient(
         organisation=AccessOrganisation.of(recipient.organisation),
         roles=sorted(recipient.roles),
@@ -371,12 +371,12 @@ class AccessQuery:
         ] = None,
     ) -> AccessPlan:
         db = info.context.db
-        plan = await resolvers.access_plan(
+        plan = await service.access_plan(
             db,
             info.context.settings,
             subject=subject,
             categories=categories,
-            regime=resolvers.Regime(regime.value),
+            regime=decisions.Regime(regime.value),
         )
         day = as_of or datetime.date.today()
         return AccessPlan(plan=plan, transfer_answers=PlanTransfers(db, plan, day))

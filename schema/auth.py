@@ -24,7 +24,7 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
-from resolvers.auth import Principal, Role
+from resolvers.auth.principal import Principal, Role
 from resolvers.errors import DatamapError, Forbidden, Unauthenticated
 from schema.context import Context
 

@@ -15,13 +15,13 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from app.settings import Settings
 from schema.auth import RoleCheck
 from schema.mutations import Mutation
 from schema.query import Query
+from schema.settings import SchemaSettings
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(settings: SchemaSettings) -> strawberry.Schema:
     """The schema with the limits and caches that `settings` asks for. Each
     extension is a factory, so every request gets its own.
 

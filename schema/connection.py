@@ -5,8 +5,8 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers import pagination
-from resolvers.read import Page
+from resolvers.read import pagination
+from resolvers.read.service import Page
 
 T = TypeVar("T")
 

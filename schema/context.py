@@ -3,10 +3,10 @@ from typing import Any
 
 from strawberry.fastapi import BaseContext
 
-from app.settings import Settings
 from graph.database import Database
-from resolvers.auth import Principal
-from resolvers.key_cache import KeyCache
+from resolvers.auth.key_cache import KeyCache
+from resolvers.auth.principal import Principal
+from schema.settings import SchemaSettings
 
 
 @dataclass
@@ -16,7 +16,7 @@ class Context(BaseContext):
     loaders."""
 
     db: Database
-    settings: Settings
+    settings: SchemaSettings
     key_cache: KeyCache
     principal: Principal | None = None
     loaders: dict[str, Any] = field(default_factory=dict)

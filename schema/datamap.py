@@ -3,7 +3,7 @@
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers import datamap
+from resolvers.read import datamap
 
 
 @strawberry.type(description="A node of the drawn map.")

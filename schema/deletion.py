@@ -5,9 +5,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from resolvers import deletion_plan as plan
-from resolvers.deletion import deletion_plan
-from resolvers.deletion_references import LegalReference
+from resolvers.deletion import decisions as plan
+from resolvers.deletion.references import LegalReference
+from resolvers.deletion.service import deletion_plan
 from schema.context import Context
 from schema.regime import RegimeCode
 

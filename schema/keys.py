@@ -7,8 +7,8 @@ from strawberry.types import Info
 
 from graph.database import Record
 from graph.queries import keys as queries
-from resolvers import keys
-from resolvers.auth import Role
+from resolvers.auth import keys
+from resolvers.auth.principal import Role
 from resolvers.registration.inputs import Text, validated_value
 from schema.auth import actor
 from schema.context import Context

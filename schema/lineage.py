@@ -3,16 +3,16 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from resolvers import lineage as resolvers
+from resolvers.lineage import decisions, service
 from schema.context import Context
 
 LineageDirection = strawberry.enum(
-    resolvers.Direction,
+    decisions.Direction,
     name="LineageDirection",
     description="Which way lineage walks: where data goes, where it comes from, or both.",
 )
 LineageCap = strawberry.enum(
-    resolvers.Cap,
+    decisions.Cap,
     name="LineageCap",
     description="A server limit that cut a lineage result: hops, node count or paths per node.",
 )
@@ -83,7 +83,7 @@ class Lineage:
         return bool(self.truncated_by)
 
 
-def _node(node: resolvers.LineageNode, start: str) -> LineageNode:
+def _node(node: decisions.LineageNode, start: str) -> LineageNode:
     return LineageNode(
         id=strawberry.ID(node.id),
         kind=node.kind,
@@ -128,7 +128,7 @@ class LineageQuery:
         direction: Annotated[
             LineageDirection,  # type: ignore[valid-type]
             strawberry.argument(description="Which way to walk."),
-        ] = resolvers.Direction.DOWNSTREAM,
+        ] = decisions.Direction.DOWNSTREAM,
         categories: Annotated[
             list[str] | None,
             strawberry.argument(
@@ -143,7 +143,7 @@ class LineageQuery:
             ),
         ] = None,
     ) -> Lineage:
-        result = await resolvers.lineage(
+        result = await service.lineage(
             info.context.db,
             info.context.settings,
             start=str(from_),

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from graph.queries.nodes import KEY_OF
 from resolvers.global_id import encode
-from resolvers.loaders import load_node, load_related
+from resolvers.read.loaders import load_node, load_related
 from schema.context import Context
 
 

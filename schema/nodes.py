@@ -11,9 +11,9 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from resolvers.adequacy import AdequacyStatus, Decision, adequacy_status
 from resolvers.errors import NotFound
-from resolvers.loaders import load_related
+from resolvers.read.loaders import load_related
+from resolvers.transfer.adequacy import AdequacyStatus, Decision, adequacy_status
 from schema.context import Context
 from schema.law import LegalBasis, RetentionObligation
 from schema.node import Node, by_key, from_properties, native, related, related_one

@@ -8,7 +8,7 @@ from strawberry.types import Info
 
 from graph.queries import lists
 from resolvers import global_id
-from resolvers.read import data_map, list_page
+from resolvers.read.service import data_map, list_page
 from schema import datamap
 from schema.connection import Connection, connection
 from schema.context import Context

@@ -4,9 +4,9 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from resolvers import transfer_service as service
 from resolvers.errors import BadUserInput
-from resolvers.transfer import VERDICT_RANK, HopDecision, PathDecision, Verdict
+from resolvers.transfer import service
+from resolvers.transfer.decisions import VERDICT_RANK, HopDecision, PathDecision, Verdict
 from schema.context import Context
 
 TransferVerdict = strawberry.enum(

@@ -14,8 +14,8 @@ from app.settings import PROJECT_ROOT, Settings
 from graph import provision
 from graph.database import Database
 from graph.migrations import migrate
-from resolvers import keys
-from resolvers.auth import Principal, Role
+from resolvers.auth import keys
+from resolvers.auth.principal import Principal, Role
 from seeds.loader import load_all
 
 os.environ.setdefault("DATAMAP_LOCAL_NEO4J_PORT", "7688")

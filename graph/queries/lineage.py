@@ -12,9 +12,11 @@ statement, built once from fixed text and the integer (never from request text),
 from functools import cache
 from typing import Any, LiteralString
 
-from app.settings import LINEAGE_HOPS_CEILING
 from graph.database import Database, Record, fetch_optional
 from graph.queries import filters
+
+LINEAGE_HOPS_CEILING = 20
+"""The most hops any lineage setting may allow: each hop bound is a separate Cypher statement."""
 
 # Whether an edge is followed. FLOWS_TO carries categories (prefix rule); ENGAGES carries them
 # optionally; a system never reaches the map owner's own organisation (MODEL.md).

@@ -8,8 +8,8 @@ from datetime import date
 
 from graph.database import Database
 from resolvers.errors import NotFound
-from resolvers.transfer import VERDICT_ORDER, PathDecision
-from resolvers.transfer_service import Scope, assess
+from resolvers.transfer.decisions import VERDICT_ORDER, PathDecision
+from resolvers.transfer.service import Scope, assess
 
 REGIMES = ("EU", "UK", "CH")
 

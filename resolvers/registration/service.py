@@ -11,8 +11,8 @@ from neo4j import AsyncManagedTransaction
 from graph.database import Database, Record
 from graph.queries import audit as audit_queries
 from graph.queries import registration as queries
-from resolvers.audit import event
-from resolvers.auth import Principal
+from resolvers.auth.audit import event
+from resolvers.auth.principal import Principal
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.registration.inputs import (
     DataFlowInput,

@@ -1,0 +1,37 @@
+"""Audit events as plain data: who did which operation to which entity, and a summary of the
+entity before and after (its properties as JSON; None when it did not exist)."""
+
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from resolvers.auth.principal import Principal
+
+HIDDEN_PROPERTIES = frozenset({"hash"})
+
+
+def summary(properties: Mapping[str, Any] | None) -> str | None:
+    if properties is None:
+        return None
+    shown = {k: v for k, v in properties.items() if k not in HIDDEN_PROPERTIES}
+    return json.dumps(shown, sort_keys=True, default=str)
+
+
+def event(
+    actor: Principal,
+    operation: str,
+    entity_type: str,
+    entity_id: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4().hex,
+        "actor": actor.key_id,
+        "operation": operation,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "before": summary(before),
+        "after": summary(after),
+    }

@@ -1,0 +1,107 @@
+"""API keys and roles. A key is `dmk_<id>_<secret>`: the id finds the stored record, and only the
+SHA-256 of the whole key is stored, compared in constant time. The secret has 256 bits of entropy,
+so a fast hash is enough; nothing can be guessed from the digest."""
+
+import enum
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from graph.database import UNAVAILABLE_ERRORS, Database, Record
+from graph.queries import keys as queries
+from resolvers.auth.key_cache import KeyCache
+from resolvers.errors import Unauthenticated, Unavailable
+
+KEY_PREFIX = "dmk"
+DEV_KEY_ID = "development"
+
+
+class Role(enum.Enum):
+    """Each role may do everything the roles before it may."""
+
+    VIEWER = "viewer"
+    ANALYST = "analyst"
+    INTEGRATION = "integration"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, required: "Role") -> bool:
+        return self.rank >= required.rank
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who sends a request: the id of the key (never the key) and its role."""
+
+    key_id: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class NewKey:
+    id: str
+    key: str
+    hash: str
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_key() -> NewKey:
+    key_id = secrets.token_hex(6)
+    key = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
+    return NewKey(id=key_id, key=key, hash=digest(key))
+
+
+def key_id_of(key: str) -> str | None:
+    """The id part of a well-formed key, or None."""
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1]
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if authorization is None:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def matches(key: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(digest(key), stored_hash)
+
+
+async def key_record(db: Database, cache: KeyCache, key_id: str) -> Record | None:
+    """The stored record of `key_id`: from `cache` when it holds it, else read and cached."""
+    record = cache.get(key_id)
+    if record is not None:
+        return record
+    generation = cache.generation
+    try:
+        record = await queries.find_key(db, key_id)
+    except UNAVAILABLE_ERRORS:
+        raise Unavailable("the graph database is unavailable; try again shortly") from None
+    if record is not None:
+        cache.put(key_id, record, generation)
+    return record
+
+
+async def authenticate(db: Database, cache: KeyCache, authorization: str | None) -> Principal:
+    """The principal an `Authorization: Bearer` header proves, or Unauthenticated. The key's
+    record comes from `cache` when it has it; the key is checked against its hash every time."""
+    key = bearer_token(authorization)
+    if key is None:
+        raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
+    key_id = key_id_of(key)
+    record = await key_record(db, cache, key_id) if key_id is not None else None
+    if record is None or record["revoked_at"] is not None or not matches(key, record["hash"]):
+        raise Unauthenticated("the API key is unknown or revoked")
+    return Principal(key_id=record["id"], role=Role(record["role"]))

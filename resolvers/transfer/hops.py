@@ -1,0 +1,401 @@
+"""From the graph's rows to hops, and from hops to the paths by which a regime's data leaves.
+
+Data sits at *holders*: systems and organisations. A flow moves it from a system to a system or an
+organisation; a system run by another organisation puts it in that organisation's hands; an
+engagement passes it to a (sub-)processor. Each movement becomes one hop per destination country:
+where the target system is hosted, where it is accessed from, and where its operator is established.
+"""
+
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from graph.database import Record
+from graph.queries.transfers import TransferMap
+from resolvers.roles import CONTROLLER, PROCESSOR, PROCESSOR_ROLES, SUB_PROCESSOR
+from resolvers.transfer.decisions import (
+    Adequacy,
+    DpfCertification,
+    Hop,
+    Party,
+    RegimeRules,
+    Safeguard,
+    carries_special_category,
+)
+
+HR_SUBJECTS = frozenset({"employee", "job_applicant", "trainee"})
+
+
+def as_date(value: Any) -> date | None:
+    """A Neo4j Date (or an ISO string) as a Python date."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    native = value.to_native()
+    assert isinstance(native, date)
+    return native
+
+
+def regime_rules(key: str, row: Record) -> RegimeRules:
+    return RegimeRules(
+        key=key,
+        area=frozenset(row["area"]),
+        adequacy=tuple(
+            Adequacy(
+                id=entry["id"],
+                instrument=entry.get("instrument") or entry["id"],
+                countries=frozenset(entry["countries"]),
+                scope=entry.get("scope") or "FULL",
+                valid_from=as_date(entry.get("valid_from")),
+                valid_until=as_date(entry.get("valid_until")),
+                scope_law=entry.get("scope_law"),
+                dpf_framework=entry.get("dpf_framework"),
+                risk_note=entry.get("risk_note"),
+                source=entry.get("source"),
+            )
+            for entry in row["adequacy"]
+        ),
+    )
+
+
+def party(row: Record) -> Party:
+    return Party(
+        id=row["id"],
+        country=row["country"],
+        subject_to=tuple(row["subject_to"]),
+        dpf=tuple(
+            DpfCertification(
+                framework=cert.get("framework") or "",
+                status=cert.get("status") or "",
+                data_types=tuple(cert.get("data_types") or ()),
+                certified_on=as_date(cert.get("certified_on")),
+            )
+            for cert in row["dpf"]
+        ),
+    )
+
+
+def safeguard(row: Mapping[str, Any]) -> Safeguard:
+    return Safeguard(
+        id=row["id"],
+        type=row.get("type") or "",
+        exporter_id=row["exporter_id"],
+        importer_id=row["importer_id"],
+        module=row.get("module"),
+        derogation=row.get("derogation"),
+        regimes=tuple(row.get("regimes") or ()),
+        signed_on=as_date(row.get("signed_on")),
+        expires_on=as_date(row.get("expires_on")),
+        tia_on=as_date(row.get("tia_on")),
+        tia_outcome=row.get("tia_outcome"),
+        supplementary_measures=tuple(row.get("supplementary_measures") or ()),
+    )
+
+
+def safeguards_by_pair(rows: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], list[Safeguard]]:
+    pairs: dict[tuple[str, str], list[Safeguard]] = defaultdict(list)
+    for row in rows:
+        recorded = safeguard(row)
+        pairs[(recorded.exporter_id, recorded.importer_id)].append(recorded)
+    return pairs
+
+
+def retired(row: Record, as_of: date) -> bool:
+    retired_on = as_date(row.get("retired_on"))
+    return retired_on is not None and retired_on <= as_of
+
+
+@dataclass(frozen=True)
+class HopGraph:
+    """Every hop of the map, where the regime's data starts, and the zero-cost step from a system
+    to its external operator (who holds what the system holds)."""
+
+    hops: tuple[Hop, ...]
+    origins: tuple[str, ...]
+    operators: Mapping[str, str]
+
+
+def system_holder(system_id: str) -> str:
+    return f"system:{system_id}"
+
+
+def organisation_holder(organisation_id: str) -> str:
+    return f"organisation:{organisation_id}"
+
+
+@dataclass(slots=True)
+class _Movement:
+    """One movement before it is split by destination country."""
+
+    id: str
+    channel: str
+    exporter: Party
+    importer: Party
+    exporter_role: str
+    importer_role: str
+    destinations: Mapping[str, tuple[str, ...]]
+    categories: tuple[str, ...]
+    hr_data: bool
+    source: str
+    target: str
+    evidence: str
+    authorisation_required: bool = False
+    authorisation: str | None = None
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The map's live organisations and systems, each system with its operator (the map owner
+    when none is recorded) and the countries its data reaches, by which relationship."""
+
+    organisations: dict[str, Party]
+    self_id: str | None
+    systems: dict[str, Record]
+    operated_by: dict[str, Party]
+    destinations: dict[str, dict[str, tuple[str, ...]]]
+
+    def exposed_systems(self, area: frozenset[str]) -> list[str]:
+        """The systems a flow into which can be on a path: all but those run by an organisation
+        established in `area` whose data stays in it (such a system starts paths itself)."""
+        return sorted(
+            system_id
+            for system_id, places in self.destinations.items()
+            if not (self.operated_by[system_id].country in area and stays_in(places, area))
+        )
+
+
+def stays_in(places: Mapping[str, tuple[str, ...]], area: frozenset[str]) -> bool:
+    """Whether a movement to `places` reaches known countries, all inside `area`."""
+    return bool(places) and all(code in area for code in places)
+
+
+def placed(rows: TransferMap, as_of: date) -> Placed:
+    organisations = {row["id"]: party(row) for row in rows.organisations if not retired(row, as_of)}
+    self_ids = [row["id"] for row in rows.organisations if row["is_self"]]
+    self_id = self_ids[0] if self_ids else None
+    systems = {row["id"]: row for row in rows.systems if not retired(row, as_of)}
+
+    def operator(system: Record) -> Party:
+        operator_id = system["operator_id"] or self_id or f"unknown-operator-of:{system['id']}"
+        return organisations.get(operator_id) or Party(id=operator_id, country=None)
+
+    def system_destinations(system: Record, importer: Party) -> dict[str, tuple[str, ...]]:
+        places: dict[str, list[str]] = defaultdict(list)
+        for code in system["hosted_in"]:
+            places[code].append("HOSTED_IN")
+        for code in system["accessed_from"]:
+            places[code].append("ACCESSED_FROM")
+        if importer.country:
+            places[importer.country].append("ESTABLISHED_IN")
+        return {code: tuple(via) for code, via in places.items()}
+
+    operated_by = {system_id: operator(system) for system_id, system in systems.items()}
+    destinations = {
+        system_id: system_destinations(system, operated_by[system_id])
+        for system_id, system in systems.items()
+    }
+    return Placed(organisations, self_id, systems, operated_by, destinations)
+
+
+def hop_graph(
+    rows: TransferMap,
+    where: Placed,
+    flows: Sequence[Record],
+    rules: RegimeRules,
+    special: Sequence[str],
+) -> HopGraph:
+    """The hops of every movement that can be on a path: flows (`flows` holds those into
+    `where.exposed_systems` and into organisations), operations and engagements."""
+    organisations, self_id, systems = where.organisations, where.self_id, where.systems
+    operated_by, destinations = where.operated_by, where.destinations
+    holds_hr = {system_id: system["hr_data"] for system_id, system in systems.items()}
+
+    origins = [
+        system_holder(system["id"])
+        for system in systems.values()
+        if operated_by[system["id"]].country in rules.area
+    ] + [organisation_holder(o.id) for o in organisations.values() if o.country in rules.area]
+    # A movement that stays in the area and ends at an origin is on no path: a path ends with a
+    # hop that leaves, and `chains` starts at every origin already. Most of a map's flows are such,
+    # so they are dropped before any hop is built.
+    starts = frozenset(origins)
+
+    def on_no_path(places: Mapping[str, tuple[str, ...]], target: str) -> bool:
+        return target in starts and stays_in(places, rules.area)
+
+    movements: list[_Movement] = []
+    for flow in flows:
+        source = systems.get(flow["source_id"])
+        if source is None:
+            continue
+        exporter = operated_by[source["id"]]
+        if flow["to_system"]:
+            target = systems.get(flow["target_id"])
+            if target is None:
+                continue
+            importer = operated_by[target["id"]]
+            importer_role = target["operator_role"] or CONTROLLER
+            places = destinations[target["id"]]
+            target_holder = system_holder(target["id"])
+            hr_data = holds_hr[source["id"]] or holds_hr[target["id"]]
+        else:
+            importer = organisations.get(flow["target_id"]) or Party(flow["target_id"], None)
+            importer_role, hr_data = "THIRD_PARTY", holds_hr[source["id"]]
+            places = {importer.country: ("ESTABLISHED_IN",)} if importer.country else {}
+            target_holder = organisation_holder(importer.id)
+        if on_no_path(places, target_holder):
+            continue
+        movements.append(
+            _Movement(
+                id=flow["id"],
+                channel="FLOW",
+                exporter=exporter,
+                importer=importer,
+                exporter_role=source["operator_role"] or CONTROLLER,
+                importer_role=importer_role,
+                destinations=places,
+                categories=tuple(flow["categories"]),
+                hr_data=hr_data,
+                source=system_holder(source["id"]),
+                target=target_holder,
+                evidence=f"flow {flow['id']}: system {source['id']} → {flow['target_id']}",
+            )
+        )
+    operators: dict[str, str] = {}
+    for system in systems.values():
+        importer = operated_by[system["id"]]
+        if importer.id == self_id:
+            continue
+        operators[system_holder(system["id"])] = organisation_holder(importer.id)
+        role = system["operator_role"] or CONTROLLER
+        if system["fed"] or self_id is None or role not in PROCESSOR_ROLES:
+            continue
+        if on_no_path(destinations[system["id"]], system_holder(system["id"])):
+            continue
+        movements.append(
+            _Movement(
+                id=f"operation:{system['id']}",
+                channel="OPERATION",
+                exporter=organisations[self_id],
+                importer=importer,
+                exporter_role=PROCESSOR if role == SUB_PROCESSOR else CONTROLLER,
+                importer_role=role,
+                destinations=destinations[system["id"]],
+                categories=tuple(sorted(system["categories"])),
+                hr_data=holds_hr[system["id"]],
+                source=organisation_holder(self_id),
+                target=system_holder(system["id"]),
+                evidence=f"system {system['id']} OPERATED_BY {importer.id} ({role})",
+            )
+        )
+    for engagement in rows.engagements:
+        exporter_org = organisations.get(engagement["exporter_id"])
+        importer_org = organisations.get(engagement["importer_id"])
+        if exporter_org is None or importer_org is None:
+            continue
+        role = engagement["role"] or PROCESSOR
+        places = {importer_org.country: ("ESTABLISHED_IN",)} if importer_org.country else {}
+        if on_no_path(places, organisation_holder(importer_org.id)):
+            continue
+        movements.append(
+            _Movement(
+                id=engagement["id"] or f"engages:{exporter_org.id}:{importer_org.id}",
+                channel="ENGAGEMENT",
+                exporter=exporter_org,
+                importer=importer_org,
+                exporter_role=PROCESSOR if role == SUB_PROCESSOR else CONTROLLER,
+                importer_role=role,
+                destinations=places,
+                categories=tuple(engagement["categories"]),
+                hr_data=False,
+                source=organisation_holder(exporter_org.id),
+                target=organisation_holder(importer_org.id),
+                evidence=(
+                    f"{exporter_org.id} ENGAGES {importer_org.id} as {role}"
+                    f" for {engagement['service'] or 'an unnamed service'}"
+                ),
+                authorisation_required=role == SUB_PROCESSOR,
+                authorisation=engagement["authorisation"],
+            )
+        )
+    special_of = SpecialCategories(special)
+    hops = tuple(hop for movement in movements for hop in split(movement, rules, special_of))
+    return HopGraph(hops=hops, origins=tuple(origins), operators=operators)
+
+
+class SpecialCategories:
+    """Whether a list of category keys carries Art. 9 data, decided once per distinct key: a map
+    repeats the same few keys, in thousands of different lists, on its flows."""
+
+    def __init__(self, special: Sequence[str]) -> None:
+        self.special = tuple(special)
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, categories: tuple[str, ...]) -> bool:
+        return any(self.is_special(key) for key in categories)
+
+    def is_special(self, key: str) -> bool:
+        if key not in self.known:
+            self.known[key] = carries_special_category((key,), self.special)
+        return self.known[key]
+
+
+def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories) -> list[Hop]:
+    """One hop per destination outside the area, or a single hop when all stay inside."""
+    places: list[tuple[str | None, tuple[str, ...]]] = list(movement.destinations.items())
+    abroad = [(c, via) for c, via in places if c not in rules.area]
+    chosen = abroad or places[:1] or [(None, ())]
+    special_category = special_of(movement.categories)
+    return [
+        Hop(
+            id=movement.id if len(chosen) == 1 else f"{movement.id}@{country}",
+            channel=movement.channel,
+            exporter=movement.exporter,
+            importer=movement.importer,
+            exporter_role=movement.exporter_role,
+            importer_role=movement.importer_role,
+            country=country,
+            via=via,
+            categories=movement.categories,
+            special_category=special_category,
+            hr_data=movement.hr_data,
+            authorisation_required=movement.authorisation_required,
+            authorisation=movement.authorisation,
+            source=movement.source,
+            target=movement.target,
+            evidence=(
+                movement.evidence,
+                *(f"{movement.importer.id} reaches {country} by {place}" for place in via),
+            ),
+        )
+        for country, via in chosen
+    ]
+
+
+def chains(graph: HopGraph) -> dict[str, tuple[Hop, ...]]:
+    """For every hop reachable from an origin, the shortest chain of hops that ends with it.
+
+    A breadth-first walk that visits each holder once, so cycles and fan-out stay linear."""
+    outgoing: dict[str, list[Hop]] = defaultdict(list)
+    for hop in graph.hops:
+        if hop.source is not None:
+            outgoing[hop.source].append(hop)
+    reached: dict[str, tuple[Hop, ...]] = {origin: () for origin in graph.origins}
+    queue = deque(graph.origins)
+    found: dict[str, tuple[Hop, ...]] = {}
+    while queue:
+        holder = queue.popleft()
+        chain = reached[holder]
+        for hop in outgoing[holder]:
+            found.setdefault(hop.id, (*chain, hop))
+            if hop.target is not None and hop.target not in reached:
+                reached[hop.target] = found[hop.id]
+                queue.append(hop.target)
+        operator = graph.operators.get(holder)
+        if operator is not None and operator not in reached:
+            reached[operator] = chain
+            queue.append(operator)
+    return found

@@ -1,0 +1,77 @@
+import json
+import uuid
+
+from graph.database import Database
+from resolvers.auth.principal import Role, key_id_of
+from tests.conftest import GraphQL
+
+AUDIT = """
+query($filter: AuditFilter) {
+  auditLog(filter: $filter) { actorKeyId operation entityType entityId before after at }
+}
+"""
+REGISTER_SYSTEM = """
+mutation($input: SystemInput!) { registerSystem(input: $input) { id } }
+"""
+
+
+async def test_every_mutation_leaves_one_event_with_actor_entity_and_before_after(
+    graphql: GraphQL, db: Database, api_keys: dict[Role, str]
+) -> None:
+    operator = f"t-audit-{uuid.uuid4().hex[:10]}"
+    await db.write("CREATE (:Organisation {id: $id, legal_name: 'Op'})", {"id": operator})
+    source = f"t-audit-{uuid.uuid4().hex[:10]}"
+    system = {
+        "source": source,
+        "externalId": "s",
+        "name": "First",
+        "kind": "DATABASE",
+        "operatorId": operator,
+        "operatorRole": "CONTROLLER",
+        "hostedIn": ["DE"],
+    }
+    integration = api_keys[Role.INTEGRATION]
+    await graphql(REGISTER_SYSTEM, {"input": system}, key=integration)
+    await graphql(REGISTER_SYSTEM, {"input": {**system, "name": "Second"}}, key=integration)
+    await graphql(
+        'mutation($id: ID!) { retireSystem(id: $id, on: "2025-05-01") { id } }',
+        {"id": f"{source}:s"},
+        key=integration,
+    )
+    refused = await graphql(
+        REGISTER_SYSTEM, {"input": {**system, "hostedIn": ["XX"]}}, key=integration
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+    body = await graphql(AUDIT, {"filter": {"entityId": f"{source}:s"}}, key=api_keys[Role.ANALYST])
+    events = list(reversed(body["data"]["auditLog"]))
+    assert [e["operation"] for e in events] == ["registerSystem", "registerSystem", "retireSystem"]
+    assert {e["actorKeyId"] for e in events} == {key_id_of(integration)}
+    assert {e["entityType"] for e in events} == {"System"}
+    assert events[0]["before"] is None
+    assert json.loads(events[0]["after"])["name"] == "First"
+    assert json.loads(events[1]["before"])["name"] == "First"
+    assert json.loads(events[1]["after"])["name"] == "Second"
+    assert json.loads(events[1]["after"])["operator"] == {"id": operator, "role": "CONTROLLER"}
+    assert "retired_on" not in json.loads(events[2]["before"])
+    assert json.loads(events[2]["after"])["retired_on"] == "2025-05-01"
+
+
+async def test_key_management_is_audited_without_the_hash(
+    graphql: GraphQL, api_keys: dict[Role, str]
+) -> None:
+    created = await graphql(
+        'mutation { createApiKey(role: VIEWER, name: "t-audit") { apiKey { id } } }'
+    )
+    key_id = created["data"]["createApiKey"]["apiKey"]["id"]
+    await graphql(f'mutation {{ revokeApiKey(id: "{key_id}") {{ id }} }}')
+    body = await graphql(AUDIT, {"filter": {"entityId": key_id}})
+    events = body["data"]["auditLog"]
+    assert sorted(e["operation"] for e in events) == ["createApiKey", "revokeApiKey"]
+    assert {e["actorKeyId"] for e in events} == {key_id_of(api_keys[Role.ADMIN])}
+    assert all("hash" not in (e["after"] or "") for e in events)
+
+
+async def test_the_audit_limit_is_capped(graphql: GraphQL) -> None:
+    body = await graphql("{ auditLog(limit: 100000) { id } }")
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "limit"}

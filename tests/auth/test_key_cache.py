@@ -1,0 +1,28 @@
+"""The cache of API key records: what it keeps, what evicts it, and the lookup that raced a
+revocation."""
+
+from resolvers.auth.key_cache import KeyCache
+
+RECORD = {"id": "k1", "role": "viewer", "hash": "h", "revoked_at": None}
+
+
+def test_it_keeps_a_record_until_evicted() -> None:
+    cache = KeyCache(ttl_s=60)
+    cache.put("k1", RECORD, cache.generation)
+    assert cache.get("k1") == RECORD
+    cache.evict("k1")
+    assert cache.get("k1") is None
+
+
+def test_a_lookup_that_started_before_an_eviction_is_not_cached() -> None:
+    cache = KeyCache(ttl_s=60)
+    generation = cache.generation
+    cache.evict("k1")
+    cache.put("k1", RECORD, generation)
+    assert cache.get("k1") is None
+
+
+def test_zero_seconds_keeps_nothing() -> None:
+    cache = KeyCache(ttl_s=0)
+    cache.put("k1", RECORD, cache.generation)
+    assert cache.get("k1") is None
