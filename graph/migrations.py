@@ -19,6 +19,7 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("Exception", "key"),
     ("ErasureRule", "key"),
     ("RetentionObligation", "id"),
+    ("SecurityMeasure", "key"),
     ("Organisation", "id"),
     ("DpfCertification", "id"),
     ("System", "id"),

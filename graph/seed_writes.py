@@ -54,6 +54,7 @@ RIGHT_ITEMS = (merge_nodes("RightItem", "key"),)
 EXCEPTIONS = (merge_nodes("Exception", "key"),)
 ERASURE_RULES = (merge_nodes("ErasureRule", "key"),)
 RETENTION_OBLIGATIONS = (merge_nodes("RetentionObligation", "id"),)
+SECURITY_MEASURES = (merge_nodes("SecurityMeasure", "key"),)
 
 ORGANISATIONS = (
     merge_nodes("Organisation", "id"),
@@ -76,6 +77,9 @@ SYSTEMS = (
     "UNWIND $rows AS row MATCH (s:System {id: row.props.id}) "
     "WITH s, row WHERE row.backs_up IS NOT NULL "
     "MATCH (source:System {id: row.backs_up}) MERGE (s)-[:BACKS_UP]->(source)",
+    "UNWIND $rows AS row MATCH (s:System {id: row.props.id}) "
+    "UNWIND row.props.security_measures AS key MATCH (m:SecurityMeasure {key: key}) "
+    "MERGE (s)-[:PROTECTED_BY]->(m)",
 )
 STORAGES = (
     merge_nodes("Storage", "id"),

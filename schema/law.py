@@ -72,3 +72,31 @@ class RetentionObligation(Node):
     source_date: date | None = strawberry.field(
         default=None, description="When the source was read."
     )
+
+
+@strawberry.type(
+    description="A security measure of the Art. 32 vocabulary (such as `enc_at_rest`), with what "
+    "it maps to in the SCC annex, ISO/IEC 27001:2022, the Swiss DPO and the CNIL register."
+)
+class SecurityMeasure(Node):
+    LABEL = "SecurityMeasure"
+    label: str | None = strawberry.field(default=None, description="The measure in words.")
+    kind: str | None = strawberry.field(
+        default=None, description="`TECHNICAL` or `ORGANISATIONAL`."
+    )
+    scc_annex: str | None = strawberry.field(
+        default=None, description="The item of the SCCs' annex of measures it answers."
+    )
+    iso_27001: str | None = strawberry.field(
+        default=None, description="The ISO/IEC 27001:2022 Annex A controls it maps to."
+    )
+    swiss_dpo: str | None = strawberry.field(
+        default=None, description="The Swiss DPO Art. 3 goal it serves."
+    )
+    cnil: str | None = strawberry.field(
+        default=None, description="The box of the CNIL register template it fills."
+    )
+    source: str | None = strawberry.field(default=None, description="Where the fact comes from.")
+    source_date: date | None = strawberry.field(
+        default=None, description="When the source was read."
+    )

@@ -15,7 +15,7 @@ from resolvers.errors import NotFound
 from resolvers.read.loaders import load_related
 from resolvers.transfer.adequacy import AdequacyStatus, Decision, adequacy_status
 from schema.context import Context
-from schema.law import LegalBasis, RetentionObligation
+from schema.law import LegalBasis, RetentionObligation, SecurityMeasure
 from schema.node import Node, by_key, from_properties, native, related, related_one
 
 
@@ -418,6 +418,9 @@ class Storage(Node):
     controller_role: str | None = strawberry.field(
         default=None, description="Preemptly's role for this data: `CONTROLLER` or `PROCESSOR`."
     )
+    record_count: int | None = strawberry.field(
+        default=None, description="About how many records (people) it holds; null when unknown."
+    )
     assumed: bool | None = strawberry.field(
         default=None, description="Whether it goes beyond the privacy policy's words."
     )
@@ -492,6 +495,10 @@ class System(Node):
             )
             for row in rows
         ]
+
+    @strawberry.field(description="The security measures recorded as applied to it (Art. 32).")
+    async def security_measures(self, info: Info[Context, None]) -> list[SecurityMeasure]:
+        return await related(info, "system.security_measures", self.key, SecurityMeasure)
 
     @strawberry.field(description="The countries its data rests in.")
     async def hosting_countries(self, info: Info[Context, None]) -> list[Country]:

@@ -20,6 +20,7 @@ from schema.law import (
     RetentionObligation,
     RightItem,
     SccModule,
+    SecurityMeasure,
     SpecialCategoryCondition,
 )
 from schema.node import N, Node, by_key, from_properties
@@ -57,6 +58,7 @@ NODE_TYPES: dict[str, type[Node]] = {
         RightItem,
         Safeguard,
         SccModule,
+        SecurityMeasure,
         SpecialCategoryCondition,
         Storage,
         System,

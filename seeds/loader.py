@@ -98,6 +98,7 @@ REFERENCE = (
     spec("reference/right_items.yaml", models.LegalText, writes.RIGHT_ITEMS),
     spec("reference/exceptions.yaml", models.LegalText, writes.EXCEPTIONS),
     spec("reference/erasure_rules.yaml", models.LegalText, writes.ERASURE_RULES),
+    spec("reference/security_measures.yaml", models.SecurityMeasure, writes.SECURITY_MEASURES),
     spec(
         "reference/retention_obligations.yaml",
         models.RetentionObligation,
@@ -159,6 +160,7 @@ REF_TARGETS = {
     "derogation": "reference/derogations.yaml",
     "exception": "reference/exceptions.yaml",
     "retention_obligation": "reference/retention_obligations.yaml",
+    "security_measure": "reference/security_measures.yaml",
     "subject": "preemptly/subjects.yaml",
     "organisation": "preemptly/organisations.yaml",
     "system": "preemptly/systems.yaml",

@@ -30,6 +30,7 @@ ConditionKey = Annotated[str, Ref("special_category_condition")]
 DerogationKey = Annotated[str, Ref("derogation")]
 ExceptionKey = Annotated[str, Ref("exception")]
 RetentionObligationId = Annotated[str, Ref("retention_obligation")]
+SecurityMeasureKey = Annotated[str, Ref("security_measure")]
 RegimeKey = Literal["EU", "UK", "CH", "CCPA"]
 Confidence = Literal["P", "S", "T", "M"]
 Role = Literal["CONTROLLER", "PROCESSOR", "SUB_PROCESSOR", "THIRD_PARTY"]
@@ -143,6 +144,19 @@ class LegalText(ReferenceEntry):
     regime: RegimeKey = "EU"
 
 
+class SecurityMeasure(ReferenceEntry):
+    """One Art. 32 measure of the vocabulary, with what it maps to in the SCC annex, ISO/IEC 27001,
+    the Swiss DPO and the CNIL register."""
+
+    key: Key
+    label: str
+    kind: Literal["TECHNICAL", "ORGANISATIONAL"]
+    scc_annex: str | None
+    iso_27001: str | None
+    swiss_dpo: str | None
+    cnil: str | None
+
+
 class RetentionObligation(ReferenceEntry):
     id: Key
     jurisdiction: CountryCode
@@ -232,6 +246,7 @@ class System(MapEntry):
     accessed_from: list[RemoteAccess] = []
     backs_up: SystemId | None = None
     rotation_days: int | None = Field(default=None, ge=1)
+    security_measures: list[SecurityMeasureKey] = []
     retired_on: date | None = None
 
     @model_validator(mode="after")
@@ -255,6 +270,7 @@ class Storage(MapEntry):
     collected_from_subject: bool = False
     made_public: bool = False
     controller_role: PreemptlyRole
+    record_count: int | None = Field(default=None, ge=0)
 
 
 class Flow(MapEntry):

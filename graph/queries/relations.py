@@ -38,6 +38,11 @@ RELATIONS: dict[str, LiteralString] = {
         "WITH s, n ORDER BY n.code "
         "RETURN s.id AS source, " + NEIGHBOUR + ", null AS rel"
     ),
+    "system.security_measures": (
+        "MATCH (s:System)-[:PROTECTED_BY]->(n:SecurityMeasure) WHERE s.id IN $keys "
+        "WITH s, n ORDER BY n.key "
+        "RETURN s.id AS source, " + NEIGHBOUR + ", null AS rel"
+    ),
     "system.accessed_from": (
         "MATCH (s:System)-[r:ACCESSED_FROM]->(n:Country) WHERE s.id IN $keys "
         "WITH s, r, n ORDER BY n.code "

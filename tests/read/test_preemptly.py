@@ -81,3 +81,32 @@ async def test_the_data_map_draws_the_seeded_systems(graphql: GraphQL) -> None:
     ids = {node["id"] for node in data_map["nodes"]}
     assert all(edge["source"] in ids and edge["target"] in ids for edge in data_map["edges"])
     assert data_map["truncated"] is False
+
+
+async def test_systems_name_their_security_measures_and_storages_their_record_counts(
+    graphql: GraphQL,
+) -> None:
+    body = await graphql(
+        """{ db: system(id: "accounts-db") {
+               securityMeasures { key label kind isoIso: iso27001 sccAnnex source sourceDate }
+               storages { key recordCount } }
+             sheets: system(id: "event-lead-sheets") { securityMeasures { key } }
+             measure: node(id: "U2VjdXJpdHlNZWFzdXJlOmVuY19hdF9yZXN0") {
+               ... on SecurityMeasure { key label cnil swissDpo } } }"""
+    )
+    assert "errors" not in body, body
+    measures = {m["key"]: m for m in body["data"]["db"]["securityMeasures"]}
+    assert {"enc_at_rest", "enc_in_transit", "access_control", "backup"} <= set(measures)
+    at_rest = measures["enc_at_rest"]
+    assert at_rest["label"] == "Encryption at rest"
+    assert at_rest["kind"] == "TECHNICAL"
+    assert at_rest["isoIso"] == "8.24 Use of cryptography"
+    assert at_rest["sourceDate"] == "2026-12-01"
+    assert body["data"]["db"]["storages"] == [{"key": "st-accounts", "recordCount": 48000}]
+    assert body["data"]["sheets"]["securityMeasures"] == [{"key": "access_control"}]
+    assert body["data"]["measure"] == {
+        "key": "enc_at_rest",
+        "label": "Encryption at rest",
+        "cnil": "chiffrement des données",
+        "swissDpo": "3(2)(b) storage control",
+    }
