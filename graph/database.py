@@ -24,6 +24,9 @@ class Database:
         self.name = name
         self.timeout_s = timeout_s
         self.statements = 0
+        self.recorded: list[tuple[str, dict[str, Any]]] | None = None
+        """When a list, every statement run is appended with its parameters (for the tests'
+        snapshots of the Cypher each field sends)."""
 
     @classmethod
     def connect(cls, settings: Neo4jConnection) -> "Database":
@@ -62,6 +65,15 @@ class Database:
             return await session.execute_write(unit_of_work(timeout=self.timeout_s)(work))
 
 
+def counted(db: Database, text: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The parameters of a statement about to run, counted (and recorded when asked)."""
+    db.statements += 1
+    values = dict(params or {})
+    if db.recorded is not None:
+        db.recorded.append((text, values))
+    return values
+
+
 async def fetch(
     tx: AsyncManagedTransaction,
     db: Database,
@@ -71,8 +83,7 @@ async def fetch(
     """Run one statement in `tx` and return its records as dicts of the values as the driver
     decoded them. No statement returns nodes or relationships (they project maps), so the
     driver's recursive `Record.data()` conversion, costly on large nested lists, is not needed."""
-    db.statements += 1
-    result = await tx.run(text, dict(params or {}))
+    result = await tx.run(text, counted(db, text, params))
     return [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
 
 
@@ -84,8 +95,7 @@ async def fetch_optional(
 ) -> Record | None:
     """Run one statement that returns at most one row, and return its values as the driver
     decoded them: no recursive conversion, which is what costs time on large collected lists."""
-    db.statements += 1
-    result = await tx.run(text, dict(params or {}))
+    result = await tx.run(text, counted(db, text, params))
     record = await result.single(strict=False)
     return None if record is None else dict(zip(record.keys(), record.values(), strict=True))
 

@@ -1,0 +1,95 @@
+"""The Cypher each root field sends, with its parameters, for a representative query on the
+seeded map: a change of query shape, or an N+1, shows as a reviewable diff of
+`__snapshots__/test_statements.ambr`. After an intended change:
+`.venv/bin/pytest tests/graph/test_statements.py --snapshot-update`."""
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from graphql import GraphQLObjectType
+from syrupy.assertion import SnapshotAssertion
+
+from app.settings import Settings
+from schema.build import build_schema
+from tests.conftest import GraphQL
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+AS_OF = "2026-06-01"
+DOCUMENTS: dict[str, str] = {
+    "about": "{ about { version nodeCounts { label count } } }",
+    "accessPlan": f"""{{ accessPlan(subject: "preemptly.account_user", asOf: "{AS_OF}") {{
+        locations {{ systemId }} recipients {{ organisation {{ id }} }} }} }}""",
+    "auditLog": "{ auditLog(limit: 5) { operation entityType } }",
+    "deletionPlan": f"""{{ deletionPlan(subject: "preemptly.prospect", asOf: "{AS_OF}") {{
+        steps {{ position systems }} }} }}""",
+    "apiKeys": "{ apiKeys { role } }",
+    "lineage": '{ lineage(from: "accounts-db", maxHops: 2) { nodes { id degree } } }',
+    "systems": """{ systems(first: 3) { totalCount nodes { key name
+        hostingCountries { code } organisations { role organisation { key } } } } }""",
+    "processors": "{ processors(first: 3) { nodes { key legalName } } }",
+    "dataCategories": '{ dataCategories(first: 3, filter: {search: "contact"}) { nodes { key } } }',
+    "dataSubjects": "{ dataSubjects(first: 3) { nodes { key name } } }",
+    "processingActivities": "{ processingActivities(first: 3) { nodes { key purpose } } }",
+    "countries": f"""{{ countries(first: 3) {{ nodes {{ code
+        adequacy(on: "{AS_OF}") {{ regime {{ key }} status }} }} }} }}""",
+    "system": '{ system(id: "accounts-db") { key storages { key } backups { key } } }',
+    "processor": '{ processor(id: "nimbus-emea") { key subProcessors { organisation { key } } } }',
+    "country": '{ country(code: "US") { code name } }',
+    "dataCategory": '{ dataCategory(key: "user.contact.email") { key parent { key } } }',
+    "node": '{ node(id: "U3lzdGVtOmFjY291bnRzLWRi") { id ... on System { key } } }',
+    "dataMap": '{ dataMap(filter: {search: "accounts"}) { nodes { key } edges { kind } } }',
+    "transferAssessment": f"""{{ transferAssessment(regime: EU, asOf: "{AS_OF}", first: 2) {{
+        totalCount }} }}""",
+    "transfers": f"""{{ transfers(systemId: "support-desk", asOf: "{AS_OF}") {{
+        totalCount }} }}""",
+    "transferCheck": f"""{{ transferCheck(input: {{regime: EU, exporterId: "preemptly",
+        importerCountry: "US", exporterRole: CONTROLLER, importerRole: PROCESSOR,
+        categories: ["user.contact.email"], asOf: "{AS_OF}"}}) {{ verdict }} }}""",
+}
+
+
+def root_fields() -> list[str]:
+    query = build_schema(Settings())._schema.query_type
+    assert isinstance(query, GraphQLObjectType)
+    return list(query.fields)
+
+
+def normalised(value: Any) -> Any:
+    """A parameter as it reads in a snapshot: scalars as sent (today's date, which moves, as
+    `<today>`), lists and maps by their kind only, since what they hold is read from the graph
+    (other tests' rows included) rather than given by the query."""
+    if isinstance(value, datetime.date) and value == datetime.date.today():
+        return "<today>"
+    if isinstance(value, dict):
+        return "<map>"
+    if isinstance(value, list | tuple):
+        return "<list>"
+    return value
+
+
+@pytest.mark.parametrize("field", root_fields())
+async def test_statements_of_each_root_field(
+    field: str, graphql: GraphQL, app: FastAPI, snapshot: SnapshotAssertion
+) -> None:
+    assert field in DOCUMENTS, f"add a representative query for the new root field {field!r}"
+    await graphql("{ __typename }")  # the session key's lookup, cached before recording
+    db = app.state.db
+    db.recorded = []
+    try:
+        body = await graphql(DOCUMENTS[field])
+        recorded = db.recorded
+    finally:
+        db.recorded = None
+    assert "errors" not in body, body
+    statements = [
+        {
+            "cypher": re.sub(r"\s+", " ", text).strip(),
+            "parameters": {name: normalised(v) for name, v in params.items()},
+        }
+        for text, params in recorded
+    ]
+    assert statements == snapshot
