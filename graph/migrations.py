@@ -28,6 +28,10 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("ProcessingActivity", "id"),
     ("ApiKey", "id"),
     ("AuditEvent", "id"),
+    ("LineageNamespace", "id"),
+    ("Dataset", "id"),
+    ("LineageEvent", "id"),
+    ("Field", "id"),
 )
 
 RELATIONSHIP_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
