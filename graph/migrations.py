@@ -64,7 +64,7 @@ def statements() -> list[LiteralString]:
 
 async def migrate(db: Database) -> None:
     """Apply every constraint and index; each statement is a no-op when it already exists."""
-    async with db.driver.session(database=db.name) as session:
+    async with db.driver.session(database=db.name, bookmark_manager=db.bookmarks) as session:
         for statement in statements():
             result = await session.run(statement)
             await result.consume()

@@ -92,6 +92,6 @@ async def test_statements_of_each_root_field(
             "cypher": re.sub(r"\s+", " ", text).strip(),
             "parameters": {name: normalised(v) for name, v in params.items()},
         }
-        for text, params in recorded
+        for text, params, _ in recorded
     ]
     assert statements == snapshot
