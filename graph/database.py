@@ -56,6 +56,11 @@ class Database:
         )
         return cls(driver, settings.neo4j_database, settings.neo4j_transaction_timeout_s)
 
+    def sibling(self) -> "Database":
+        """Another handle on the same driver, with statement counts and recording of its own:
+        for background work that must not show in a request's."""
+        return Database(self.driver, self.name, self.timeout_s)
+
     async def close(self) -> None:
         await self.driver.close()
 

@@ -47,6 +47,7 @@ OPERATIONS: list[tuple[str, Role, str]] = [
         '{ transferCheck(input: {exporterId: "t-auth-none", exporterRole: CONTROLLER, '
         "importerRole: PROCESSOR}) { __typename } }",
     ),
+    ("drift", Role.ANALYST, "{ drift { since } }"),
     ("auditLog", Role.ANALYST, "{ auditLog(limit: 1) { id } }"),
     ("apiKeys", Role.ADMIN, "{ apiKeys { id } }"),
     ("deletionPlan", Role.ANALYST, '{ deletionPlan(subject: "t-auth-none") { __typename } }'),
