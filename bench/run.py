@@ -40,7 +40,6 @@ from graph.queries.nodes import nodes_by_keys
 from graph.queries.registration import upsert_organisations
 from graph.queries.relations import neighbours
 from resolvers.access import reach as flow_reach
-from resolvers.access.decisions import ITEM_REGIME, Regime
 from resolvers.auth import keys
 from resolvers.auth.principal import Role
 from resolvers.deletion import references as deletion_references
@@ -465,8 +464,7 @@ async def access_plan(bench: Bench) -> QueryResult:
         return await access_queries.access_rows(
             bench.db,
             subject=subject,
-            regime=Regime.EU.value,
-            text_regime=ITEM_REGIME[Regime.EU],
+            regime="EU",
             hops=bench.settings.lineage_default_hops,
             limit=bench.settings.lineage_max_nodes,
             reach=flow_reach.reach_rows,

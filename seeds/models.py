@@ -125,6 +125,11 @@ class Regime(ReferenceEntry):
     derogation_article: str | None = None
     tools: list[RegimeTool] = []
     right_items: Key
+    legal_basis_law: str | None = None
+    """The law whose Art. 6 bases an activity's `legal_basis` is cited under (the LegalBasis
+    nodes are the GDPR's; UK GDPR Art. 6 has the same letters); null where the regime asks for
+    no legal basis (CCPA; FADP, where a justification is needed only for a breach of
+    personality, Art. 31)."""
     authority: str | None
     authority_rule: str | None = None
     authority_source: str | None = None

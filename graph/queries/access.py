@@ -15,7 +15,9 @@ from graph.queries import filters
 
 RELEVANT: LiteralString = filters.relevant("c", "q")
 
-ORGANISATION_FIELDS: LiteralString = ".id, .legal_name, .country, .is_self, .supervisory_authority"
+ORGANISATION_FIELDS: LiteralString = (
+    ".id, .legal_name, .country, .is_self, .supervisory_authority, .sells_personal_data"
+)
 ORGANISATION: LiteralString = " {" + ORGANISATION_FIELDS + "}"
 
 
@@ -53,9 +55,13 @@ HOLDINGS: LiteralString = (
 
 SUBJECT: LiteralString = (
     "OPTIONAL MATCH (ds:DataSubject {key: $subject}) "
+    "OPTIONAL MATCH (law:Regime {key: $regime}) "
     "RETURN ds.key AS key, ds.name AS name, "
-    "COLLECT { MATCH (i:RightItem) WHERE i.regime = $text_regime "
-    "RETURN i {.key, .article, .text} ORDER BY i.key } AS right_items, "
+    "law {.key, .name, .authority, .authority_rule, .complaint_route, .response_days, "
+    ".response_months, .extension_days, .extension_months, .extension_rule_open, "
+    ".deadline_rule, .transfer_article, .erasure_right, .erasure_notice, .legal_basis_law} AS law, "
+    "COLLECT { MATCH (i:RightItem) WHERE i.regime = law.right_items "
+    "RETURN i {.key, .article, .text, .answers} ORDER BY i.order, i.key } AS right_items, "
     "COLLECT { MATCH (c:Country)-[:IN_AREA_OF]->(:Regime {key: $regime}) RETURN c.code } AS area, "
     "COLLECT { " + HOLDINGS + " } AS holdings"
 )
@@ -176,13 +182,12 @@ async def access_rows(
     *,
     subject: str,
     regime: str,
-    text_regime: str,
     hops: int,
     limit: int,
     reach: Reach,
 ) -> AccessRows:
     async def work(tx: AsyncManagedTransaction) -> AccessRows:
-        params = {"subject": subject, "regime": regime, "text_regime": text_regime}
+        params = {"subject": subject, "regime": regime}
         found = await fetch_single(tx, db, SUBJECT, params)
         rows = AccessRows(subject=found, holdings=found.pop("holdings"))
         if found["key"] is None:
