@@ -61,7 +61,7 @@ SUBJECT: LiteralString = (
     ".response_months, .extension_days, .extension_months, .extension_rule_open, "
     ".deadline_rule, .transfer_article, .erasure_right, .erasure_notice, .legal_basis_law} AS law, "
     "COLLECT { MATCH (i:RightItem) WHERE i.regime = law.right_items "
-    "RETURN i {.key, .article, .text, .answers} ORDER BY i.order, i.key } AS right_items, "
+    "WITH i ORDER BY i.order, i.key RETURN i {.key, .article, .text, .answers} } AS right_items, "
     "COLLECT { MATCH (c:Country)-[:IN_AREA_OF]->(:Regime {key: $regime}) RETURN c.code } AS area, "
     "COLLECT { " + HOLDINGS + " } AS holdings"
 )
