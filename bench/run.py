@@ -42,7 +42,6 @@ from graph.queries.relations import neighbours
 from resolvers.access import reach as flow_reach
 from resolvers.auth import keys
 from resolvers.auth.principal import Role
-from resolvers.deletion import references as deletion_references
 from resolvers.registration.inputs import ProcessorInput
 from resolvers.registration.service import organisation_row
 from resolvers.transfer.hops import placed, regime_rules
@@ -474,12 +473,8 @@ async def access_plan(bench: Bench) -> QueryResult:
 
 
 async def deletion_plan(bench: Bench) -> QueryResult:
-    reference_keys = sorted(deletion_references.ALL)
-
     async def raw(subject: str) -> DeletionRecords:
-        return await deletion_subgraph(
-            bench.db, subject=subject, categories=None, reference_keys=reference_keys
-        )
+        return await deletion_subgraph(bench.db, subject=subject, categories=None, regime="EU")
 
     return await per_subject(bench, "deletionPlan", DELETION_PLAN, raw)
 

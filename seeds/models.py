@@ -216,6 +216,21 @@ class LegalText(ReferenceEntry):
     article: str
     text: str
     regime: RegimeKey = "EU"
+    serves: (
+        Literal[
+            "ERASURE_RIGHT",
+            "LEGAL_OBLIGATION_HOLD",
+            "RECIPIENT_NOTICE",
+            "PUBLIC_NOTICE",
+            "SERVICE_PROVIDER_NOTICE",
+            "THIRD_PARTY_NOTICE",
+            "BACKUP_DELAY",
+            "PROCESSOR_ASSISTANCE",
+        ]
+        | None
+    ) = None
+    """For an erasure rule or exception: the part of a deletion plan under `regime` it is cited
+    for."""
 
 
 class SecurityMeasure(ReferenceEntry):

@@ -25,8 +25,9 @@ CALL () {
   RETURN collect(key) AS unknown_categories
 }
 CALL () {
-  MATCH (n:Exception|ErasureRule) WHERE n.key IN $reference_keys
-  RETURN collect(n {.key, .article, .text, .source}) AS references
+  MATCH (n:Exception|ErasureRule) WHERE n.regime = $regime AND n.serves IS NOT NULL
+  WITH n ORDER BY n.key
+  RETURN collect(n {.key, .article, .text, .source, .serves}) AS references
 }
 CALL (ds) {
   MATCH (st:Storage)-[:OF_SUBJECT]->(ds)
@@ -45,7 +46,8 @@ CALL (ds) {
     OPTIONAL MATCH (exception:Exception {key: ro.gdpr_exception})
     RETURN collect(ro {.id, .record_type, .period_years, .runs_from, .legal_reference,
                        .gdpr_exception,
-                       exception: exception {.key, .article, .text, .source}}) AS obligations
+                       exception: exception {.key, .article, .text, .source, .regime}})
+           AS obligations
   }
   CALL (st, s, ds) {
     OPTIONAL MATCH (pa:ProcessingActivity)-[:RUNS_ON]->(s)
@@ -152,13 +154,13 @@ async def deletion_subgraph(
     *,
     subject: str,
     categories: list[str] | None,
-    reference_keys: list[str],
+    regime: str,
 ) -> DeletionRecords:
     async def work(tx: AsyncManagedTransaction) -> DeletionRecords:
         params: dict[str, Any] = {
             "subject": subject,
             "categories": categories,
-            "reference_keys": reference_keys,
+            "regime": regime,
         }
         head = await fetch_single(tx, db, STORAGES, params)
         records = DeletionRecords(
