@@ -5,6 +5,7 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers.errors import BadUserInput
+from resolvers.registration import vocabulary
 from resolvers.transfer import service
 from resolvers.transfer.decisions import (
     VERDICT_RANK,
@@ -169,30 +170,26 @@ class TransferFilter:
     )
 
 
-@strawberry.enum(description="A Data Privacy Framework programme (regulatory.md 4.3).")
-class DpfFramework(Enum):
-    EU_US = "EU_US"
-    UK_EXTENSION = "UK_EXTENSION"
-    SWISS_US = "SWISS_US"
-
-
-@strawberry.enum(description="The data a DPF certification covers.")
-class DpfDataType(Enum):
-    HR = "HR"
-    NON_HR = "NON_HR"
-
-
-@strawberry.enum(description="Whether an organisation is active on the DPF List.")
-class DpfStatus(Enum):
-    ACTIVE = "ACTIVE"
-    INACTIVE = "INACTIVE"
+DpfFramework = strawberry.enum(
+    vocabulary.DpfFramework, description="A Data Privacy Framework programme (regulatory.md 4.3)."
+)
+DpfDataType = strawberry.enum(
+    vocabulary.DpfDataType, description="The data a DPF certification covers."
+)
+DpfStatus = strawberry.enum(
+    vocabulary.DpfStatus, description="Whether an organisation is active on the DPF List."
+)
 
 
 @strawberry.input(description="A DPF certification, as the DPF List shows it.")
 class DpfCertificationInput:
-    framework: DpfFramework = strawberry.field(description="The programme.")
-    status: DpfStatus = strawberry.field(description="ACTIVE or INACTIVE on the DPF List.")
-    data_types: list[DpfDataType] = strawberry.field(description="HR and/or NON_HR data.")
+    framework: vocabulary.DpfFramework = strawberry.field(description="The programme.")
+    status: vocabulary.DpfStatus = strawberry.field(
+        description="ACTIVE or INACTIVE on the DPF List."
+    )
+    data_types: list[vocabulary.DpfDataType] = strawberry.field(
+        description="HR and/or NON_HR data."
+    )
     certified_on: datetime.date = strawberry.field(description="When it was certified.")
     expires_on: datetime.date | None = strawberry.field(
         default=None, description="When the certification lapses unless renewed."

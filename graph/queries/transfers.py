@@ -129,7 +129,7 @@ RETURN collect([
   [(s)-[:HOSTED_IN]->(c:Country) | c.code],
   [(s)-[a:ACCESSED_FROM]->(c:Country) | [c.code, a.by]],
   fed,
-  EXISTS {
+  coalesce(s.hr_data, false) OR EXISTS {
     (s)<-[:IN_SYSTEM]-(:Storage)-[:OF_SUBJECT]->(d:DataSubject) WHERE d.key IN $hr_subjects
   },
   CASE WHEN NOT fed AND op.role IN $operator_roles THEN COLLECT {
@@ -151,7 +151,8 @@ SYSTEM_FIELDS = (
     "categories",
     "collects",
 )
-"""A system's `hr_data` says whether it holds data of one of `hr_subjects`; its `categories`, what
+"""A system's `hr_data` says whether it holds HR data: registered so (`hr_data`), or data of one
+of `hr_subjects`; its `categories`, what
 its storages hold, are read only for a system no flow feeds that is run in one of
 `operator_roles` (the one case that moves its data by its operation alone)."""
 
