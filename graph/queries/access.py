@@ -84,7 +84,8 @@ def _around(side: LiteralString, arrow_out: bool, hops: int) -> LiteralString:
     for _ in range(hops):
         text += (
             "CALL (seen, frontier) { UNWIND frontier AS a MATCH " + hop + " "
-            "WHERE any(c IN r.categories WHERE any(q IN " + wanted + " WHERE " + RELEVANT + ")) "
+            "WHERE " + LIVE_FLOW + " "
+            "AND any(c IN r.categories WHERE any(q IN " + wanted + " WHERE " + RELEVANT + ")) "
             "RETURN collect(DISTINCT CASE WHEN NOT b IN seen THEN b END) AS next, "
             "collect([a.id, b.id, CASE WHEN b:System THEN 'System' ELSE 'Organisation' END, "
             "r.id, r.categories]) AS found } "
@@ -123,12 +124,14 @@ DETAILS: LiteralString = (
 """The systems and organisations reached (by id), and the backups of the systems that hold the
 data (by the id of the system they back up)."""
 KINDS = ("System", "Organisation")
+LIVE_FLOW: LiteralString = filters.live("r") + " AND " + filters.live("b")
 
 
 RECIPIENTS: LiteralString = (
     "CALL () { UNWIND $organisations AS id MATCH (o:Organisation {id: id}) "
     "OPTIONAL MATCH p = (o)-[:ENGAGES]->{1,5}(:Organisation) "
-    "WHERE none(x IN nodes(p) WHERE coalesce(x.is_self, false)) "
+    "WHERE none(x IN nodes(p) WHERE coalesce(x.is_self, false) OR NOT " + filters.live("x") + ") "
+    "AND all(e IN relationships(p) WHERE " + filters.live("e") + ") "
     "AND all(e IN relationships(p) WHERE e.categories IS NULL OR any(c IN e.categories "
     "WHERE any(q IN $categories WHERE " + RELEVANT + "))) "
     "WITH o, collect(DISTINCT [e IN relationships(p) | e {.id, .role, .service, "
@@ -140,6 +143,7 @@ RECIPIENTS: LiteralString = (
     "UNWIND chain AS hop RETURN collect(DISTINCT hop.to.id) AS engaged } "
     "RETURN recipients, COLLECT { "
     "MATCH (g:Safeguard)-[:IMPORTER]->(i:Organisation) WHERE i.id IN $organisations + engaged "
+    "AND " + filters.live("g") + " "
     "MATCH (g)-[:EXPORTER]->(e:Organisation) "
     "RETURN {safeguard: g {.id, .type, .module, .regimes, .signed_on, .expires_on, .tia_outcome}, "
     "exporter: e.id, importer: i.id} } AS safeguards"

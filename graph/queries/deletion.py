@@ -70,7 +70,11 @@ NEXT_HOP = (
     """
 UNWIND $frontier AS source_id
 MATCH (:System {id: source_id})-[f:FLOWS_TO]->(b:System)
-WHERE NOT b.id IN $visited AND any(k IN f.categories WHERE """
+WHERE NOT b.id IN $visited AND """
+    + filters.live("f")
+    + " AND "
+    + filters.live("b")
+    + """ AND any(k IN f.categories WHERE """
     + RELEVANT
     + """)
 RETURN collect(DISTINCT b.id) AS reached
@@ -95,7 +99,11 @@ CALL (s) {
 }
 CALL (s) {
   OPTIONAL MATCH (s)-[f:FLOWS_TO]->(t)
-  WHERE (t:System OR t:Organisation) AND any(k IN f.categories WHERE """
+  WHERE (t:System OR t:Organisation) AND """
+    + filters.live("f")
+    + " AND "
+    + filters.live("t")
+    + """ AND any(k IN f.categories WHERE """
     + RELEVANT
     + """)
   RETURN collect(f {.id, .categories, target: t.id, to_organisation: t:Organisation}) AS flows
@@ -105,20 +113,31 @@ RETURN collect(s {.id, .name, .kind, .owner_team, .deletion_method, .identifiers
 """
 )
 
-ORGANISATIONS = """
+ORGANISATIONS = (
+    """
 UNWIND $organisations AS organisation_id
 MATCH (start:Organisation {id: organisation_id}) WHERE NOT coalesce(start.is_self, false)
-MATCH ANY SHORTEST (start)-[:ENGAGES]->{0,4}(o:Organisation)
-WHERE NOT coalesce(o.is_self, false)
+MATCH ANY SHORTEST (start)-[live:ENGAGES WHERE """
+    + filters.live("live")
+    + """]->{0,4}(o:Organisation)
+WHERE NOT coalesce(o.is_self, false) AND """
+    + filters.live("o")
+    + """
 WITH DISTINCT o
 CALL (o) {
   OPTIONAL MATCH (o)-[e:ENGAGES]->(engaged:Organisation)
+  WHERE """
+    + filters.live("e")
+    + " AND "
+    + filters.live("engaged")
+    + """
   RETURN collect(e {.id, .role, .service, .categories, engaged: engaged.id,
                     engaged_name: engaged.legal_name,
                     engaged_is_self: coalesce(engaged.is_self, false)}) AS engagements
 }
 RETURN collect(o {.id, .legal_name, .is_self, engagements: engagements}) AS organisations
 """
+)
 
 
 @dataclass
