@@ -8,21 +8,21 @@ from fastapi.responses import PlainTextResponse
 
 from app.principal import request_principal_with
 from app.settings import Settings
-from resolvers.access.decisions import Regime
 from resolvers.access.document import render_markdown
 from resolvers.access.service import access_plan
 from resolvers.access.transfers import transfer_answers
 from resolvers.errors import BadUserInput
 from schema.auth import FIELD_ROLES
+from schema.regime import RegimeCode
 
 ACCESS_ROLE = FIELD_ROLES[("Query", "accessPlan")]
 
 
-def _regime(value: str) -> Regime:
+def _regime(value: str) -> str:
     try:
-        return Regime(value.upper())
-    except ValueError:
-        known = ", ".join(regime.value for regime in Regime)
+        return RegimeCode[value.upper()].name
+    except KeyError:
+        known = ", ".join(regime.name for regime in RegimeCode)
         raise BadUserInput(f"regime must be one of {known}", field="regime") from None
 
 
