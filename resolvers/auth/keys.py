@@ -77,6 +77,8 @@ async def watch_revocations(db: Database, cache: KeyCache, interval_s: float) ->
             rows = await queries.revoked_since(db, since)
         except UNAVAILABLE_ERRORS as error:
             logger.warning("cannot read key revocations: %s", type(error).__name__)
+        except Exception:
+            logger.exception("reading key revocations failed; trying again")
         else:
             for row in rows:
                 cache.evict(row["id"])
