@@ -6,6 +6,7 @@ from schema.audit import AuditQuery
 from schema.deletion import DeletionQuery
 from schema.keys import KeysQuery
 from schema.lineage import LineageQuery
+from schema.policy import PolicyQuery
 from schema.read import ReadQuery
 from schema.transfer import TransferQuery
 
@@ -18,6 +19,7 @@ class Query(
     DeletionQuery,
     KeysQuery,
     LineageQuery,
+    PolicyQuery,
     ReadQuery,
     TransferQuery,
 ):
