@@ -68,6 +68,10 @@ class PolicyClaimResult:
         description="CONTRADICTED: each fact against the claim, with its path."
     )
     lacks: list[str] = strawberry.field(description="The facts the map lacks to decide it.")
+    support: list[PolicyEvidence] = strawberry.field(
+        description="Facts of the map that confirm it, where a few facts do (the owner's "
+        "recorded properties, the cookie data held)."
+    )
 
     @classmethod
     def of(cls, result: decisions.ClaimResult) -> "PolicyClaimResult":
@@ -83,6 +87,7 @@ class PolicyClaimResult:
             checked=result.checked,
             evidence=[PolicyEvidence.of(item) for item in result.evidence],
             lacks=list(result.lacks),
+            support=[PolicyEvidence.of(item) for item in result.support],
         )
 
 

@@ -43,6 +43,7 @@ class ClaimResult:
     checked: int
     evidence: tuple[Evidence, ...]
     lacks: tuple[str, ...]
+    support: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,12 @@ class Practice:
 @dataclass(frozen=True)
 class Outcome:
     """What one predicate found: the contradictions, the facts missing, how many entries of the
-    map it checked."""
+    map it checked, and the facts that confirm it where a few facts do."""
 
     checked: int
     contradictions: tuple[Evidence, ...] = ()
     lacks: tuple[str, ...] = ()
+    support: tuple[Evidence, ...] = ()
 
 
 def verdict(outcome: Outcome) -> Verdict:
@@ -182,9 +184,14 @@ def owner_path(facts: OwnerMap, prop: str, value: object) -> tuple[str, ...]:
 def sale(facts: OwnerMap, sale_purposes: Sequence[str]) -> Outcome:
     contradictions = []
     lacks = []
+    support = []
     if facts.owner.sells_personal_data is None:
         lacks.append(f"Organisation:{facts.owner.id}.sells_personal_data")
-    elif facts.owner.sells_personal_data:
+    elif not facts.owner.sells_personal_data:
+        support.append(
+            Evidence(owner_path(facts, "sells_personal_data", "false"), "the owner records none")
+        )
+    else:
         contradictions.append(
             Evidence(owner_path(facts, "sells_personal_data", "true"), "the owner records a sale")
         )
@@ -197,7 +204,7 @@ def sale(facts: OwnerMap, sale_purposes: Sequence[str]) -> Outcome:
                     f"third party {recipient.organisation} receives data for {', '.join(bought)}",
                 )
             )
-    return Outcome(1 + len(facts.recipients), tuple(contradictions), tuple(lacks))
+    return Outcome(1 + len(facts.recipients), tuple(contradictions), tuple(lacks), tuple(support))
 
 
 def no_sale(p: models.NoSale, facts: OwnerMap) -> Outcome:
@@ -326,15 +333,24 @@ def minimum_age(p: models.MinimumAge, facts: OwnerMap) -> Outcome:
     owner = facts.owner
     contradictions = []
     lacks = []
+    support = []
     if owner.directed_at_children is None:
         lacks.append(f"Organisation:{owner.id}.directed_at_children")
-    elif owner.directed_at_children:
+    elif not owner.directed_at_children:
+        support.append(
+            Evidence(owner_path(facts, "directed_at_children", "false"), "not directed at children")
+        )
+    else:
         contradictions.append(
             Evidence(owner_path(facts, "directed_at_children", "true"), "directed at children")
         )
     if owner.minimum_age is None:
         lacks.append(f"Organisation:{owner.id}.minimum_age")
-    elif owner.minimum_age < p.age:
+    elif owner.minimum_age >= p.age:
+        support.append(
+            Evidence(owner_path(facts, "minimum_age", owner.minimum_age), f"at least {p.age}")
+        )
+    else:
         contradictions.append(
             Evidence(
                 owner_path(facts, "minimum_age", owner.minimum_age),
@@ -344,7 +360,7 @@ def minimum_age(p: models.MinimumAge, facts: OwnerMap) -> Outcome:
     for key, paths in grouped(places(facts)).items():
         if covered(key, p.children_categories):
             contradictions.append(Evidence(paths[0], f"children's data {key} is held{more(paths)}"))
-    return Outcome(2, tuple(contradictions), tuple(lacks))
+    return Outcome(2, tuple(contradictions), tuple(lacks), tuple(support))
 
 
 def blocked(
@@ -380,6 +396,9 @@ def cookies(p: models.CookiesUsed, facts: OwnerMap) -> Outcome:
             Evidence(purpose_path(a), f"{a.id} uses cookie data for {a.purpose}")
             for a in users
             if a.purpose is None or not covered(a.purpose, p.purposes)
+        ),
+        support=tuple(
+            Evidence(paths[0], f"{key} is held{more(paths)}") for key, paths in held.items()
         ),
     )
 
@@ -466,6 +485,7 @@ def decide(claim: Claim, facts: OwnerMap, transfers: Sequence[Transfer]) -> Clai
         checked=outcome.checked,
         evidence=outcome.contradictions,
         lacks=outcome.lacks,
+        support=outcome.support,
     )
 
 

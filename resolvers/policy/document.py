@@ -28,6 +28,8 @@ def render_text(check: PolicyCheck) -> Iterator[str]:
             yield f"    - {evidence_text(evidence)}"
         for fact in result.lacks:
             yield f"    ? the map lacks {fact}"
+        for evidence in result.support:
+            yield f"    + {evidence_text(evidence)}"
     if check.undisclosed:
         yield "Practices of the map the policy does not disclose:"
         for practice in check.undisclosed:

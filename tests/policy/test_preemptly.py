@@ -20,7 +20,7 @@ CHECK = """
     contradicted
     counts { verdict count }
     claims { key section words note kind parameters verdict checked lacks
-             evidence { path detail } }
+             evidence { path detail } support { path detail } }
     undisclosed { kind key detail evidence { path detail } }
   }
 }
@@ -138,6 +138,16 @@ async def test_the_other_claims_with_their_evidence(check: dict[str, Any]) -> No
     assert any("correction" in fact for fact in rights["lacks"])
     assert by_key["training"]["lacks"][0].startswith("staff training records")
     assert by_key["children"]["checked"] == 2 and by_key["no-sale"]["checked"] > 1
+    assert paths({"evidence": by_key["children"]["support"]}) == [
+        ["Organisation:preemptly.directed_at_children = false"],
+        ["Organisation:preemptly.minimum_age = 16"],
+    ]
+    assert paths({"evidence": by_key["no-sale"]["support"]}) == [
+        ["Organisation:preemptly.sells_personal_data = false"]
+    ]
+    cookies = paths({"evidence": by_key["cookies"]["support"]})
+    assert ["Storage:st-cookies", "IN_SYSTEM", "System:website", "OF_CATEGORY",
+            "DataCategory:user.device.cookie"] in cookies  # fmt: skip
 
 
 async def test_practices_the_policy_does_not_disclose(check: dict[str, Any]) -> None:
