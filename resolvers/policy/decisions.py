@@ -8,6 +8,7 @@ map lacks a fact the claim needs (each named)."""
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from resolvers.categories import within
 from resolvers.policy.facts import Activity, Claim, OwnerMap, Policy, Recipient, Storage, Transfer
@@ -499,7 +500,10 @@ def transfer_regimes(policy: Policy) -> tuple[str, ...]:
     return tuple(sorted(regimes or {"EU", "UK", "CH"}))
 
 
-def predicates(policy: Policy, kind: type) -> list:  # type: ignore[type-arg]
+P = TypeVar("P")
+
+
+def predicates(policy: Policy, kind: type[P]) -> list[P]:
     return [claim.predicate for claim in policy.claims if isinstance(claim.predicate, kind)]
 
 
