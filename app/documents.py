@@ -6,13 +6,13 @@ import datetime
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from app.principal import request_principal
+from app.principal import request_principal_with
 from app.settings import Settings
 from resolvers.access.decisions import Regime
 from resolvers.access.document import render_markdown
 from resolvers.access.service import access_plan
 from resolvers.access.transfers import transfer_answers
-from resolvers.errors import BadUserInput, Forbidden
+from resolvers.errors import BadUserInput
 from schema.auth import FIELD_ROLES
 
 ACCESS_ROLE = FIELD_ROLES[("Query", "accessPlan")]
@@ -47,12 +47,7 @@ def documents_router(settings: Settings) -> APIRouter:
         as_of: str | None = Query(default=None, alias="asOf"),
     ) -> PlainTextResponse:
         """The access plan of `accessPlan { document }` as Markdown."""
-        principal = await request_principal(request, settings)
-        if not principal.role.allows(ACCESS_ROLE):
-            raise Forbidden(
-                f"the access plan needs the {ACCESS_ROLE.value} role; this key has "
-                f"{principal.role.value}"
-            )
+        await request_principal_with(request, settings, ACCESS_ROLE, "the access plan")
         if not subject:
             raise BadUserInput("give the data subject key as `subject`", field="subject")
         db = request.app.state.db
