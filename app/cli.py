@@ -5,6 +5,7 @@ import datetime
 import signal
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 
 import typer
@@ -22,7 +23,7 @@ from resolvers.errors import NotFound
 from resolvers.policy.document import render_text
 from resolvers.policy.service import policy_check
 from schema.export import write_sdl
-from seeds.loader import SeedError, is_current, load_all
+from seeds.loader import SeedError, is_current, load_all, load_policy
 
 cli = typer.Typer(help="datamap: a GraphQL privacy data map over Neo4j.", no_args_is_help=True)
 neo4j_cli = typer.Typer(help="The local Neo4j server.", no_args_is_help=True)
@@ -175,16 +176,23 @@ def check_policy(
     as_of: datetime.datetime | None = typer.Option(
         None, "--as-of", formats=["%Y-%m-%d"], help="The date to check for; today by default."
     ),
+    load: Path | None = typer.Option(
+        None, "--load", help="Load this policy file first (beside those loaded) and check it."
+    ),
 ) -> None:
     """Decide each claim of a privacy policy against the map; exit 1 when one is CONTRADICTED
-    (so a CI pipeline can gate on it), 2 when the policy is not loaded."""
+    (so a CI pipeline can gate on it), 2 when the policy is not loaded or its file is invalid."""
     contradicted = False
 
     async def work(db: Database) -> None:
         nonlocal contradicted
         day = as_of.date() if as_of else datetime.date.today()
         try:
-            check = await policy_check(db, policy, day)
+            key = (await load_policy(db, load)).key if load is not None else policy
+            check = await policy_check(db, key, day)
+        except SeedError as error:
+            typer.secho(f"datamap: policy not loaded: {error}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(code=2) from None
         except NotFound as error:
             typer.secho(f"datamap: {error.message}", fg=typer.colors.RED, err=True)
             raise typer.Exit(code=2) from None

@@ -1,6 +1,6 @@
 """Test maps for policy checks, written with Cypher: every id starts with the map's prefix
-(`t-pol-ok-`, `t-pol-bad-`), and `remove` deletes them again, since a live test organisation
-would add transfer paths to other tests' assessments."""
+(`t-pol-ok-`, `t-pol-bad-`), and `remove` deletes every node whose id or key has a prefix,
+since a live test organisation would add transfer paths to other tests' assessments."""
 
 from typing import Any
 

@@ -101,8 +101,7 @@ async def test_maps(
         seeded, policy_file(tmp_path_factory.mktemp("policy"), "t-pol-bad", "t-pol-bad-owner")
     )
     yield
-    for m in maps:
-        await m.remove(seeded)
+    await Map("t-pol-").remove(seeded)  # both maps, and every policy the tests loaded
 
 
 async def checked(graphql: GraphQL, policy: str) -> dict[str, Any]:
@@ -276,3 +275,16 @@ def test_the_command_exits_non_zero_only_on_a_contradiction() -> None:
     unknown = runner.invoke(cli, ["check", "policy", "--policy", "t-pol-nope"])
     assert unknown.exit_code == 2
     assert "no policy 't-pol-nope'" in unknown.output
+
+
+@pytest.mark.usefixtures("test_maps")
+def test_the_command_loads_a_policy_file_and_checks_it(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = policy_file(tmp_path, "t-pol-cli", "t-pol-bad-owner")
+    loaded = runner.invoke(cli, ["check", "policy", "--load", str(path), "--as-of", AS_OF])
+    assert loaded.exit_code == 1, loaded.output
+    assert loaded.output.startswith("Test Privacy Policy (t-pol-cli, last updated 2026-01-15)")
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: NO_SALE", "kind: NO_SAL"))
+    invalid = runner.invoke(cli, ["check", "policy", "--load", str(path)])
+    assert invalid.exit_code == 2
+    assert "policy not loaded" in invalid.output and "claims.2.predicate" in invalid.output
