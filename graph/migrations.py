@@ -27,6 +27,8 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("Storage", "id"),
     ("Safeguard", "id"),
     ("ProcessingActivity", "id"),
+    ("Policy", "key"),
+    ("PolicyClaim", "id"),
     ("ApiKey", "id"),
     ("AuditEvent", "id"),
     ("LineageNamespace", "id"),

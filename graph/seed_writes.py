@@ -152,6 +152,15 @@ ACTIVITIES = (
     "MERGE (p)-[d:DISCLOSES_TO]->(o) SET d.role = recipient.role",
 )
 
+POLICIES = (
+    merge_nodes("Policy", "key"),
+    "UNWIND $rows AS row MATCH (p:Policy {key: row.props.key})-[:HAS_CLAIM]->(c:PolicyClaim) "
+    "WHERE NOT c.id IN row.claim_ids DETACH DELETE c",
+    "UNWIND $rows AS row MATCH (p:Policy {key: row.props.key}) "
+    "UNWIND row.claims AS claim MERGE (c:PolicyClaim {id: claim.id}) SET c = claim "
+    "MERGE (p)-[:HAS_CLAIM]->(c)",
+)
+
 
 async def write_rows(
     db: Database,

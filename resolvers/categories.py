@@ -35,3 +35,8 @@ def checked_categories(categories: list[str] | None) -> list[str] | None:
             "categories must be non-empty keys such as user.contact", field="categories"
         )
     return sorted(set(cleaned))
+
+
+def within(key: str, named: str) -> bool:
+    """Whether `key` is `named` or a descendant of it: what naming `named` discloses."""
+    return key == named or key.startswith(named + ".")

@@ -164,6 +164,7 @@ PREEMPTLY = (
         "discloses_to",
     ),
 )
+POLICIES_DIR = "policies"
 KEY_FIELDS = ("id", "key", "code")
 EEA_MARKET = "EEA"
 """A market an organisation serves, or a collection point's data subjects are in: a country code,
@@ -206,11 +207,71 @@ class Seeds:
 def read(data_dir: Path = DATA_DIR) -> Seeds:
     """Parse and validate every seed file, and check every reference between them."""
     seeds = Seeds(data_dir)
-    for item in (EEA, *REFERENCE, *PREEMPTLY):
+    for item in (EEA, *REFERENCE, *PREEMPTLY, *policy_specs(data_dir)):
         seeds.files[item.path] = parse(data_dir, item)
     check_unique(seeds)
     check_references(seeds)
     return seeds
+
+
+def policy_specs(data_dir: Path) -> list[Spec]:
+    """One spec per privacy policy in `policies/` (a new version, or a customer's, is one more
+    file there)."""
+    return [
+        Spec(f"{POLICIES_DIR}/{path.name}", models.Policy, writes.POLICIES)
+        for path in sorted((data_dir / POLICIES_DIR).glob("*.yaml"))
+    ]
+
+
+def check_quotes(path: Path, name: str, policy: models.Policy) -> None:
+    """Every claim's words occur verbatim (up to white space) in the policy's text."""
+    if policy.text is None:
+        return
+    try:
+        text = (path.parent / policy.text).read_text(encoding="utf-8")
+    except OSError as error:
+        raise SeedError(name, f"cannot read the policy text: {error}", field="text") from None
+    flat = " ".join(text.split())
+    for claim, words in policy.quotes():
+        if " ".join(words.split()) not in flat:
+            raise SeedError(
+                name, f"not in {policy.text}: {words!r}", entry=f"claim {claim}", field="words"
+            )
+
+
+def policy_row(policy: models.Policy) -> dict[str, Any]:
+    """A policy and its claims as one row: each claim's predicate as JSON text (a property
+    cannot hold a map), keyed `<policy>:<claim>`."""
+    data = policy.model_dump(mode="json")
+    claims = [
+        {
+            "id": f"{policy.key}:{claim['key']}",
+            "key": claim["key"],
+            "position": position,
+            "section": claim["section"],
+            "words": claim["words"],
+            "note": claim["note"],
+            "kind": claim["predicate"]["kind"],
+            "predicate": json.dumps(claim["predicate"], sort_keys=True),
+        }
+        for position, claim in enumerate(data["claims"])
+    ]
+    props = {key: value for key, value in policy.model_dump().items() if key != "claims"}
+    return {"props": props, "claims": claims, "claim_ids": [claim["id"] for claim in claims]}
+
+
+async def load_policy(db: Database, path: Path, data_dir: Path = DATA_DIR) -> models.Policy:
+    """Validate one policy file (anywhere) against the seeds' keys, and write it beside the
+    policies already loaded, in one transaction."""
+    item = Spec(path.name, models.Policy, writes.POLICIES)
+    policy = parse(path.parent, item)
+    assert isinstance(policy, models.Policy)
+    known = known_keys(read(data_dir))
+    for field_path, ref, key in references(policy):
+        if key not in known[ref.kind]:
+            raise SeedError(path.name, f"unknown {ref.kind} {key!r}", field=field_path)
+    await writes.write_rows(db, writes.POLICIES, [policy_row(policy)])
+    return policy
 
 
 def parse(data_dir: Path, item: Spec) -> BaseModel:
@@ -219,7 +280,7 @@ def parse(data_dir: Path, item: Spec) -> BaseModel:
     except (OSError, yaml.YAMLError) as error:
         raise SeedError(item.path, f"cannot read: {error}") from None
     try:
-        return item.model.model_validate(raw)
+        parsed = item.model.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         location = list(first["loc"])
@@ -230,6 +291,9 @@ def parse(data_dir: Path, item: Spec) -> BaseModel:
         field_name = ".".join(str(part) for part in location) or None
         more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
         raise SeedError(item.path, first["msg"] + more, entry=entry, field=field_name) from None
+    if isinstance(parsed, models.Policy):
+        check_quotes(data_dir / item.path, item.path, parsed)
+    return parsed
 
 
 def describe_entry(raw: Any, index: int) -> str:
@@ -306,6 +370,10 @@ def batches(seeds: Seeds, *, example: bool = True) -> Iterator[Batch]:
     for item in (*REFERENCE, *(PREEMPTLY if example else ())):
         if item.statements and item not in (tools, REGIMES):
             yield batch(seeds, item, eea_codes)
+    if example:
+        for item in policy_specs(seeds.data_dir):
+            policy: models.Policy = seeds.files[item.path]  # type: ignore[assignment]
+            yield Batch(item.path, item.statements, [policy_row(policy)])
 
 
 def areas(regimes: list[models.Regime], eea_codes: list[str]) -> dict[str, list[str]]:

@@ -5,6 +5,7 @@ every such reference against the keys the seeds and the installed packages defin
 (`seeds/references.py`), so a dangling reference fails before the first write.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Generic, Literal, TypeVar
@@ -497,3 +498,193 @@ class ProcessingActivity(MapEntry):
         if self.preemptly_role == "CONTROLLER" and self.legal_basis is None:
             raise ValueError("an activity Preemptly controls needs its Art. 6 legal_basis")
         return self
+
+
+# Privacy policies: each claim with its section, its words and the predicate that checks it
+
+
+class Named(Entry):
+    """Keys the policy names, with the words that name them (and their section, when another
+    section than the claim's names them)."""
+
+    words: str = Field(min_length=1)
+    section: str | None = None
+
+
+class NamedCategories(Named):
+    keys: list[CategoryKey] = Field(min_length=1)
+
+
+class NamedPurposes(Named):
+    keys: list[UseKey] = Field(min_length=1)
+
+
+class NamedRecipients(Named):
+    """A kind of recipient: organisations in one of `roles`, receiving for a purpose relevant to
+    one of `purposes` (any purpose, or none recorded, when `purposes` is empty)."""
+
+    roles: list[Role] = Field(min_length=1)
+    purposes: list[UseKey] = []
+
+
+class CategoriesWithin(Entry):
+    """Every category the map holds or processes is one the policy names (or under one)."""
+
+    kind: Literal["CATEGORIES_WITHIN"]
+    named: list[NamedCategories] = Field(min_length=1)
+
+
+class PurposesWithin(Entry):
+    """Every purpose of a processing activity is one the policy names (or under one)."""
+
+    kind: Literal["PURPOSES_WITHIN"]
+    named: list[NamedPurposes] = Field(min_length=1)
+
+
+class RecipientKindsWithin(Entry):
+    """Every recipient of the owner's data is of a kind the policy lists."""
+
+    kind: Literal["RECIPIENT_KINDS_WITHIN"]
+    named: list[NamedRecipients] = Field(min_length=1)
+
+
+class NoSale(Entry):
+    """The owner records `sells_personal_data: false` and no third party receives data for a
+    purpose under `sale_purposes`."""
+
+    kind: Literal["NO_SALE"]
+    sale_purposes: list[UseKey] = Field(min_length=1)
+
+
+class SecurityMeasuresPresent(Entry):
+    """Every system holding personal data records each of `measures`."""
+
+    kind: Literal["SECURITY_MEASURES"]
+    measures: list[SecurityMeasureKey] = Field(min_length=1)
+
+
+class RetentionRecorded(Entry):
+    """Every storage has a retention period in days or a retention obligation."""
+
+    kind: Literal["RETENTION_RECORDED"]
+
+
+class ErasureFromActiveSystems(Entry):
+    """Every active system holding personal data can delete it (a deletion method other than
+    NONE, or a retention in days after which it goes), and every backup rotates."""
+
+    kind: Literal["ERASURE_FROM_ACTIVE_SYSTEMS"]
+
+
+PolicyRight = Literal["ACCESS", "CORRECTION", "DELETION", "PORTABILITY", "OPT_OUT", "RESTRICTION"]
+
+
+class RightsServed(Entry):
+    """Each right the policy offers can be served in every system holding data Preemptly
+    controls: access and portability need a retrieval method, deletion a deletion method, opt-out
+    a consent basis for every marketing activity. The map records no correction or restriction
+    method, so those are uncheckable."""
+
+    kind: Literal["RIGHTS_SERVED"]
+    rights: list[PolicyRight] = Field(min_length=1)
+    marketing_purposes: list[UseKey] = []
+    consent_bases: list[LegalBasisKey] = []
+
+
+class MinimumAge(Entry):
+    """The owner records `directed_at_children: false` and a `minimum_age` of at least `age`, and
+    no storage holds a category under `children_categories`."""
+
+    kind: Literal["MINIMUM_AGE"]
+    age: int = Field(ge=1)
+    children_categories: list[CategoryKey] = []
+
+
+class TransfersSafeguarded(Entry):
+    """No transfer path of `regimes` gets one of `verdicts` from the transfer assessment.
+    `countries` are the destinations the policy names (empty: it names none)."""
+
+    kind: Literal["TRANSFERS_SAFEGUARDED"]
+    regimes: list[Literal["EU", "UK", "CH"]] = Field(min_length=1)
+    verdicts: list[Literal["BLOCKED", "EXPIRED", "ACTION_REQUIRED"]] = ["BLOCKED"]
+    countries: list[CountryCode] = []
+
+
+class CookiesUsed(Entry):
+    """The map holds cookie categories, and every activity using them serves one of `purposes`."""
+
+    kind: Literal["COOKIES"]
+    categories: list[CategoryKey] = Field(min_length=1)
+    purposes: list[UseKey] = Field(min_length=1)
+
+
+class Compliance(Entry):
+    """What the map can check of compliance with `regimes`: a legal basis for every activity
+    the owner controls, an Art. 9(2) condition for every special-category activity, no BLOCKED
+    transfer (EU, UK, CH) and no sale (CCPA)."""
+
+    kind: Literal["COMPLIANCE"]
+    regimes: list[RegimeKey] = Field(min_length=1)
+    sale_purposes: list[UseKey] = []
+
+
+class Unmapped(Entry):
+    """A promise the map records no fact for: always UNCHECKABLE, saying what it lacks."""
+
+    kind: Literal["UNMAPPED"]
+    lacks: str = Field(min_length=1)
+
+
+Predicate = Annotated[
+    CategoriesWithin
+    | PurposesWithin
+    | RecipientKindsWithin
+    | NoSale
+    | SecurityMeasuresPresent
+    | RetentionRecorded
+    | ErasureFromActiveSystems
+    | RightsServed
+    | MinimumAge
+    | TransfersSafeguarded
+    | CookiesUsed
+    | Compliance
+    | Unmapped,
+    Field(discriminator="kind"),
+]
+
+
+class PolicyClaim(Entry):
+    key: Key
+    section: str = Field(min_length=1)
+    words: str = Field(min_length=1)
+    predicate: Predicate
+    note: str | None = None
+
+
+class Policy(Entry):
+    """A privacy policy as checkable claims. `owner` is the organisation whose map it is checked
+    against; `text` the file (beside this one) holding the policy's text, in which every claim's
+    words must occur verbatim."""
+
+    key: Key
+    owner: Key
+    title: str
+    last_updated: date
+    source: str = Field(min_length=1)
+    text: str | None = None
+    claims: list[PolicyClaim] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def claim_keys_unique(self) -> "Policy":
+        keys = [claim.key for claim in self.claims]
+        duplicated = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicated:
+            raise ValueError(f"duplicate claim keys: {', '.join(duplicated)}")
+        return self
+
+    def quotes(self) -> Iterator[tuple[str, str]]:
+        """(claim key, words) for every quotation of the policy's text."""
+        for claim in self.claims:
+            yield claim.key, claim.words
+            for named in getattr(claim.predicate, "named", []):
+                yield claim.key, named.words

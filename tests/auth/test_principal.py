@@ -49,6 +49,8 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ),
     ("drift", Role.ANALYST, "{ drift { since } }"),
     ("auditLog", Role.ANALYST, "{ auditLog(limit: 1) { id } }"),
+    ("drift", Role.ANALYST, "{ drift(windowDays: 30) { __typename } }"),
+    ("policyCheck", Role.ANALYST, '{ policyCheck(policy: "t-auth-none") { contradicted } }'),
     ("apiKeys", Role.ADMIN, "{ apiKeys { id } }"),
     ("deletionPlan", Role.ANALYST, '{ deletionPlan(subject: "t-auth-none") { __typename } }'),
     (

@@ -48,6 +48,8 @@ DOCUMENTS: dict[str, str] = {
         totalCount }} }}""",
     "transfers": f"""{{ transfers(systemId: "support-desk", asOf: "{AS_OF}") {{
         totalCount }} }}""",
+    "policyCheck": f"""{{ policyCheck(policy: "preemptly", asOf: "{AS_OF}") {{
+        contradicted claims {{ key verdict }} }} }}""",
     "transferCheck": f"""{{ transferCheck(input: {{regime: EU, exporterId: "preemptly",
         importerCountry: "US", exporterRole: CONTROLLER, importerRole: PROCESSOR,
         categories: ["user.contact.email"], asOf: "{AS_OF}"}}) {{ verdict }} }}""",
