@@ -3,6 +3,7 @@ import strawberry
 from schema.about import AboutQuery
 from schema.access import AccessQuery
 from schema.audit import AuditQuery
+from schema.breach import BreachQuery
 from schema.deletion import DeletionQuery
 from schema.keys import KeysQuery
 from schema.lineage import LineageQuery
@@ -15,6 +16,7 @@ class Query(
     AboutQuery,
     AccessQuery,
     AuditQuery,
+    BreachQuery,
     DeletionQuery,
     KeysQuery,
     LineageQuery,
