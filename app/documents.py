@@ -6,7 +6,7 @@ import datetime
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from app.principal import request_principal
+from app.principal import request_principal_with
 from app.settings import Settings
 from resolvers.access.decisions import Regime
 from resolvers.access.document import render_markdown
@@ -15,7 +15,7 @@ from resolvers.access.transfers import transfer_answers
 from resolvers.breach import document as breach_document
 from resolvers.breach.decisions import Impact, Kind
 from resolvers.breach.service import breach_impact_of
-from resolvers.errors import BadUserInput, Forbidden
+from resolvers.errors import BadUserInput
 from schema.auth import FIELD_ROLES
 
 ACCESS_ROLE = FIELD_ROLES[("Query", "accessPlan")]
@@ -69,12 +69,7 @@ def documents_router(settings: Settings) -> APIRouter:
         kind: str,
         categories: list[str] | None,
     ) -> Impact:
-        principal = await request_principal(request, settings)
-        if not principal.role.allows(BREACH_ROLE):
-            raise Forbidden(
-                f"the breach impact needs the {BREACH_ROLE.value} role; this key has "
-                f"{principal.role.value}"
-            )
+        await request_principal_with(request, settings, BREACH_ROLE, "the breach impact")
         return await breach_impact_of(
             request.app.state.db,
             system_ids=system_ids,
@@ -121,12 +116,7 @@ def documents_router(settings: Settings) -> APIRouter:
         as_of: str | None = Query(default=None, alias="asOf"),
     ) -> PlainTextResponse:
         """The access plan of `accessPlan { document }` as Markdown."""
-        principal = await request_principal(request, settings)
-        if not principal.role.allows(ACCESS_ROLE):
-            raise Forbidden(
-                f"the access plan needs the {ACCESS_ROLE.value} role; this key has "
-                f"{principal.role.value}"
-            )
+        await request_principal_with(request, settings, ACCESS_ROLE, "the access plan")
         if not subject:
             raise BadUserInput("give the data subject key as `subject`", field="subject")
         db = request.app.state.db

@@ -5,6 +5,7 @@ from schema.access import AccessQuery
 from schema.audit import AuditQuery
 from schema.breach import BreachQuery
 from schema.deletion import DeletionQuery
+from schema.ingest import IngestQuery
 from schema.keys import KeysQuery
 from schema.lineage import LineageQuery
 from schema.read import ReadQuery
@@ -18,6 +19,7 @@ class Query(
     AuditQuery,
     BreachQuery,
     DeletionQuery,
+    IngestQuery,
     KeysQuery,
     LineageQuery,
     ReadQuery,

@@ -135,6 +135,7 @@ PREEMPTLY = (
         "system",
         "subject",
         "retention_obligation",
+        "fields",
     ),
     spec(
         "preemptly/flows.yaml",
@@ -150,6 +151,12 @@ PREEMPTLY = (
         writes.ENGAGEMENTS,
         "organisation",
         "engages",
+    ),
+    spec(
+        "preemptly/lineage_namespaces.yaml",
+        models.LineageNamespace,
+        writes.LINEAGE_NAMESPACES,
+        "system",
     ),
     spec("preemptly/safeguards.yaml", models.Safeguard, writes.SAFEGUARDS, "exporter", "importer"),
     spec(
