@@ -4,18 +4,22 @@ renderer as the GraphQL fields, the same API keys and the same role as the field
 import datetime
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from app.principal import request_principal_with
 from app.settings import Settings
 from resolvers.access.document import render_markdown
 from resolvers.access.service import access_plan
 from resolvers.access.transfers import transfer_answers
+from resolvers.breach import document as breach_document
+from resolvers.breach.decisions import Impact, Kind
+from resolvers.breach.service import breach_impact_of
 from resolvers.errors import BadUserInput
 from schema.auth import FIELD_ROLES
 from schema.regime import RegimeCode
 
 ACCESS_ROLE = FIELD_ROLES[("Query", "accessPlan")]
+BREACH_ROLE = FIELD_ROLES[("Query", "breachImpact")]
 
 
 def _regime(value: str) -> str:
@@ -35,8 +39,73 @@ def _day(value: str | None) -> datetime.date:
         raise BadUserInput("asOf must be a date such as 2025-06-30", field="asOf") from None
 
 
+def _moment(value: str | None) -> datetime.datetime:
+    if not value:
+        raise BadUserInput("give awareAt, such as 2026-11-30T09:00:00Z", field="awareAt")
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise BadUserInput(
+            "awareAt must be a date and time such as 2026-11-30T09:00:00Z", field="awareAt"
+        ) from None
+
+
+def _kind(value: str) -> Kind:
+    try:
+        return Kind(value.upper())
+    except ValueError:
+        known = ", ".join(kind.value for kind in Kind)
+        raise BadUserInput(f"kind must be one of {known}", field="kind") from None
+
+
 def documents_router(settings: Settings) -> APIRouter:
     router = APIRouter()
+
+    async def breach(
+        request: Request,
+        system_ids: list[str] | None,
+        organisation_id: str | None,
+        aware_at: str | None,
+        kind: str,
+        categories: list[str] | None,
+    ) -> Impact:
+        await request_principal_with(request, settings, BREACH_ROLE, "the breach impact")
+        return await breach_impact_of(
+            request.app.state.db,
+            system_ids=system_ids,
+            organisation_id=organisation_id,
+            aware_at=_moment(aware_at),
+            kind=_kind(kind),
+            categories=categories,
+        )
+
+    @router.get("/plans/breach.md", response_class=PlainTextResponse)
+    async def breach_markdown(
+        request: Request,
+        system_ids: list[str] | None = Query(default=None, alias="systemIds"),
+        organisation_id: str | None = Query(default=None, alias="organisationId"),
+        aware_at: str | None = Query(default=None, alias="awareAt"),
+        kind: str = "CONFIDENTIALITY",
+        categories: list[str] | None = Query(default=None),
+    ) -> PlainTextResponse:
+        """The draft notifications of `breachImpact { document }` as Markdown."""
+        impact = await breach(request, system_ids, organisation_id, aware_at, kind, categories)
+        document = breach_document.render_markdown(breach_document.drafts(impact))
+        return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
+
+    @router.get("/plans/breach.json")
+    async def breach_json(
+        request: Request,
+        system_ids: list[str] | None = Query(default=None, alias="systemIds"),
+        organisation_id: str | None = Query(default=None, alias="organisationId"),
+        aware_at: str | None = Query(default=None, alias="awareAt"),
+        kind: str = "CONFIDENTIALITY",
+        categories: list[str] | None = Query(default=None),
+    ) -> JSONResponse:
+        """The draft notifications of `breachImpact { notifications { json } }`, as one list."""
+        impact = await breach(request, system_ids, organisation_id, aware_at, kind, categories)
+        drafts = [breach_document.as_json(d) for d in breach_document.drafts(impact)]
+        return JSONResponse({"notifications": drafts})
 
     @router.get("/plans/access.md", response_class=PlainTextResponse)
     async def access_plan_document(

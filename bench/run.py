@@ -35,6 +35,7 @@ from graph.queries import datamap as datamap_queries
 from graph.queries import lineage as lineage_queries
 from graph.queries import lists
 from graph.queries import transfers as transfer_queries
+from graph.queries.breach import BreachRecords, breach_subgraph
 from graph.queries.deletion import DeletionRecords, deletion_subgraph
 from graph.queries.nodes import nodes_by_keys
 from graph.queries.registration import upsert_organisations
@@ -164,6 +165,10 @@ DELETION_PLAN = """query($subject: String!) { deletionPlan(subject: $subject, as
   steps { position systems actions { system action categories until reasons { path rule } } }
   notifications { recipient { id } categories } blockers { kind system } } }"""
 
+BREACH_IMPACT = """query($systemIds: [String!]) { breachImpact(systemIds: $systemIds,
+    awareAt: "2026-11-30T09:00:00Z", kind: CONFIDENTIALITY) {
+  systems { id reach } subjects { subject records } controllersToNotify { controller { id } }
+  obligations { key status deadline } notifications { authority json } } }"""
 DATA_MAP = """query($subject: String!) { dataMap(filter: {subject: $subject}) {
   totalNodes truncated nodes { id kind key label attributes }
   edges { id kind source target attributes } } }"""
@@ -501,6 +506,29 @@ async def transfer_assessment(bench: Bench) -> QueryResult:
     return result
 
 
+async def breach_impact(bench: Bench) -> QueryResult:
+    """breachImpact of each domain's collection point in turn (with its backups and everything
+    flows reach from it, at most 12 hops)."""
+    starts = bench.collection_points
+    result = QueryResult("breachImpact")
+    result.timings += await timed(
+        "datamap",
+        bench.service(BREACH_IMPACT, lambda i: {"systemIds": [starts[i % bench.domains]]}),
+        bench.args,
+    )
+
+    async def raw(i: int) -> BreachRecords:
+        return await breach_subgraph(
+            bench.db,
+            system_ids=[starts[i % bench.domains]],
+            organisation_id=None,
+            categories=None,
+        )
+
+    result.timings += await timed("raw Cypher", raw, bench.args)
+    return result
+
+
 async def register_processors(bench: Bench) -> QueryResult:
     return await register_processors_bulk(bench.db, bench.http, bench.url, bench.auth, bench.args)
 
@@ -513,6 +541,7 @@ QUERIES: dict[str, Callable[[Bench], Awaitable[QueryResult]]] = {
     "accessPlan": access_plan,
     "deletionPlan": deletion_plan,
     "transferAssessment": transfer_assessment,
+    "breachImpact": breach_impact,
     "registerProcessors": register_processors,
 }
 """Every query of the benchmark by the name `--queries` takes, in the order they run."""

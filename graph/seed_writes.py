@@ -63,6 +63,14 @@ EXCEPTIONS = (merge_nodes("Exception", "key"),)
 ERASURE_RULES = (merge_nodes("ErasureRule", "key"),)
 RETENTION_OBLIGATIONS = (merge_nodes("RetentionObligation", "id"),)
 SECURITY_MEASURES = (merge_nodes("SecurityMeasure", "key"),)
+BREACH_OBLIGATIONS = (merge_nodes("BreachObligation", "key"),)
+BREACH_EXEMPTIONS = (
+    merge_nodes("BreachExemption", "key"),
+    "UNWIND $rows AS row MATCH (e:BreachExemption {key: row.props.key}) "
+    "UNWIND row.obligations AS key MATCH (o:BreachObligation {key: key}) "
+    "MERGE (e)-[:EXEMPTS]->(o)",
+)
+BREACH_RISK_FACTORS = (merge_nodes("BreachRiskFactor", "key"),)
 
 ORGANISATIONS = (
     merge_nodes("Organisation", "id"),

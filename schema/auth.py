@@ -33,6 +33,7 @@ FIELD_ROLES: dict[tuple[str, str], Role] = {
     ("Query", "accessPlan"): Role.ANALYST,
     ("Query", "accessPlanDocument"): Role.ANALYST,
     ("Query", "deletionPlan"): Role.ANALYST,
+    ("Query", "breachImpact"): Role.ANALYST,
     ("Query", "transferAssessment"): Role.ANALYST,
     ("Query", "transfers"): Role.ANALYST,
     ("Query", "transferCheck"): Role.ANALYST,

@@ -3,6 +3,7 @@ import strawberry
 from schema.about import AboutQuery
 from schema.access import AccessQuery
 from schema.audit import AuditQuery
+from schema.breach import BreachQuery
 from schema.deletion import DeletionQuery
 from schema.ingest import IngestQuery
 from schema.keys import KeysQuery
@@ -17,6 +18,7 @@ class Query(
     AboutQuery,
     AccessQuery,
     AuditQuery,
+    BreachQuery,
     DeletionQuery,
     IngestQuery,
     KeysQuery,

@@ -84,6 +84,15 @@ REFERENCE = (
     spec("reference/transfer_tools.yaml", models.TransferTool, writes.TRANSFER_TOOLS),
     spec("reference/international_organisations.yaml", models.InternationalOrganisation, ()),
     spec("reference/category_flags.yaml", models.CategoryFlag, ()),
+    spec("reference/breach_categories.yaml", models.BreachCategory, ()),
+    spec("reference/breach_obligations.yaml", models.BreachObligation, writes.BREACH_OBLIGATIONS),
+    spec(
+        "reference/breach_exemptions.yaml",
+        models.BreachExemption,
+        writes.BREACH_EXEMPTIONS,
+        "obligations",
+    ),
+    spec("reference/breach_risk_factors.yaml", models.BreachRiskFactor, writes.BREACH_RISK_FACTORS),
     spec(
         "reference/adequacy.yaml",
         models.AdequacyDecision,
@@ -178,6 +187,7 @@ REF_TARGETS = {
     "exception": "reference/exceptions.yaml",
     "retention_obligation": "reference/retention_obligations.yaml",
     "security_measure": "reference/security_measures.yaml",
+    "breach_obligation": "reference/breach_obligations.yaml",
     "subject": "preemptly/subjects.yaml",
     "organisation": "preemptly/organisations.yaml",
     "system": "preemptly/systems.yaml",
@@ -351,6 +361,7 @@ def batches(seeds: Seeds, *, example: bool = True) -> Iterator[Batch]:
     eea: models.Eea = seeds.files[EEA.path]  # type: ignore[assignment]
     regimes: list[models.Regime] = seeds.entries("reference/regimes.yaml")
     flags: list[models.CategoryFlag] = seeds.entries("reference/category_flags.yaml")
+    breach: list[models.BreachCategory] = seeds.entries("reference/breach_categories.yaml")
     eea_codes = [*eea.eu, *eea.eea_efta]
     tools = next(item for item in REFERENCE if item.path == "reference/transfer_tools.yaml")
     yield batch(seeds, tools)
@@ -364,7 +375,9 @@ def batches(seeds: Seeds, *, example: bool = True) -> Iterator[Batch]:
             areas(regimes, eea_codes),
         ),
     )
-    yield Batch("categories (fideslang)", writes.TAXONOMY_CATEGORIES, packages.category_rows(flags))
+    yield Batch(
+        "categories (fideslang)", writes.TAXONOMY_CATEGORIES, packages.category_rows(flags, breach)
+    )
     yield Batch("uses (fideslang)", writes.TAXONOMY_USES, packages.use_rows())
     yield Batch("subjects (fideslang)", writes.SUBJECTS, packages.subject_rows())
     for item in (*REFERENCE, *(PREEMPTLY if example else ())):

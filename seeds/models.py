@@ -35,6 +35,7 @@ SecurityMeasureKey = Annotated[str, Ref("security_measure")]
 RegimeKey = Annotated[str, Ref("regime")]
 ToolKey = Annotated[str, Ref("transfer_tool")]
 Market = Annotated[str, Ref("market")]
+BreachObligationKey = Annotated[str, Ref("breach_obligation")]
 Confidence = Literal["P", "S", "T", "M"]
 Role = Literal["CONTROLLER", "PROCESSOR", "SUB_PROCESSOR", "THIRD_PARTY"]
 PreemptlyRole = Literal["CONTROLLER", "PROCESSOR"]
@@ -300,6 +301,101 @@ class CategoryFlag(ReferenceEntry):
     key: CategoryKey
     flag: Literal["SPECIAL_CATEGORY", "CRIMINAL_DATA"]
     article: str
+
+
+class BreachCategory(ReferenceEntry):
+    """How a breach weighs a fideslang category (its descendants inherit the nearest entry): a
+    credential or financial data (the ENISA severity classes), and whether it is an element of
+    personal information under the US state breach laws (§ 1798.82(h) and the state maps), which
+    counts only together with one of `with_any` (a name; a user name or email for a password)."""
+
+    key: CategoryKey
+    credential: bool = False
+    financial: bool = False
+    us_breach_element: str | None = None
+    with_any: list[CategoryKey] = []
+    article: str
+
+    @model_validator(mode="after")
+    def combination_only_for_us_elements(self) -> "BreachCategory":
+        if self.with_any and self.us_breach_element is None:
+            raise ValueError("with_any belongs to a us_breach_element")
+        return self
+
+
+BreachKind = Literal["CONFIDENTIALITY", "INTEGRITY", "AVAILABILITY"]
+BreachJurisdiction = Literal["EU", "UK", "CH", "US-CA", "US-NY", "US-TX", "US-FL", "US-WA"]
+
+
+class BreachObligation(ReferenceEntry):
+    """One duty to notify after a personal-data breach (section 16): whom, on what trigger, by
+    when (hours or days from `deadline_from`; neither = no fixed limit, `deadline_text` says
+    what the law says), above how many affected residents, and which breach kinds trigger it."""
+
+    key: Key
+    jurisdiction: BreachJurisdiction
+    addressee: Literal[
+        "SUPERVISORY_AUTHORITY",
+        "DATA_SUBJECTS",
+        "CONTROLLER",
+        "REGULATOR",
+        "CONSUMER_REPORTING_AGENCIES",
+    ]
+    authority: str | None = None
+    trigger: Literal["RISK", "HIGH_RISK", "ANY", "PROTECTION", "STATE_PI"]
+    kinds: list[BreachKind] = Field(min_length=1)
+    deadline_hours: int | None = Field(default=None, ge=1)
+    deadline_days: int | None = Field(default=None, ge=1)
+    deadline_from: Literal["AWARENESS", "INDIVIDUAL_NOTICE"] = "AWARENESS"
+    deadline_text: str
+    residents_over: int | None = Field(default=None, ge=0)
+    contents: str | None = None
+    citation: str
+    text: str
+
+    @model_validator(mode="after")
+    def one_deadline(self) -> "BreachObligation":
+        if self.deadline_hours is not None and self.deadline_days is not None:
+            raise ValueError("give at most one of deadline_hours and deadline_days")
+        return self
+
+
+class BreachExemption(ReferenceEntry):
+    """What lifts or delays a notification duty, and on which fact of the map it turns."""
+
+    key: Key
+    obligations: list[BreachObligationKey] = Field(min_length=1)
+    basis: Literal[
+        "ENCRYPTION_AT_REST",
+        "SUBSEQUENT_MEASURES",
+        "DISPROPORTIONATE_EFFORT",
+        "LAW_ENFORCEMENT_DELAY",
+        "CONFIDENTIALITY_DUTY",
+    ]
+    citation: str
+    text: str
+
+
+class BreachRiskFactor(ReferenceEntry):
+    """One factor of the Art. 34 high-risk test, the fact of the map it is read from (`test`),
+    the breach kinds it weighs in, whether the source makes high risk likely when it is present,
+    and the consequence it points to (for Art. 33(3)(c))."""
+
+    key: Key
+    test: Literal[
+        "SPECIAL_CATEGORY",
+        "CRIMINAL_DATA",
+        "CREDENTIAL",
+        "FINANCIAL",
+        "SUBJECT_COUNT",
+        "CHILDREN",
+        "UNENCRYPTED",
+    ]
+    kinds: list[BreachKind] = Field(min_length=1)
+    high_risk: bool
+    label: str
+    consequence: str
+    citation: str
 
 
 # Preemptly's map
