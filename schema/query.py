@@ -7,6 +7,7 @@ from schema.deletion import DeletionQuery
 from schema.ingest import IngestQuery
 from schema.keys import KeysQuery
 from schema.lineage import LineageQuery
+from schema.map_view import MapViewQuery
 from schema.read import ReadQuery
 from schema.transfer import TransferQuery
 
@@ -20,6 +21,7 @@ class Query(
     IngestQuery,
     KeysQuery,
     LineageQuery,
+    MapViewQuery,
     ReadQuery,
     TransferQuery,
 ):
