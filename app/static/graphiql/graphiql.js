@@ -1,9 +1,10 @@
 // GraphiQL for datamap: every asset comes from this service, the key goes in the Headers tab.
 "use strict";
 
-const EXAMPLE_QUERY = `# datamap's GraphQL API. Every request needs an API key: put it in the
-# Headers tab below as {"Authorization": "Bearer <key>"}, then run this (Ctrl-Enter).
-# No key yet? \`datamap keys create --role viewer\` prints one.
+const EXAMPLE_QUERY = `# datamap's GraphQL API. Put your API key in the
+# Headers tab below: {"Authorization": "Bearer <key>"}
+# No key yet? \`datamap keys create --role viewer\`
+# Run this with Ctrl-Enter or the ▶ button.
 query FirstLook {
   about {
     version
