@@ -4,7 +4,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph.queries import about as queries
-from resolvers.auth import Role
+from resolvers.auth.principal import Role
 from schema.context import Context
 
 

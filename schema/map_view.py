@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from resolvers import map_view
+from resolvers.read import map_view
 from schema import datamap
 from schema.context import Context
 from schema.filters import MapFilter, filter_values

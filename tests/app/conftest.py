@@ -11,7 +11,7 @@ from playwright.async_api import Browser, Page
 from app.settings import PROJECT_ROOT, Settings
 from bench.browser import chromium, offsite_requests, served
 from graph.database import Database
-from resolvers.auth import Role
+from resolvers.auth.principal import Role
 
 ARTIFACTS = PROJECT_ROOT / "var" / "test" / "artifacts"
 

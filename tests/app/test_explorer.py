@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import Page
 
 from bench.browser import click_element, enter_key, redrawn
-from resolvers.auth import Role
+from resolvers.auth.principal import Role
 from resolvers.global_id import encode
 from tests.conftest import GraphQL
 

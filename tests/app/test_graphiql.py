@@ -9,7 +9,7 @@ import httpx
 from playwright.async_api import Page
 
 from app.pages import STATIC
-from resolvers.auth import Role
+from resolvers.auth.principal import Role
 
 REFERENCE = re.compile(r'(?:src|href)="([^"]*)"')
 QUERY_EDITOR = ".graphiql-query-editor .CodeMirror"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from graph.database import Database
-from resolvers.auth import Role
+from resolvers.auth.principal import Role
 from resolvers.global_id import encode
 from tests.conftest import GraphQL
 

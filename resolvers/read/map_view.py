@@ -8,9 +8,9 @@ from graph.database import Database, Record
 from graph.queries import filters as filter_queries
 from graph.queries import map_view as queries
 from resolvers import global_id
-from resolvers.datamap import DataMap, shape_map
 from resolvers.errors import BadUserInput, NotFound
-from resolvers.filters import check_applicable, check_known
+from resolvers.read.datamap import DataMap, shape_map
+from resolvers.read.filters import check_applicable, check_known
 
 UNGROUPED: Mapping[str, str] = {
     "OWNER_TEAM": "no owner team",
