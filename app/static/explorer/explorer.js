@@ -6,6 +6,7 @@
 
 const KEY_STORAGE = "datamap.apiKey";
 const WHOLE_MAP_LIMIT = 300; // systems: above it, "whole map, grouped when large" groups them
+const LAYERED_LIMIT = 100; // drawn nodes laid out by dagre
 const DRAWN_KINDS = new Set(["System", "Organisation", "Country"]);
 const DRAWN_EDGES = new Set(["FLOWS_TO", "OPERATED_BY", "HOSTED_IN", "ACCESSED_FROM", "ENGAGES", "BACKS_UP"]);
 const VERDICT_ORDER = ["BLOCKED", "EXPIRED", "ACTION_REQUIRED", "DEROGATION", "SAFEGUARD", "ADEQUACY", "NOT_A_TRANSFER"];
@@ -136,7 +137,6 @@ const cy = cytoscape({
     { selector: 'node[kind = "Organisation"]', style: { shape: "hexagon", "background-color": "#fbe5c8", "border-color": "#c07b26" } },
     { selector: 'node[kind = "Country"]', style: { shape: "ellipse", width: 70, "background-color": "#d5f0dc", "border-color": "#3c8d55" } },
     { selector: 'node[kind = "Group"]', style: { "background-color": "#eceff4", "border-color": "#7b8597", "border-style": "dashed", width: 150, height: 46, "font-size": 11, "font-weight": "bold" } },
-    { selector: ":parent", style: { "text-valign": "top", "background-opacity": 0.35, padding: 12 } },
     { selector: "edge", style: { width: 1.2, "line-color": "#9aa5b8", "target-arrow-color": "#9aa5b8", "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 0.8 } },
     { selector: 'edge[kind != "FLOWS_TO"][kind != "GROUP_FLOWS"]', style: { "line-style": "dashed", width: 0.8 } },
     { selector: 'edge[kind = "GROUP_FLOWS"]', style: { label: "data(label)", "font-size": 9, width: "mapData(flows, 1, 200, 1.5, 8)" } },
@@ -162,10 +162,18 @@ function groupId(key) {
   return `group:${key}`;
 }
 
-function nodeElement(node, parent) {
-  const data = { id: node.id, kind: node.kind, key: node.key, label: node.label };
-  if (parent) data.parent = parent;
-  return { group: "nodes", data };
+function nodeElement(node) {
+  return { group: "nodes", data: { id: node.id, kind: node.kind, key: node.key, label: node.label } };
+}
+
+// The layered layout, left to right: dagre's (fewest crossings) up to LAYERED_LIMIT nodes; above
+// it, where dagre's crossing reduction takes seconds, Cytoscape's breadth-first levels turned
+// left to right.
+function layout(nodes) {
+  if (nodes <= LAYERED_LIMIT) {
+    return { name: "dagre", rankDir: "LR", nodeSep: 12, rankSep: 70, edgeSep: 6, animate: false, fit: true, padding: 20 };
+  }
+  return { name: "breadthfirst", directed: true, spacingFactor: 0.55, animate: false, fit: true, padding: 20, transform: (node, position) => ({ x: position.y * 2.2, y: position.x / 2.2 }) };
 }
 
 // The elements to draw: the whole map, or the groups with what has been opened inside them.
@@ -178,20 +186,16 @@ function elements() {
   }
   const drawn = [];
   for (const group of state.groups.values()) {
+    if (state.opened.has(group.key)) continue; // drawn as its systems
     const label = `${group.label} (${group.systems} system${group.systems === 1 ? "" : "s"})`;
     drawn.push({ group: "nodes", data: { id: groupId(group.key), kind: "Group", key: group.key, label } });
   }
-  for (const id of state.shown) {
-    const node = state.nodes.get(id);
-    const group = state.systemGroup.get(id);
-    drawn.push(nodeElement(node, group !== undefined && state.groups.has(group) ? groupId(group) : null));
-  }
+  for (const id of state.shown) drawn.push(nodeElement(state.nodes.get(id)));
   const end = (id) => {
     if (state.shown.has(id)) return id;
     const group = state.systemGroup.get(id);
-    return group !== undefined && state.groups.has(group) ? groupId(group) : null;
+    return group !== undefined && state.groups.has(group) && !state.opened.has(group) ? groupId(group) : null;
   };
-  const parentOf = (id) => (state.systemGroup.has(id) && state.groups.has(state.systemGroup.get(id)) ? groupId(state.systemGroup.get(id)) : null);
   const seen = new Set();
   for (const edge of state.edges.values()) {
     if (!DRAWN_EDGES.has(edge.kind)) continue;
@@ -199,7 +203,6 @@ function elements() {
     const target = end(edge.target);
     if (!source || !target || source === target) continue;
     if (source.startsWith("group:") && target.startsWith("group:")) continue; // counted by the groups
-    if (parentOf(source) === target || parentOf(target) === source) continue; // inside its own group
     const id = source === edge.source && target === edge.target ? edge.id : `${edge.kind}:${source}->${target}`;
     if (seen.has(id)) continue;
     seen.add(id);
@@ -221,7 +224,7 @@ function draw() {
     cy.elements().remove();
     cy.add(elements());
   });
-  cy.layout({ name: "dagre", rankDir: "LR", nodeSep: 12, rankSep: 70, edgeSep: 6, animate: false, fit: true, padding: 20 }).run();
+  cy.layout(layout(cy.nodes().length)).run();
   const counts = document.getElementById("counts");
   const nodes = cy.nodes().filter((n) => n.data("kind") !== "Group");
   counts.dataset.nodes = String(nodes.length);
@@ -400,6 +403,12 @@ async function select(id) {
   const around = element("button", "Show its neighbourhood", { type: "button", id: "neighbourhood" });
   around.addEventListener("click", () => guarded(() => showNeighbourhood(id)));
   panel.append(around);
+  if (node.kind === "Country" && overlayData && overlayData.kind === "transfers") {
+    const into = overlayData.result.paths.flatMap((path) => path.hops).filter((hop) => hop.country === node.key);
+    const hops = [...new Map(into.map((hop) => [hop.id, hop])).values()];
+    panel.append(element("h2", `Transfer hops into ${node.key} (${hops.length})`));
+    showHops(panel, hops);
+  }
   if (node.kind !== "System" && node.kind !== "Organisation") return;
   if (!canAnalyse()) {
     panel.append(element("p", "Lineage needs an analyst key.", { className: "hint" }));
@@ -451,7 +460,12 @@ function showEdge(edge) {
   panel.replaceChildren(element("h2", "Details"), element("h3", `${edge.data("kind")}: ${edge.source().data("label")} → ${edge.target().data("label")}`));
   if (drawn) panel.append(factList(Object.entries(drawn.attributes || {})));
   if (edge.data("kind") === "GROUP_FLOWS") panel.append(factList([["flows", edge.data("flows")]]));
-  for (const hop of state.hops.get(edge.id()) || []) {
+  showHops(panel, state.hops.get(edge.id()) || []);
+}
+
+// The transfer hops on an edge or into a country: verdict, reason, legal basis and evidence.
+function showHops(panel, hops) {
+  for (const hop of hops) {
     panel.append(
       element("h3", hop.verdict, { className: `verdict hop-verdict` }),
       factList([
@@ -579,7 +593,8 @@ function applyOverlay() {
       for (const hop of path.hops) {
         for (const edge of transferEdges(hop)) {
           edgeVerdict.set(edge.id(), worst(edgeVerdict.get(edge.id()), hop.verdict));
-          state.hops.set(edge.id(), [...(state.hops.get(edge.id()) || []), hop]);
+          const known = state.hops.get(edge.id()) || [];
+          if (!known.some((other) => other.id === hop.id)) state.hops.set(edge.id(), [...known, hop]);
         }
         if (hop.country) countryVerdict.set(hop.country, worst(countryVerdict.get(hop.country), hop.verdict));
       }
