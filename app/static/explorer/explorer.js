@@ -7,6 +7,7 @@
 const KEY_STORAGE = "datamap.apiKey";
 const WHOLE_MAP_LIMIT = 300; // systems: above it, "whole map, grouped when large" groups them
 const LAYERED_LIMIT = 100; // drawn nodes laid out by dagre
+const GROUP_PAGE = 150; // systems drawn when a group opens
 const DRAWN_KINDS = new Set(["System", "Organisation", "Country"]);
 const DRAWN_EDGES = new Set(["FLOWS_TO", "OPERATED_BY", "HOSTED_IN", "ACCESSED_FROM", "ENGAGES", "BACKS_UP"]);
 const VERDICT_ORDER = ["BLOCKED", "EXPIRED", "ACTION_REQUIRED", "DEROGATION", "SAFEGUARD", "ADEQUACY", "NOT_A_TRANSFER"];
@@ -311,10 +312,10 @@ function timed(started, fetched) {
 async function openGroup(key) {
   const started = performance.now();
   const data = await gql(
-    `query Group($groupBy: MapGrouping!, $key: String!, $filter: MapFilter) {
-      mapGroup(groupBy: $groupBy, key: $key, filter: $filter) { ${MAP_FIELDS} }
+    `query Group($groupBy: MapGrouping!, $key: String!, $filter: MapFilter, $maxNodes: Int) {
+      mapGroup(groupBy: $groupBy, key: $key, filter: $filter, maxNodes: $maxNodes) { ${MAP_FIELDS} }
     }`,
-    { groupBy: state.grouping, key, filter: state.filter },
+    { groupBy: state.grouping, key, filter: state.filter, maxNodes: GROUP_PAGE },
   );
   const fetched = performance.now();
   remember(data.mapGroup);
@@ -322,7 +323,8 @@ async function openGroup(key) {
   for (const node of data.mapGroup.nodes) if (node.kind === "System" && node.group === key) state.shown.add(node.id);
   draw();
   timed(started, fetched);
-  if (data.mapGroup.truncated) showError({ code: "TRUNCATED", message: `the group has more systems than the ${data.mapGroup.nodes.length} nodes drawn` });
+  const group = state.groups.get(key);
+  if (data.mapGroup.truncated) showError({ code: "TRUNCATED", message: `${group.label} has ${group.systems} systems; the first ${GROUP_PAGE} by name are drawn: narrow the filters to see the others` });
 }
 
 async function showNeighbourhood(id) {
