@@ -4,7 +4,7 @@ renderer as the GraphQL fields, the same API keys and the same role as the field
 import datetime
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from app.principal import request_principal
 from app.settings import Settings
@@ -12,10 +12,14 @@ from resolvers.access.decisions import Regime
 from resolvers.access.document import render_markdown
 from resolvers.access.service import access_plan
 from resolvers.access.transfers import transfer_answers
+from resolvers.auth.principal import Role
 from resolvers.errors import BadUserInput, Forbidden
+from resolvers.records.document import MEDIA_TYPES, Format, filename, render
+from resolvers.records.service import records_of
 from schema.auth import FIELD_ROLES
 
 ACCESS_ROLE = FIELD_ROLES[("Query", "accessPlan")]
+RECORDS_ROLE = FIELD_ROLES[("Query", "recordsOfProcessing")]
 
 
 def _regime(value: str) -> Regime:
@@ -24,6 +28,22 @@ def _regime(value: str) -> Regime:
     except ValueError:
         known = ", ".join(regime.value for regime in Regime)
         raise BadUserInput(f"regime must be one of {known}", field="regime") from None
+
+
+def record_format(value: str) -> Format:
+    try:
+        return Format(value.lower())
+    except ValueError:
+        known = ", ".join(f.value for f in Format)
+        raise BadUserInput(
+            f"unknown format {value!r}: give one of {known}", field="format"
+        ) from None
+
+
+async def _allowed(request: Request, settings: Settings, role: Role, what: str) -> None:
+    principal = await request_principal(request, settings)
+    if not principal.role.allows(role):
+        raise Forbidden(f"{what} needs the {role.value} role; this key has {principal.role.value}")
 
 
 def _day(value: str | None) -> datetime.date:
@@ -47,12 +67,7 @@ def documents_router(settings: Settings) -> APIRouter:
         as_of: str | None = Query(default=None, alias="asOf"),
     ) -> PlainTextResponse:
         """The access plan of `accessPlan { document }` as Markdown."""
-        principal = await request_principal(request, settings)
-        if not principal.role.allows(ACCESS_ROLE):
-            raise Forbidden(
-                f"the access plan needs the {ACCESS_ROLE.value} role; this key has "
-                f"{principal.role.value}"
-            )
+        await _allowed(request, settings, ACCESS_ROLE, "the access plan")
         if not subject:
             raise BadUserInput("give the data subject key as `subject`", field="subject")
         db = request.app.state.db
@@ -61,5 +76,25 @@ def documents_router(settings: Settings) -> APIRouter:
         )
         document = render_markdown(plan, await transfer_answers(db, plan, _day(as_of)))
         return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
+
+    @router.get("/records/processing.{fmt}")
+    async def records_of_processing(
+        request: Request,
+        fmt: str,
+        profile: str = "GDPR",
+        regime: str | None = None,
+        as_of: str | None = Query(default=None, alias="asOf"),
+    ) -> Response:
+        """The records of processing of `recordsOfProcessing`, as XLSX, CSV or JSON."""
+        await _allowed(request, settings, RECORDS_ROLE, "the records of processing")
+        chosen = record_format(fmt)
+        records = await records_of(
+            request.app.state.db, profile=profile, regime=regime, as_of=_day(as_of)
+        )
+        return Response(
+            render(records, chosen),
+            media_type=MEDIA_TYPES[chosen],
+            headers={"Content-Disposition": f'attachment; filename="{filename(records, chosen)}"'},
+        )
 
     return router

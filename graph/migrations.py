@@ -20,6 +20,8 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("ErasureRule", "key"),
     ("RetentionObligation", "id"),
     ("SecurityMeasure", "key"),
+    ("RecordProfile", "key"),
+    ("RecordColumn", "key"),
     ("Organisation", "id"),
     ("DpfCertification", "id"),
     ("System", "id"),

@@ -7,6 +7,7 @@ from schema.deletion import DeletionQuery
 from schema.keys import KeysQuery
 from schema.lineage import LineageQuery
 from schema.read import ReadQuery
+from schema.records import RecordsQuery
 from schema.transfer import TransferQuery
 
 
@@ -19,6 +20,7 @@ class Query(
     KeysQuery,
     LineageQuery,
     ReadQuery,
+    RecordsQuery,
     TransferQuery,
 ):
     pass
