@@ -46,6 +46,8 @@ DOCUMENTS: dict[str, str] = {
         totalCount }} }}""",
     "transfers": f"""{{ transfers(systemId: "support-desk", asOf: "{AS_OF}") {{
         totalCount }} }}""",
+    "recordsOfProcessing": f"""{{ recordsOfProcessing(profile: "GDPR", asOf: "{AS_OF}") {{
+        controllerRecords {{ activityId security {{ values }} }} }} }}""",
     "transferCheck": f"""{{ transferCheck(input: {{regime: EU, exporterId: "preemptly",
         importerCountry: "US", exporterRole: CONTROLLER, importerRole: PROCESSOR,
         categories: ["user.contact.email"], asOf: "{AS_OF}"}}) {{ verdict }} }}""",
