@@ -226,7 +226,13 @@ def local_neo4j(settings: Settings) -> Iterator[None]:
 def serve() -> None:
     """Serve GraphQL on the configured host and port (Neo4j must be reachable)."""
     settings = get_settings()
-    uvicorn.run("app.asgi:app", host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        "app.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="info",
+    )
 
 
 @cli.command()
@@ -238,7 +244,13 @@ def run() -> None:
     with local_neo4j(settings):
         asyncio.run(_with_database(settings, _first_start))
         typer.echo(f"GraphQL on http://{settings.host}:{settings.port}/graphql")
-        uvicorn.run("app.asgi:app", host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(
+            "app.asgi:app",
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level="info",
+        )
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -6,14 +6,13 @@ import datetime
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from app.principal import request_principal
+from app.principal import request_principal_with
 from app.settings import Settings
 from resolvers.access.decisions import Regime
 from resolvers.access.document import render_markdown
 from resolvers.access.service import access_plan
 from resolvers.access.transfers import transfer_answers
-from resolvers.auth.principal import Role
-from resolvers.errors import BadUserInput, Forbidden
+from resolvers.errors import BadUserInput
 from resolvers.records.document import MEDIA_TYPES, Format, filename, render
 from resolvers.records.service import records_of
 from schema.auth import FIELD_ROLES
@@ -40,12 +39,6 @@ def record_format(value: str) -> Format:
         ) from None
 
 
-async def _allowed(request: Request, settings: Settings, role: Role, what: str) -> None:
-    principal = await request_principal(request, settings)
-    if not principal.role.allows(role):
-        raise Forbidden(f"{what} needs the {role.value} role; this key has {principal.role.value}")
-
-
 def _day(value: str | None) -> datetime.date:
     if value is None:
         return datetime.date.today()
@@ -67,7 +60,7 @@ def documents_router(settings: Settings) -> APIRouter:
         as_of: str | None = Query(default=None, alias="asOf"),
     ) -> PlainTextResponse:
         """The access plan of `accessPlan { document }` as Markdown."""
-        await _allowed(request, settings, ACCESS_ROLE, "the access plan")
+        await request_principal_with(request, settings, ACCESS_ROLE, "the access plan")
         if not subject:
             raise BadUserInput("give the data subject key as `subject`", field="subject")
         db = request.app.state.db
@@ -86,7 +79,7 @@ def documents_router(settings: Settings) -> APIRouter:
         as_of: str | None = Query(default=None, alias="asOf"),
     ) -> Response:
         """The records of processing of `recordsOfProcessing`, as XLSX, CSV or JSON."""
-        await _allowed(request, settings, RECORDS_ROLE, "the records of processing")
+        await request_principal_with(request, settings, RECORDS_ROLE, "the records of processing")
         chosen = record_format(fmt)
         records = await records_of(
             request.app.state.db, profile=profile, regime=regime, as_of=_day(as_of)

@@ -12,6 +12,7 @@ from neo4j.exceptions import Neo4jError
 from app.body_limit import BodyLimit
 from app.documents import documents_router
 from app.graphql_router import CodedGraphQLRouter
+from app.lineage import lineage_router
 from app.principal import request_principal
 from app.settings import Settings, get_settings
 from graph.database import UNAVAILABLE_ERRORS, Database
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(documents_router(settings))
+    app.include_router(lineage_router(settings))
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:

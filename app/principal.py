@@ -4,6 +4,7 @@ from app.settings import Settings
 from graph.database import Database
 from resolvers.auth.key_cache import KeyCache
 from resolvers.auth.principal import DEV_KEY_ID, Principal, Role, authenticate
+from resolvers.errors import Forbidden
 
 
 async def request_principal(request: Request, settings: Settings) -> Principal:
@@ -14,3 +15,13 @@ async def request_principal(request: Request, settings: Settings) -> Principal:
     db: Database = request.app.state.db
     cache: KeyCache = request.app.state.key_cache
     return await authenticate(db, cache, request.headers.get("authorization"))
+
+
+async def request_principal_with(
+    request: Request, settings: Settings, role: Role, what: str
+) -> Principal:
+    """The request's principal when its role allows `role`; FORBIDDEN naming `what` otherwise."""
+    principal = await request_principal(request, settings)
+    if not principal.role.allows(role):
+        raise Forbidden(f"{what} needs the {role.value} role; this key has {principal.role.value}")
+    return principal

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="uvicorn worker processes serving together; each holds its own Neo4j driver.",
+    )
 
     @model_validator(mode="after")
     def _auth_only_disabled_in_development(self) -> "Settings":

@@ -189,7 +189,7 @@ CALL (o) { DETACH DELETE o } IN TRANSACTIONS OF 1000 ROWS
 
 async def remove_registered(db: Database, source: str) -> None:
     """Delete the organisations registered with `source` (a benchmark's own registrations)."""
-    async with db.driver.session(database=db.name) as session:
+    async with db.driver.session(database=db.name, bookmark_manager=db.bookmarks) as session:
         result = await session.run(REMOVE_REGISTERED, {"source": source})
         await result.consume()
 

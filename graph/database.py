@@ -1,7 +1,8 @@
 """The one async Neo4j driver of a process, and the managed transactions every query runs in."""
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, LiteralString, TypeVar
+from contextvars import ContextVar
+from typing import Any, Literal, LiteralString, NamedTuple, TypeVar
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
@@ -15,6 +16,18 @@ UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, TransientError, OSErro
 retries are spent: the request may succeed if sent again shortly."""
 
 
+AccessMode = Literal["READ", "WRITE"]
+_access_mode: ContextVar[AccessMode | None] = ContextVar("access_mode", default=None)
+
+
+class Statement(NamedTuple):
+    """A statement as it was run: for the tests' snapshots and access-mode checks."""
+
+    text: str
+    params: dict[str, Any]
+    mode: AccessMode | None
+
+
 class Database:
     """A driver bound to one named database. Reads and writes go through managed transactions,
     which the driver retries on transient faults, so the work passed in must be idempotent."""
@@ -24,9 +37,12 @@ class Database:
         self.name = name
         self.timeout_s = timeout_s
         self.statements = 0
-        self.recorded: list[tuple[str, dict[str, Any]]] | None = None
-        """When a list, every statement run is appended with its parameters (for the tests'
-        snapshots of the Cypher each field sends)."""
+        self.recorded: list[Statement] | None = None
+        """When a list, every statement run is appended with its parameters and the access mode
+        of its transaction (for the tests' snapshots of the Cypher each field sends)."""
+        self.bookmarks = AsyncGraphDatabase.bookmark_manager()
+        """One bookmark manager for every session of the process: a read that follows a write
+        of this process sees it, also on a cluster member that routes reads elsewhere."""
 
     @classmethod
     def connect(cls, settings: Neo4jConnection) -> "Database":
@@ -57,12 +73,25 @@ class Database:
         return await self.write_tx(lambda tx: fetch(tx, self, text, params))
 
     async def read_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        async with self.driver.session(database=self.name) as session:
-            return await session.execute_read(unit_of_work(timeout=self.timeout_s)(work))
+        """Run `work` in a read transaction, which a cluster routes to a reader."""
+        token = _access_mode.set("READ")
+        try:
+            async with self.driver.session(
+                database=self.name, bookmark_manager=self.bookmarks
+            ) as session:
+                return await session.execute_read(unit_of_work(timeout=self.timeout_s)(work))
+        finally:
+            _access_mode.reset(token)
 
     async def write_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        async with self.driver.session(database=self.name) as session:
-            return await session.execute_write(unit_of_work(timeout=self.timeout_s)(work))
+        token = _access_mode.set("WRITE")
+        try:
+            async with self.driver.session(
+                database=self.name, bookmark_manager=self.bookmarks
+            ) as session:
+                return await session.execute_write(unit_of_work(timeout=self.timeout_s)(work))
+        finally:
+            _access_mode.reset(token)
 
 
 def counted(db: Database, text: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -70,7 +99,7 @@ def counted(db: Database, text: str, params: Mapping[str, Any] | None) -> dict[s
     db.statements += 1
     values = dict(params or {})
     if db.recorded is not None:
-        db.recorded.append((text, values))
+        db.recorded.append(Statement(text, values, _access_mode.get()))
     return values
 
 

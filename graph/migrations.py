@@ -30,6 +30,10 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("ProcessingActivity", "id"),
     ("ApiKey", "id"),
     ("AuditEvent", "id"),
+    ("LineageNamespace", "id"),
+    ("Dataset", "id"),
+    ("LineageEvent", "id"),
+    ("Field", "id"),
 )
 
 RELATIONSHIP_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
@@ -62,7 +66,7 @@ def statements() -> list[LiteralString]:
 
 async def migrate(db: Database) -> None:
     """Apply every constraint and index; each statement is a no-op when it already exists."""
-    async with db.driver.session(database=db.name) as session:
+    async with db.driver.session(database=db.name, bookmark_manager=db.bookmarks) as session:
         for statement in statements():
             result = await session.run(statement)
             await result.consume()

@@ -104,6 +104,14 @@ STORAGES = (
     "WITH st, row WHERE row.retention_obligation IS NOT NULL "
     "MATCH (r:RetentionObligation {id: row.retention_obligation}) "
     "MERGE (st)-[:RETAINED_UNDER]->(r)",
+    "UNWIND $rows AS row MATCH (st:Storage {id: row.props.id}) "
+    "UNWIND row.fields AS f MERGE (fd:Field {id: row.props.id + '/' + f.name}) "
+    "SET fd.name = f.name, fd.categories = f.categories MERGE (fd)-[:OF_STORAGE]->(st)",
+)
+LINEAGE_NAMESPACES = (
+    merge_nodes("LineageNamespace", "id"),
+    "UNWIND $rows AS row MATCH (n:LineageNamespace {id: row.props.id}) "
+    "MATCH (s:System {id: row.system}) MERGE (n)-[:MAPS_TO]->(s)",
 )
 FLOWS = (
     "UNWIND $rows AS row MATCH (a:System {id: row.from_system}) "

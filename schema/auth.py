@@ -38,6 +38,7 @@ FIELD_ROLES: dict[tuple[str, str], Role] = {
     ("Query", "transferCheck"): Role.ANALYST,
     ("Query", "recordsOfProcessing"): Role.ANALYST,
     ("Query", "auditLog"): Role.ANALYST,
+    ("Query", "drift"): Role.ANALYST,
     ("Query", "apiKeys"): Role.ADMIN,
     ("Mutation", "createApiKey"): Role.ADMIN,
     ("Mutation", "revokeApiKey"): Role.ADMIN,

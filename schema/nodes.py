@@ -5,7 +5,7 @@ per field however many rows it has."""
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -376,8 +376,24 @@ class Flow:
     assumed: bool | None = strawberry.field(
         description="Whether it goes beyond the privacy policy's words."
     )
+    provenance: FlowProvenance = strawberry.field(
+        description="`DECLARED` (seeds, register mutations, imports) or `OBSERVED` (only "
+        "OpenLineage events show it)."
+    )
+    last_observed_at: datetime | None = strawberry.field(
+        description="When an OpenLineage event last showed data moving along it; null: never."
+    )
+    observed_categories: list[str] = strawberry.field(
+        description="The category keys OpenLineage events showed moving along it."
+    )
     source: System = strawberry.field(description="The system the data leaves.")
     target: FlowTarget = strawberry.field(description="Where the data goes.")
+
+
+@strawberry.enum(description="Where a flow is known from.")
+class FlowProvenance(enum.Enum):
+    DECLARED = "DECLARED"
+    OBSERVED = "OBSERVED"
 
 
 def flow(row: dict[str, Any], source: System, target: System | Organisation) -> Flow:
@@ -388,6 +404,9 @@ def flow(row: dict[str, Any], source: System, target: System | Organisation) -> 
         purpose=rel.get("purpose"),
         mode=rel.get("mode"),
         assumed=rel.get("assumed"),
+        provenance=FlowProvenance(rel.get("provenance") or "DECLARED"),
+        last_observed_at=native(rel.get("last_observed_at")),
+        observed_categories=list(rel.get("observed_categories") or ()),
         source=source,
         target=target,
     )

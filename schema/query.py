@@ -4,6 +4,7 @@ from schema.about import AboutQuery
 from schema.access import AccessQuery
 from schema.audit import AuditQuery
 from schema.deletion import DeletionQuery
+from schema.ingest import IngestQuery
 from schema.keys import KeysQuery
 from schema.lineage import LineageQuery
 from schema.read import ReadQuery
@@ -17,6 +18,7 @@ class Query(
     AccessQuery,
     AuditQuery,
     DeletionQuery,
+    IngestQuery,
     KeysQuery,
     LineageQuery,
     ReadQuery,

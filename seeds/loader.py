@@ -127,6 +127,7 @@ PREEMPTLY = (
         "system",
         "subject",
         "retention_obligation",
+        "fields",
     ),
     spec(
         "preemptly/flows.yaml",
@@ -142,6 +143,12 @@ PREEMPTLY = (
         writes.ENGAGEMENTS,
         "organisation",
         "engages",
+    ),
+    spec(
+        "preemptly/lineage_namespaces.yaml",
+        models.LineageNamespace,
+        writes.LINEAGE_NAMESPACES,
+        "system",
     ),
     spec("preemptly/safeguards.yaml", models.Safeguard, writes.SAFEGUARDS, "exporter", "importer"),
     spec(

@@ -310,6 +310,14 @@ class System(MapEntry):
         return self
 
 
+class StorageField(Entry):
+    """A field (column) of a storage and the categories it holds: what OpenLineage schema and
+    column-lineage facets are matched against."""
+
+    name: str = Field(min_length=1)
+    categories: list[CategoryKey] = Field(min_length=1)
+
+
 class Storage(MapEntry):
     id: Key
     system: SystemId
@@ -323,6 +331,16 @@ class Storage(MapEntry):
     made_public: bool = False
     controller_role: PreemptlyRole
     record_count: int | None = Field(default=None, ge=0)
+    fields: list[StorageField] = []
+
+
+class LineageNamespace(MapEntry):
+    """OpenLineage datasets of `namespace` whose name starts with `name_prefix` are in `system`."""
+
+    id: Key
+    namespace: str = Field(min_length=1)
+    name_prefix: str = ""
+    system: SystemId
 
 
 class Flow(MapEntry):

@@ -27,6 +27,8 @@ DOCUMENTS: dict[str, str] = {
     "deletionPlan": f"""{{ deletionPlan(subject: "preemptly.prospect", asOf: "{AS_OF}") {{
         steps {{ position systems }} }} }}""",
     "apiKeys": "{ apiKeys { role } }",
+    "drift": """{ drift(windowDays: 30) { undeclaredFlows { id } unobservedFlows { id }
+        undeclaredCategories { categories } unmappedDatasets { name } } }""",
     "lineage": '{ lineage(from: "accounts-db", maxHops: 2) { nodes { id degree } } }',
     "systems": """{ systems(first: 3) { totalCount nodes { key name
         hostingCountries { code } organisations { role organisation { key } } } } }""",
@@ -92,6 +94,6 @@ async def test_statements_of_each_root_field(
             "cypher": re.sub(r"\s+", " ", text).strip(),
             "parameters": {name: normalised(v) for name, v in params.items()},
         }
-        for text, params in recorded
+        for text, params, _ in recorded
     ]
     assert statements == snapshot
