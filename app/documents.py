@@ -8,7 +8,6 @@ from fastapi.responses import PlainTextResponse, Response
 
 from app.principal import request_principal_with
 from app.settings import Settings
-from resolvers.access.decisions import Regime
 from resolvers.access.document import render_markdown
 from resolvers.access.service import access_plan
 from resolvers.access.transfers import transfer_answers
@@ -16,16 +15,17 @@ from resolvers.errors import BadUserInput
 from resolvers.records.document import MEDIA_TYPES, Format, filename, render
 from resolvers.records.service import records_of
 from schema.auth import FIELD_ROLES
+from schema.regime import RegimeCode
 
 ACCESS_ROLE = FIELD_ROLES[("Query", "accessPlan")]
 RECORDS_ROLE = FIELD_ROLES[("Query", "recordsOfProcessing")]
 
 
-def _regime(value: str) -> Regime:
+def _regime(value: str) -> str:
     try:
-        return Regime(value.upper())
-    except ValueError:
-        known = ", ".join(regime.value for regime in Regime)
+        return RegimeCode[value.upper()].name
+    except KeyError:
+        known = ", ".join(regime.name for regime in RegimeCode)
         raise BadUserInput(f"regime must be one of {known}", field="regime") from None
 
 

@@ -40,10 +40,8 @@ from graph.queries.nodes import nodes_by_keys
 from graph.queries.registration import upsert_organisations
 from graph.queries.relations import neighbours
 from resolvers.access import reach as flow_reach
-from resolvers.access.decisions import ITEM_REGIME, Regime
 from resolvers.auth import keys
 from resolvers.auth.principal import Role
-from resolvers.deletion import references as deletion_references
 from resolvers.registration.inputs import ProcessorInput
 from resolvers.registration.service import organisation_row
 from resolvers.transfer.hops import placed, regime_rules
@@ -465,8 +463,7 @@ async def access_plan(bench: Bench) -> QueryResult:
         return await access_queries.access_rows(
             bench.db,
             subject=subject,
-            regime=Regime.EU.value,
-            text_regime=ITEM_REGIME[Regime.EU],
+            regime="EU",
             hops=bench.settings.lineage_default_hops,
             limit=bench.settings.lineage_max_nodes,
             reach=flow_reach.reach_rows,
@@ -476,12 +473,8 @@ async def access_plan(bench: Bench) -> QueryResult:
 
 
 async def deletion_plan(bench: Bench) -> QueryResult:
-    reference_keys = sorted(deletion_references.ALL)
-
     async def raw(subject: str) -> DeletionRecords:
-        return await deletion_subgraph(
-            bench.db, subject=subject, categories=None, reference_keys=reference_keys
-        )
+        return await deletion_subgraph(bench.db, subject=subject, categories=None, regime="EU")
 
     return await per_subject(bench, "deletionPlan", DELETION_PLAN, raw)
 

@@ -16,6 +16,7 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("Derogation", "key"),
     ("SccModule", "key"),
     ("RightItem", "key"),
+    ("TransferTool", "key"),
     ("Exception", "key"),
     ("ErasureRule", "key"),
     ("RetentionObligation", "id"),

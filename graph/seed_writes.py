@@ -38,7 +38,15 @@ COUNTRIES = (
     "UNWIND $rows AS row MATCH (c:Country {code: row.props.code}) "
     "UNWIND row.regimes AS regime MATCH (r:Regime {key: regime}) MERGE (c)-[:IN_AREA_OF]->(r)",
 )
-REGIMES = (merge_nodes("Regime", "key"),)
+TRANSFER_TOOLS = (merge_nodes("TransferTool", "key"),)
+REGIMES = (
+    merge_nodes("Regime", "key"),
+    "UNWIND $rows AS row MATCH (r:Regime {key: row.props.key}) "
+    "OPTIONAL MATCH (r)-[old:ACCEPTS]->() DELETE old",
+    "UNWIND $rows AS row MATCH (r:Regime {key: row.props.key}) "
+    "UNWIND row.tools AS tool MATCH (t:TransferTool {key: tool.tool}) "
+    "MERGE (r)-[a:ACCEPTS]->(t) SET a = tool",
+)
 ADEQUACY_DECISIONS = (
     merge_nodes("AdequacyDecision", "id"),
     "UNWIND $rows AS row MATCH (a:AdequacyDecision {id: row.props.id}) "
@@ -83,7 +91,7 @@ SYSTEMS = (
     "UNWIND row.hosted_in AS code MATCH (c:Country {code: code}) MERGE (s)-[:HOSTED_IN]->(c)",
     "UNWIND $rows AS row MATCH (s:System {id: row.props.id}) "
     "UNWIND row.accessed_from AS access MATCH (c:Country {code: access.country}) "
-    "MERGE (s)-[a:ACCESSED_FROM]->(c) SET a.purpose = access.purpose",
+    "MERGE (s)-[a:ACCESSED_FROM]->(c) SET a.purpose = access.purpose, a.by = access.by",
     "UNWIND $rows AS row MATCH (s:System {id: row.props.id}) "
     "WITH s, row WHERE row.backs_up IS NOT NULL "
     "MATCH (source:System {id: row.backs_up}) MERGE (s)-[:BACKS_UP]->(source)",

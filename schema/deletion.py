@@ -155,6 +155,12 @@ class DeletionPlan:
     subject: str = strawberry.field(description="The data subject key.")
     regime: RegimeCode = strawberry.field(description="The regime whose rules apply.")
     as_of: date = strawberry.field(description="The date the plan is made for.")
+    legal_grounds: list[DeletionReference] = strawberry.field(
+        description="What the request rests on in the regime's own law: Art. 17 GDPR or UK GDPR, "
+        "Cal. Civ. Code § 1798.105 and 11 CCR § 7022(b)(1); under the FADP, which has no general "
+        "erasure right, Art. 6(4) (retention), 30(2)(b) (objection), 32(2)(c) (court claim), "
+        "6(5) (inaccuracy)."
+    )
     steps: list[DeletionStep] = strawberry.field(
         description="Where Preemptly is controller: sources before their downstream copies."
     )
@@ -291,6 +297,7 @@ class DeletionQuery:
             subject=subject,
             regime=regime,
             as_of=result.as_of,
+            legal_grounds=[DeletionReference.of(g) for g in result.grounds],
             steps=[step_of(s) for s in result.steps],
             notifications=[notification_of(n) for n in result.notifications],
             blockers=[blocker_of(b) for b in result.blockers],

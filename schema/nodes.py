@@ -229,6 +229,9 @@ class Engagement:
     authorised_on: date | None = strawberry.field(description="When it was authorised.")
     notice_days: int | None = strawberry.field(description="Notice owed before a change.")
     categories: list[str] | None = strawberry.field(description="The category keys it covers.")
+    retired_on: date | None = strawberry.field(
+        description="When it was retired; a retired engagement counts in no decision."
+    )
     organisation: Organisation = strawberry.field(
         description="The other party: the engaged one for `subProcessors`, the engaging one for "
         "`engagedBy`."
@@ -245,6 +248,7 @@ def engagement(row: dict[str, Any]) -> Engagement:
         authorised_on=native(rel.get("authorised_on")),
         notice_days=rel.get("notice_days"),
         categories=rel.get("categories"),
+        retired_on=native(rel.get("retired_on")),
         organisation=from_properties(Organisation, row["node"]),
     )
 
@@ -260,6 +264,9 @@ class DpfCertification(Node):
         default=None, description="The data types covered: `HR`, `NON_HR`."
     )
     certified_on: date | None = strawberry.field(default=None, description="When certified.")
+    expires_on: date | None = strawberry.field(
+        default=None, description="When it lapses unless renewed."
+    )
 
 
 @strawberry.type(description="A legal entity: Preemptly, a vendor, a customer.")
@@ -353,6 +360,9 @@ class Safeguard(Node):
     )
     supplementary_measures: list[str] | None = strawberry.field(
         default=None, description="The supplementary measures taken."
+    )
+    retired_on: date | None = strawberry.field(
+        default=None, description="When it was retired; a retired safeguard counts nowhere."
     )
     assumed: bool | None = strawberry.field(
         default=None, description="Whether it goes beyond the privacy policy's words."

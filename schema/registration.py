@@ -9,10 +9,13 @@ import strawberry
 from strawberry.types import Info
 
 from graph.queries.registration import RetirableKind
-from resolvers.registration import service
+from resolvers.registration import service, vocabulary
 from resolvers.registration.decisions import Subject, TransferDecisions
 from resolvers.registration.inputs import (
     DataFlowInput as DataFlowModel,
+)
+from resolvers.registration.inputs import (
+    DpfCertificationInput as DpfCertificationModel,
 )
 from resolvers.registration.inputs import (
     ProcessorInput as ProcessorModel,
@@ -131,6 +134,11 @@ class SystemInput:
     rotation_days: int | None = strawberry.field(
         default=None, description="How long a backup keeps data."
     )
+    hr_data: bool | None = strawberry.field(
+        default=None,
+        description="Whether it holds HR data (employees, applicants): the DPF certification a "
+        "US importer needs covers HR data then.",
+    )
 
 
 @strawberry.input(description="A flow of personal data from a system to a system or organisation.")
@@ -171,6 +179,24 @@ class SafeguardInput:
     )
     supplementary_measures: list[str] = strawberry.field(
         default_factory=list, description="Supplementary measures taken."
+    )
+
+
+@strawberry.input(description="An organisation's Data Privacy Framework certification.")
+class DpfCertificationRegistration:
+    source: str = strawberry.field(description=SOURCE)
+    external_id: str = strawberry.field(description=EXTERNAL_ID)
+    organisation_id: strawberry.ID = strawberry.field(description="The certified organisation.")
+    framework: vocabulary.DpfFramework = strawberry.field(description="The DPF programme.")
+    status: vocabulary.DpfStatus = strawberry.field(
+        description="ACTIVE or INACTIVE on the DPF List."
+    )
+    data_types: list[vocabulary.DpfDataType] = strawberry.field(
+        description="HR and/or NON_HR data."
+    )
+    certified_on: datetime.date = strawberry.field(description="When it was certified.")
+    expires_on: datetime.date | None = strawberry.field(
+        default=None, description="When it lapses unless recertified."
     )
 
 
@@ -234,6 +260,10 @@ def system(outcome: service.Outcome) -> Subject:
 
 def data_flow(outcome: service.Outcome) -> Subject:
     return Subject(flow_id=outcome.id)
+
+
+def certified(outcome: service.Outcome) -> Subject:
+    return Subject(organisation_id=outcome.after["organisation_id"])
 
 
 def safeguard(outcome: service.Outcome) -> Subject:
@@ -332,6 +362,20 @@ class RegistrationMutation:
         plan = service.safeguard_plan(info.context.db, "input", item)
         outcomes = await service.register(info.context.db, actor(info), "registerSafeguard", plan)
         return registrations(info, outcomes, safeguard)[0]
+
+    @strawberry.mutation(
+        description="Register or update an organisation's DPF certification (one per "
+        "organisation and framework: id `<organisationId>:<framework>`)."
+    )
+    async def register_dpf_certification(
+        self, info: Info[Context, None], input: DpfCertificationRegistration
+    ) -> Registration:
+        item = validated(DpfCertificationModel, fields_of(input), "input")
+        plan = service.dpf_certification_plan(info.context.db, "input", item)
+        outcomes = await service.register(
+            info.context.db, actor(info), "registerDpfCertification", plan
+        )
+        return registrations(info, outcomes, certified)[0]
 
     @strawberry.mutation(description="Retire a processor or sub-processor organisation.")
     async def retire_processor(

@@ -5,8 +5,15 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers.errors import BadUserInput
+from resolvers.registration import vocabulary
 from resolvers.transfer import service
-from resolvers.transfer.decisions import VERDICT_RANK, HopDecision, PathDecision, Verdict
+from resolvers.transfer.decisions import (
+    VERDICT_RANK,
+    DpfCertification,
+    HopDecision,
+    PathDecision,
+    Verdict,
+)
 from schema.context import Context
 
 TransferVerdict = strawberry.enum(
@@ -49,7 +56,10 @@ class TransferLegalBasis:
 @strawberry.type(description="The decision on one hop: data moving between two legal entities.")
 class TransferHop:
     id: str = strawberry.field(description="The flow, engagement or operation id (@country).")
-    channel: str = strawberry.field(description="FLOW, OPERATION, ENGAGEMENT or CHECK.")
+    channel: str = strawberry.field(
+        description="FLOW, OPERATION, ENGAGEMENT, REMOTE_ACCESS (charged to the organisation that "
+        "has the access) or CHECK."
+    )
     exporter_id: str = strawberry.field(description="The exporting organisation.")
     importer_id: str = strawberry.field(description="The importing organisation.")
     exporter_role: str = strawberry.field(description="The exporter's role.")
@@ -110,6 +120,12 @@ class TransferPath:
     verdict: Verdict = strawberry.field(description="The worst verdict of its hops.")
     special_category: bool = strawberry.field(description="Art. 9 data crosses one of its hops.")
     evaluated_for: datetime.date = strawberry.field(description="The date decided for.")
+    origin: str = strawberry.field(
+        description="Where the regime's data starts on this path and why the regime applies "
+        "there: an organisation established in its area, or a collection point taking in data "
+        "of its subjects for an organisation it reaches by targeting (collecting from the person "
+        "is not a transfer)."
+    )
     hops: list[TransferHop] = strawberry.field(
         description="From where the data sits to the hop that leaves the area, in order."
     )
@@ -120,6 +136,7 @@ class TransferPath:
             verdict=path.verdict,
             special_category=path.special_category,
             evaluated_for=path.evaluated_for,
+            origin=path.origin,
             hops=[TransferHop.of(decision) for decision in path.hops],
         )
 
@@ -153,6 +170,45 @@ class TransferFilter:
     )
 
 
+DpfFramework = strawberry.enum(
+    vocabulary.DpfFramework, description="A Data Privacy Framework programme (regulatory.md 4.3)."
+)
+DpfDataType = strawberry.enum(
+    vocabulary.DpfDataType, description="The data a DPF certification covers."
+)
+DpfStatus = strawberry.enum(
+    vocabulary.DpfStatus, description="Whether an organisation is active on the DPF List."
+)
+
+
+@strawberry.input(description="A DPF certification, as the DPF List shows it.")
+class DpfCertificationInput:
+    framework: vocabulary.DpfFramework = strawberry.field(description="The programme.")
+    status: vocabulary.DpfStatus = strawberry.field(
+        description="ACTIVE or INACTIVE on the DPF List."
+    )
+    data_types: list[vocabulary.DpfDataType] = strawberry.field(
+        description="HR and/or NON_HR data."
+    )
+    certified_on: datetime.date = strawberry.field(description="When it was certified.")
+    expires_on: datetime.date | None = strawberry.field(
+        default=None, description="When the certification lapses unless renewed."
+    )
+
+    def certification(self) -> DpfCertification:
+        if not self.data_types:
+            raise BadUserInput("a certification covers HR or NON_HR data", field="dataTypes")
+        if self.expires_on is not None and self.expires_on < self.certified_on:
+            raise BadUserInput("expiresOn is before certifiedOn", field="expiresOn")
+        return DpfCertification(
+            framework=self.framework.value,
+            status=self.status.value,
+            data_types=tuple(sorted({t.value for t in self.data_types})),
+            certified_on=self.certified_on,
+            expires_on=self.expires_on,
+        )
+
+
 @strawberry.input(description="A transfer to decide before it exists on the map.")
 class TransferCheckInput:
     exporter_id: str = strawberry.field(description="The exporting organisation's id.")
@@ -171,6 +227,11 @@ class TransferCheckInput:
     exporter_role: TransferRole = strawberry.field(description="The exporter's role.")
     importer_role: TransferRole = strawberry.field(description="The importer's role.")
     hr_data: bool = strawberry.field(default=False, description="HR data (for DPF scope).")
+    importer_certifications: list[DpfCertificationInput] | None = strawberry.field(
+        default=None,
+        description="The prospective importer's DPF certifications; when given, they replace "
+        "what the map records for it.",
+    )
     regime: TransferRegime = strawberry.field(
         default=TransferRegime.EU, description="The origin regime."
     )
@@ -267,6 +328,9 @@ class TransferQuery:
             importer_id=input.importer_id,
             importer_country=input.importer_country.upper() if input.importer_country else None,
             importer_subject_to=tuple(input.importer_subject_to),
+            importer_dpf=None
+            if input.importer_certifications is None
+            else tuple(c.certification() for c in input.importer_certifications),
             hr_data=input.hr_data,
         )
         return TransferHop.of(await service.check(info.context.db, request))

@@ -76,8 +76,12 @@ def spec(
     return Spec(path, models.SeedFile[entry], statements, frozenset(not_properties))  # type: ignore[valid-type]
 
 
+REGIMES = spec(
+    "reference/regimes.yaml", models.Regime, writes.REGIMES, "area", "area_is_eea", "tools"
+)
 REFERENCE = (
-    spec("reference/regimes.yaml", models.Regime, writes.REGIMES, "area", "area_is_eea"),
+    REGIMES,
+    spec("reference/transfer_tools.yaml", models.TransferTool, writes.TRANSFER_TOOLS),
     spec("reference/international_organisations.yaml", models.InternationalOrganisation, ()),
     spec("reference/category_flags.yaml", models.CategoryFlag, ()),
     spec(
@@ -95,7 +99,7 @@ REFERENCE = (
         writes.SPECIAL_CATEGORY_CONDITIONS,
     ),
     spec("reference/derogations.yaml", models.LegalText, writes.DEROGATIONS),
-    spec("reference/right_items.yaml", models.LegalText, writes.RIGHT_ITEMS),
+    spec("reference/right_items.yaml", models.RightItem, writes.RIGHT_ITEMS),
     spec("reference/exceptions.yaml", models.LegalText, writes.EXCEPTIONS),
     spec("reference/erasure_rules.yaml", models.LegalText, writes.ERASURE_RULES),
     spec("reference/security_measures.yaml", models.SecurityMeasure, writes.SECURITY_MEASURES),
@@ -162,7 +166,12 @@ PREEMPTLY = (
     ),
 )
 KEY_FIELDS = ("id", "key", "code")
+EEA_MARKET = "EEA"
+"""A market an organisation serves, or a collection point's data subjects are in: a country code,
+an ISO 3166-2 subdivision (`US-CA`), or `EEA` for the 30 EEA states."""
 REF_TARGETS = {
+    "regime": "reference/regimes.yaml",
+    "transfer_tool": "reference/transfer_tools.yaml",
     "legal_basis": "reference/legal_bases.yaml",
     "special_category_condition": "reference/special_category_conditions.yaml",
     "derogation": "reference/derogations.yaml",
@@ -257,6 +266,7 @@ def known_keys(seeds: Seeds) -> dict[str, set[str]]:
     known["country"] = packages.country_codes() | {
         e.code for e in seeds.entries("reference/international_organisations.yaml")
     }
+    known["market"] = known["country"] | packages.subdivision_codes() | {EEA_MARKET}
     return known
 
 
@@ -279,7 +289,9 @@ def batches(seeds: Seeds, *, example: bool = True) -> Iterator[Batch]:
     regimes: list[models.Regime] = seeds.entries("reference/regimes.yaml")
     flags: list[models.CategoryFlag] = seeds.entries("reference/category_flags.yaml")
     eea_codes = [*eea.eu, *eea.eea_efta]
-    yield batch(seeds, REFERENCE[0])
+    tools = next(item for item in REFERENCE if item.path == "reference/transfer_tools.yaml")
+    yield batch(seeds, tools)
+    yield batch(seeds, REGIMES)
     yield Batch(
         "countries (pycountry)",
         writes.COUNTRIES,
@@ -292,8 +304,8 @@ def batches(seeds: Seeds, *, example: bool = True) -> Iterator[Batch]:
     yield Batch("categories (fideslang)", writes.TAXONOMY_CATEGORIES, packages.category_rows(flags))
     yield Batch("uses (fideslang)", writes.TAXONOMY_USES, packages.use_rows())
     yield Batch("subjects (fideslang)", writes.SUBJECTS, packages.subject_rows())
-    for item in (*REFERENCE[1:], *(PREEMPTLY if example else ())):
-        if item.statements:
+    for item in (*REFERENCE, *(PREEMPTLY if example else ())):
+        if item.statements and item not in (tools, REGIMES):
             yield batch(seeds, item, eea_codes)
 
 
@@ -327,12 +339,21 @@ def row(entry: BaseModel, not_properties: frozenset[str], eea_codes: list[str]) 
             }
             for cert in data["dpf"]
         ]
+    if isinstance(entry, models.Organisation | models.Storage):
+        field_name = "serves" if isinstance(entry, models.Organisation) else "subjects_in"
+        props[field_name] = markets(getattr(entry, field_name), eea_codes)
     if isinstance(entry, models.AdequacyDecision):
         result["destinations"] = [
             *entry.destinations,
             *(eea_codes if entry.destinations_include_eea else []),
         ]
     return result
+
+
+def markets(values: list[str], eea_codes: list[str]) -> list[str]:
+    """Markets with `EEA` spelled out as its states."""
+    spelled = [code for value in values for code in (eea_codes if value == EEA_MARKET else [value])]
+    return sorted(set(spelled))
 
 
 async def load_all(

@@ -31,7 +31,9 @@ DerogationKey = Annotated[str, Ref("derogation")]
 ExceptionKey = Annotated[str, Ref("exception")]
 RetentionObligationId = Annotated[str, Ref("retention_obligation")]
 SecurityMeasureKey = Annotated[str, Ref("security_measure")]
-RegimeKey = Literal["EU", "UK", "CH", "CCPA"]
+RegimeKey = Annotated[str, Ref("regime")]
+ToolKey = Annotated[str, Ref("transfer_tool")]
+Market = Annotated[str, Ref("market")]
 Confidence = Literal["P", "S", "T", "M"]
 Role = Literal["CONTROLLER", "PROCESSOR", "SUB_PROCESSOR", "THIRD_PARTY"]
 PreemptlyRole = Literal["CONTROLLER", "PROCESSOR"]
@@ -73,12 +75,83 @@ class SeedFile(Entry, Generic[E]):
 # Reference facts
 
 
+class TransferTool(ReferenceEntry):
+    """An instrument a Safeguard's `type` names (SCC, IDTA, ...); `modules` when it has the
+    2021/914 modules the roles call for."""
+
+    key: Key
+    name: str
+    text_source: str
+    modules: bool = False
+
+
+class RegimeTool(Entry):
+    """How a regime treats one transfer tool: the article it accepts it under, or (`accepted:
+    false`) why it does not; `listed_only` when a safeguard of the tool counts only if its
+    `regimes` name this regime."""
+
+    tool: ToolKey
+    article: str | None = None
+    accepted: bool = True
+    listed_only: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def accepted_tools_cite(self) -> "RegimeTool":
+        if self.accepted and not self.article:
+            raise ValueError("an accepted tool names the article it is accepted under")
+        if not self.accepted and not self.note:
+            raise ValueError("a tool the regime does not accept says why (note)")
+        return self
+
+
 class Regime(ReferenceEntry):
-    key: RegimeKey
+    """One regime as data: its area and markets (who it reaches), the articles each transfer
+    verdict cites, the tools it accepts, its access items, authority, deadlines and erasure
+    provisions."""
+
+    key: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
     name: str
     instrument: str
     area: list[CountryCode] = []
     area_is_eea: bool = False
+    markets: list[Market] = []
+    reach: str
+    transfer_article: str | None = None
+    transfer_source: str | None = None
+    not_a_transfer: str | None = None
+    not_a_transfer_source: str | None = None
+    adequacy_article: str | None = None
+    derogation_article: str | None = None
+    tools: list[RegimeTool] = []
+    right_items: Key
+    legal_basis_law: str | None = None
+    """The law whose Art. 6 bases an activity's `legal_basis` is cited under (the LegalBasis
+    nodes are the GDPR's; UK GDPR Art. 6 has the same letters); null where the regime asks for
+    no legal basis (CCPA; FADP, where a justification is needed only for a breach of
+    personality, Art. 31)."""
+    authority: str | None
+    authority_rule: str | None = None
+    authority_source: str | None = None
+    complaint_route: str
+    response_days: int | None = Field(default=None, ge=1)
+    response_months: int | None = Field(default=None, ge=1)
+    extension_days: int | None = Field(default=None, ge=1)
+    extension_months: int | None = Field(default=None, ge=1)
+    extension_rule_open: bool = False
+    deadline_rule: str
+    erasure_right: str
+    erasure_notice: str | None = None
+
+    @model_validator(mode="after")
+    def one_period(self) -> "Regime":
+        if (self.response_days is None) == (self.response_months is None):
+            raise ValueError("give exactly one of response_days and response_months")
+        if self.extension_days is not None and self.extension_months is not None:
+            raise ValueError("give at most one of extension_days and extension_months")
+        if self.authority is None and self.authority_rule is None:
+            raise ValueError("name the authority, or the rule that finds it (authority_rule)")
+        return self
 
 
 class Eea(Entry):
@@ -101,7 +174,7 @@ DpfFramework = Literal["EU_US", "UK_EXTENSION", "SWISS_US"]
 
 class AdequacyDecision(ReferenceEntry):
     id: Key
-    regime: Literal["EU", "UK", "CH"]
+    regime: RegimeKey
     destinations: list[CountryCode] = []
     destinations_include_eea: bool = False
     instrument: str
@@ -111,6 +184,7 @@ class AdequacyDecision(ReferenceEntry):
     scope: AdequacyScope
     scope_law: str | None = None
     dpf_framework: DpfFramework | None = None
+    dpf_prerequisite: DpfFramework | None = None
     scope_text: str
     risk_note: str | None = None
 
@@ -142,6 +216,21 @@ class LegalText(ReferenceEntry):
     article: str
     text: str
     regime: RegimeKey = "EU"
+    serves: (
+        Literal[
+            "ERASURE_RIGHT",
+            "LEGAL_OBLIGATION_HOLD",
+            "RECIPIENT_NOTICE",
+            "PUBLIC_NOTICE",
+            "SERVICE_PROVIDER_NOTICE",
+            "THIRD_PARTY_NOTICE",
+            "BACKUP_DELAY",
+            "PROCESSOR_ASSISTANCE",
+        ]
+        | None
+    ) = None
+    """For an erasure rule or exception: the part of a deletion plan under `regime` it is cited
+    for."""
 
 
 class SecurityMeasure(ReferenceEntry):
@@ -209,6 +298,36 @@ class RecordProfile(ReferenceEntry):
     columns: list[RecordColumn] = Field(min_length=1)
 
 
+RightAnswer = Literal[
+    "CONFIRMATION",
+    "CONTROLLER",
+    "PURPOSES",
+    "CATEGORIES",
+    "RECIPIENTS",
+    "STORAGE",
+    "RIGHTS",
+    "COMPLAINT",
+    "SOURCES",
+    "AUTOMATED",
+    "TRANSFERS",
+    "COPY",
+    "PIECES",
+    "THIRD_PARTIES",
+    "SOLD_SHARED",
+    "DISCLOSED",
+    "DEADLINE",
+    "TEXT",
+]
+
+
+class RightItem(LegalText):
+    """An item an access answer must contain under `regime` (`right_items` of a Regime names the
+    set), and which part of the plan answers it."""
+
+    answers: RightAnswer
+    order: int = Field(ge=0)
+
+
 class RetentionObligation(ReferenceEntry):
     id: Key
     jurisdiction: CountryCode
@@ -266,12 +385,17 @@ class Organisation(MapEntry):
     sells_personal_data: bool | None = None
     makes_data_public: bool | None = None
     supervisory_authority: str | None = None
+    serves: list[Market] = []
     notes: str | None = None
 
 
 class RemoteAccess(Entry):
+    """A country a system is reached from; `by` the organisation that has that access when it is
+    not the system's operator (the access is then charged to it: its own hop)."""
+
     country: CountryCode
     purpose: str
+    by: OrganisationId | None = None
 
 
 class System(MapEntry):
@@ -328,6 +452,7 @@ class Storage(MapEntry):
     retention_obligation: RetentionObligationId | None = None
     on_erasure: Literal["ERASE", "ANONYMISE"] = "ERASE"
     collected_from_subject: bool = False
+    subjects_in: list[Market] = []
     made_public: bool = False
     controller_role: PreemptlyRole
     record_count: int | None = Field(default=None, ge=0)
@@ -373,19 +498,10 @@ class Engagement(MapEntry):
 
 class Safeguard(MapEntry):
     id: Key
-    type: Literal[
-        "SCC",
-        "IDTA",
-        "UK_ADDENDUM",
-        "SWISS_SCC",
-        "BCR",
-        "CODE_OF_CONDUCT",
-        "CERTIFICATION",
-        "DEROGATION",
-    ]
+    type: ToolKey
     module: int | None = Field(default=None, ge=1, le=4)
     derogation: DerogationKey | None = None
-    regimes: list[Literal["EU", "UK", "CH"]] = Field(min_length=1)
+    regimes: list[RegimeKey] = Field(min_length=1)
     exporter: OrganisationId
     importer: OrganisationId
     signed_on: date | None = None
@@ -396,8 +512,8 @@ class Safeguard(MapEntry):
 
     @model_validator(mode="after")
     def type_fields(self) -> "Safeguard":
-        if (self.type in ("SCC", "SWISS_SCC")) != (self.module is not None):
-            raise ValueError("SCCs, and only SCCs, carry a module")
+        if self.type in ("SCC", "SWISS_SCC") and self.module is None:
+            raise ValueError("SCCs carry a module")
         if (self.type == "DEROGATION") != (self.derogation is not None):
             raise ValueError("a DEROGATION, and only a derogation, names its letter")
         if (self.tia_on is None) != (self.tia_outcome is None):

@@ -98,6 +98,11 @@ def country_codes() -> set[str]:
     return {country.alpha_2 for country in pycountry.countries}
 
 
+def subdivision_codes() -> set[str]:
+    """ISO 3166-2 codes (`US-CA`), for markets smaller than a country."""
+    return {subdivision.code for subdivision in pycountry.subdivisions}
+
+
 def country_rows(
     eea: Eea, organisations: list[InternationalOrganisation], areas: dict[str, list[str]]
 ) -> list[dict[str, Any]]:

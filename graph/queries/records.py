@@ -24,8 +24,12 @@ CALL () {
   OPTIONAL MATCH (any:RecordProfile)
   RETURN collect(any.key) AS known
 }
+CALL () {
+  OPTIONAL MATCH (r:Regime) WHERE r.transfer_article IS NOT NULL
+  RETURN collect(r.key) AS regimes
+}
 RETURN p {.key, .name, .regime, .template, .source, .source_date, .confidence} AS profile,
-       columns, known
+       columns, known, regimes
 """
 COLUMN_FIELDS = ("key", "record_kind", "position", "heading", "item", "field", "note")
 
@@ -154,6 +158,8 @@ class RecordRows:
 
     profile: Record | None
     known_profiles: list[str]
+    transfer_regimes: list[str]
+    """The regimes whose transfer rules the graph holds (those a record can be decided under)."""
     columns: list[Record]
     activities: list[Record]
     systems: list[Record]
@@ -193,6 +199,7 @@ async def record_rows(db: Database, profile: str) -> RecordRows:
         return RecordRows(
             profile=head["profile"],
             known_profiles=sorted(head["known"]),
+            transfer_regimes=sorted(head["regimes"]),
             columns=records(COLUMN_FIELDS, head["columns"]),
             activities=activities,
             systems=systems,

@@ -22,11 +22,25 @@ def _confirmation(plan: AccessPlan) -> Lines:
 
 
 def _purposes(plan: AccessPlan) -> Lines:
+    if plan.law.legal_basis_law is None:
+        return [
+            f"- {activity.name} ({activity.purpose_name or activity.purpose})"
+            for activity in plan.purposes
+        ] or ["none recorded"]
     return [
         f"- {activity.name} ({activity.purpose_name or activity.purpose}); legal basis: "
         f"{activity.legal_basis or 'not recorded'}"
         for activity in plan.purposes
     ] or ["none recorded"]
+
+
+def _controller(plan: AccessPlan) -> Lines:
+    controller = plan.controller
+    if controller is None:
+        return ["The controller is not recorded."]
+    return [
+        f"{controller.legal_name or controller.id}, established in {controller.country or '?'}."
+    ]
 
 
 def _categories(plan: AccessPlan) -> Lines:
@@ -59,11 +73,45 @@ def _item_text_only(plan: AccessPlan) -> Lines:
 
 
 def _complaint(plan: AccessPlan) -> Lines:
-    controller = plan.controller
-    if controller is None:
-        return ["The controller is not recorded."]
-    authority = controller.supervisory_authority or "not recorded in the map"
-    return [f"Controller established in {controller.country or '?'}; authority: {authority}."]
+    authority = plan.authority or "not recorded in the map"
+    lines = [f"Authority: {authority}."]
+    if plan.law.authority is None and plan.law.authority_rule:
+        lines.append(f"({plan.law.authority_rule}.)")
+    if plan.law.complaint_route:
+        lines.append(f"Complaint route: {plan.law.complaint_route}.")
+    return lines
+
+
+def _deadline(plan: AccessPlan) -> Lines:
+    rule = plan.law.deadline_rule or "not recorded"
+    if plan.deadline is None:
+        return [f"Give `receivedOn` for the due date. Rule: {rule}."]
+    due = plan.deadline
+    lines = [f"Received on {due.received_on}: due on {due.due_on}."]
+    if due.extended_to is not None:
+        lines.append(f"With the extension: at the latest {due.extended_to}.")
+    elif plan.law.extension_rule_open:
+        lines.append("No fixed extension: if the deadline cannot be met, say so and by when.")
+    lines.append(f"Rule: {rule}.")
+    return lines
+
+
+def _sold_shared(plan: AccessPlan) -> Lines:
+    if plan.sells_personal_data is False:
+        return [
+            "None: the business does not sell personal information (its record: "
+            "`sells_personal_data: false`); sharing for cross-context behavioural advertising "
+            "is not recorded on the map."
+        ]
+    if plan.sells_personal_data is None:
+        return ["Not recorded on the map: whether the business sells or shares is unknown."]
+    return ["The business records that it sells personal information: list it by category."]
+
+
+def _disclosed(plan: AccessPlan) -> Lines:
+    return [f"- to {kind}: {_joined(keys)}" for kind, keys in plan.disclosed_by_kind().items()] or [
+        "none recorded"
+    ]
 
 
 def _sources(plan: AccessPlan) -> Lines:
@@ -124,23 +172,23 @@ def _pieces(plan: AccessPlan) -> Lines:
 
 Section = Callable[[AccessPlan], Lines]
 SECTIONS: dict[str, Section] = {
-    "GDPR-15-1": _confirmation,
-    "GDPR-15-1-a": _purposes,
-    "GDPR-15-1-b": _categories,
-    "GDPR-15-1-c": _recipients,
-    "GDPR-15-1-d": _storage,
-    "GDPR-15-1-e": _item_text_only,
-    "GDPR-15-1-f": _complaint,
-    "GDPR-15-1-g": _sources,
-    "GDPR-15-1-h": _automated,
-    "GDPR-15-3": _item_text_only,
-    "GDPR-15-4": _item_text_only,
-    "CCPA-1798.110-a-1": _categories,
-    "CCPA-1798.110-a-2": _sources,
-    "CCPA-1798.110-a-3": _purposes,
-    "CCPA-1798.110-a-4": _third_parties,
-    "CCPA-1798.110-a-5": _pieces,
+    "CONFIRMATION": _confirmation,
+    "CONTROLLER": _controller,
+    "PURPOSES": _purposes,
+    "CATEGORIES": _categories,
+    "RECIPIENTS": _recipients,
+    "STORAGE": _storage,
+    "COMPLAINT": _complaint,
+    "SOURCES": _sources,
+    "AUTOMATED": _automated,
+    "THIRD_PARTIES": _third_parties,
+    "PIECES": _pieces,
+    "SOLD_SHARED": _sold_shared,
+    "DISCLOSED": _disclosed,
+    "DEADLINE": _deadline,
 }
+"""What answers each part of a RightItem (its `answers`); RIGHTS, COPY and TEXT items are
+answered by their own text, TRANSFERS by the transfer engine."""
 
 
 def _where(plan: AccessPlan) -> Lines:
@@ -161,10 +209,10 @@ def _where(plan: AccessPlan) -> Lines:
 
 def render_markdown(plan: AccessPlan, transfers: TransferAnswers) -> str:
     """The plan, with its Art. 15(2) section from the transfer engine's `transfers`."""
-    sections: dict[str, Section] = {**SECTIONS, "GDPR-15-2": partial(_transfers, transfers)}
+    sections: dict[str, Section] = {**SECTIONS, "TRANSFERS": partial(_transfers, transfers)}
     title = plan.subject_name or plan.subject
     scope = f" for {', '.join(plan.categories_asked)}" if plan.categories_asked else ""
-    lines = [f"# Access plan: {title} ({plan.regime.value}){scope}", ""]
+    lines = [f"# Access plan: {title} ({plan.law.name or plan.regime}){scope}", ""]
     if plan.controller is not None:
         lines += [f"Controller: {plan.controller.legal_name or plan.controller.id}", ""]
     if plan.truncated:
@@ -176,11 +224,13 @@ def render_markdown(plan: AccessPlan, transfers: TransferAnswers) -> str:
     lines += ["## Where", "", *_where(plan), ""]
     if not transfers.applies:
         lines += ["## Transfers to third countries", "", transfers.note, ""]
+    if not any(item.answers == "DEADLINE" for item in plan.right_items):
+        lines += ["## Response deadline", "", *_deadline(plan), ""]
     for item in plan.right_items:
         lines += [
             f"## {item.article}: {item.text}",
             "",
-            *sections.get(item.key, _item_text_only)(plan),
+            *sections.get(item.answers, _item_text_only)(plan),
         ]
         lines.append("")
     if plan.routing:

@@ -1,9 +1,11 @@
 """What `accessPlan` does: check the categories, read the subject's rows, decide the plan."""
 
+from datetime import date
+
 from graph.database import Database
 from graph.queries import access as queries
 from resolvers.access import reach as flow_reach
-from resolvers.access.decisions import ITEM_REGIME, AccessPlan, Regime, plan_access
+from resolvers.access.decisions import AccessPlan, plan_access
 from resolvers.access.facts import facts_from_rows
 from resolvers.categories import checked_categories
 from resolvers.errors import NotFound
@@ -16,18 +18,20 @@ async def access_plan(
     *,
     subject: str,
     categories: list[str] | None,
-    regime: Regime,
+    regime: str,
+    received_on: date | None = None,
 ) -> AccessPlan:
     requested = checked_categories(categories)
     rows = await queries.access_rows(
         db,
         subject=subject,
-        regime=regime.value,
-        text_regime=ITEM_REGIME[regime],
+        regime=regime,
         hops=settings.lineage_default_hops,
         limit=settings.lineage_max_nodes,
         reach=flow_reach.reach_rows,
     )
     if rows.subject["key"] is None:
         raise NotFound(f"no data subject has the key {subject!r}", field="subject")
-    return plan_access(facts_from_rows(rows, regime), requested)
+    if rows.subject["law"] is None:
+        raise NotFound(f"no regime {regime!r}: load the seeds", field="regime")
+    return plan_access(facts_from_rows(rows, regime), requested, received_on)

@@ -5,7 +5,6 @@ from datetime import date
 
 from graph.database import Database
 from graph.queries.deletion import deletion_subgraph
-from resolvers.deletion import references as refs
 from resolvers.deletion.decisions import (
     Plan,
     PlanRequest,
@@ -38,7 +37,7 @@ async def deletion_plan(
         db,
         subject=subject,
         categories=sorted(set(categories)) if categories is not None else None,
-        reference_keys=sorted(set(refs.ALL)),
+        regime=regime,
     )
     if not records.subject_found:
         raise NotFound(f"no data subject with key {subject!r}", field="subject")
@@ -51,4 +50,4 @@ async def deletion_plan(
         record_date=record_date,
         categories=tuple(sorted(set(categories))) if categories is not None else None,
     )
-    return plan_deletion(to_graph(records), request)
+    return plan_deletion(to_graph(records, regime), request)

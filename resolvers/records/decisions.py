@@ -440,7 +440,8 @@ def processor_contracts(activity: Activity, systems: Sequence[System], facts: Re
         sources.append(Source("Organisation", organisation_id))
         if organisation.dpa_signed:
             values.append(
-                f"{organisation.label}: data processing agreement signed {organisation.dpa_signed}"
+                f"{organisation.label}: data processing agreement signed"
+                + ("" if organisation.dpa_signed is True else f" {organisation.dpa_signed}")
             )
         else:
             missing.append(

@@ -37,7 +37,8 @@ class Organisation:
     country: str | None
     website: str | None
     is_self: bool
-    dpa_signed: date | None
+    dpa_signed: date | bool | None
+    """The day the data processing agreement was signed, or only whether it was."""
     supervisory_authority: str | None
 
     @property
@@ -249,7 +250,9 @@ def organisation(row: Record) -> Organisation:
         country=row["country"],
         website=row["website"],
         is_self=row["is_self"],
-        dpa_signed=as_date(row["dpa_signed"]),
+        dpa_signed=(
+            row["dpa_signed"] if isinstance(row["dpa_signed"], bool) else as_date(row["dpa_signed"])
+        ),
         supervisory_authority=row["supervisory_authority"],
     )
 

@@ -119,6 +119,13 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ("retireSystem", Role.INTEGRATION, RETIRE),
     ("retireDataFlow", Role.INTEGRATION, 'mutation { retireDataFlow(id: "t-auth:none") { id } }'),
     (
+        "registerDpfCertification",
+        Role.INTEGRATION,
+        'mutation { registerDpfCertification(input: {source: "t-auth", externalId: "d", '
+        'organisationId: "t-auth:none", framework: EU_US, status: ACTIVE, dataTypes: [NON_HR], '
+        'certifiedOn: "2024-01-01"}) { id } }',
+    ),
+    (
         "retireSafeguard",
         Role.INTEGRATION,
         'mutation { retireSafeguard(id: "t-auth:none") { id } }',
