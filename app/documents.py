@@ -2,15 +2,19 @@
 renderer as the GraphQL fields, the same API keys and the same role as the field."""
 
 import datetime
+from enum import StrEnum
+from typing import TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from app.principal import request_principal_with
 from app.settings import Settings
-from resolvers.access.document import render_markdown
-from resolvers.access.service import access_plan
+from resolvers.access.document import access_response, render_markdown
+from resolvers.access.service import access_plan, response_names
 from resolvers.access.transfers import transfer_answers
+from resolvers.documents import MEDIA_TYPES as DOCUMENT_TYPES
+from resolvers.documents import DocumentFormat
 from resolvers.errors import BadUserInput
 from resolvers.records.document import MEDIA_TYPES, Format, filename, render
 from resolvers.records.service import records_of
@@ -29,11 +33,14 @@ def _regime(value: str) -> str:
         raise BadUserInput(f"regime must be one of {known}", field="regime") from None
 
 
-def record_format(value: str) -> Format:
+F = TypeVar("F", bound=StrEnum)
+
+
+def file_format(kind: type[F], value: str) -> F:
     try:
-        return Format(value.lower())
+        return kind(value.lower())
     except ValueError:
-        known = ", ".join(f.value for f in Format)
+        known = ", ".join(f.value for f in kind)
         raise BadUserInput(
             f"unknown format {value!r}: give one of {known}", field="format"
         ) from None
@@ -70,6 +77,39 @@ def documents_router(settings: Settings) -> APIRouter:
         document = render_markdown(plan, await transfer_answers(db, plan, _day(as_of)))
         return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
 
+    @router.get("/documents/access-response.{fmt}")
+    async def access_response_document(
+        request: Request,
+        fmt: str,
+        subject: str | None = None,
+        regime: str = "EU",
+        received_on: str | None = Query(default=None, alias="receivedOn"),
+        as_of: str | None = Query(default=None, alias="asOf"),
+    ) -> Response:
+        """The answer to the data subject, from the plan `accessPlan` returns."""
+        await request_principal_with(request, settings, ACCESS_ROLE, "the access response")
+        chosen = file_format(DocumentFormat, fmt)
+        if not subject:
+            raise BadUserInput("give the data subject key as `subject`", field="subject")
+        db = request.app.state.db
+        plan = await access_plan(
+            db,
+            settings,
+            subject=subject,
+            categories=None,
+            regime=_regime(regime),
+            received_on=_day(received_on) if received_on else None,
+        )
+        document = access_response(
+            plan, await transfer_answers(db, plan, _day(as_of)), await response_names(db, plan)
+        )
+        name = f"access-response-{subject}-{plan.regime.lower()}.{chosen.value}"
+        return Response(
+            document.render(chosen),
+            media_type=DOCUMENT_TYPES[chosen],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
     @router.get("/records/processing.{fmt}")
     async def records_of_processing(
         request: Request,
@@ -80,7 +120,7 @@ def documents_router(settings: Settings) -> APIRouter:
     ) -> Response:
         """The records of processing of `recordsOfProcessing`, as XLSX, CSV or JSON."""
         await request_principal_with(request, settings, RECORDS_ROLE, "the records of processing")
-        chosen = record_format(fmt)
+        chosen = file_format(Format, fmt)
         records = await records_of(
             request.app.state.db, profile=profile, regime=regime, as_of=_day(as_of)
         )

@@ -209,13 +209,22 @@ def transfer(decision: HopDecision, facts: RecordFacts) -> Transfer:
 class PathIndex:
     """The engine's paths by every holder on them, so each record finds its paths at once."""
 
-    def __init__(self, paths: Sequence[PathDecision]) -> None:
+    def __init__(self, paths: Sequence[PathDecision], facts: RecordFacts) -> None:
         self.by_holder: dict[str, list[int]] = defaultdict(list)
         self.paths = paths
+        self.facts = facts
+        self.transfers: dict[str, Transfer] = {}
         for n, path in enumerate(paths):
             holders = {h for d in path.hops for h in (d.hop.source, d.hop.target) if h}
             for holder in holders:
                 self.by_holder[holder].append(n)
+
+    def transfer(self, decision: HopDecision) -> Transfer:
+        """The record line of a leaving hop, made once however many records it is on."""
+        key = decision.hop.id
+        if key not in self.transfers:
+            self.transfers[key] = transfer(decision, self.facts)
+        return self.transfers[key]
 
     def leaving(self, holders: Iterable[str], categories: Sequence[str]) -> list[HopDecision]:
         """The leaving hops of the paths through `holders` that carry one of `categories`."""
@@ -620,7 +629,7 @@ def controller_record(
     activity: Activity, facts: RecordFacts, index: PathIndex, regime: str
 ) -> ControllerRecord:
     decisions = index.leaving(activity_holders(activity, facts), activity.categories)
-    transfers = tuple(transfer(d, facts) for d in decisions)
+    transfers = tuple(index.transfer(d) for d in decisions)
     scope = [Source("System", s) for s in activity.systems if s in facts.systems] + [
         Source("Organisation", o) for o, _ in activity.disclosures
     ]
@@ -643,7 +652,7 @@ def processor_record(
     for activity in activities:
         for decision in index.leaving(activity_holders(activity, facts), activity.categories):
             found.setdefault(decision.hop.id, decision)
-    transfers = tuple(transfer(found[key], facts) for key in sorted(found))
+    transfers = tuple(index.transfer(found[key]) for key in sorted(found))
     scope = [Source("System", s) for s in system_ids] + [
         Source("Organisation", o) for a in activities for o, _ in a.disclosures
     ]
@@ -674,7 +683,7 @@ def processor_record(
 def records_of_processing(
     facts: RecordFacts, paths: Sequence[PathDecision], regime: str, as_of: date
 ) -> Records:
-    index = PathIndex(paths)
+    index = PathIndex(paths, facts)
     self_id = facts.self_organisation.id if facts.self_organisation else None
     controlled = [
         a
