@@ -13,9 +13,13 @@ INTERNAL_NOTE = re.compile(
 )
 
 
+CITED_VIA = re.compile(r"\s+per [A-Z]{3,}\b")
+"""Where a reference fact was read ("... final per TMAI"), inside a longer parenthesis."""
+
+
 def plain(text: str) -> str:
-    """`text` without parenthesised internal notes such as "(policy 4)" or "(per TMAI)"."""
-    return INTERNAL_NOTE.sub("", text).strip()
+    """`text` without internal notes such as "(policy 4)", "(per TMAI)" or "per TMAI"."""
+    return CITED_VIA.sub("", INTERNAL_NOTE.sub("", text)).strip()
 
 
 class DocumentFormat(StrEnum):

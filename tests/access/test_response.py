@@ -32,7 +32,7 @@ RAW_KEYS = sorted(
     reverse=True,
 )
 INTERNAL = re.compile(
-    r"policy \d|\w+\.(md|yaml)\b|seeds/|TMAI|\bassumed\b|§\s?\d+\.\d|at most 0 days|The rest was"
+    r"policy \d|\w+\.(?:md|yaml)\b|seeds/|TMAI|\bassumed\b|at most 0 days|The rest was"
 )
 PARAMS = {"receivedOn": "2026-11-02", "asOf": "2026-11-26"}
 
