@@ -48,6 +48,11 @@ OPERATIONS: list[tuple[str, Role, str]] = [
         "importerRole: PROCESSOR}) { __typename } }",
     ),
     ("auditLog", Role.ANALYST, "{ auditLog(limit: 1) { id } }"),
+    (
+        "recordsOfProcessing",
+        Role.ANALYST,
+        '{ recordsOfProcessing(profile: "GDPR") { profile } }',
+    ),
     ("apiKeys", Role.ADMIN, "{ apiKeys { id } }"),
     ("deletionPlan", Role.ANALYST, '{ deletionPlan(subject: "t-auth-none") { __typename } }'),
     (
