@@ -2,24 +2,31 @@
 renderer as the GraphQL fields, the same API keys and the same role as the field."""
 
 import datetime
+from enum import StrEnum
+from typing import TypeVar
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from app.principal import request_principal_with
 from app.settings import Settings
-from resolvers.access.document import render_markdown
-from resolvers.access.service import access_plan
+from resolvers.access.document import access_response, render_markdown
+from resolvers.access.service import access_plan, response_names
 from resolvers.access.transfers import transfer_answers
 from resolvers.breach import document as breach_document
 from resolvers.breach.decisions import Impact, Kind
 from resolvers.breach.service import breach_impact_of
+from resolvers.documents import MEDIA_TYPES as DOCUMENT_TYPES
+from resolvers.documents import DocumentFormat
 from resolvers.errors import BadUserInput
+from resolvers.records.document import MEDIA_TYPES, Format, filename, render
+from resolvers.records.service import records_of
 from schema.auth import FIELD_ROLES
 from schema.regime import RegimeCode
 
 ACCESS_ROLE = FIELD_ROLES[("Query", "accessPlan")]
 BREACH_ROLE = FIELD_ROLES[("Query", "breachImpact")]
+RECORDS_ROLE = FIELD_ROLES[("Query", "recordsOfProcessing")]
 
 
 def _regime(value: str) -> str:
@@ -28,6 +35,19 @@ def _regime(value: str) -> str:
     except KeyError:
         known = ", ".join(regime.name for regime in RegimeCode)
         raise BadUserInput(f"regime must be one of {known}", field="regime") from None
+
+
+F = TypeVar("F", bound=StrEnum)
+
+
+def file_format(kind: type[F], value: str) -> F:
+    try:
+        return kind(value.lower())
+    except ValueError:
+        known = ", ".join(f.value for f in kind)
+        raise BadUserInput(
+            f"unknown format {value!r}: give one of {known}", field="format"
+        ) from None
 
 
 def _day(value: str | None) -> datetime.date:
@@ -125,5 +145,58 @@ def documents_router(settings: Settings) -> APIRouter:
         )
         document = render_markdown(plan, await transfer_answers(db, plan, _day(as_of)))
         return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
+
+    @router.get("/documents/access-response.{fmt}")
+    async def access_response_document(
+        request: Request,
+        fmt: str,
+        subject: str | None = None,
+        regime: str = "EU",
+        received_on: str | None = Query(default=None, alias="receivedOn"),
+        as_of: str | None = Query(default=None, alias="asOf"),
+    ) -> Response:
+        """The answer to the data subject, from the plan `accessPlan` returns."""
+        await request_principal_with(request, settings, ACCESS_ROLE, "the access response")
+        chosen = file_format(DocumentFormat, fmt)
+        if not subject:
+            raise BadUserInput("give the data subject key as `subject`", field="subject")
+        db = request.app.state.db
+        plan = await access_plan(
+            db,
+            settings,
+            subject=subject,
+            categories=None,
+            regime=_regime(regime),
+            received_on=_day(received_on) if received_on else None,
+        )
+        document = access_response(
+            plan, await transfer_answers(db, plan, _day(as_of)), await response_names(db, plan)
+        )
+        name = f"access-response-{subject}-{plan.regime.lower()}.{chosen.value}"
+        return Response(
+            document.render(chosen),
+            media_type=DOCUMENT_TYPES[chosen],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @router.get("/records/processing.{fmt}")
+    async def records_of_processing(
+        request: Request,
+        fmt: str,
+        profile: str = "GDPR",
+        regime: str | None = None,
+        as_of: str | None = Query(default=None, alias="asOf"),
+    ) -> Response:
+        """The records of processing of `recordsOfProcessing`, as XLSX, CSV or JSON."""
+        await request_principal_with(request, settings, RECORDS_ROLE, "the records of processing")
+        chosen = file_format(Format, fmt)
+        records = await records_of(
+            request.app.state.db, profile=profile, regime=regime, as_of=_day(as_of)
+        )
+        return Response(
+            render(records, chosen),
+            media_type=MEDIA_TYPES[chosen],
+            headers={"Content-Disposition": f'attachment; filename="{filename(records, chosen)}"'},
+        )
 
     return router

@@ -24,6 +24,8 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("BreachObligation", "key"),
     ("BreachExemption", "key"),
     ("BreachRiskFactor", "key"),
+    ("RecordProfile", "key"),
+    ("RecordColumn", "key"),
     ("Organisation", "id"),
     ("DpfCertification", "id"),
     ("System", "id"),

@@ -71,6 +71,16 @@ BREACH_EXEMPTIONS = (
     "MERGE (e)-[:EXEMPTS]->(o)",
 )
 BREACH_RISK_FACTORS = (merge_nodes("BreachRiskFactor", "key"),)
+RECORD_PROFILES = (
+    merge_nodes("RecordProfile", "key"),
+    "UNWIND $rows AS row MATCH (p:RecordProfile {key: row.props.key}) "
+    "OPTIONAL MATCH (p)-[:HAS_COLUMN]->(old:RecordColumn) DETACH DELETE old",
+    "UNWIND $rows AS row MATCH (p:RecordProfile {key: row.props.key}) "
+    "UNWIND range(0, size(row.columns) - 1) AS position "
+    "WITH p, row, position, row.columns[position] AS column "
+    "CREATE (p)-[:HAS_COLUMN]->(c:RecordColumn {key: p.key + ':' + position}) "
+    "SET c += column, c.profile = p.key, c.position = position",
+)
 
 ORGANISATIONS = (
     merge_nodes("Organisation", "id"),

@@ -37,6 +37,7 @@ FIELD_ROLES: dict[tuple[str, str], Role] = {
     ("Query", "transferAssessment"): Role.ANALYST,
     ("Query", "transfers"): Role.ANALYST,
     ("Query", "transferCheck"): Role.ANALYST,
+    ("Query", "recordsOfProcessing"): Role.ANALYST,
     ("Query", "auditLog"): Role.ANALYST,
     ("Query", "policyCheck"): Role.ANALYST,
     ("Query", "drift"): Role.ANALYST,

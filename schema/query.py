@@ -11,6 +11,7 @@ from schema.lineage import LineageQuery
 from schema.map_view import MapViewQuery
 from schema.policy import PolicyQuery
 from schema.read import ReadQuery
+from schema.records import RecordsQuery
 from schema.transfer import TransferQuery
 
 
@@ -27,6 +28,7 @@ class Query(
     MapViewQuery,
     PolicyQuery,
     ReadQuery,
+    RecordsQuery,
     TransferQuery,
 ):
     pass

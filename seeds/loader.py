@@ -112,6 +112,7 @@ REFERENCE = (
     spec("reference/exceptions.yaml", models.LegalText, writes.EXCEPTIONS),
     spec("reference/erasure_rules.yaml", models.LegalText, writes.ERASURE_RULES),
     spec("reference/security_measures.yaml", models.SecurityMeasure, writes.SECURITY_MEASURES),
+    spec("reference/record_profiles.yaml", models.RecordProfile, writes.RECORD_PROFILES, "columns"),
     spec(
         "reference/retention_obligations.yaml",
         models.RetentionObligation,

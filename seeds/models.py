@@ -248,6 +248,58 @@ class SecurityMeasure(ReferenceEntry):
     cnil: str | None
 
 
+RecordKind = Literal["CONTROLLER", "PROCESSOR"]
+RecordField = Literal[
+    "activity",
+    "controller",
+    "purposes",
+    "subjects",
+    "categories",
+    "special_categories",
+    "recipients",
+    "processor_contracts",
+    "transfer_countries",
+    "transfer_mechanisms",
+    "erasure",
+    "security",
+    "security_cnil",
+    "legal_basis",
+    "special_condition",
+    "automated_decisions",
+    "data_sources",
+    "locations",
+    "systems",
+    "business_function",
+    "processor",
+    "customer_controller",
+    "processing",
+]
+"""What datamap computes for a cell of a record of processing (resolvers/records/decisions.py)."""
+
+
+class RecordColumn(Entry):
+    """One column of a record template: its heading, the Art. 30 item it answers (null for the
+    columns a template adds beyond Art. 30) and what datamap fills it with (null: nothing in the
+    map holds it, so the cell says so)."""
+
+    record_kind: RecordKind
+    heading: str = Field(min_length=1)
+    item: str | None = None
+    field: RecordField | None = None
+    note: str | None = None
+
+
+class RecordProfile(ReferenceEntry):
+    """A template for the Art. 30 records: the GDPR's own items, the ICO's or the CNIL's columns,
+    in order, and the regime whose transfer rules its records apply."""
+
+    key: Literal["GDPR", "ICO", "CNIL"]
+    name: str
+    regime: Literal["EU", "UK", "CH"]
+    template: str
+    columns: list[RecordColumn] = Field(min_length=1)
+
+
 RightAnswer = Literal[
     "CONFIRMATION",
     "CONTROLLER",

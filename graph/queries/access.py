@@ -272,3 +272,29 @@ def _external_organisations(rows: AccessRows) -> list[str]:
         if row["held_by"] == "ACTIVITY":
             found |= {org["id"] for org in row["record"]["discloses_to"] if not org["is_self"]}
     return sorted(found)
+
+
+DISPLAY_NAMES = """
+CALL () {
+  UNWIND $categories AS key
+  MATCH (k:DataCategory {key: key})
+  RETURN collect([k.key, k.name]) AS categories
+}
+CALL () {
+  UNWIND $countries AS code
+  MATCH (c:Country {code: code})
+  RETURN collect([c.code, c.name]) AS countries
+}
+RETURN categories, countries
+"""
+
+
+async def display_names(
+    db: Database, categories: list[str], countries: list[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The names of these category keys and country codes, for documents sent to a person."""
+    rows = await db.read(DISPLAY_NAMES, {"categories": categories, "countries": countries})
+    return (
+        {key: name for key, name in rows[0]["categories"] if name},
+        {code: name for code, name in rows[0]["countries"] if name},
+    )

@@ -6,6 +6,7 @@ from graph.database import Database
 from graph.queries import access as queries
 from resolvers.access import reach as flow_reach
 from resolvers.access.decisions import AccessPlan, plan_access
+from resolvers.access.document import Names
 from resolvers.access.facts import facts_from_rows
 from resolvers.categories import checked_categories
 from resolvers.errors import NotFound
@@ -35,3 +36,13 @@ async def access_plan(
     if rows.subject["law"] is None:
         raise NotFound(f"no regime {regime!r}: load the seeds", field="regime")
     return plan_access(facts_from_rows(rows, regime), requested, received_on)
+
+
+async def response_names(db: Database, plan: AccessPlan) -> Names:
+    """The display names an access response needs for `plan`'s categories and countries."""
+    keys = set(plan.categories) | {k for loc in plan.locations for k in loc.categories}
+    codes = {c for r in plan.recipients for c in r.countries}
+    if plan.controller is not None and plan.controller.country:
+        codes.add(plan.controller.country)
+    categories, countries = await queries.display_names(db, sorted(keys), sorted(codes))
+    return Names(categories=categories, countries=countries)

@@ -51,6 +51,11 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ("auditLog", Role.ANALYST, "{ auditLog(limit: 1) { id } }"),
     ("drift", Role.ANALYST, "{ drift(windowDays: 30) { __typename } }"),
     ("policyCheck", Role.ANALYST, '{ policyCheck(policy: "t-auth-none") { contradicted } }'),
+    (
+        "recordsOfProcessing",
+        Role.ANALYST,
+        '{ recordsOfProcessing(profile: "GDPR") { profile } }',
+    ),
     ("apiKeys", Role.ADMIN, "{ apiKeys { id } }"),
     ("deletionPlan", Role.ANALYST, '{ deletionPlan(subject: "t-auth-none") { __typename } }'),
     (

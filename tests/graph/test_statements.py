@@ -57,6 +57,8 @@ DOCUMENTS: dict[str, str] = {
         totalCount }} }}""",
     "policyCheck": f"""{{ policyCheck(policy: "preemptly", asOf: "{AS_OF}") {{
         contradicted claims {{ key verdict }} }} }}""",
+    "recordsOfProcessing": f"""{{ recordsOfProcessing(profile: "GDPR", asOf: "{AS_OF}") {{
+        controllerRecords {{ activityId security {{ values }} }} }} }}""",
     "transferCheck": f"""{{ transferCheck(input: {{regime: EU, exporterId: "preemptly",
         importerCountry: "US", exporterRole: CONTROLLER, importerRole: PROCESSOR,
         categories: ["user.contact.email"], asOf: "{AS_OF}"}}) {{ verdict }} }}""",
