@@ -73,13 +73,14 @@ BREACH_EXEMPTIONS = (
 BREACH_RISK_FACTORS = (merge_nodes("BreachRiskFactor", "key"),)
 RECORD_PROFILES = (
     merge_nodes("RecordProfile", "key"),
-    "UNWIND $rows AS row MATCH (p:RecordProfile {key: row.props.key}) "
-    "OPTIONAL MATCH (p)-[:HAS_COLUMN]->(old:RecordColumn) DETACH DELETE old",
+    "UNWIND $rows AS row MATCH (p:RecordProfile {key: row.props.key})-[:HAS_COLUMN]->(old) "
+    "WHERE old.position >= size(row.columns) DETACH DELETE old",
     "UNWIND $rows AS row MATCH (p:RecordProfile {key: row.props.key}) "
     "UNWIND range(0, size(row.columns) - 1) AS position "
     "WITH p, row, position, row.columns[position] AS column "
-    "CREATE (p)-[:HAS_COLUMN]->(c:RecordColumn {key: p.key + ':' + position}) "
-    "SET c += column, c.profile = p.key, c.position = position",
+    "MERGE (c:RecordColumn {key: p.key + ':' + position}) "
+    "SET c = column, c.key = p.key + ':' + position, c.profile = p.key, c.position = position "
+    "MERGE (p)-[:HAS_COLUMN]->(c)",
 )
 
 ORGANISATIONS = (
