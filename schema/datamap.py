@@ -1,7 +1,5 @@
 """The data map as nodes and edges, ready to draw."""
 
-from collections.abc import Mapping
-
 import strawberry
 from strawberry.scalars import JSON
 
@@ -18,11 +16,6 @@ class MapNode:
         description="The attributes worth showing, by kind: a system's `kind` and `ownerTeam`, "
         "an organisation's `country` and `isSelf`, a country's `eea`, a category's "
         "`specialCategory`, a storage's `controllerRole`."
-    )
-    group: str | None = strawberry.field(
-        default=None,
-        description="In `mapGroup` and `mapNeighbourhood`, the key of the group a system is in "
-        "(`MapGroup.key`); null for other nodes and in `dataMap`.",
     )
 
 
@@ -51,7 +44,7 @@ class DataMap:
     truncated: bool = strawberry.field(description="Whether the node cap cut the map.")
 
 
-def to_graphql(data: datamap.DataMap, groups: Mapping[str, str] | None = None) -> DataMap:
+def to_graphql(data: datamap.DataMap) -> DataMap:
     return DataMap(
         nodes=[
             MapNode(
@@ -60,7 +53,6 @@ def to_graphql(data: datamap.DataMap, groups: Mapping[str, str] | None = None) -
                 key=node.key,
                 label=node.label,
                 attributes=JSON(node.attributes),
-                group=(groups or {}).get(node.id),
             )
             for node in data.nodes
         ],
