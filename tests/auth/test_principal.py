@@ -49,7 +49,12 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ),
     ("drift", Role.ANALYST, "{ drift { since } }"),
     ("auditLog", Role.ANALYST, "{ auditLog(limit: 1) { id } }"),
-    ("drift", Role.ANALYST, "{ drift(windowDays: 30) { __typename } }"),
+    (
+        "breachImpact",
+        Role.ANALYST,
+        '{ breachImpact(systemIds: ["t-auth-none"], awareAt: "2026-01-01T00:00:00Z", '
+        "kind: CONFIDENTIALITY) { kind } }",
+    ),
     ("policyCheck", Role.ANALYST, '{ policyCheck(policy: "t-auth-none") { contradicted } }'),
     (
         "recordsOfProcessing",
