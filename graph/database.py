@@ -61,7 +61,9 @@ class Database:
     def sibling(self) -> "Database":
         """Another handle on the same driver, with statement counts and recording of its own:
         for background work that must not show in a request's."""
-        return Database(self.driver, self.name, self.timeout_s)
+        sibling = Database(self.driver, self.name, self.timeout_s)
+        sibling.running = self.running  # closing this handle waits for the sibling's work too
+        return sibling
 
     async def close(self) -> None:
         if self.running:

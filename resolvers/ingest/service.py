@@ -28,6 +28,9 @@ from resolvers.ingest.decisions import (
 )
 from resolvers.ingest.events import Received, RunEvent, received
 
+MAX_WINDOW_DAYS = 3660
+"""The longest drift window: ten years."""
+
 
 @dataclass(frozen=True)
 class Ingested:
@@ -170,8 +173,10 @@ class DriftReport:
 async def drift_report(
     db: Database, *, window_days: int, now: datetime | None = None
 ) -> DriftReport:
-    if window_days < 1:
-        raise BadUserInput("windowDays must be at least 1", field="windowDays")
+    if not 1 <= window_days <= MAX_WINDOW_DAYS:
+        raise BadUserInput(
+            f"windowDays must be between 1 and {MAX_WINDOW_DAYS}", field="windowDays"
+        )
     since = (now or datetime.now(UTC)) - timedelta(days=window_days)
     rows = await queries.drift_rows(db)
     flows = [
