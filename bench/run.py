@@ -454,6 +454,7 @@ async def lineage(bench: Bench) -> QueryResult:
             downstream=True,
             upstream=False,
             categories=None,
+            subject=None,
             limit=bench.settings.lineage_max_nodes + 1,
         )
 

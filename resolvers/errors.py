@@ -1,6 +1,9 @@
 """Errors a resolver raises on purpose. Each carries the stable code clients see in
 `extensions.code`, and the offending argument or field where there is one."""
 
+import difflib
+from collections.abc import Collection
+
 
 class DatamapError(Exception):
     code = "INTERNAL"
@@ -39,3 +42,11 @@ class MissingReferenceData(DatamapError):
     """The graph lacks a reference fact a decision cites: the reference seeds are not loaded."""
 
     code = "INTERNAL"
+
+
+def not_among(what: str, plural: str, key: str, known: Collection[str], field: str) -> NotFound:
+    """NOT_FOUND for an unknown `key`, naming the nearest known keys (all of them when none is
+    near)."""
+    near = difflib.get_close_matches(key, list(known), n=3, cutoff=0.3) or sorted(known)
+    listed = ", ".join(near) if near else "none is loaded"
+    return NotFound(f"no {what} {key!r}; {plural}: {listed}", field=field)

@@ -169,6 +169,9 @@ class AccessGap:
     missing: list[MissingFact] = strawberry.field(  # type: ignore[valid-type]
         description="What the map lacks."
     )
+    cleared_by: list[str] = strawberry.field(
+        description="Per missing fact, in the same order, the mutation and field that clear it."
+    )
 
 
 @strawberry.type(description="An item the answer must contain, as the graph words it.")
@@ -357,7 +360,10 @@ class AccessPlan:
     def gaps(self) -> list[AccessGap]:
         return [
             AccessGap(
-                system_id=strawberry.ID(gap.system.id), name=gap.system.name, missing=gap.missing
+                system_id=strawberry.ID(gap.system.id),
+                name=gap.system.name,
+                missing=gap.missing,
+                cleared_by=gap.cleared_by,
             )
             for gap in self.plan.gaps
         ]

@@ -131,6 +131,20 @@ class DeletionBlocker:
     system: str = strawberry.field(description="The system id.")
     categories: list[str] = strawberry.field(description="The category keys concerned.")
     detail: str = strawberry.field(description="What exactly.")
+    cleared_by: str = strawberry.field(description="The mutation and field that clear it.")
+
+
+@strawberry.type(
+    description="A system where the subject's data is processed, as the access plan lists it, "
+    "that this plan neither erases nor keeps, and why."
+)
+class DeletionUnplanned:
+    system: str = strawberry.field(description="The system id.")
+    categories: list[str] = strawberry.field(description="The category keys processed there.")
+    reasons: list[DeletionReason] = strawberry.field(description="Why the plan does nothing there.")
+    cleared_by: str = strawberry.field(
+        description="The mutation and fields that put it in the plan."
+    )
 
 
 @strawberry.type(
@@ -172,6 +186,9 @@ class DeletionPlan:
     )
     processor_role: list[DeletionProcessorDuty] = strawberry.field(
         description="Data Preemptly holds as a processor, per controller."
+    )
+    unplanned: list[DeletionUnplanned] = strawberry.field(
+        description="Systems the access plan lists for the subject that no step erases or keeps."
     )
 
 
@@ -240,6 +257,7 @@ def blocker_of(blocker: plan.Blocker) -> DeletionBlocker:
         system=blocker.system_id,
         categories=list(blocker.categories),
         detail=blocker.detail,
+        cleared_by=blocker.cleared_by,
     )
 
 
@@ -302,4 +320,13 @@ class DeletionQuery:
             notifications=[notification_of(n) for n in result.notifications],
             blockers=[blocker_of(b) for b in result.blockers],
             processor_role=[duty_of(d) for d in result.processor_duties],
+            unplanned=[
+                DeletionUnplanned(
+                    system=u.system_id,
+                    categories=list(u.categories),
+                    reasons=reasons_of(u.reasons),
+                    cleared_by=u.cleared_by,
+                )
+                for u in result.unplanned
+            ],
         )

@@ -31,6 +31,10 @@ class LineageHop:
     categories: list[str] | None = strawberry.field(
         description="The categories the flow or engagement carries; null when it names none."
     )
+    subjects: list[str] | None = strawberry.field(
+        description="The data-subject kinds the flow or engagement names; null when it names "
+        "none, so that it is followed for any subject from its categories alone."
+    )
 
 
 @strawberry.type(description="A shortest path from the start node to a reached node.")
@@ -101,6 +105,7 @@ def _node(node: decisions.LineageNode, start: str) -> LineageNode:
                         relationship=hop.relationship,
                         edge_id=None if hop.edge_id is None else strawberry.ID(hop.edge_id),
                         categories=None if hop.categories is None else list(hop.categories),
+                        subjects=None if hop.subjects is None else list(hop.subjects),
                     )
                     for hop in path.hops
                 ],
@@ -116,7 +121,8 @@ class LineageQuery:
     @strawberry.field(
         description="Follow flows, operators and sub-processor engagements from a system or "
         "organisation, breadth-first and bounded; with `categories`, only flows carrying one of "
-        "them, a descendant or an ancestor."
+        "them, a descendant or an ancestor; with `subject`, only flows and engagements that "
+        "name that subject or name none."
     )
     async def lineage(
         self,
@@ -142,6 +148,13 @@ class LineageQuery:
                 "maximum."
             ),
         ] = None,
+        subject: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Follow only flows and engagements that name this data-subject key "
+                "or name none (whose data a breach or request reaches)."
+            ),
+        ] = None,
     ) -> Lineage:
         result = await service.lineage(
             info.context.db,
@@ -150,6 +163,7 @@ class LineageQuery:
             direction=direction,
             categories=categories,
             max_hops=max_hops,
+            subject=subject,
         )
         return Lineage(
             start_id=strawberry.ID(result.start_id),

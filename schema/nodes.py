@@ -289,6 +289,10 @@ class Organisation(Node):
     kind: str | None = strawberry.field(
         default=None, description="`COMPANY`, `CUSTOMER_CONTROLLER`, ..."
     )
+    serves: list[str] | None = strawberry.field(
+        default=None,
+        description="The markets it offers its services to (country and ISO 3166-2 codes).",
+    )
     retired_on: date | None = strawberry.field(default=None, description="When it was retired.")
 
     @strawberry.field(description="Its country of establishment; NOT_FOUND when it is missing.")
@@ -440,6 +444,10 @@ class Storage(Node):
     )
     collected_from_subject: bool | None = strawberry.field(
         default=None, description="Whether the data enters here from the person."
+    )
+    subjects_in: list[str] | None = strawberry.field(
+        default=None,
+        description="The markets a collection point's subjects are in; empty: its controller's.",
     )
     made_public: bool | None = strawberry.field(
         default=None, description="Whether the data was made public (Art. 17(2) GDPR)."

@@ -8,37 +8,21 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from graph.database import Database
 from graph.queries.registration import RetirableKind
+from resolvers.registration import inputs as models
 from resolvers.registration import service, vocabulary
 from resolvers.registration.decisions import Subject, TransferDecisions
-from resolvers.registration.inputs import (
-    DataFlowInput as DataFlowModel,
-)
-from resolvers.registration.inputs import (
-    DpfCertificationInput as DpfCertificationModel,
-)
-from resolvers.registration.inputs import (
-    ProcessorInput as ProcessorModel,
-)
-from resolvers.registration.inputs import (
-    Retirement,
-    validated,
-    validated_batch,
-)
-from resolvers.registration.inputs import (
-    SafeguardInput as SafeguardModel,
-)
-from resolvers.registration.inputs import (
-    SubProcessorInput as SubProcessorModel,
-)
-from resolvers.registration.inputs import (
-    SystemInput as SystemModel,
-)
+from resolvers.registration.inputs import Retirement, validated, validated_batch
 from resolvers.registration.vocabulary import (
     Authorisation,
     DeletionMethod,
+    EngagedRole,
     FlowMode,
+    OnErasure,
     OperatorRole,
+    OrganisationKind,
+    OwnerRole,
     RegimeKey,
     SafeguardType,
     SystemKind,
@@ -56,10 +40,23 @@ strawberry.enum(FlowMode, description="How data moves along a flow.")
 strawberry.enum(SafeguardType, description="The kind of transfer safeguard.")
 strawberry.enum(TiaOutcome, description="The outcome of a transfer impact assessment.")
 strawberry.enum(RegimeKey, description="A data-protection regime.")
+strawberry.enum(EngagedRole, description="The engaged organisation's role in an engagement.")
+strawberry.enum(OwnerRole, description="The map owner's role for the data.")
+strawberry.enum(OrganisationKind, description="What kind of organisation it is.")
+strawberry.enum(OnErasure, description="What erasure does to a storage's data.")
 
 SOURCE = "The integration's source name (lower case, digits, `.`, `_`, `-`)."
 EXTERNAL_ID = "The caller's own stable id there; with `source` it keys the upsert."
 CATEGORIES = "Data category keys of the taxonomy."
+SERVES = (
+    "The markets it offers its services to: ISO 3166-1 alpha-2 codes, ISO 3166-2 codes such as "
+    "`US-CA`, or `EEA` for the EEA states. A regime reaches by targeting an organisation that "
+    "serves one of its markets."
+)
+SUBJECTS = (
+    "The data-subject keys whose data it carries; left out, it names none and is followed for "
+    "any subject whose categories it carries (inferred from categories alone)."
+)
 
 
 @strawberry.input(description="An organisation that processes personal data for another.")
@@ -78,8 +75,10 @@ class ProcessorInput:
     subject_to: list[str] = strawberry.field(
         default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
     )
+    serves: list[str] = strawberry.field(default_factory=list, description=SERVES)
     service: str | None = strawberry.field(default=None, description="What it does.")
     categories: list[str] = strawberry.field(default_factory=list, description=CATEGORIES)
+    subjects: list[str] | None = strawberry.field(default=None, description=SUBJECTS)
 
 
 @strawberry.input(description="A sub-processor engaged by a processor.")
@@ -103,8 +102,62 @@ class SubProcessorInput:
     subject_to: list[str] = strawberry.field(
         default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
     )
+    serves: list[str] = strawberry.field(default_factory=list, description=SERVES)
     service: str | None = strawberry.field(default=None, description="What it does.")
     categories: list[str] = strawberry.field(default_factory=list, description=CATEGORIES)
+    subjects: list[str] | None = strawberry.field(default=None, description=SUBJECTS)
+
+
+@strawberry.input(
+    description="An organisation of any kind (a customer as controller, a third party, a group "
+    "company), engaged by no one: engagements are registered apart."
+)
+class OrganisationInput:
+    source: str = strawberry.field(description=SOURCE)
+    external_id: str = strawberry.field(description=EXTERNAL_ID)
+    legal_name: str = strawberry.field(description="The legal name.")
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 country of establishment.")
+    kind: OrganisationKind = strawberry.field(description="What kind of organisation it is.")
+    website: str | None = strawberry.field(default=None, description="Its website (http/https).")
+    dpa_signed: bool | None = strawberry.field(
+        default=None, description="Whether a data-processing agreement is signed."
+    )
+    subject_to: list[str] = strawberry.field(
+        default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
+    )
+    serves: list[str] = strawberry.field(default_factory=list, description=SERVES)
+    supervisory_authority: str | None = strawberry.field(
+        default=None, description="Its lead supervisory authority, by name."
+    )
+
+
+@strawberry.input(
+    description="One organisation engaging another (`<engagerId>><engagedId>` is its id): a "
+    "customer engaging the map owner as processor, the owner engaging a third party."
+)
+class EngagementInput:
+    source: str = strawberry.field(description=SOURCE)
+    engager_id: strawberry.ID = strawberry.field(description="The engaging organisation.")
+    engaged_id: strawberry.ID = strawberry.field(description="The engaged organisation.")
+    role: EngagedRole = strawberry.field(description="The engaged organisation's role.")
+    service: str | None = strawberry.field(default=None, description="What it does.")
+    categories: list[str] = strawberry.field(default_factory=list, description=CATEGORIES)
+    subjects: list[str] | None = strawberry.field(default=None, description=SUBJECTS)
+    authorisation: Authorisation | None = strawberry.field(
+        default=None, description="Specific or general (Art. 28(2))."
+    )
+    authorised_on: datetime.date | None = strawberry.field(
+        default=None, description="When it was authorised."
+    )
+    notice_days: int | None = strawberry.field(
+        default=None, description="Days of notice before a change (general authorisation)."
+    )
+
+
+@strawberry.input(description="A country a system is reached from remotely, and why.")
+class RemoteAccessInput:
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code.")
+    purpose: str = strawberry.field(description="Why it is reached from there.")
 
 
 @strawberry.input(description="A system that holds personal data.")
@@ -134,11 +187,95 @@ class SystemInput:
     rotation_days: int | None = strawberry.field(
         default=None, description="How long a backup keeps data."
     )
+    accessed_from: list[RemoteAccessInput] = strawberry.field(
+        default_factory=list, description="The countries it is reached from remotely."
+    )
+    security_measures: list[str] = strawberry.field(
+        default_factory=list,
+        description="Keys of the security-measure vocabulary applied (`enc_at_rest`, "
+        "`enc_in_transit`, `access_control`, ...: the `SecurityMeasure` nodes).",
+    )
+
     hr_data: bool | None = strawberry.field(
         default=None,
         description="Whether it holds HR data (employees, applicants): the DPF certification a "
         "US importer needs covers HR data then.",
     )
+
+
+@strawberry.input(description="What a system holds of one kind of data subject, and how long.")
+class StorageInput:
+    source: str = strawberry.field(description=SOURCE)
+    external_id: str = strawberry.field(description=EXTERNAL_ID)
+    system_id: strawberry.ID = strawberry.field(description="The system that holds it.")
+    subject: str = strawberry.field(description="The data-subject key.")
+    categories: list[str] = strawberry.field(description=CATEGORIES)
+    controller_role: OwnerRole = strawberry.field(description="The map owner's role for it.")
+    retention: str | None = strawberry.field(default=None, description="The retention rule.")
+    retention_days: int | None = strawberry.field(
+        default=None, description="Days kept after the purpose ends; null = unknown."
+    )
+    retention_obligation: str | None = strawberry.field(
+        default=None, description="The RetentionObligation id that keeps it (instead of days)."
+    )
+    on_erasure: OnErasure = strawberry.field(
+        default=OnErasure.ERASE, description="What erasure does."
+    )
+    collected_from_subject: bool = strawberry.field(
+        default=False, description="True where the data enters from the person."
+    )
+    subjects_in: list[str] = strawberry.field(
+        default_factory=list,
+        description="The markets the collected subjects are in (codes as for `serves`); empty: "
+        "the markets its controller serves.",
+    )
+    made_public: bool = strawberry.field(
+        default=False, description="Whether it is made public (Art. 17(2))."
+    )
+    record_count: int | None = strawberry.field(
+        default=None, description="How many records it holds, where known."
+    )
+
+
+@strawberry.input(description="An organisation an activity discloses data to, in a role.")
+class RecipientInput:
+    organisation_id: strawberry.ID = strawberry.field(description="The recipient.")
+    role: OperatorRole = strawberry.field(description="Its role for the data.")
+
+
+@strawberry.input(description="A processing activity (a record of processing, Art. 30).")
+class ProcessingActivityInput:
+    source: str = strawberry.field(description=SOURCE)
+    external_id: str = strawberry.field(description=EXTERNAL_ID)
+    name: str = strawberry.field(description="Its name.")
+    purpose: str = strawberry.field(description="The data use key of the taxonomy.")
+    subjects: list[str] = strawberry.field(description="The data-subject keys it concerns.")
+    categories: list[str] = strawberry.field(description=CATEGORIES)
+    controller_id: strawberry.ID = strawberry.field(description="The controller.")
+    preemptly_role: OwnerRole = strawberry.field(description="The map owner's role in it.")
+    legal_basis: str | None = strawberry.field(
+        default=None, description="The Art. 6 LegalBasis key; required when the owner controls."
+    )
+    special_category_condition: str | None = strawberry.field(
+        default=None, description="The Art. 9(2) condition key, for special-category data."
+    )
+    system_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="The systems it runs on."
+    )
+    recipients: list[RecipientInput] = strawberry.field(
+        default_factory=list, description="The organisations it discloses to."
+    )
+    recipient_categories: list[str] = strawberry.field(
+        default_factory=list, description="Recipients named only by kind."
+    )
+    retention: str | None = strawberry.field(default=None, description="The retention rule.")
+    retention_days: int | None = strawberry.field(
+        default=None, description="Days kept after the purpose ends; null = unknown."
+    )
+    automated_decision_making: bool = strawberry.field(
+        default=False, description="Art. 22 automated decisions."
+    )
+    profiling: bool = strawberry.field(default=False, description="Whether it profiles.")
 
 
 @strawberry.input(description="A flow of personal data from a system to a system or organisation.")
@@ -155,6 +292,7 @@ class DataFlowInput:
     to_organisation_id: strawberry.ID | None = strawberry.field(
         default=None, description="The receiving organisation (or give toSystemId)."
     )
+    subjects: list[str] | None = strawberry.field(default=None, description=SUBJECTS)
 
 
 @strawberry.input(description="A transfer safeguard between an exporter and an importer.")
@@ -270,26 +408,77 @@ def safeguard(outcome: service.Outcome) -> Subject:
     return Subject(parties=(outcome.after["exporter_id"], outcome.after["importer_id"]))
 
 
+def engagement(outcome: service.Outcome) -> Subject:
+    return Subject(parties=(outcome.after["engager_id"], outcome.after["engaged_id"]))
+
+
+def storage(outcome: service.Outcome) -> Subject:
+    return Subject(system_id=outcome.after["system_id"])
+
+
+def activity(outcome: service.Outcome) -> Subject:
+    """An activity moves no data itself: its systems' and recipients' own paths report that."""
+    return Subject()
+
+
 def fields_of(value: Any) -> dict[str, Any]:
-    """The fields of a register input as a dict. The inputs are flat (scalars, enums and lists
-    of them), so a shallow read is what `strawberry.asdict` gives, without its recursive copy,
-    which cost ~0.1 ms per input of a bulk call."""
-    return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    """The fields of a register input as a dict, nested inputs (lists of them) as dicts too. A
+    shallow read where the input is flat is what `strawberry.asdict` gives, without its copy of
+    every value, which cost ~0.1 ms per input of a bulk call."""
+    fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    for name, item in fields.items():
+        if isinstance(item, list) and item and dataclasses.is_dataclass(item[0]):
+            fields[name] = [fields_of(entry) for entry in item]
+    return fields
 
 
-async def retire(
-    info: Info[Context, None],
-    operation: str,
-    kind: RetirableKind,
-    entity_type: str,
-    id: strawberry.ID,
-    on: datetime.date | None,
-) -> Retired:
-    item = validated(Retirement, {"id": id, "on": on or datetime.date.today()}, "")
-    retired_on = await service.retire(
-        info.context.db, actor(info), operation, kind, entity_type, item
+Planner = Callable[[Database, Any], service.Plan]
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """One kind of registration: its pydantic model, its plan, and what its payload reports on."""
+
+    model: type[models.Keyed]
+    plan: Planner
+    subject: Callable[[service.Outcome], Subject]
+
+
+async def registered(
+    info: Info[Context, None], kind: Kind, operation: str, rows: list[dict[str, Any]], field: str
+) -> list[Registration]:
+    """Validate `rows` (the inputs at `field`, one or a list), write them in one transaction and
+    return their payloads."""
+    if field == "input":
+        items = [("input", validated(kind.model, rows[0], "input"))]
+    else:
+        batch = validated_batch(
+            kind.model, rows, field, info.context.settings.registration_batch_max
+        )
+        items = [(f"{field}[{index}]", item) for index, item in enumerate(batch)]
+    plan = kind.plan(info.context.db, items)
+    outcomes = await service.register(info.context.db, actor(info), operation, plan)
+    return registrations(info, outcomes, kind.subject)
+
+
+def register_one(input_type: type, kind: Kind, operation: str, description: str) -> Any:
+    async def resolve(info: Info[Context, None], input: Any) -> Registration:
+        return (await registered(info, kind, operation, [fields_of(input)], "input"))[0]
+
+    resolve.__annotations__["input"] = input_type
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+def register_many(input_type: type, kind: Kind, operation: str, description: str) -> Any:
+    async def resolve(info: Info[Context, None], inputs: Any) -> list[Registration]:
+        rows = [fields_of(value) for value in inputs]
+        return await registered(info, kind, operation, rows, "inputs")
+
+    resolve.__annotations__["inputs"] = list[input_type]  # type: ignore[valid-type]
+    return strawberry.mutation(
+        resolver=resolve,
+        description=description + " Many in one all-or-nothing transaction.",
     )
-    return Retired(id=id, retired_on=retired_on)
 
 
 EntityId = Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")]
@@ -299,125 +488,139 @@ RetireOn = Annotated[
 ]
 
 
+def retire_mutation(operation: str, kind: RetirableKind, entity_type: str, description: str) -> Any:
+    async def resolve(info: Info[Context, None], id: EntityId, on: RetireOn = None) -> Retired:
+        item = validated(Retirement, {"id": id, "on": on or datetime.date.today()}, "")
+        retired_on = await service.retire(
+            info.context.db, actor(info), operation, kind, entity_type, item
+        )
+        return Retired(id=id, retired_on=retired_on)
+
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+PROCESSOR = Kind(models.ProcessorInput, service.processors_plan, organisation)
+SUB_PROCESSOR = Kind(models.SubProcessorInput, service.sub_processors_plan, organisation)
+ORGANISATION = Kind(models.AnyOrganisationInput, service.organisations_plan, organisation)
+ENGAGEMENT = Kind(models.EngagementInput, service.engagements_plan, engagement)
+SYSTEM = Kind(models.SystemInput, service.systems_plan, system)
+DATA_FLOW = Kind(models.DataFlowInput, service.data_flows_plan, data_flow)
+SAFEGUARD = Kind(models.SafeguardInput, service.safeguards_plan, safeguard)
+STORAGE = Kind(models.StorageInput, service.storages_plan, storage)
+ACTIVITY = Kind(models.ProcessingActivityInput, service.activities_plan, activity)
+DPF_CERTIFICATION = Kind(models.DpfCertificationInput, service.dpf_certifications_plan, certified)
+
+
 @strawberry.type
 class RegistrationMutation:
-    @strawberry.mutation(description="Register or update one processor and its engagement.")
-    async def register_processor(
-        self, info: Info[Context, None], input: ProcessorInput
-    ) -> Registration:
-        item = validated(ProcessorModel, fields_of(input), "input")
-        plan = service.processors_plan(info.context.db, [("input", item)])
-        outcomes = await service.register(info.context.db, actor(info), "registerProcessor", plan)
-        return registrations(info, outcomes, organisation)[0]
-
-    @strawberry.mutation(
-        description="Register or update many processors in one all-or-nothing transaction."
+    register_processor = register_one(
+        ProcessorInput,
+        PROCESSOR,
+        "registerProcessor",
+        "Register or update one processor and its engagement.",
     )
-    async def register_processors(
-        self, info: Info[Context, None], inputs: list[ProcessorInput]
-    ) -> list[Registration]:
-        items = validated_batch(
-            ProcessorModel,
-            [fields_of(value) for value in inputs],
-            "inputs",
-            info.context.settings.registration_batch_max,
-        )
-        paths = [f"inputs[{index}]" for index in range(len(items))]
-        plan = service.processors_plan(info.context.db, list(zip(paths, items, strict=True)))
-        outcomes = await service.register(info.context.db, actor(info), "registerProcessors", plan)
-        return registrations(info, outcomes, organisation)
-
-    @strawberry.mutation(description="Register or update a sub-processor engagement.")
-    async def register_sub_processor(
-        self, info: Info[Context, None], input: SubProcessorInput
-    ) -> Registration:
-        item = validated(SubProcessorModel, fields_of(input), "input")
-        plan = service.sub_processor_plan(info.context.db, "input", item)
-        outcomes = await service.register(
-            info.context.db, actor(info), "registerSubProcessor", plan
-        )
-        return registrations(info, outcomes, organisation)[0]
-
-    @strawberry.mutation(description="Register or update a system.")
-    async def register_system(self, info: Info[Context, None], input: SystemInput) -> Registration:
-        item = validated(SystemModel, fields_of(input), "input")
-        plan = service.system_plan(info.context.db, "input", item)
-        outcomes = await service.register(info.context.db, actor(info), "registerSystem", plan)
-        return registrations(info, outcomes, system)[0]
-
-    @strawberry.mutation(description="Register or update a data flow.")
-    async def register_data_flow(
-        self, info: Info[Context, None], input: DataFlowInput
-    ) -> Registration:
-        item = validated(DataFlowModel, fields_of(input), "input")
-        plan = service.data_flow_plan(info.context.db, "input", item)
-        outcomes = await service.register(info.context.db, actor(info), "registerDataFlow", plan)
-        return registrations(info, outcomes, data_flow)[0]
-
-    @strawberry.mutation(description="Register or update a transfer safeguard.")
-    async def register_safeguard(
-        self, info: Info[Context, None], input: SafeguardInput
-    ) -> Registration:
-        item = validated(SafeguardModel, fields_of(input), "input")
-        plan = service.safeguard_plan(info.context.db, "input", item)
-        outcomes = await service.register(info.context.db, actor(info), "registerSafeguard", plan)
-        return registrations(info, outcomes, safeguard)[0]
-
-    @strawberry.mutation(
-        description="Register or update an organisation's DPF certification (one per "
-        "organisation and framework: id `<organisationId>:<framework>`)."
+    register_processors = register_many(
+        ProcessorInput,
+        PROCESSOR,
+        "registerProcessors",
+        "Register or update processors and their engagements.",
     )
-    async def register_dpf_certification(
-        self, info: Info[Context, None], input: DpfCertificationRegistration
-    ) -> Registration:
-        item = validated(DpfCertificationModel, fields_of(input), "input")
-        plan = service.dpf_certification_plan(info.context.db, "input", item)
-        outcomes = await service.register(
-            info.context.db, actor(info), "registerDpfCertification", plan
-        )
-        return registrations(info, outcomes, certified)[0]
-
-    @strawberry.mutation(description="Retire a processor or sub-processor organisation.")
-    async def retire_processor(
-        self,
-        info: Info[Context, None],
-        id: EntityId,
-        on: RetireOn = None,
-    ) -> Retired:
-        return await retire(info, "retireProcessor", "Organisation", "Organisation", id, on)
-
-    @strawberry.mutation(description="Retire an engagement (`<engagerId>><organisationId>`).")
-    async def retire_engagement(
-        self,
-        info: Info[Context, None],
-        id: EntityId,
-        on: RetireOn = None,
-    ) -> Retired:
-        return await retire(info, "retireEngagement", "ENGAGES", "Engagement", id, on)
-
-    @strawberry.mutation(description="Retire a system.")
-    async def retire_system(
-        self,
-        info: Info[Context, None],
-        id: EntityId,
-        on: RetireOn = None,
-    ) -> Retired:
-        return await retire(info, "retireSystem", "System", "System", id, on)
-
-    @strawberry.mutation(description="Retire a data flow.")
-    async def retire_data_flow(
-        self,
-        info: Info[Context, None],
-        id: EntityId,
-        on: RetireOn = None,
-    ) -> Retired:
-        return await retire(info, "retireDataFlow", "FLOWS_TO", "DataFlow", id, on)
-
-    @strawberry.mutation(description="Retire a transfer safeguard.")
-    async def retire_safeguard(
-        self,
-        info: Info[Context, None],
-        id: EntityId,
-        on: RetireOn = None,
-    ) -> Retired:
-        return await retire(info, "retireSafeguard", "Safeguard", "Safeguard", id, on)
+    register_sub_processor = register_one(
+        SubProcessorInput,
+        SUB_PROCESSOR,
+        "registerSubProcessor",
+        "Register or update a sub-processor engagement.",
+    )
+    register_organisation = register_one(
+        OrganisationInput,
+        ORGANISATION,
+        "registerOrganisation",
+        "Register or update an organisation of any kind, without an engagement.",
+    )
+    register_organisations = register_many(
+        OrganisationInput,
+        ORGANISATION,
+        "registerOrganisations",
+        "Register or update organisations of any kind.",
+    )
+    register_engagement = register_one(
+        EngagementInput,
+        ENGAGEMENT,
+        "registerEngagement",
+        "Register or update an engagement between two organisations.",
+    )
+    register_engagements = register_many(
+        EngagementInput, ENGAGEMENT, "registerEngagements", "Register or update engagements."
+    )
+    register_system = register_one(
+        SystemInput, SYSTEM, "registerSystem", "Register or update a system."
+    )
+    register_systems = register_many(
+        SystemInput, SYSTEM, "registerSystems", "Register or update systems."
+    )
+    register_storage = register_one(
+        StorageInput,
+        STORAGE,
+        "registerStorage",
+        "Register or update what a system holds of one kind of data subject.",
+    )
+    register_storages = register_many(
+        StorageInput, STORAGE, "registerStorages", "Register or update storages."
+    )
+    register_processing_activity = register_one(
+        ProcessingActivityInput,
+        ACTIVITY,
+        "registerProcessingActivity",
+        "Register or update a processing activity.",
+    )
+    register_processing_activities = register_many(
+        ProcessingActivityInput,
+        ACTIVITY,
+        "registerProcessingActivities",
+        "Register or update processing activities.",
+    )
+    register_data_flow = register_one(
+        DataFlowInput, DATA_FLOW, "registerDataFlow", "Register or update a data flow."
+    )
+    register_data_flows = register_many(
+        DataFlowInput, DATA_FLOW, "registerDataFlows", "Register or update data flows."
+    )
+    register_safeguard = register_one(
+        SafeguardInput, SAFEGUARD, "registerSafeguard", "Register or update a transfer safeguard."
+    )
+    register_dpf_certification = register_one(
+        DpfCertificationRegistration,
+        DPF_CERTIFICATION,
+        "registerDpfCertification",
+        "Register or update an organisation's DPF certification (one per organisation and "
+        "framework: id `<organisationId>:<framework>`).",
+    )
+    retire_processor = retire_mutation(
+        "retireProcessor",
+        "Organisation",
+        "Organisation",
+        "Retire a processor or sub-processor organisation.",
+    )
+    retire_organisation = retire_mutation(
+        "retireOrganisation", "Organisation", "Organisation", "Retire an organisation of any kind."
+    )
+    retire_engagement = retire_mutation(
+        "retireEngagement",
+        "ENGAGES",
+        "Engagement",
+        "Retire an engagement (`<engagerId>><organisationId>`).",
+    )
+    retire_system = retire_mutation("retireSystem", "System", "System", "Retire a system.")
+    retire_storage = retire_mutation("retireStorage", "Storage", "Storage", "Retire a storage.")
+    retire_processing_activity = retire_mutation(
+        "retireProcessingActivity",
+        "ProcessingActivity",
+        "ProcessingActivity",
+        "Retire a processing activity.",
+    )
+    retire_data_flow = retire_mutation(
+        "retireDataFlow", "FLOWS_TO", "DataFlow", "Retire a data flow."
+    )
+    retire_safeguard = retire_mutation(
+        "retireSafeguard", "Safeguard", "Safeguard", "Retire a transfer safeguard."
+    )

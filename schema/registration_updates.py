@@ -8,25 +8,18 @@ import strawberry
 from pydantic import BaseModel
 from strawberry.types import Info
 
+from graph.queries.registration import UpdatableKind
 from resolvers.errors import BadUserInput
+from resolvers.registration import inputs as models
 from resolvers.registration import service
-from resolvers.registration.inputs import (
-    DataFlowInput as DataFlowModel,
-)
-from resolvers.registration.inputs import (
-    ProcessorInput as ProcessorModel,
-)
-from resolvers.registration.inputs import (
-    SafeguardInput as SafeguardModel,
-)
-from resolvers.registration.inputs import (
-    SystemInput as SystemModel,
-)
 from resolvers.registration.inputs import validated_patch
 from resolvers.registration.vocabulary import (
     DeletionMethod,
     FlowMode,
+    OnErasure,
     OperatorRole,
+    OrganisationKind,
+    OwnerRole,
     RegimeKey,
     SafeguardType,
     SystemKind,
@@ -35,130 +28,158 @@ from resolvers.registration.vocabulary import (
 from schema.auth import actor
 from schema.context import Context
 from schema.registration import (
+    ACTIVITY,
     CATEGORIES,
+    DATA_FLOW,
+    ORGANISATION,
+    SAFEGUARD,
+    STORAGE,
+    SUBJECTS,
+    SYSTEM,
     EntityId,
+    Kind,
+    RecipientInput,
     Registration,
-    data_flow,
+    RemoteAccessInput,
+    fields_of,
     organisation,
     registrations,
-    safeguard,
-    system,
 )
 
 UNSET: Any = strawberry.UNSET
 KEEP = " Left out: unchanged."
 
 
+def keep(description: str) -> Any:
+    """A patch field: left out (UNSET) it keeps the entity's value."""
+    return strawberry.field(default=UNSET, description=description + KEEP)
+
+
+@strawberry.input(description="The fields of an organisation to change.")
+class OrganisationFactsPatch:
+    legal_name: str | None = keep("The legal name.")
+    country: str | None = keep("ISO 3166-1 alpha-2 country of establishment.")
+    website: str | None = keep("Its website.")
+    dpa_signed: bool | None = keep("Whether a data-processing agreement is signed.")
+    subject_to: list[str] | None = keep("Laws it is subject to, such as `PIPEDA`.")
+    serves: list[str] | None = keep("The markets it offers its services to.")
+
+
 @strawberry.input(description="The fields of a processor or sub-processor to change.")
-class ProcessorPatch:
-    legal_name: str | None = strawberry.field(default=UNSET, description="The legal name." + KEEP)
-    country: str | None = strawberry.field(
-        default=UNSET, description="ISO 3166-1 alpha-2 country of establishment." + KEEP
-    )
-    website: str | None = strawberry.field(default=UNSET, description="Its website." + KEEP)
-    dpa_signed: bool | None = strawberry.field(
-        default=UNSET, description="Whether a data-processing agreement is signed." + KEEP
-    )
-    subject_to: list[str] | None = strawberry.field(
-        default=UNSET, description="Laws it is subject to, such as `PIPEDA`." + KEEP
-    )
-    service: str | None = strawberry.field(
-        default=UNSET, description="What it does, on its engagement." + KEEP
-    )
-    categories: list[str] | None = strawberry.field(
-        default=UNSET, description=CATEGORIES + " On its engagement." + KEEP
-    )
+class ProcessorPatch(OrganisationFactsPatch):
+    service: str | None = keep("What it does, on its engagement.")
+    categories: list[str] | None = keep(CATEGORIES + " On its engagement.")
+    subjects: list[str] | None = keep(SUBJECTS + " On its engagement.")
+
+
+@strawberry.input(description="The fields of an organisation registered with its kind to change.")
+class OrganisationPatch(OrganisationFactsPatch):
+    kind: OrganisationKind | None = keep("What kind of organisation it is.")
+    supervisory_authority: str | None = keep("Its lead supervisory authority.")
 
 
 @strawberry.input(description="The fields of a system to change.")
 class SystemPatch:
-    name: str | None = strawberry.field(default=UNSET, description="Its name." + KEEP)
-    kind: SystemKind | None = strawberry.field(default=UNSET, description="Its kind." + KEEP)
-    operator_id: strawberry.ID | None = strawberry.field(
-        default=UNSET, description="The id of the organisation that operates it." + KEEP
-    )
-    operator_role: OperatorRole | None = strawberry.field(
-        default=UNSET, description="The operator's role for the data." + KEEP
-    )
-    hosted_in: list[str] | None = strawberry.field(
-        default=UNSET, description="ISO alpha-2 codes of the countries where data rests." + KEEP
-    )
-    description: str | None = strawberry.field(default=UNSET, description="What it is for." + KEEP)
-    owner_team: str | None = strawberry.field(
-        default=UNSET, description="The team that owns it." + KEEP
-    )
-    deletion_method: DeletionMethod | None = strawberry.field(
-        default=UNSET, description="How data is deleted from it." + KEEP
-    )
-    retrieval_method: str | None = strawberry.field(
-        default=UNSET, description="How data is retrieved from it." + KEEP
-    )
-    identifiers: list[str] | None = strawberry.field(
-        default=UNSET, description="What to search it by, such as `email`." + KEEP
-    )
-    rotation_days: int | None = strawberry.field(
-        default=UNSET, description="How long a backup keeps data." + KEEP
-    )
+    name: str | None = keep("Its name.")
+    kind: SystemKind | None = keep("Its kind.")
+    operator_id: strawberry.ID | None = keep("The id of the organisation that operates it.")
+    operator_role: OperatorRole | None = keep("The operator's role for the data.")
+    hosted_in: list[str] | None = keep("ISO alpha-2 codes of the countries where data rests.")
+    description: str | None = keep("What it is for.")
+    owner_team: str | None = keep("The team that owns it.")
+    deletion_method: DeletionMethod | None = keep("How data is deleted from it.")
+    retrieval_method: str | None = keep("How data is retrieved from it.")
+    identifiers: list[str] | None = keep("What to search it by, such as `email`.")
+    rotation_days: int | None = keep("How long a backup keeps data.")
+    accessed_from: list[RemoteAccessInput] | None = keep("The countries it is reached from.")
+    security_measures: list[str] | None = keep("Keys of the security measures applied.")
+
+
+@strawberry.input(description="The fields of a storage to change.")
+class StoragePatch:
+    system_id: strawberry.ID | None = keep("The system that holds it.")
+    subject: str | None = keep("The data-subject key.")
+    categories: list[str] | None = keep(CATEGORIES)
+    controller_role: OwnerRole | None = keep("The map owner's role for it.")
+    retention: str | None = keep("The retention rule.")
+    retention_days: int | None = keep("Days kept after the purpose ends.")
+    retention_obligation: str | None = keep("The RetentionObligation id that keeps it.")
+    on_erasure: OnErasure | None = keep("What erasure does.")
+    collected_from_subject: bool | None = keep("True where the data enters from the person.")
+    subjects_in: list[str] | None = keep("The markets the collected subjects are in.")
+    made_public: bool | None = keep("Whether it is made public.")
+    record_count: int | None = keep("How many records it holds.")
+
+
+@strawberry.input(description="The fields of a processing activity to change.")
+class ProcessingActivityPatch:
+    name: str | None = keep("Its name.")
+    purpose: str | None = keep("The data use key of the taxonomy.")
+    subjects: list[str] | None = keep("The data-subject keys it concerns.")
+    categories: list[str] | None = keep(CATEGORIES)
+    controller_id: strawberry.ID | None = keep("The controller.")
+    preemptly_role: OwnerRole | None = keep("The map owner's role in it.")
+    legal_basis: str | None = keep("The Art. 6 LegalBasis key.")
+    special_category_condition: str | None = keep("The Art. 9(2) condition key.")
+    system_ids: list[strawberry.ID] | None = keep("The systems it runs on.")
+    recipients: list[RecipientInput] | None = keep("The organisations it discloses to.")
+    recipient_categories: list[str] | None = keep("Recipients named only by kind.")
+    retention: str | None = keep("The retention rule.")
+    retention_days: int | None = keep("Days kept after the purpose ends.")
+    automated_decision_making: bool | None = keep("Art. 22 automated decisions.")
+    profiling: bool | None = keep("Whether it profiles.")
 
 
 @strawberry.input(description="The fields of a data flow to change.")
 class DataFlowPatch:
-    from_system_id: strawberry.ID | None = strawberry.field(
-        default=UNSET, description="The id of the sending system." + KEEP
-    )
+    from_system_id: strawberry.ID | None = keep("The id of the sending system.")
     to_system_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="The receiving system (null it to send to an organisation)."
     )
     to_organisation_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="The receiving organisation (null it to send to a system)."
     )
-    categories: list[str] | None = strawberry.field(default=UNSET, description=CATEGORIES + KEEP)
-    purpose: str | None = strawberry.field(
-        default=UNSET, description="The data use key of the taxonomy." + KEEP
-    )
-    mode: FlowMode | None = strawberry.field(default=UNSET, description="How it moves." + KEEP)
+    categories: list[str] | None = keep(CATEGORIES)
+    purpose: str | None = keep("The data use key of the taxonomy.")
+    mode: FlowMode | None = keep("How it moves.")
+    subjects: list[str] | None = keep(SUBJECTS)
 
 
 @strawberry.input(description="The fields of a transfer safeguard to change.")
 class SafeguardPatch:
-    type: SafeguardType | None = strawberry.field(default=UNSET, description="Its kind." + KEEP)
-    regimes: list[RegimeKey] | None = strawberry.field(
-        default=UNSET, description="The regimes it serves." + KEEP
-    )
-    signed_on: datetime.date | None = strawberry.field(
-        default=UNSET, description="When it was signed." + KEEP
-    )
-    exporter_id: strawberry.ID | None = strawberry.field(
-        default=UNSET, description="The exporting organisation." + KEEP
-    )
-    importer_id: strawberry.ID | None = strawberry.field(
-        default=UNSET, description="The importing organisation." + KEEP
-    )
-    module: int | None = strawberry.field(default=UNSET, description="The SCC module." + KEEP)
-    derogation: str | None = strawberry.field(
-        default=UNSET, description="The Art. 49 derogation key." + KEEP
-    )
-    expires_on: datetime.date | None = strawberry.field(
-        default=UNSET, description="When it ends." + KEEP
-    )
-    tia_on: datetime.date | None = strawberry.field(
-        default=UNSET, description="When the transfer impact assessment was made." + KEEP
-    )
-    tia_outcome: TiaOutcome | None = strawberry.field(
-        default=UNSET, description="The outcome of that assessment." + KEEP
-    )
-    supplementary_measures: list[str] | None = strawberry.field(
-        default=UNSET, description="Supplementary measures taken." + KEEP
-    )
+    type: SafeguardType | None = keep("Its kind.")
+    regimes: list[RegimeKey] | None = keep("The regimes it serves.")
+    signed_on: datetime.date | None = keep("When it was signed.")
+    exporter_id: strawberry.ID | None = keep("The exporting organisation.")
+    importer_id: strawberry.ID | None = keep("The importing organisation.")
+    module: int | None = keep("The SCC module.")
+    derogation: str | None = keep("The Art. 49 derogation key.")
+    expires_on: datetime.date | None = keep("When it ends.")
+    tia_on: datetime.date | None = keep("When the transfer impact assessment was made.")
+    tia_outcome: TiaOutcome | None = keep("The outcome of that assessment.")
+    supplementary_measures: list[str] | None = keep("Supplementary measures taken.")
 
 
 def given(patch: object, model: type[BaseModel]) -> dict[str, Any]:
     """The fields the caller gave (snake_case), each checked alone before Neo4j is touched."""
-    values = {name: value for name, value in vars(patch).items() if value is not UNSET}
+    values = {name: value for name, value in fields_of(patch).items() if value is not UNSET}
     if not values:
         raise BadUserInput("give at least one field to change", field="input")
     validated_patch(model, values, "input")
     return values
+
+
+def update_mutation(
+    patch_type: type, kind: Kind, entity: UpdatableKind, operation: str, description: str
+) -> Any:
+    async def resolve(info: Info[Context, None], id: EntityId, input: Any) -> Registration:
+        db = info.context.db
+        planner = service.update_planner(db, kind.model, given(input, kind.model), kind.plan)
+        outcome = await service.update(db, actor(info), operation, entity, id, planner)
+        return registrations(info, [outcome], kind.subject)[0]
+
+    resolve.__annotations__["input"] = patch_type
+    return strawberry.mutation(resolver=resolve, description=description)
 
 
 @strawberry.type
@@ -168,38 +189,43 @@ class RegistrationUpdateMutation:
         self, info: Info[Context, None], id: EntityId, input: ProcessorPatch
     ) -> Registration:
         db = info.context.db
-        planner = service.organisation_update_planner(db, given(input, ProcessorModel))
+        planner = service.organisation_update_planner(db, given(input, models.ProcessorInput))
         outcome = await service.update(
             db, actor(info), "updateProcessor", "Organisation", id, planner
         )
         return registrations(info, [outcome], organisation)[0]
 
-    @strawberry.mutation(description="Change fields of a registered system.")
-    async def update_system(
-        self, info: Info[Context, None], id: EntityId, input: SystemPatch
-    ) -> Registration:
-        db = info.context.db
-        patch = given(input, SystemModel)
-        planner = service.update_planner(db, SystemModel, patch, service.system_plan)
-        outcome = await service.update(db, actor(info), "updateSystem", "System", id, planner)
-        return registrations(info, [outcome], system)[0]
-
-    @strawberry.mutation(description="Change fields of a registered data flow.")
-    async def update_data_flow(
-        self, info: Info[Context, None], id: EntityId, input: DataFlowPatch
-    ) -> Registration:
-        db = info.context.db
-        patch = given(input, DataFlowModel)
-        planner = service.update_planner(db, DataFlowModel, patch, service.data_flow_plan)
-        outcome = await service.update(db, actor(info), "updateDataFlow", "FLOWS_TO", id, planner)
-        return registrations(info, [outcome], data_flow)[0]
-
-    @strawberry.mutation(description="Change fields of a registered transfer safeguard.")
-    async def update_safeguard(
-        self, info: Info[Context, None], id: EntityId, input: SafeguardPatch
-    ) -> Registration:
-        db = info.context.db
-        patch = given(input, SafeguardModel)
-        planner = service.update_planner(db, SafeguardModel, patch, service.safeguard_plan)
-        outcome = await service.update(db, actor(info), "updateSafeguard", "Safeguard", id, planner)
-        return registrations(info, [outcome], safeguard)[0]
+    update_organisation = update_mutation(
+        OrganisationPatch,
+        ORGANISATION,
+        "Organisation",
+        "updateOrganisation",
+        "Change fields of an organisation registered with registerOrganisation.",
+    )
+    update_system = update_mutation(
+        SystemPatch, SYSTEM, "System", "updateSystem", "Change fields of a registered system."
+    )
+    update_storage = update_mutation(
+        StoragePatch, STORAGE, "Storage", "updateStorage", "Change fields of a registered storage."
+    )
+    update_processing_activity = update_mutation(
+        ProcessingActivityPatch,
+        ACTIVITY,
+        "ProcessingActivity",
+        "updateProcessingActivity",
+        "Change fields of a registered processing activity.",
+    )
+    update_data_flow = update_mutation(
+        DataFlowPatch,
+        DATA_FLOW,
+        "FLOWS_TO",
+        "updateDataFlow",
+        "Change fields of a registered data flow.",
+    )
+    update_safeguard = update_mutation(
+        SafeguardPatch,
+        SAFEGUARD,
+        "Safeguard",
+        "updateSafeguard",
+        "Change fields of a registered transfer safeguard.",
+    )

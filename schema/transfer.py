@@ -1,5 +1,6 @@
 import datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -69,6 +70,12 @@ class TransferHop:
         description="How the data reaches it: HOSTED_IN, ACCESSED_FROM, ESTABLISHED_IN."
     )
     categories: list[str] = strawberry.field(description="The data categories moved.")
+    subjects: list[str] | None = strawberry.field(
+        default=None,
+        description="The data-subject kinds whose data it moves: those its flow or engagement "
+        "names, or those its system holds (an operation); null when it names none (any "
+        "subject's data whose categories it carries).",
+    )
     verdict: Verdict = strawberry.field(description="The decision.")
     reason: str = strawberry.field(description="Why, in a few words.")
     legal_basis: TransferLegalBasis = strawberry.field(description="What the decision rests on.")
@@ -96,6 +103,7 @@ class TransferHop:
             country=hop.country,
             via=list(hop.via),
             categories=list(hop.categories),
+            subjects=None if hop.subjects is None else list(hop.subjects),
             verdict=decision.verdict,
             reason=decision.reason,
             legal_basis=TransferLegalBasis(
@@ -240,6 +248,16 @@ class TransferCheckInput:
     )
 
 
+SubjectArgument = Annotated[
+    str | None,
+    strawberry.argument(
+        description="A data-subject key: only that subject's data, along the flows and "
+        "engagements that carry it (those that name it or name no subject; NOT_FOUND naming "
+        "the nearest keys for an unknown one)."
+    ),
+]
+
+
 def _first(first: int) -> int:
     if not 0 <= first <= MAX_PATHS:
         raise BadUserInput(f"first must be between 0 and {MAX_PATHS}", field="first")
@@ -286,9 +304,12 @@ class TransferQuery:
         as_of: datetime.date | None = None,
         filter: TransferFilter | None = None,
         first: int = 100,
+        subject: SubjectArgument = None,
     ) -> TransferAssessment:
         day = as_of or datetime.date.today()
-        paths = await service.assess(info.context.db, regime=regime.value, as_of=day)
+        paths = await service.assess(
+            info.context.db, regime=regime.value, as_of=day, subject=subject
+        )
         matching = [path for path in paths if _matches(path, filter)]
         return _assessment(regime, day, matching, _first(first))
 
@@ -303,12 +324,15 @@ class TransferQuery:
         regime: TransferRegime = TransferRegime.EU,
         as_of: datetime.date | None = None,
         first: int = 100,
+        subject: SubjectArgument = None,
     ) -> TransferAssessment:
         if (system_id is None) == (organisation_id is None):
             raise BadUserInput("give exactly one of systemId and organisationId", field="systemId")
         day = as_of or datetime.date.today()
         scope = service.Scope(system_id=system_id, organisation_id=organisation_id)
-        paths = await service.assess(info.context.db, regime=regime.value, as_of=day, scope=scope)
+        paths = await service.assess(
+            info.context.db, regime=regime.value, as_of=day, scope=scope, subject=subject
+        )
         return _assessment(regime, day, paths, _first(first))
 
     @strawberry.field(

@@ -471,7 +471,7 @@ class Organisation(MapEntry):
     legal_name: str
     country: CountryCode
     website: str | None = None
-    kind: Literal["COMPANY", "CUSTOMER_CONTROLLER"] = "COMPANY"
+    kind: Literal["COMPANY", "CUSTOMER_CONTROLLER", "GROUP_COMPANY", "PUBLIC_AUTHORITY"] = "COMPANY"
     dpa_signed: date | None = None
     subject_to: list[str] = []
     is_self: bool = False
@@ -573,6 +573,7 @@ class Flow(MapEntry):
     categories: list[CategoryKey] = Field(min_length=1)
     purpose: UseKey
     mode: Literal["PUSH", "PULL", "REMOTE_ACCESS"]
+    subjects: list[SubjectKey] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def one_destination(self) -> "Flow":
@@ -591,6 +592,7 @@ class Engagement(MapEntry):
     authorised_on: date
     notice_days: int | None = Field(default=None, ge=0)
     categories: list[CategoryKey] = Field(min_length=1)
+    subjects: list[SubjectKey] | None = Field(default=None, min_length=1)
 
 
 class Safeguard(MapEntry):

@@ -14,6 +14,7 @@ from graph.database import Database, Record, fetch_single
 from graph.queries import filters
 
 RELEVANT: LiteralString = filters.relevant("c", "q")
+FOR_SUBJECT: LiteralString = filters.for_subject("r", "$subject")
 
 ORGANISATION_FIELDS: LiteralString = (
     ".id, .legal_name, .country, .is_self, .supervisory_authority, .sells_personal_data"
@@ -34,14 +35,14 @@ def system(var: LiteralString) -> LiteralString:
 
 
 HOLDINGS: LiteralString = (
-    "MATCH (st:Storage)-[:OF_SUBJECT]->(ds) "
+    "MATCH (st:Storage)-[:OF_SUBJECT]->(ds) WHERE st.retired_on IS NULL "
     "MATCH (st)-[:IN_SYSTEM]->(s:System) "
     "RETURN {held_by: 'STORAGE', record: st {.id, .retention, .retention_days, "
     ".collected_from_subject, .controller_role, categories: [(st)-[:OF_CATEGORY]->(c) | c.key], "
     "obligation: head([(st)-[:RETAINED_UNDER]->(r) | r {.id, .legal_reference, .period_years}])}, "
     "system: " + system("s") + "} AS holding "
     "UNION ALL "
-    "MATCH (pa:ProcessingActivity)-[:CONCERNS]->(ds) "
+    "MATCH (pa:ProcessingActivity)-[:CONCERNS]->(ds) WHERE pa.retired_on IS NULL "
     "OPTIONAL MATCH (pa)-[:RUNS_ON]->(s:System) "
     "RETURN {held_by: 'ACTIVITY', record: pa {.id, .name, .purpose, .retention, .retention_days, "
     ".preemptly_role, .automated_decision_making, .profiling, .recipient_categories, "
@@ -68,12 +69,13 @@ SUBJECT: LiteralString = (
 
 
 def _around(side: LiteralString, arrow_out: bool, hops: int) -> LiteralString:
-    """The flows around the starts `$<side>.starts` that carry one of `$<side>.categories`:
+    """The flows around the starts `$<side>.starts` that carry one of `$<side>.categories` and
+    name `$subject` or no subject:
     breadth-first from all starts at once, unrolled into one `CALL` per hop as in
     `graph.queries.lineage` (the hop bound is a literal for the reason given there), every such
     flow out of each node within `hops - 1`, at most `$<side>.cap` nodes in all. Each flow as
-    `[from, to, kind of to, id, categories]`, walked against its arrow upstream. Which of them
-    each start follows is `reach`'s to decide."""
+    `[from, to, kind of to, id, categories, subjects]`, walked against its arrow upstream.
+    Which of them each start follows is `reach`'s to decide."""
     given: LiteralString = "$" + side
     wanted: LiteralString = given + ".categories"
     hop: LiteralString = "(a)-[r:FLOWS_TO]->(b)" if arrow_out else "(a)<-[r:FLOWS_TO]-(b)"
@@ -86,9 +88,10 @@ def _around(side: LiteralString, arrow_out: bool, hops: int) -> LiteralString:
             "CALL (seen, frontier) { UNWIND frontier AS a MATCH " + hop + " "
             "WHERE " + LIVE_FLOW + " "
             "AND any(c IN r.categories WHERE any(q IN " + wanted + " WHERE " + RELEVANT + ")) "
+            "AND " + FOR_SUBJECT + " "
             "RETURN collect(DISTINCT CASE WHEN NOT b IN seen THEN b END) AS next, "
             "collect([a.id, b.id, CASE WHEN b:System THEN 'System' ELSE 'Organisation' END, "
-            "r.id, r.categories]) AS found } "
+            "r.id, r.categories, r.subjects]) AS found } "
             "WITH seen, flows + found AS flows, next[..(" + given + ".cap - size(seen))] AS next "
             "WITH seen + next AS seen, next AS frontier, flows "
         )
@@ -132,8 +135,9 @@ RECIPIENTS: LiteralString = (
     "OPTIONAL MATCH p = (o)-[:ENGAGES]->{1,5}(:Organisation) "
     "WHERE none(x IN nodes(p) WHERE coalesce(x.is_self, false) OR NOT " + filters.live("x") + ") "
     "AND all(e IN relationships(p) WHERE " + filters.live("e") + ") "
-    "AND all(e IN relationships(p) WHERE e.categories IS NULL OR any(c IN e.categories "
+    "AND all(e IN relationships(p) WHERE (e.categories IS NULL OR any(c IN e.categories "
     "WHERE any(q IN $categories WHERE " + RELEVANT + "))) "
+    "AND " + filters.for_subject("e", "$subject") + ") "
     "WITH o, collect(DISTINCT [e IN relationships(p) | e {.id, .role, .service, "
     "from: startNode(e).id, to: {id: endNode(e).id, legal_name: endNode(e).legal_name, "
     "country: endNode(e).country, is_self: endNode(e).is_self}}]) AS chains "
@@ -199,7 +203,9 @@ async def access_rows(
         starts = _starts(rows.holdings, sinks=False)
         sinks = _starts(rows.holdings, sinks=True)
         down, up = _search(starts, limit), _search(sinks, limit)
-        around = await fetch_single(tx, db, _neighbourhood(hops + 1), {"down": down, "up": up})
+        around = await fetch_single(
+            tx, db, _neighbourhood(hops + 1), {"down": down, "up": up, "subject": subject}
+        )
         copies = reach(starts, around["down"], hops + 1)
         sources = reach(sinks, around["up"], hops + 1)
         rows.truncated = (
@@ -232,7 +238,14 @@ async def access_rows(
         ]
         organisations = _external_organisations(rows)
         found = await fetch_single(
-            tx, db, RECIPIENTS, {"organisations": organisations, "categories": down["categories"]}
+            tx,
+            db,
+            RECIPIENTS,
+            {
+                "organisations": organisations,
+                "categories": down["categories"],
+                "subject": subject,
+            },
         )
         rows.recipients = found["recipients"]
         rows.safeguards = found["safeguards"]
@@ -253,7 +266,8 @@ def _detailed(row: Record, nodes: dict[tuple[str, str], Record]) -> Record:
         **row,
         "node": nodes[(row["kind"], row["id"])],
         "flows": [
-            {"id": flow_id, "categories": categories} for flow_id, categories in row["flows"]
+            {"id": flow_id, "categories": categories, "subjects": subjects}
+            for flow_id, categories, subjects in row["flows"]
         ],
     }
 

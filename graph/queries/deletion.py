@@ -1,6 +1,7 @@
 """The subgraph a deletion plan needs, read in one read transaction: the subject's storages (with
-their retention obligations, controllers and the cited Exception and ErasureRule nodes), the systems
-that flows carrying a targeted category reach from them (at most 12 hops, one statement per hop),
+their retention obligations, controllers and the cited Exception and ErasureRule nodes) and the
+systems its processing activities run on, the systems that flows carrying a targeted category
+(and naming the subject, or no subject) reach from them (at most 12 hops, one statement per hop),
 those systems with their backups, operators and flows, and the organisations down the engagement
 chains (at most 4 hops) of the external ones: the map owner is never told, so its own
 engagements, which reach every vendor, are not read."""
@@ -30,7 +31,7 @@ CALL () {
   RETURN collect(n {.key, .article, .text, .source, .serves}) AS references
 }
 CALL (ds) {
-  MATCH (st:Storage)-[:OF_SUBJECT]->(ds)
+  MATCH (st:Storage)-[:OF_SUBJECT]->(ds) WHERE st.retired_on IS NULL
   MATCH (st)-[:IN_SYSTEM]->(s:System)
   CALL (st) {
     MATCH (st)-[:OF_CATEGORY]->(c:DataCategory)
@@ -60,9 +61,21 @@ CALL (ds) {
                      .controller_role, system: s.id, categories: categories,
                      obligations: obligations, controllers: controllers}) AS storages
 }
-RETURN ds IS NOT NULL AS subject_found, unknown_categories, references, storages
+CALL (ds) {
+  MATCH (pa:ProcessingActivity)-[:CONCERNS]->(ds) WHERE pa.retired_on IS NULL
+  MATCH (pa)-[:RUNS_ON]->(s:System)
+  WITH pa, s, [(pa)-[:USES_CATEGORY]->(c:DataCategory) | c.key] AS held
+  WITH pa, s, [k IN held WHERE $categories IS NULL OR any(r IN $categories
+    WHERE """
+    + filters.relevant("k", "r")
+    + """)] AS categories
+  WHERE size(categories) > 0
+  RETURN collect({id: pa.id, system: s.id, categories: categories}) AS activities
+}
+RETURN ds IS NOT NULL AS subject_found, unknown_categories, references, storages, activities
 """
 )
+FOR_SUBJECT = filters.for_subject("f", "$subject")
 
 MAX_FLOW_HOPS = 12
 
@@ -76,7 +89,9 @@ WHERE NOT b.id IN $visited AND """
     + filters.live("b")
     + """ AND any(k IN f.categories WHERE """
     + RELEVANT
-    + """)
+    + ") AND "
+    + FOR_SUBJECT
+    + """
 RETURN collect(DISTINCT b.id) AS reached
 """
 )
@@ -105,8 +120,11 @@ CALL (s) {
     + filters.live("t")
     + """ AND any(k IN f.categories WHERE """
     + RELEVANT
-    + """)
-  RETURN collect(f {.id, .categories, target: t.id, to_organisation: t:Organisation}) AS flows
+    + ") AND "
+    + FOR_SUBJECT
+    + """
+  RETURN collect(f {.id, .categories, .subjects, target: t.id,
+                    to_organisation: t:Organisation}) AS flows
 }
 RETURN collect(s {.id, .name, .kind, .owner_team, .deletion_method, .identifiers,
                   .rotation_days, operator: operator, backs_up: backs_up, flows: flows}) AS systems
@@ -130,6 +148,8 @@ CALL (o) {
     + filters.live("e")
     + " AND "
     + filters.live("engaged")
+    + " AND "
+    + filters.for_subject("e", "$subject")
     + """
   RETURN collect(e {.id, .role, .service, .categories, engaged: engaged.id,
                     engaged_name: engaged.legal_name,
@@ -146,14 +166,20 @@ class DeletionRecords:
     unknown_categories: list[str]
     references: list[Record]
     storages: list[Record]
+    activities: list[Record] = field(default_factory=list)
     systems: list[Record] = field(default_factory=list)
     organisations: list[Record] = field(default_factory=list)
 
 
 async def reach(
-    tx: AsyncManagedTransaction, db: Database, sources: list[str], targets: list[str]
+    tx: AsyncManagedTransaction,
+    db: Database,
+    sources: list[str],
+    targets: list[str],
+    subject: str,
 ) -> list[str]:
-    """`sources` and the systems that flows carrying a target category reach from them within
+    """`sources` and the systems that flows carrying a target category (and naming `subject` or
+    no subject) reach from them within
     MAX_FLOW_HOPS hops, breadth first: one statement per hop, each expanding only the systems
     first reached on the hop before. (A single `ANY SHORTEST ...{1,12}` pattern with an unbound
     end timed out at 30 s on a 50-system domain with cycles: see bench/README.md.)"""
@@ -162,7 +188,12 @@ async def reach(
     for _ in range(MAX_FLOW_HOPS):
         if not frontier:
             break
-        params = {"frontier": frontier, "visited": sorted(visited), "targets": targets}
+        params = {
+            "frontier": frontier,
+            "visited": sorted(visited),
+            "targets": targets,
+            "subject": subject,
+        }
         frontier = (await fetch_single(tx, db, NEXT_HOP, params))["reached"]
         visited.update(frontier)
     return sorted(visited)
@@ -187,13 +218,17 @@ async def deletion_subgraph(
             unknown_categories=head["unknown_categories"],
             references=head["references"],
             storages=head["storages"],
+            activities=head["activities"],
         )
-        if not records.storages:
+        held = [*records.storages, *records.activities]
+        if not held:
             return records
-        sources = sorted({row["system"] for row in records.storages})
-        targets = categories or sorted({k for row in records.storages for k in row["categories"]})
-        ids = await reach(tx, db, sources, targets)
-        found = await fetch_single(tx, db, SYSTEMS, {"ids": ids, "targets": targets})
+        sources = sorted({row["system"] for row in held})
+        targets = categories or sorted({k for row in held for k in row["categories"]})
+        ids = await reach(tx, db, sources, targets, subject)
+        found = await fetch_single(
+            tx, db, SYSTEMS, {"ids": ids, "targets": targets, "subject": subject}
+        )
         records.systems = found["systems"]
         organisations = sorted(
             {
@@ -201,7 +236,9 @@ async def deletion_subgraph(
                 *(f["target"] for s in records.systems for f in s["flows"] if f["to_organisation"]),
             }
         )
-        found = await fetch_single(tx, db, ORGANISATIONS, {"organisations": organisations})
+        found = await fetch_single(
+            tx, db, ORGANISATIONS, {"organisations": organisations, "subject": subject}
+        )
         records.organisations = found["organisations"]
         return records
 

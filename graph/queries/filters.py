@@ -44,6 +44,22 @@ def relevant(key: LiteralString, requested: LiteralString) -> LiteralString:
     )
 
 
+def for_subject(edge: LiteralString, subject: LiteralString) -> LiteralString:
+    """Whether the flow or engagement `edge` is followed for the data subject `subject` (a
+    parameter, null = any subject): it names that subject, or names none (MODEL.md)."""
+    return (
+        "("
+        + subject
+        + " IS NULL OR "
+        + edge
+        + ".subjects IS NULL OR "
+        + subject
+        + " IN "
+        + edge
+        + ".subjects)"
+    )
+
+
 IN_CATEGORY: LiteralString = "(c.key = $category OR c.key STARTS WITH $category + '.')"
 SPECIAL: LiteralString = "c.special_category = true"
 

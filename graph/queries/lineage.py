@@ -19,12 +19,14 @@ LINEAGE_HOPS_CEILING = 20
 """The most hops any lineage setting may allow: each hop bound is a separate Cypher statement."""
 
 # Whether an edge is followed. FLOWS_TO carries categories (prefix rule); ENGAGES carries them
-# optionally; a system never reaches the map owner's own organisation (MODEL.md).
+# optionally; with a subject, flows and engagements that name other subjects are not followed; a
+# system never reaches the map owner's own organisation (MODEL.md).
 FOLLOW: LiteralString = (
     filters.live("r")
     + " AND "
     + filters.live("endNode(r)")
     + " AND NOT (type(r) <> 'ENGAGES' AND coalesce(endNode(r).is_self, false)) "
+    "AND (type(r) = 'OPERATED_BY' OR " + filters.for_subject("r", "$subject") + ") "
     "AND (type(r) = 'OPERATED_BY' OR $categories IS NULL "
     "OR (type(r) = 'ENGAGES' AND r.categories IS NULL) "
     "OR any(c IN r.categories WHERE any(q IN $categories WHERE "
@@ -33,7 +35,8 @@ FOLLOW: LiteralString = (
 )
 EDGE: LiteralString = "[r:FLOWS_TO|OPERATED_BY|ENGAGES]"
 EDGE_INFO: LiteralString = (
-    "{from: a.id, to: b.id, relationship: type(r), edge_id: r.id, categories: r.categories}"
+    "{from: a.id, to: b.id, relationship: type(r), edge_id: r.id, categories: r.categories, "
+    "subjects: r.subjects}"
 )
 NODE_INFO: LiteralString = "{.id, kind: head(labels(x)), name: coalesce(x.name, x.legal_name)}"
 
@@ -74,7 +77,8 @@ def expansion(hops: int) -> LiteralString:
         + downstream
         + upstream
         + "RETURN s.id AS id, head(labels(s)) AS kind, coalesce(s.name, s.legal_name) AS name, "
-        "downstream_layers, upstream_layers"
+        "downstream_layers, upstream_layers, "
+        "$subject IS NULL OR EXISTS { (:DataSubject {key: $subject}) } AS subject_known"
     )
 
 
@@ -86,6 +90,7 @@ async def expand(
     downstream: bool,
     upstream: bool,
     categories: list[str] | None,
+    subject: str | None,
     limit: int,
 ) -> Record | None:
     """The start node and, per direction, the layers reached from it (each a list of `nodes`
@@ -95,6 +100,7 @@ async def expand(
         "downstream": downstream,
         "upstream": upstream,
         "categories": categories,
+        "subject": subject,
         "limit": limit,
     }
     return await db.read_tx(lambda tx: fetch_optional(tx, db, expansion(hops), params))

@@ -11,27 +11,117 @@ from typing import Any, Literal, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from graph.database import Database, Record, fetch
+from graph.migrations import NODE_KEYS
 
 Rows = Sequence[Mapping[str, Any]]
-RetirableKind = Literal["Organisation", "System", "Safeguard", "ENGAGES", "FLOWS_TO"]
+RetirableKind = Literal[
+    "Organisation", "System", "Safeguard", "Storage", "ProcessingActivity", "ENGAGES", "FLOWS_TO"
+]
+REFERABLE: tuple[LiteralString, ...] = (
+    "Organisation",
+    "System",
+    "DataSubject",
+    "RetentionObligation",
+    "LegalBasis",
+    "SpecialCategoryCondition",
+    "SecurityMeasure",
+)
+"""The node kinds a registration may name, each by its key property (`graph.migrations`)."""
+
+
+def _find_referenced() -> LiteralString:
+    keys = dict(NODE_KEYS)
+    text: LiteralString = "UNWIND $references AS ref "
+    found: LiteralString = ""
+    for index, label in enumerate(REFERABLE):
+        var: LiteralString = ("n0", "n1", "n2", "n3", "n4", "n5", "n6")[index]
+        text += (
+            "OPTIONAL MATCH (" + var + ":" + label + " {" + keys[label] + ": ref.id}) "
+            "WHERE ref.label = '" + label + "' "
+        )
+        found += var if not found else ", " + var
+    return (
+        text + "WITH ref, coalesce(" + found + ") AS found "
+        "WHERE found IS NULL OR found.retired_on IS NOT NULL "
+        "RETURN ref.field AS field, ref.label AS label, ref.id AS id, "
+        "found IS NOT NULL AS retired"
+    )
+
+
+FIND_REFERENCED = _find_referenced()
 
 
 async def invalid_references(
     tx: AsyncManagedTransaction, db: Database, references: Rows
 ) -> list[Record]:
     """References ({field, label, id}) to entities that are missing or retired."""
-    return await fetch(
-        tx,
-        db,
-        "UNWIND $references AS ref "
-        "OPTIONAL MATCH (o:Organisation {id: ref.id}) WHERE ref.label = 'Organisation' "
-        "OPTIONAL MATCH (s:System {id: ref.id}) WHERE ref.label = 'System' "
-        "WITH ref, coalesce(o, s) AS found "
-        "WHERE found IS NULL OR found.retired_on IS NOT NULL "
-        "RETURN ref.field AS field, ref.label AS label, ref.id AS id, "
-        "found IS NOT NULL AS retired",
-        {"references": list(references)},
+    return await fetch(tx, db, FIND_REFERENCED, {"references": list(references)})
+
+
+def relink(
+    node: LiteralString,
+    rel: LiteralString,
+    label: LiteralString,
+    key: LiteralString,
+    items: LiteralString,
+    prop: LiteralString | None = None,
+) -> LiteralString:
+    """Make `node`'s outgoing `rel` edges exactly those to the `label` nodes whose `key` is in
+    the list expression `items` (with `prop`: maps `{key, <prop>}`, and `prop` set on the edge).
+    Edges that stay are kept as they are; Country targets are merged, with `$countries` names."""
+    if prop is None:
+        stale: LiteralString = "NOT t." + key + " IN " + items
+        wanted: LiteralString = "k"
+        edge: LiteralString = "[:" + rel + "]"
+    else:
+        stale = "NOT {key: t." + key + ", " + prop + ": old." + prop + "} IN " + items
+        wanted = "k.key"
+        edge = "[:" + rel + " {" + prop + ": k." + prop + "}]"
+    find: LiteralString = (
+        "MERGE (t:Country {code: " + wanted + "}) ON CREATE SET t.name = $countries[t.code] "
+        if label == "Country"
+        else "MATCH (t:" + label + " {" + key + ": " + wanted + "}) "
     )
+    return (
+        "CALL ("
+        + node
+        + ", row) { OPTIONAL MATCH ("
+        + node
+        + ")-[old:"
+        + rel
+        + "]->(t:"
+        + label
+        + ") WHERE "
+        + stale
+        + " DELETE old } "
+        "CALL ("
+        + node
+        + ", row) { UNWIND "
+        + items
+        + " AS k "
+        + find
+        + "MERGE ("
+        + node
+        + ")-"
+        + edge
+        + "->(t) } "
+    )
+
+
+def markets(node: LiteralString, prop: LiteralString) -> LiteralString:
+    """Set `node.prop` to the markets of `row.props.prop`, `EEA` spelled out as the graph's EEA
+    states, sorted: as the seed loader stores them."""
+    return (
+        "SET " + node + "." + prop + " = COLLECT { UNWIND row.props." + prop + " AS m "
+        "OPTIONAL MATCH (eea:Country {eea: true}) WHERE m = 'EEA' "
+        "WITH DISTINCT coalesce(eea.code, m) AS code WHERE code <> 'EEA' "
+        "RETURN code ORDER BY code } WITH * "
+    )
+
+
+def one(value: LiteralString) -> LiteralString:
+    """A single optional key as a list for `relink`."""
+    return "[k IN [" + value + "] WHERE k IS NOT NULL]"
 
 
 async def upsert_organisations(
@@ -54,7 +144,8 @@ async def upsert_organisations(
         "  engagement: [(:Organisation {id: row.engager_id})-[e:ENGAGES {id: row.engagement.id}]"
         "->(o) | e {.*}][0]} END AS before "
         "SET o += row.props, o.retired_on = null "
-        "WITH row, o, before, NOT EXISTS { (o)-[:ESTABLISHED_IN|ENGAGES]-() } AS fresh "
+        + markets("o", "serves")
+        + "WITH row, o, before, NOT EXISTS { (o)-[:ESTABLISHED_IN|ENGAGES]-() } AS fresh "
         "CALL (row, o, fresh) { "
         "  WITH row, o WHERE fresh "
         "  MATCH (engager:Organisation {id: row.engager_id}) "
@@ -79,41 +170,6 @@ async def upsert_organisations(
         "  RETURN e "
         "} "
         "RETURN row.id AS id, before, o {.*, engagement: e {.*}} AS after",
-        {"rows": list(rows), "countries": countries},
-    )
-
-
-async def upsert_systems(
-    tx: AsyncManagedTransaction, db: Database, rows: Rows, countries: Mapping[str, str]
-) -> list[Record]:
-    """Rows: id, props, operator_id, operator_role, hosted_in (country codes)."""
-    return await fetch(
-        tx,
-        db,
-        "UNWIND $rows AS row "
-        "MERGE (s:System {id: row.id}) ON MATCH SET s.id = row.id "
-        "WITH row, s, CASE WHEN s.source IS NULL THEN null ELSE s {.*, "
-        "  operator: [(s)-[r:OPERATED_BY]->(op) | {id: op.id, role: r.role}][0], "
-        "  hosted_in: [(s)-[:HOSTED_IN]->(c) | c.code]} END AS before "
-        "SET s += row.props, s.retired_on = null "
-        "WITH row, s, before "
-        "CALL (row, s) { "
-        "  OPTIONAL MATCH (s)-[old:OPERATED_BY]->(op) WHERE op.id <> row.operator_id "
-        "  DELETE old "
-        "} "
-        "CALL (row, s) { "
-        "  OPTIONAL MATCH (s)-[old:HOSTED_IN]->(c) WHERE NOT c.code IN row.hosted_in "
-        "  DELETE old "
-        "} "
-        "CALL (row, s) { "
-        "  UNWIND row.hosted_in AS code "
-        "  MERGE (c:Country {code: code}) ON CREATE SET c.name = $countries[code] "
-        "  MERGE (s)-[:HOSTED_IN]->(c) "
-        "} "
-        "MATCH (operator:Organisation {id: row.operator_id}) "
-        "MERGE (s)-[r:OPERATED_BY]->(operator) SET r.role = row.operator_role "
-        "RETURN row.id AS id, before, s {.*, operator: {id: operator.id, role: r.role}, "
-        "  hosted_in: row.hosted_in} AS after",
         {"rows": list(rows), "countries": countries},
     )
 
@@ -172,6 +228,106 @@ async def upsert_safeguards(tx: AsyncManagedTransaction, db: Database, rows: Row
     )
 
 
+ORGANISATION_LINKS: LiteralString = "country: [(n)-[:ESTABLISHED_IN]->(c) | c.code][0]"
+STORAGE_LINKS: LiteralString = (
+    "system_id: [(n)-[:IN_SYSTEM]->(s) | s.id][0], "
+    "subject: [(n)-[:OF_SUBJECT]->(d) | d.key][0], "
+    "retention_obligation: [(n)-[:RETAINED_UNDER]->(r) | r.id][0]"
+)
+SYSTEM_LINKS: LiteralString = (
+    "operator: [(n)-[r:OPERATED_BY]->(op) | {id: op.id, role: r.role}][0], "
+    "hosted_in: [(n)-[:HOSTED_IN]->(c) | c.code], "
+    "accessed_from: [(n)-[a:ACCESSED_FROM]->(c) | {country: c.code, purpose: a.purpose}]"
+)
+ACTIVITY_LINKS: LiteralString = (
+    "subjects: [(n)-[:CONCERNS]->(d) | d.key], "
+    "system_ids: [(n)-[:RUNS_ON]->(s) | s.id], "
+    "controller_id: [(n)-[:CONTROLLED_BY]->(o) | o.id][0], "
+    "recipients: [(n)-[r:DISCLOSES_TO]->(o) | {organisation_id: o.id, role: r.role}]"
+)
+
+
+async def upsert_nodes(
+    tx: AsyncManagedTransaction,
+    db: Database,
+    label: Literal["Organisation", "System", "Storage", "ProcessingActivity"],
+    rows: Rows,
+    countries: Mapping[str, str] | None = None,
+) -> list[Record]:
+    """Rows: id, props and the keys the label's links read (see UPSERT_LINKS): `operator`
+    ({key, role}), `hosted_in` (codes) and `accessed_from` ({key, purpose}) for a System;
+    `system_id`, `subject`, `retention_obligation` for a Storage; `subjects`, `system_ids`,
+    `controller_id`, `recipients` ({key, role}) for a ProcessingActivity. The node's links are
+    made exactly those; its `before` and `after` carry them as the projection names them."""
+    links, projection = UPSERT_LINKS[label]
+    return await fetch(
+        tx,
+        db,
+        "UNWIND $rows AS row "
+        "MERGE (n:" + label + " {id: row.id}) ON MATCH SET n.id = row.id "
+        "WITH row, n, CASE WHEN n.source IS NULL THEN null ELSE n {.*, " + projection + "} END "
+        "AS before "
+        "SET n += row.props, n.retired_on = null "
+        "WITH row, n, before " + links + "WITH row, n, before "
+        "RETURN row.id AS id, before, n {.*, " + projection + "} AS after",
+        {"rows": list(rows), "countries": countries or {}},
+    )
+
+
+UPSERT_LINKS: dict[str, tuple[LiteralString, LiteralString]] = {
+    "Organisation": (
+        markets("n", "serves")
+        + relink("n", "ESTABLISHED_IN", "Country", "code", "[row.props.country]"),
+        ORGANISATION_LINKS,
+    ),
+    "System": (
+        relink("n", "OPERATED_BY", "Organisation", "id", "[row.operator]", "role")
+        + relink("n", "HOSTED_IN", "Country", "code", "row.hosted_in")
+        + relink("n", "ACCESSED_FROM", "Country", "code", "row.accessed_from", "purpose")
+        + relink("n", "PROTECTED_BY", "SecurityMeasure", "key", "row.props.security_measures"),
+        SYSTEM_LINKS,
+    ),
+    "Storage": (
+        markets("n", "subjects_in")
+        + relink("n", "IN_SYSTEM", "System", "id", "[row.system_id]")
+        + relink("n", "OF_SUBJECT", "DataSubject", "key", "[row.subject]")
+        + relink("n", "OF_CATEGORY", "DataCategory", "key", "row.props.categories")
+        + relink(
+            "n", "RETAINED_UNDER", "RetentionObligation", "id", one("row.retention_obligation")
+        ),
+        STORAGE_LINKS,
+    ),
+    "ProcessingActivity": (
+        relink("n", "FOR_PURPOSE", "DataUse", "key", "[row.props.purpose]")
+        + relink("n", "ON_LEGAL_BASIS", "LegalBasis", "key", one("row.props.legal_basis"))
+        + relink("n", "CONCERNS", "DataSubject", "key", "row.subjects")
+        + relink("n", "USES_CATEGORY", "DataCategory", "key", "row.props.categories")
+        + relink("n", "RUNS_ON", "System", "id", "row.system_ids")
+        + relink("n", "CONTROLLED_BY", "Organisation", "id", "[row.controller_id]")
+        + relink("n", "DISCLOSES_TO", "Organisation", "id", "row.recipients", "role"),
+        ACTIVITY_LINKS,
+    ),
+}
+
+
+async def upsert_engagements(tx: AsyncManagedTransaction, db: Database, rows: Rows) -> list[Record]:
+    """Rows: id (`<engager>><engaged>`), props, engager_id, engaged_id."""
+    return await fetch(
+        tx,
+        db,
+        "UNWIND $rows AS row "
+        "MATCH (a:Organisation {id: row.engager_id}) "
+        "MATCH (b:Organisation {id: row.engaged_id}) "
+        "OPTIONAL MATCH (a)-[old:ENGAGES {id: row.id}]->(b) "
+        "WITH row, a, b, CASE WHEN old IS NULL THEN null "
+        "  ELSE old {.*, engager_id: a.id, engaged_id: b.id} END AS before "
+        "MERGE (a)-[e:ENGAGES {id: row.id}]->(b) "
+        "SET e += row.props, e.retired_on = null "
+        "RETURN row.id AS id, before, e {.*, engager_id: a.id, engaged_id: b.id} AS after",
+        {"rows": list(rows)},
+    )
+
+
 async def upsert_dpf_certifications(
     tx: AsyncManagedTransaction, db: Database, rows: Rows
 ) -> list[Record]:
@@ -195,6 +351,8 @@ MATCH_RETIRABLE: dict[RetirableKind, LiteralString] = {
     "Organisation": "MATCH (n:Organisation {id: $id}) ",
     "System": "MATCH (n:System {id: $id}) ",
     "Safeguard": "MATCH (n:Safeguard {id: $id}) ",
+    "Storage": "MATCH (n:Storage {id: $id}) ",
+    "ProcessingActivity": "MATCH (n:ProcessingActivity {id: $id}) ",
     "ENGAGES": "MATCH ()-[n:ENGAGES {id: $id}]->() ",
     "FLOWS_TO": "MATCH ()-[n:FLOWS_TO {id: $id}]->() ",
 }
@@ -215,22 +373,30 @@ async def retire(
     return rows[0] if rows else None
 
 
-UpdatableKind = Literal["Organisation", "System", "Safeguard", "FLOWS_TO"]
+UpdatableKind = Literal[
+    "Organisation", "System", "Safeguard", "Storage", "ProcessingActivity", "FLOWS_TO"
+]
 
 REGISTERED_STATE: dict[UpdatableKind, LiteralString] = {
     "Organisation": "MATCH (n:Organisation {id: $id}) WHERE n.external_id IS NOT NULL "
     "RETURN n.retired_on AS retired_on, n {.source, .external_id, .legal_name, .country, "
     "  .website, .dpa_signed, subject_to: coalesce(n.subject_to, []), "
+    "  serves: coalesce(n.serves, []), .kind, "
+    "  .supervisory_authority, "
     "  engagements: [(e:Organisation)-[x:ENGAGES]->(n) WHERE x.retired_on IS NULL | x {.role, "
-    "    .service, categories: coalesce(x.categories, []), .authorisation, .notice_days, "
+    "    .service, categories: coalesce(x.categories, []), .subjects, .authorisation, "
+    "    .notice_days, "
     "    authorised_on: toString(x.authorised_on), engager_id: e.id}]} AS state",
     "System": "MATCH (n:System {id: $id}) WHERE n.external_id IS NOT NULL "
     "RETURN n.retired_on AS retired_on, n {.source, .external_id, .name, .kind, .description, "
     "  .owner_team, .deletion_method, .retrieval_method, .rotation_days, "
     "  identifiers: coalesce(n.identifiers, []), "
+    "  security_measures: coalesce(n.security_measures, []), "
     "  operator_id: [(n)-[:OPERATED_BY]->(o) | o.id][0], "
     "  operator_role: [(n)-[r:OPERATED_BY]->() | r.role][0], "
-    "  hosted_in: [(n)-[:HOSTED_IN]->(c) | c.code]} AS state",
+    "  hosted_in: [(n)-[:HOSTED_IN]->(c) | c.code], "
+    "  accessed_from: [(n)-[a:ACCESSED_FROM]->(c) | {country: c.code, purpose: a.purpose}]"
+    "} AS state",
     "Safeguard": "MATCH (n:Safeguard {id: $id}) WHERE n.external_id IS NOT NULL "
     "RETURN n.retired_on AS retired_on, n {.source, .external_id, .type, .module, .derogation, "
     "  .regimes, .tia_outcome, signed_on: toString(n.signed_on), "
@@ -240,9 +406,17 @@ REGISTERED_STATE: dict[UpdatableKind, LiteralString] = {
     "  importer_id: [(n)-[:IMPORTER]->(o) | o.id][0]} AS state",
     "FLOWS_TO": "MATCH (a)-[n:FLOWS_TO {id: $id}]->(b) WHERE n.external_id IS NOT NULL "
     "RETURN n.retired_on AS retired_on, n {.source, .external_id, .categories, .purpose, .mode, "
+    "  .subjects, "
     "  from_system_id: a.id, "
     "  to_system_id: CASE WHEN b:System THEN b.id END, "
     "  to_organisation_id: CASE WHEN b:Organisation THEN b.id END} AS state",
+    "Storage": "MATCH (n:Storage {id: $id}) WHERE n.external_id IS NOT NULL "
+    "RETURN n.retired_on AS retired_on, n {.*, " + STORAGE_LINKS + "} AS state",
+    "ProcessingActivity": "MATCH (n:ProcessingActivity {id: $id}) WHERE n.external_id IS NOT NULL "
+    "RETURN n.retired_on AS retired_on, n {.*, "
+    "  recipient_categories: coalesce(n.recipient_categories, []), "
+    + ACTIVITY_LINKS
+    + "} AS state",
 }
 
 

@@ -44,7 +44,14 @@ CALL () {
                  WHERE h.key = k.key OR h.key STARTS WITH k.key + '.' }
   RETURN collect(k.key) AS held_special
 }
+CALL () {
+  OPTIONAL MATCH (d:DataSubject)
+  WITH collect(d.key) AS keys
+  RETURN $subject IS NULL OR $subject IN keys AS subject_known,
+         CASE WHEN $subject IS NULL OR $subject IN keys THEN [] ELSE keys END AS subjects
+}
 RETURN r IS NOT NULL AS known, area, adequacy, tools, special, held_special,
+       subject_known, subjects,
        coalesce(r.markets, []) AS markets, r.transfer_article AS transfer_article,
        r.transfer_source AS transfer_source, r.not_a_transfer AS not_a_transfer,
        r.not_a_transfer_source AS not_a_transfer_source, r.adequacy_article AS adequacy_article,
@@ -135,8 +142,9 @@ RETURN collect([
   CASE WHEN NOT fed AND op.role IN $operator_roles THEN COLLECT {
     MATCH (s)<-[:IN_SYSTEM]-(:Storage)-[:OF_CATEGORY]->(k:DataCategory) RETURN DISTINCT k.key
   } ELSE [] END,
-  [(s)<-[:IN_SYSTEM]-(st:Storage {collected_from_subject: true}) |
-    [st.id, coalesce(st.subjects_in, []), st.controller_role]]
+  [(s)<-[:IN_SYSTEM]-(st:Storage {collected_from_subject: true})-[:OF_SUBJECT]->(d:DataSubject) |
+    [st.id, coalesce(st.subjects_in, []), st.controller_role, d.key, st.retired_on]],
+  [(s)<-[:IN_SYSTEM]-(st:Storage)-[:OF_SUBJECT]->(d:DataSubject) | [d.key, st.retired_on]]
 ]) AS rows
 """
 SYSTEM_FIELDS = (
@@ -150,11 +158,14 @@ SYSTEM_FIELDS = (
     "hr_data",
     "categories",
     "collects",
+    "holds",
 )
 """A system's `hr_data` says whether it holds HR data: registered so (`hr_data`), or data of one
 of `hr_subjects`; its `categories`, what
 its storages hold, are read only for a system no flow feeds that is run in one of
-`operator_roles` (the one case that moves its data by its operation alone)."""
+`operator_roles` (the one case that moves its data by its operation alone). `collects` are its
+collection points ([storage, markets, owner's role, subject, retired_on]), `holds` the subjects of
+its storages ([subject, retired_on]), for an assessment of one subject's data."""
 
 FLOWS_INTO = """
 CALL () {
@@ -165,14 +176,15 @@ CALL () {
   MATCH (s:System)-[f:FLOWS_TO]->(t:Organisation)
   RETURN f, s, t
 }
-RETURN collect([f.id, s.id, t.id, t:System, coalesce(f.categories, []), f.retired_on]) AS rows
+RETURN collect([f.id, s.id, t.id, t:System, coalesce(f.categories, []), f.retired_on,
+                f.subjects]) AS rows
 """
-FLOW_FIELDS = ("id", "source_id", "target_id", "to_system", "categories", "retired_on")
+FLOW_FIELDS = ("id", "source_id", "target_id", "to_system", "categories", "retired_on", "subjects")
 
 ENGAGEMENTS = """
 MATCH (a:Organisation)-[e:ENGAGES]->(b:Organisation)
 RETURN collect([e.id, a.id, b.id, e.role, e.authorisation, coalesce(e.categories, []),
-                e.service, e.retired_on]) AS rows
+                e.service, e.retired_on, e.subjects]) AS rows
 """
 ENGAGEMENT_FIELDS = (
     "id",
@@ -183,6 +195,7 @@ ENGAGEMENT_FIELDS = (
     "categories",
     "service",
     "retired_on",
+    "subjects",
 )
 
 
@@ -220,8 +233,12 @@ async def _rows(
     return rows
 
 
-async def _regime(tx: AsyncManagedTransaction, db: Database, regime: str) -> Record:
-    row = await fetch_single(tx, db, REGIME, {"regime": regime})
+async def _regime(
+    tx: AsyncManagedTransaction, db: Database, regime: str, subject: str | None = None
+) -> Record:
+    """The regime's reference data; `subject_known` whether `subject` (None: any) is a data
+    subject of the graph, and `subjects`, all of them, when it is not."""
+    row = await fetch_single(tx, db, REGIME, {"regime": regime, "subject": subject})
     return row | {
         "adequacy": records(ADEQUACY_FIELDS, row["adequacy"]),
         "tools": records(TOOL_FIELDS, row["tools"]),
@@ -234,12 +251,13 @@ async def transfer_map(
     *,
     hr_subjects: Collection[str],
     operator_roles: Collection[str],
+    subject: str | None = None,
 ) -> TransferMap:
     systems = {"hr_subjects": sorted(hr_subjects), "operator_roles": sorted(operator_roles)}
 
     async def work(tx: AsyncManagedTransaction) -> TransferMap:
         return TransferMap(
-            regime=await _regime(tx, db, regime),
+            regime=await _regime(tx, db, regime, subject),
             organisations=organisation_records(await _rows(tx, db, ORGANISATIONS)),
             safeguards=records(SAFEGUARD_FIELDS, await _rows(tx, db, SAFEGUARDS)),
             systems=records(SYSTEM_FIELDS, await _rows(tx, db, SYSTEMS, systems)),

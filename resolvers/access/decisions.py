@@ -155,6 +155,7 @@ class Activity:
 class Flow:
     id: str
     categories: tuple[str, ...]
+    subjects: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -277,10 +278,28 @@ class Routing:
     categories: set[str] = field(default_factory=set)
 
 
+CLEARED_BY = {
+    Missing.OWNER: "updateSystem.ownerTeam",
+    Missing.RETRIEVAL_METHOD: "updateSystem.retrievalMethod",
+    Missing.RETENTION: "registerStorage.retentionDays (or registerStorage.retentionObligation, "
+    "registerProcessingActivity.retentionDays)",
+}
+
+
 @dataclass
 class Gap:
     system: SystemFacts
     missing: list[Missing]
+
+    @property
+    def cleared_by(self) -> list[str]:
+        """Per missing fact, the mutation and field that clear it."""
+        return [
+            "updateSystem.rotationDays"
+            if missing is Missing.RETENTION and self.system.kind == "BACKUP"
+            else CLEARED_BY[missing]
+            for missing in self.missing
+        ]
 
 
 @dataclass
@@ -357,6 +376,18 @@ def _along(held: frozenset[str], flows: Iterable[Flow]) -> frozenset[str]:
     return reaching or frozenset()
 
 
+def route(flows: Iterable[Flow], arrow: str = " → ") -> str:
+    """The flow ids of a path, and, when a flow on it names no data subject, that the copy is
+    inferred from its categories alone."""
+    flows = list(flows)
+    text = arrow.join(flow.id for flow in flows)
+    unnamed = [flow.id for flow in flows if flow.subjects is None]
+    if unnamed:
+        names = "names" if len(unnamed) == 1 else "name"
+        text += f" (inferred from categories alone: {', '.join(unnamed)} {names} no data subject)"
+    return text
+
+
 def _role_of(records: Iterable[Record]) -> set[str]:
     return {record.role for record in records if record.role is not None}
 
@@ -394,7 +425,7 @@ def plan_access(
         reaching = _along(held, reach.flows)
         if not reaching:
             continue
-        route = " → ".join(flow.id for flow in reach.flows)
+        via = route(reach.flows)
         if reach.system is not None:
             location = located(reach.system)
             if HeldAs.COPY not in location.held_as:
@@ -402,7 +433,7 @@ def plan_access(
             location.categories |= reaching
             location.roles |= roles
             location.reasons.append(
-                f"receives {', '.join(sorted(reaching))} from {reach.start} via {route}"
+                f"receives {', '.join(sorted(reaching))} from {reach.start} via {via}"
             )
         elif reach.organisation is not None:
             flow_recipients.append((reach, reaching))
@@ -499,8 +530,7 @@ def _recipients(
         assert reach.organisation is not None
         entry = recipient(reach.organisation)
         entry.reasons.append(
-            f"receives {', '.join(sorted(reaching))} from {reach.start} via "
-            + " → ".join(flow.id for flow in reach.flows)
+            f"receives {', '.join(sorted(reaching))} from {reach.start} via {route(reach.flows)}"
         )
     for activity in activities:
         for organisation, role in activity.discloses_to:
@@ -557,7 +587,7 @@ def _sources(facts: AccessFacts, locations: dict[str, Location]) -> list[Source]
         entry.categories |= reaching
         entry.reasons.append(
             f"feeds {reach.start} with {', '.join(sorted(reaching))} via "
-            + " ← ".join(flow.id for flow in reach.flows)
+            + route(reach.flows, " ← ")
         )
     return sorted(found.values(), key=lambda entry: entry.system.id)
 

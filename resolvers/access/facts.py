@@ -52,7 +52,14 @@ def _system(row: dict[str, Any]) -> SystemFacts:
 
 
 def _reach(row: dict[str, Any]) -> Reach:
-    flows = tuple(Flow(id=f["id"], categories=tuple(f["categories"])) for f in row["flows"])
+    flows = tuple(
+        Flow(
+            id=f["id"],
+            categories=tuple(f["categories"]),
+            subjects=None if f["subjects"] is None else tuple(f["subjects"]),
+        )
+        for f in row["flows"]
+    )
     if row["kind"] == "System":
         return Reach(
             start=row["start"], flows=flows, system=_system(row["node"]), organisation=None

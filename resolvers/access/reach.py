@@ -20,6 +20,7 @@ class FlowEdge:
     target_kind: str
     flow_id: str
     categories: tuple[str, ...]
+    subjects: tuple[str, ...] | None = None
 
 
 def nearest(
@@ -27,7 +28,7 @@ def nearest(
 ) -> list[dict[str, Any]]:
     """Each node reached within `hops` from a start (`{id, categories}`), once, at its nearest
     start (the first start id on a tie), with the flows of one shortest path from there:
-    `{start, degree, kind, id, flows: [[flow id, categories], ...]}`."""
+    `{start, degree, kind, id, flows: [[flow id, categories, subjects], ...]}`."""
     outgoing: dict[str, list[FlowEdge]] = {}
     for edge in edges:
         outgoing.setdefault(edge.source, []).append(edge)
@@ -60,7 +61,8 @@ def nearest(
         at = node
         while at != start_id:
             edge = path[at]
-            flows.append([edge.flow_id, list(edge.categories)])
+            subjects = None if edge.subjects is None else list(edge.subjects)
+            flows.append([edge.flow_id, list(edge.categories), subjects])
             at = edge.source
         flows.reverse()
         reached.append(
@@ -72,9 +74,17 @@ def nearest(
 def reach_rows(
     starts: list[dict[str, Any]], flows: list[list[Any]], hops: int
 ) -> list[dict[str, Any]]:
-    """`nearest` over the graph query's flow rows (`[from, to, kind of to, id, categories]`)."""
+    """`nearest` over the graph query's flow rows (`[from, to, kind of to, id, categories,
+    subjects]`)."""
     edges = [
-        FlowEdge(source, target, kind, flow_id, tuple(categories))
-        for source, target, kind, flow_id, categories in flows
+        FlowEdge(
+            source,
+            target,
+            kind,
+            flow_id,
+            tuple(categories),
+            None if subjects is None else tuple(subjects),
+        )
+        for source, target, kind, flow_id, categories, subjects in flows
     ]
     return nearest(starts, edges, hops)

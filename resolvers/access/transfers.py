@@ -2,9 +2,10 @@
 engine makes (`resolvers.transfer.service.assess`) on the transfers that carry the plan's data to
 it, beside the safeguards on record.
 
-The engine answers for a whole regime; a plan keeps the paths whose leaving hop goes to one of its
-recipients from one of its own holders (a listed system, a recipient or the controller) into
-another. The engine reads the whole map, so the GraphQL plan asks it only when a field needs it.
+The engine answers for the plan's subject's data under its regime (the flows and engagements that
+carry it); a plan keeps the paths whose leaving hop goes to one of its recipients from one of its
+own holders (a listed system, a recipient or the controller) into another. The engine reads the
+whole map, so the GraphQL plan asks it only when a field needs it.
 """
 
 import asyncio
@@ -84,7 +85,7 @@ async def transfer_answers(db: Database, plan: AccessPlan, as_of: date) -> Trans
     if not plan.law.transfers:
         note = NO_TRANSFER_RULES.format(name=plan.law.name or plan.regime)
         return TransferAnswers(regime=plan.regime, applies=False, note=note, evaluated_for=as_of)
-    paths = await assess(db, regime=plan.regime, as_of=as_of)
+    paths = await assess(db, regime=plan.regime, as_of=as_of, subject=plan.subject)
     return TransferAnswers(
         regime=plan.regime,
         applies=True,

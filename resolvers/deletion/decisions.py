@@ -89,6 +89,7 @@ class Flow:
     target: str
     categories: tuple[str, ...]
     to_organisation: bool = False
+    subjects: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,15 @@ class Engagement:
     role: str
     service: str | None = None
     categories: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ActivityUse:
+    """A processing activity concerning the subject that runs on a system."""
+
+    activity_id: str
+    system_id: str
+    categories: tuple[str, ...]
 
 
 @dataclass
@@ -113,6 +123,7 @@ class DeletionGraph:
     rules: dict[str, list[LegalReference]] = field(default_factory=dict)
     """The plan's regime's provisions, by the part of the plan each serves."""
     regime: str = ""
+    activities: list[ActivityUse] = field(default_factory=list)
 
     def rule(self, serves: str) -> LegalReference | None:
         """The regime's provision for one part of the plan, or None where it has none."""
@@ -182,6 +193,15 @@ class Blocker:
     system_id: str
     categories: tuple[str, ...]
     detail: str
+    cleared_by: str
+    """The mutation and field that clear it."""
+
+
+OWNER_FIELD = "updateSystem.ownerTeam (or registerSystem.ownerTeam)"
+DELETION_METHOD_FIELD = "updateSystem.deletionMethod (or registerSystem.deletionMethod)"
+ROTATION_FIELD = "updateSystem.rotationDays (or registerSystem.rotationDays)"
+RETENTION_FIELD = "registerStorage.retentionDays (or registerStorage.retentionObligation)"
+IDENTIFIERS_FIELD = "updateSystem.identifiers (or registerSystem.identifiers)"
 
 
 @dataclass
@@ -195,6 +215,17 @@ class ProcessorDuty:
 
 
 @dataclass
+class Unplanned:
+    """A system where the subject's data is processed (as the access plan finds it) that the
+    plan neither erases nor keeps, and why."""
+
+    system_id: str
+    categories: tuple[str, ...]
+    reasons: list[Reason]
+    cleared_by: str
+
+
+@dataclass
 class Plan:
     as_of: date
     steps: list[Step]
@@ -205,6 +236,7 @@ class Plan:
     """What the request rests on in the regime's own law (Art. 17 GDPR, Art. 17 UK GDPR,
     § 1798.105 CCPA; under the FADP, which has no general erasure right, Art. 6(4), 30(2)(b),
     32(2)(c) and 6(5))."""
+    unplanned: list[Unplanned] = field(default_factory=list)
 
 
 def retention_end(obligation: Obligation, record_date: date) -> date | None:
@@ -227,6 +259,9 @@ class Trace:
     categories: dict[str, set[str]]
     paths: dict[str, tuple[str, ...]]
     edges: dict[str, dict[str, str]]
+    unnamed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per system, the flows on its path that name no data subject: a copy inferred from
+    categories alone."""
 
 
 def trace(graph: DeletionGraph, holdings: list[Holding], targets: tuple[str, ...]) -> Trace:
@@ -239,9 +274,11 @@ def trace(graph: DeletionGraph, holdings: list[Holding], targets: tuple[str, ...
     categories: dict[str, set[str]] = {}
     paths: dict[str, tuple[str, ...]] = {}
     ordered = sorted(holdings, key=lambda h: (not h.collected_from_subject, h.system_id))
+    unnamed: dict[str, tuple[str, ...]] = {}
     for holding in ordered:
         categories.setdefault(holding.system_id, set()).update(holding.categories)
         paths.setdefault(holding.system_id, (holding.system_id,))
+        unnamed.setdefault(holding.system_id, ())
     queue = deque(dict.fromkeys(h.system_id for h in ordered))
     edges: dict[str, dict[str, str]] = {}
     while queue:
@@ -254,6 +291,9 @@ def trace(graph: DeletionGraph, holdings: list[Holding], targets: tuple[str, ...
             categories.setdefault(flow.target, set()).update(carried)
             if flow.target not in paths:
                 paths[flow.target] = (*paths[source], flow.target)
+                unnamed[flow.target] = (
+                    (*unnamed[source], flow.id) if flow.subjects is None else unnamed[source]
+                )
                 queue.append(flow.target)
     for system in sorted(graph.systems.values(), key=lambda s: s.id):
         for source in system.backs_up:
@@ -261,7 +301,17 @@ def trace(graph: DeletionGraph, holdings: list[Holding], targets: tuple[str, ...
                 edges.setdefault(source, {})[system.id] = "backup"
                 categories.setdefault(system.id, set()).update(categories[source])
                 paths.setdefault(system.id, (*paths[source], system.id))
-    return Trace(categories, paths, edges)
+                unnamed.setdefault(system.id, unnamed[source])
+    return Trace(categories, paths, edges, unnamed)
+
+
+def inferred(reached: Trace, system_id: str) -> str:
+    """What a copy's reason adds when a flow on its path names no data subject."""
+    flows = reached.unnamed.get(system_id, ())
+    if not flows:
+        return ""
+    names = "names" if len(flows) == 1 else "name"
+    return f" (inferred from categories alone: flow {', '.join(flows)} {names} no data subject)"
 
 
 def base_action(system: System, on_erasure: str) -> str:
@@ -397,7 +447,10 @@ def system_actions(
     if copied:
         kind = base_action(system, "ERASE")
         via = " -> ".join(path)
-        rule = f"downstream copy reached by flows {via}; {method_rule(system, kind)}"
+        rule = (
+            f"downstream copy reached by flows {via}{inferred(reached, system.id)}; "
+            f"{method_rule(system, kind)}"
+        )
         actions.append(
             Action(system.id, kind, copied, system.deletion_method, [Reason(path, rule)])
         )
@@ -595,7 +648,9 @@ def build_blockers(graph: DeletionGraph, reached: Trace, findable: set[str]) -> 
         system = graph.systems[system_id]
         held = tuple(sorted(reached.categories[system_id]))
         if not system.owner_team:
-            blockers.append(Blocker("NO_OWNER", system_id, held, f"{system_id} has no owner team"))
+            blockers.append(
+                Blocker("NO_OWNER", system_id, held, f"{system_id} has no owner team", OWNER_FIELD)
+            )
         if system.is_backup:
             if system.rotation_days is None:
                 blockers.append(
@@ -604,6 +659,7 @@ def build_blockers(graph: DeletionGraph, reached: Trace, findable: set[str]) -> 
                         system_id,
                         held,
                         f"backup {system_id} has no rotation period",
+                        ROTATION_FIELD,
                     )
                 )
             continue
@@ -615,6 +671,7 @@ def build_blockers(graph: DeletionGraph, reached: Trace, findable: set[str]) -> 
                     system_id,
                     held,
                     f"{system_id} has no deletion method ({method})",
+                    DELETION_METHOD_FIELD,
                 )
             )
         here = holdings_in.get(system_id, [])
@@ -626,7 +683,9 @@ def build_blockers(graph: DeletionGraph, reached: Trace, findable: set[str]) -> 
                 else f"downstream copy in {system_id} has no storage record, so no retention"
             )
             categories = tuple(sorted({c for h in unknown for c in h.categories})) or held
-            blockers.append(Blocker("UNKNOWN_RETENTION", system_id, categories, detail))
+            blockers.append(
+                Blocker("UNKNOWN_RETENTION", system_id, categories, detail, RETENTION_FIELD)
+            )
         if here and system_id not in findable and not system.identifiers:
             categories = tuple(sorted({c for h in here for c in h.categories}))
             blockers.append(
@@ -636,6 +695,7 @@ def build_blockers(graph: DeletionGraph, reached: Trace, findable: set[str]) -> 
                     categories,
                     f"{system_id} holds the data, but has no identifier to find the subject "
                     "by, and no flow reaches it from a collection point or a searchable system",
+                    IDENTIFIERS_FIELD,
                 )
             )
     return blockers
@@ -681,6 +741,7 @@ def plan_deletion(graph: DeletionGraph, request: PlanRequest) -> Plan:
         notifications.extend(public_notices(graph, own))
     findable = findable_systems(graph, request)
     blockers = build_blockers(graph, reached, findable)
+    planned = set(reached.paths)
     by_controllers: dict[tuple[Organisation, ...], list[Holding]] = {}
     for holding in graph.holdings:
         if holding.controller_role == "PROCESSOR":
@@ -708,6 +769,7 @@ def plan_deletion(graph: DeletionGraph, request: PlanRequest) -> Plan:
         )
         known = set(blockers)
         blockers.extend(b for b in build_blockers(graph, duty_reached, findable) if b not in known)
+        planned |= set(duty_reached.paths)
     return Plan(
         request.as_of,
         steps,
@@ -715,4 +777,51 @@ def plan_deletion(graph: DeletionGraph, request: PlanRequest) -> Plan:
         blockers,
         duties,
         graph.rules.get(refs.ERASURE_RIGHT, []),
+        unplanned_systems(graph, planned),
     )
+
+
+STORAGE_FIELDS = (
+    "registerStorage (systemId, subject, categories, retentionDays or retentionObligation, "
+    "onErasure)"
+)
+
+
+def unplanned_systems(graph: DeletionGraph, planned: set[str]) -> list[Unplanned]:
+    """The systems an activity concerning the subject runs on, and those flows reach from them,
+    that no part of the plan reaches: the access plan lists them, so the deletion plan says
+    why it does nothing there."""
+    uses = [
+        Holding(storage_id=use.activity_id, system_id=use.system_id, categories=use.categories)
+        for use in graph.activities
+        if use.system_id in graph.systems
+    ]
+    if not uses:
+        return []
+    reached = trace(graph, uses, tuple(sorted({c for use in uses for c in use.categories})))
+    activities: dict[str, list[str]] = {}
+    for use in uses:
+        activities.setdefault(use.system_id, []).append(use.storage_id)
+    found: list[Unplanned] = []
+    for system_id in sorted(set(reached.paths) - planned):
+        path = reached.paths[system_id]
+        held = tuple(sorted(reached.categories[system_id]))
+        if system_id in activities:
+            names = ", ".join(sorted(activities[system_id]))
+            rule = (
+                f"activity {names} processes the subject's data in {system_id}, but no storage "
+                "of the subject is recorded there, so this plan neither erases nor keeps it"
+            )
+        elif graph.systems[system_id].is_backup:
+            rule = (
+                f"backup of {', '.join(graph.systems[system_id].backs_up)}, where the subject's "
+                "data is processed but no storage of the subject is recorded"
+            )
+        else:
+            rule = (
+                f"copy reached by flows {' -> '.join(path)}{inferred(reached, system_id)} from "
+                f"{path[0]}, where an activity processes the subject's data without a storage "
+                "record, so this plan neither erases nor keeps it"
+            )
+        found.append(Unplanned(system_id, held, [Reason(path, rule)], STORAGE_FIELDS))
+    return found

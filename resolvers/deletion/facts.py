@@ -6,6 +6,7 @@ from typing import Any
 from graph.database import Record
 from graph.queries.deletion import DeletionRecords
 from resolvers.deletion.decisions import (
+    ActivityUse,
     DeletionGraph,
     Engagement,
     Flow,
@@ -75,7 +76,14 @@ def system(row: Record) -> System:
 def to_graph(records: DeletionRecords, regime: str) -> DeletionGraph:
     systems = {row["id"]: system(row) for row in records.systems}
     flows = [
-        Flow(f["id"], row["id"], f["target"], tuple(f["categories"]), bool(f["to_organisation"]))
+        Flow(
+            f["id"],
+            row["id"],
+            f["target"],
+            tuple(f["categories"]),
+            bool(f["to_organisation"]),
+            None if f.get("subjects") is None else tuple(f["subjects"]),
+        )
         for row in records.systems
         for f in row["flows"]
     ]
@@ -110,4 +118,8 @@ def to_graph(records: DeletionRecords, regime: str) -> DeletionGraph:
         engagements=engagements,
         rules=rules,
         regime=regime,
+        activities=[
+            ActivityUse(row["id"], row["system"], tuple(sorted(row["categories"])))
+            for row in records.activities
+        ],
     )

@@ -35,6 +35,7 @@ class Hop:
     relationship: str
     edge_id: str | None
     categories: tuple[str, ...] | None
+    subjects: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ def _hop(edge: Any) -> Hop:
         relationship=edge["relationship"],
         edge_id=edge["edge_id"],
         categories=None if edge["categories"] is None else tuple(edge["categories"]),
+        subjects=None if edge["subjects"] is None else tuple(edge["subjects"]),
     )
 
 
@@ -55,6 +56,7 @@ async def lineage(
     direction: Direction,
     categories: list[str] | None,
     max_hops: int | None,
+    subject: str | None = None,
 ) -> Lineage:
     hops = clamp_hops(max_hops, settings)
     requested = checked_categories(categories)
@@ -65,10 +67,13 @@ async def lineage(
         downstream=direction is not Direction.UPSTREAM,
         upstream=direction is not Direction.DOWNSTREAM,
         categories=requested,
+        subject=subject,
         limit=settings.lineage_max_nodes + 1,
     )
     if row is None:
         raise NotFound(f"no system or organisation has the id {start!r}", field="from")
+    if not row["subject_known"]:
+        raise NotFound(f"no data subject has the key {subject!r}", field="subject")
     nodes, caps = build_lineage(
         start,
         [

@@ -1,13 +1,12 @@
 """What `policyCheck` and `datamap check policy` call: read the policy and its owner's map, take
 the transfer paths from the transfer assessment, and decide every claim."""
 
-import difflib
 from dataclasses import dataclass
 from datetime import date
 
 from graph.database import Database
 from graph.queries import policy as queries
-from resolvers.errors import NotFound
+from resolvers.errors import NotFound, not_among
 from resolvers.policy import decisions, facts
 from resolvers.policy.decisions import ClaimResult, Practice, Verdict
 from resolvers.transfer import service as transfer_service
@@ -26,16 +25,10 @@ class PolicyCheck:
         return any(result.verdict is Verdict.CONTRADICTED for result in self.results)
 
 
-def unknown_policy(key: str, known: list[str]) -> NotFound:
-    near = difflib.get_close_matches(key, known, n=3, cutoff=0.3) or sorted(known)
-    listed = ", ".join(near) if near else "none is loaded"
-    return NotFound(f"no policy {key!r}; policies: {listed}", field="policy")
-
-
 async def policy_check(db: Database, key: str, as_of: date) -> PolicyCheck:
     row = await queries.policy(db, key)
     if row["policy"] is None:
-        raise unknown_policy(key, row["keys"])
+        raise not_among("policy", "policies", key, row["keys"], "policy")
     policy = facts.policy(row)
     rows = await queries.owner_map(db, policy.owner, as_of)
     if rows.owner is None:

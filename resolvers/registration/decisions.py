@@ -16,7 +16,7 @@ REGIMES = ("EU", "UK", "CH")
 
 @dataclass(frozen=True)
 class Subject:
-    """The registered entity a payload reports on: give exactly one of these."""
+    """The registered entity a payload reports on: give at most one of these (none: nothing)."""
 
     system_id: str | None = None
     organisation_id: str | None = None
@@ -24,6 +24,8 @@ class Subject:
     parties: tuple[str, str] | None = None
 
     def touches(self, path: PathDecision) -> bool:
+        if self == Subject():
+            return False
         if self.flow_id is not None:
             return any(
                 d.hop.channel == "FLOW"

@@ -24,8 +24,12 @@ from resolvers.registration.vocabulary import (
     DpfDataType,
     DpfFramework,
     DpfStatus,
+    EngagedRole,
     FlowMode,
+    OnErasure,
     OperatorRole,
+    OrganisationKind,
+    OwnerRole,
     RegimeKey,
     SafeguardType,
     SystemKind,
@@ -33,6 +37,7 @@ from resolvers.registration.vocabulary import (
     category_keys,
     country_name,
     data_use_keys,
+    is_market,
 )
 
 EARLIEST_DATE = date(1990, 1, 1)
@@ -44,6 +49,15 @@ Addendum and the Swiss adaptations amend SCCs of one module)."""
 def _country(code: str) -> str:
     if country_name(code) is None:
         raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _market(code: str) -> str:
+    if not is_market(code):
+        raise ValueError(
+            f"{code!r} is not a market: an ISO 3166-1 alpha-2 code, an ISO 3166-2 code "
+            "(`US-CA`) or `EEA`"
+        )
     return code
 
 
@@ -71,18 +85,33 @@ ExternalId = Annotated[str, StringConstraints(pattern=r"^[^\s:][^\s]{0,199}$")]
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 CategoryKey = Annotated[str, AfterValidator(_category)]
+Market = Annotated[str, AfterValidator(_market)]
+Markets = Annotated[list[Market], Field(max_length=300)]
 DataUseKey = Annotated[str, AfterValidator(_data_use)]
 PastDate = Annotated[date, AfterValidator(_past_date)]
 LawCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_-]{1,31}$")]
+Days = Annotated[int, Field(ge=0, le=36500)]
+Subjects = Annotated[list[Reference], Field(min_length=1, max_length=50)]
+"""Data-subject keys (checked against the graph's DataSubject nodes as references)."""
+Website = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=300)]
 
 
-class Registered(BaseModel):
-    """Every registration is keyed by the caller's source name and its own stable id there; the
-    datamap id is `<source>:<externalId>`."""
+class Keyed(BaseModel):
+    """A registration: the caller's source name and the datamap id it upserts on."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     source: Source
+
+    @property
+    def id(self) -> str:
+        raise NotImplementedError
+
+
+class Registered(Keyed):
+    """Every registration of a node or flow is keyed by the caller's source name and its own
+    stable id there; the datamap id is `<source>:<externalId>`."""
+
     external_id: ExternalId
 
     @property
@@ -90,14 +119,52 @@ class Registered(BaseModel):
         return f"{self.source}:{self.external_id}"
 
 
-class OrganisationInput(Registered):
+class OrganisationFacts(Registered):
     legal_name: Text
     country: CountryCode
-    website: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=300)] | None
+    website: Website | None
     dpa_signed: bool | None
     subject_to: list[LawCode] = Field(max_length=20)
+    serves: Markets = []
+    """The markets it offers its services to (issue 18's territorial reach by targeting)."""
+
+
+class AnyOrganisationInput(OrganisationFacts):
+    """An organisation of any kind, engaged by no one yet: a customer as controller, a third
+    party, a group company."""
+
+    kind: OrganisationKind
+    supervisory_authority: Text | None
+
+
+class OrganisationInput(OrganisationFacts):
     service: Text | None
     categories: list[CategoryKey] = Field(max_length=200)
+    subjects: Subjects | None = None
+
+
+class EngagementInput(Keyed):
+    """One organisation engaging another; keyed by the pair (`<engagerId>><engagedId>`)."""
+
+    engager_id: Reference
+    engaged_id: Reference
+    role: EngagedRole
+    service: Text | None
+    categories: list[CategoryKey] = Field(max_length=200)
+    subjects: Subjects | None = None
+    authorisation: Authorisation | None
+    authorised_on: PastDate | None
+    notice_days: int | None = Field(ge=0, le=365)
+
+    @property
+    def id(self) -> str:
+        return f"{self.engager_id}>{self.engaged_id}"
+
+    @model_validator(mode="after")
+    def _two_parties(self) -> "EngagementInput":
+        if self.engager_id == self.engaged_id:
+            raise ValueError("engagerId and engagedId must be two organisations")
+        return self
 
 
 class ProcessorInput(OrganisationInput):
@@ -109,6 +176,13 @@ class SubProcessorInput(OrganisationInput):
     authorisation: Authorisation
     authorised_on: PastDate
     notice_days: int | None = Field(ge=0, le=365)
+
+
+class RemoteAccessInput(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    country: CountryCode
+    purpose: Text
 
 
 class SystemInput(Registered):
@@ -123,6 +197,9 @@ class SystemInput(Registered):
     operator_id: Reference
     operator_role: OperatorRole
     hosted_in: list[CountryCode] = Field(min_length=1, max_length=50)
+    accessed_from: list[RemoteAccessInput] = Field(default=[], max_length=50)
+    security_measures: list[Reference] = Field(default=[], max_length=50)
+    """Keys of the SecurityMeasure vocabulary (checked against the graph as references)."""
     hr_data: bool | None = None
 
 
@@ -133,6 +210,7 @@ class DataFlowInput(Registered):
     categories: list[CategoryKey] = Field(min_length=1, max_length=200)
     purpose: DataUseKey
     mode: FlowMode
+    subjects: Subjects | None = None
 
     @model_validator(mode="after")
     def _one_destination(self) -> "DataFlowInput":
@@ -169,6 +247,55 @@ class SafeguardInput(Registered):
         return self
 
 
+class StorageInput(Registered):
+    """What a system holds of one kind of data subject, how long, and what erasure does."""
+
+    system_id: Reference
+    subject: Reference
+    categories: list[CategoryKey] = Field(min_length=1, max_length=200)
+    retention: Annotated[str, StringConstraints(max_length=2000)] | None
+    retention_days: Days | None
+    retention_obligation: Reference | None
+    on_erasure: OnErasure
+    collected_from_subject: bool
+    subjects_in: Markets = []
+    """The markets a collection point's subjects are in; empty: its controller's markets."""
+    made_public: bool
+    controller_role: OwnerRole
+    record_count: int | None = Field(ge=0)
+
+
+class RecipientInput(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    organisation_id: Reference
+    role: OperatorRole
+
+
+class ProcessingActivityInput(Registered):
+    name: Text
+    purpose: DataUseKey
+    legal_basis: Reference | None
+    special_category_condition: Reference | None
+    subjects: Subjects
+    categories: list[CategoryKey] = Field(min_length=1, max_length=200)
+    system_ids: list[Reference] = Field(max_length=200)
+    controller_id: Reference
+    recipients: list[RecipientInput] = Field(max_length=200)
+    recipient_categories: list[Text] = Field(max_length=50)
+    retention: Annotated[str, StringConstraints(max_length=2000)] | None
+    retention_days: Days | None
+    preemptly_role: OwnerRole
+    automated_decision_making: bool
+    profiling: bool
+
+    @model_validator(mode="after")
+    def _controller_decides_basis(self) -> "ProcessingActivityInput":
+        if self.preemptly_role is OwnerRole.CONTROLLER and self.legal_basis is None:
+            raise ValueError("an activity the map owner controls needs its legalBasis (Art. 6)")
+        return self
+
+
 class DpfCertificationInput(Registered):
     """An organisation's DPF certification as the DPF List shows it: one per organisation and
     framework, so its datamap id is `<organisationId>:<framework>` (as the seeds key theirs), and
@@ -200,7 +327,7 @@ class Retirement(BaseModel):
 
 
 Model = TypeVar("Model", bound=BaseModel)
-Row = TypeVar("Row", bound=Registered)
+Row = TypeVar("Row", bound=Keyed)
 
 
 def field_path(prefix: str, location: tuple[int | str, ...]) -> str:
@@ -233,12 +360,11 @@ def validated_batch(
     if len(rows) > max_rows:
         raise BadUserInput(f"at most {max_rows} inputs per request", field=field)
     models = [validated(model, row, f"{field}[{index}]") for index, row in enumerate(rows)]
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for index, row in enumerate(models):
-        key = (row.source, row.external_id)
-        if key in seen:
-            raise BadUserInput("the same source and externalId twice", field=f"{field}[{index}]")
-        seen.add(key)
+        if row.id in seen:
+            raise BadUserInput(f"{row.id} is given twice", field=f"{field}[{index}]")
+        seen.add(row.id)
     return models
 
 

@@ -15,13 +15,17 @@ from resolvers.auth.audit import event
 from resolvers.auth.principal import Principal
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.registration.inputs import (
+    AnyOrganisationInput,
     DataFlowInput,
     DpfCertificationInput,
+    EngagementInput,
     OrganisationInput,
+    ProcessingActivityInput,
     ProcessorInput,
     Retirement,
     Row,
     SafeguardInput,
+    StorageInput,
     SubProcessorInput,
     SystemInput,
     validated,
@@ -29,6 +33,8 @@ from resolvers.registration.inputs import (
 from resolvers.registration.vocabulary import country_name
 
 Upsert = Callable[[AsyncManagedTransaction], Awaitable[list[Record]]]
+Items = list[tuple[str, Row]]
+"""The inputs of one mutation, each with its GraphQL path (`input`, `inputs[3]`)."""
 
 
 @dataclass(frozen=True)
@@ -119,169 +125,401 @@ def engagement_id(engager_id: str, organisation_id: str) -> str:
     return f"{engager_id}>{organisation_id}"
 
 
+def value(member: Any) -> Any:
+    """An enum member's value; None stays None."""
+    return None if member is None else member.value
+
+
+def organisation_props(item: OrganisationInput | AnyOrganisationInput) -> dict[str, Any]:
+    return {
+        "source": item.source,
+        "external_id": item.external_id,
+        "legal_name": item.legal_name,
+        "country": item.country,
+        "website": item.website,
+        "dpa_signed": item.dpa_signed,
+        "subject_to": sorted(set(item.subject_to)),
+        "serves": sorted(set(item.serves)),
+    }
+
+
+def referenced(items: Items[Row], of: Callable[[str, Row], list[Reference]]) -> list[Reference]:
+    """The references of every input, each named by its path."""
+    return [reference for path, item in items for reference in of(path, item)]
+
+
+def subjects_of(path: str, subjects: list[str] | None) -> list[Reference]:
+    return [
+        Reference(f"{path}.subjects[{index}]", "DataSubject", key)
+        for index, key in enumerate(subjects or ())
+    ]
+
+
+def sorted_or_none(values: list[str] | None) -> list[str] | None:
+    return None if values is None else sorted(set(values))
+
+
 def organisation_row(
     item: OrganisationInput, engager_id: str, engagement: dict[str, Any]
 ) -> dict[str, Any]:
     return {
         "id": item.id,
         "engager_id": engager_id,
-        "props": {
-            "source": item.source,
-            "external_id": item.external_id,
-            "legal_name": item.legal_name,
-            "country": item.country,
-            "website": item.website,
-            "dpa_signed": item.dpa_signed,
-            "subject_to": sorted(set(item.subject_to)),
-            "kind": "COMPANY",
-        },
+        "props": {**organisation_props(item), "kind": "COMPANY"},
         "engagement": {
             "id": engagement_id(engager_id, item.id),
             "props": {
                 "source": item.source,
                 "service": item.service,
                 "categories": sorted(set(item.categories)),
+                "subjects": sorted_or_none(item.subjects),
                 **engagement,
             },
         },
     }
 
 
-def processors_plan(db: Database, items: list[tuple[str, ProcessorInput]]) -> Plan:
-    """`items`: each input with its GraphQL path (`input`, `inputs[3]`)."""
+def processors_plan(db: Database, items: Items[ProcessorInput]) -> Plan:
     engagement = {"role": "PROCESSOR", "authorisation": None, "authorised_on": None}
     rows = [organisation_row(item, item.engaged_by, engagement) for _, item in items]
     codes = countries(item.country for _, item in items)
+    references = referenced(
+        items,
+        lambda path, item: [
+            Reference(f"{path}.engagedBy", "Organisation", item.engaged_by),
+            *subjects_of(path, item.subjects),
+        ],
+    )
     return Plan(
         "Organisation",
-        [Reference(f"{path}.engagedBy", "Organisation", item.engaged_by) for path, item in items],
+        references,
         lambda tx: queries.upsert_organisations(tx, db, rows, codes),
     )
 
 
-def sub_processor_plan(db: Database, path: str, item: SubProcessorInput) -> Plan:
-    engagement = {
-        "role": "SUB_PROCESSOR",
-        "authorisation": item.authorisation.value,
-        "authorised_on": item.authorised_on,
-        "notice_days": item.notice_days,
-    }
-    rows = [organisation_row(item, item.processor_id, engagement)]
-    codes = countries([item.country])
-    return Plan(
-        "Organisation",
-        [Reference(f"{path}.processorId", "Organisation", item.processor_id)],
-        lambda tx: queries.upsert_organisations(tx, db, rows, codes),
-    )
-
-
-def system_plan(db: Database, path: str, item: SystemInput) -> Plan:
-    hosted_in = sorted(set(item.hosted_in))
-    row = {
-        "id": item.id,
-        "operator_id": item.operator_id,
-        "operator_role": item.operator_role.value,
-        "hosted_in": hosted_in,
-        "props": {
-            "source": item.source,
-            "external_id": item.external_id,
-            "name": item.name,
-            "kind": item.kind.value,
-            "description": item.description,
-            "owner_team": item.owner_team,
-            "deletion_method": None if item.deletion_method is None else item.deletion_method.value,
-            "retrieval_method": item.retrieval_method,
-            "identifiers": list(item.identifiers),
-            "rotation_days": item.rotation_days,
-            "hr_data": item.hr_data,
-        },
-    }
-    codes = countries(hosted_in)
-    return Plan(
-        "System",
-        [Reference(f"{path}.operatorId", "Organisation", item.operator_id)],
-        lambda tx: queries.upsert_systems(tx, db, [row], codes),
-    )
-
-
-def data_flow_plan(db: Database, path: str, item: DataFlowInput) -> Plan:
-    row = {
-        "id": item.id,
-        "from_id": item.from_system_id,
-        "to_system_id": item.to_system_id,
-        "to_organisation_id": item.to_organisation_id,
-        "props": {
-            "source": item.source,
-            "external_id": item.external_id,
-            "categories": sorted(set(item.categories)),
-            "purpose": item.purpose,
-            "mode": item.mode.value,
-        },
-    }
-    references = [Reference(f"{path}.fromSystemId", "System", item.from_system_id)]
-    if item.to_system_id is not None:
-        references.append(Reference(f"{path}.toSystemId", "System", item.to_system_id))
-    if item.to_organisation_id is not None:
-        references.append(
-            Reference(f"{path}.toOrganisationId", "Organisation", item.to_organisation_id)
+def sub_processors_plan(db: Database, items: Items[SubProcessorInput]) -> Plan:
+    rows = [
+        organisation_row(
+            item,
+            item.processor_id,
+            {
+                "role": "SUB_PROCESSOR",
+                "authorisation": item.authorisation.value,
+                "authorised_on": item.authorised_on,
+                "notice_days": item.notice_days,
+            },
         )
-    return Plan("DataFlow", references, lambda tx: queries.upsert_flows(tx, db, [row]))
-
-
-def safeguard_plan(db: Database, path: str, item: SafeguardInput) -> Plan:
-    row = {
-        "id": item.id,
-        "exporter_id": item.exporter_id,
-        "importer_id": item.importer_id,
-        "props": {
-            "source": item.source,
-            "external_id": item.external_id,
-            "type": item.type.value,
-            "module": item.module,
-            "derogation": item.derogation,
-            "regimes": sorted({regime.value for regime in item.regimes}),
-            "signed_on": item.signed_on,
-            "expires_on": item.expires_on,
-            "tia_on": item.tia_on,
-            "tia_outcome": None if item.tia_outcome is None else item.tia_outcome.value,
-            "supplementary_measures": list(item.supplementary_measures),
-        },
-    }
-    references = [
-        Reference(f"{path}.exporterId", "Organisation", item.exporter_id),
-        Reference(f"{path}.importerId", "Organisation", item.importer_id),
+        for _, item in items
     ]
-    return Plan("Safeguard", references, lambda tx: queries.upsert_safeguards(tx, db, [row]))
-
-
-def dpf_certification_plan(db: Database, path: str, item: DpfCertificationInput) -> Plan:
-    row = {
-        "id": item.id,
-        "organisation_id": item.organisation_id,
-        "props": {
-            "source": item.source,
-            "external_id": item.external_id,
-            "framework": item.framework.value,
-            "status": item.status.value,
-            "data_types": sorted({data_type.value for data_type in item.data_types}),
-            "certified_on": item.certified_on,
-            "expires_on": item.expires_on,
-        },
-    }
-    references = [Reference(f"{path}.organisationId", "Organisation", item.organisation_id)]
+    codes = countries(item.country for _, item in items)
+    references = referenced(
+        items,
+        lambda path, item: [
+            Reference(f"{path}.processorId", "Organisation", item.processor_id),
+            *subjects_of(path, item.subjects),
+        ],
+    )
     return Plan(
-        "DpfCertification", references, lambda tx: queries.upsert_dpf_certifications(tx, db, [row])
+        "Organisation",
+        references,
+        lambda tx: queries.upsert_organisations(tx, db, rows, codes),
+    )
+
+
+def organisations_plan(db: Database, items: Items[AnyOrganisationInput]) -> Plan:
+    rows = [
+        {
+            "id": item.id,
+            "props": {
+                **organisation_props(item),
+                "kind": item.kind.value,
+                "supervisory_authority": item.supervisory_authority,
+            },
+        }
+        for _, item in items
+    ]
+    codes = countries(item.country for _, item in items)
+    return Plan(
+        "Organisation",
+        [],
+        lambda tx: queries.upsert_nodes(tx, db, "Organisation", rows, codes),
+    )
+
+
+def engagements_plan(db: Database, items: Items[EngagementInput]) -> Plan:
+    rows = [
+        {
+            "id": item.id,
+            "engager_id": item.engager_id,
+            "engaged_id": item.engaged_id,
+            "props": {
+                "source": item.source,
+                "role": item.role.value,
+                "service": item.service,
+                "categories": sorted(set(item.categories)),
+                "subjects": sorted_or_none(item.subjects),
+                "authorisation": value(item.authorisation),
+                "authorised_on": item.authorised_on,
+                "notice_days": item.notice_days,
+            },
+        }
+        for _, item in items
+    ]
+    references = referenced(
+        items,
+        lambda path, item: [
+            Reference(f"{path}.engagerId", "Organisation", item.engager_id),
+            Reference(f"{path}.engagedId", "Organisation", item.engaged_id),
+            *subjects_of(path, item.subjects),
+        ],
+    )
+    return Plan("Engagement", references, lambda tx: queries.upsert_engagements(tx, db, rows))
+
+
+def systems_plan(db: Database, items: Items[SystemInput]) -> Plan:
+    rows = [
+        {
+            "id": item.id,
+            "operator": {"key": item.operator_id, "role": item.operator_role.value},
+            "hosted_in": sorted(set(item.hosted_in)),
+            "accessed_from": sorted(
+                ({"key": a.country, "purpose": a.purpose} for a in item.accessed_from),
+                key=repr,
+            ),
+            "props": {
+                "source": item.source,
+                "external_id": item.external_id,
+                "name": item.name,
+                "kind": item.kind.value,
+                "description": item.description,
+                "owner_team": item.owner_team,
+                "deletion_method": value(item.deletion_method),
+                "retrieval_method": item.retrieval_method,
+                "identifiers": list(item.identifiers),
+                "rotation_days": item.rotation_days,
+                "security_measures": sorted(set(item.security_measures)),
+                "hr_data": item.hr_data,
+            },
+        }
+        for _, item in items
+    ]
+    codes = countries(
+        code
+        for _, item in items
+        for code in [*item.hosted_in, *(a.country for a in item.accessed_from)]
+    )
+    references = referenced(
+        items,
+        lambda path, item: [
+            Reference(f"{path}.operatorId", "Organisation", item.operator_id),
+            *(
+                Reference(f"{path}.securityMeasures[{index}]", "SecurityMeasure", key)
+                for index, key in enumerate(item.security_measures)
+            ),
+        ],
+    )
+    return Plan(
+        "System", references, lambda tx: queries.upsert_nodes(tx, db, "System", rows, codes)
+    )
+
+
+def data_flows_plan(db: Database, items: Items[DataFlowInput]) -> Plan:
+    rows = [
+        {
+            "id": item.id,
+            "from_id": item.from_system_id,
+            "to_system_id": item.to_system_id,
+            "to_organisation_id": item.to_organisation_id,
+            "props": {
+                "source": item.source,
+                "external_id": item.external_id,
+                "categories": sorted(set(item.categories)),
+                "subjects": sorted_or_none(item.subjects),
+                "purpose": item.purpose,
+                "mode": item.mode.value,
+            },
+        }
+        for _, item in items
+    ]
+    references: list[Reference] = []
+    for path, item in items:
+        references.append(Reference(f"{path}.fromSystemId", "System", item.from_system_id))
+        if item.to_system_id is not None:
+            references.append(Reference(f"{path}.toSystemId", "System", item.to_system_id))
+        if item.to_organisation_id is not None:
+            references.append(
+                Reference(f"{path}.toOrganisationId", "Organisation", item.to_organisation_id)
+            )
+        references.extend(subjects_of(path, item.subjects))
+    return Plan("DataFlow", references, lambda tx: queries.upsert_flows(tx, db, rows))
+
+
+def safeguards_plan(db: Database, items: Items[SafeguardInput]) -> Plan:
+    rows = [
+        {
+            "id": item.id,
+            "exporter_id": item.exporter_id,
+            "importer_id": item.importer_id,
+            "props": {
+                "source": item.source,
+                "external_id": item.external_id,
+                "type": item.type.value,
+                "module": item.module,
+                "derogation": item.derogation,
+                "regimes": sorted({regime.value for regime in item.regimes}),
+                "signed_on": item.signed_on,
+                "expires_on": item.expires_on,
+                "tia_on": item.tia_on,
+                "tia_outcome": value(item.tia_outcome),
+                "supplementary_measures": list(item.supplementary_measures),
+            },
+        }
+        for _, item in items
+    ]
+    references = referenced(
+        items,
+        lambda path, item: [
+            Reference(f"{path}.exporterId", "Organisation", item.exporter_id),
+            Reference(f"{path}.importerId", "Organisation", item.importer_id),
+        ],
+    )
+    return Plan("Safeguard", references, lambda tx: queries.upsert_safeguards(tx, db, rows))
+
+
+def storages_plan(db: Database, items: Items[StorageInput]) -> Plan:
+    rows = [
+        {
+            "id": item.id,
+            "system_id": item.system_id,
+            "subject": item.subject,
+            "retention_obligation": item.retention_obligation,
+            "props": {
+                "source": item.source,
+                "external_id": item.external_id,
+                "categories": sorted(set(item.categories)),
+                "retention": item.retention,
+                "retention_days": item.retention_days,
+                "on_erasure": item.on_erasure.value,
+                "collected_from_subject": item.collected_from_subject,
+                "subjects_in": sorted(set(item.subjects_in)),
+                "made_public": item.made_public,
+                "controller_role": item.controller_role.value,
+                "record_count": item.record_count,
+            },
+        }
+        for _, item in items
+    ]
+    references: list[Reference] = []
+    for path, item in items:
+        references.append(Reference(f"{path}.systemId", "System", item.system_id))
+        references.append(Reference(f"{path}.subject", "DataSubject", item.subject))
+        if item.retention_obligation is not None:
+            references.append(
+                Reference(
+                    f"{path}.retentionObligation", "RetentionObligation", item.retention_obligation
+                )
+            )
+    return Plan("Storage", references, lambda tx: queries.upsert_nodes(tx, db, "Storage", rows))
+
+
+def activities_plan(db: Database, items: Items[ProcessingActivityInput]) -> Plan:
+    rows = [
+        {
+            "id": item.id,
+            "subjects": sorted(set(item.subjects)),
+            "system_ids": sorted(set(item.system_ids)),
+            "controller_id": item.controller_id,
+            "recipients": sorted(
+                ({"key": r.organisation_id, "role": r.role.value} for r in item.recipients),
+                key=repr,
+            ),
+            "props": {
+                "source": item.source,
+                "external_id": item.external_id,
+                "name": item.name,
+                "purpose": item.purpose,
+                "legal_basis": item.legal_basis,
+                "special_category_condition": item.special_category_condition,
+                "categories": sorted(set(item.categories)),
+                "recipient_categories": list(item.recipient_categories),
+                "retention": item.retention,
+                "retention_days": item.retention_days,
+                "preemptly_role": item.preemptly_role.value,
+                "automated_decision_making": item.automated_decision_making,
+                "profiling": item.profiling,
+            },
+        }
+        for _, item in items
+    ]
+    references: list[Reference] = []
+    for path, item in items:
+        references.append(Reference(f"{path}.controllerId", "Organisation", item.controller_id))
+        references.extend(subjects_of(path, item.subjects))
+        references.extend(
+            Reference(f"{path}.systemIds[{index}]", "System", key)
+            for index, key in enumerate(item.system_ids)
+        )
+        references.extend(
+            Reference(
+                f"{path}.recipients[{index}].organisationId", "Organisation", r.organisation_id
+            )
+            for index, r in enumerate(item.recipients)
+        )
+        if item.legal_basis is not None:
+            references.append(Reference(f"{path}.legalBasis", "LegalBasis", item.legal_basis))
+        if item.special_category_condition is not None:
+            references.append(
+                Reference(
+                    f"{path}.specialCategoryCondition",
+                    "SpecialCategoryCondition",
+                    item.special_category_condition,
+                )
+            )
+    return Plan(
+        "ProcessingActivity",
+        references,
+        lambda tx: queries.upsert_nodes(tx, db, "ProcessingActivity", rows),
+    )
+
+
+def dpf_certifications_plan(db: Database, items: Items[DpfCertificationInput]) -> Plan:
+    rows = [
+        {
+            "id": item.id,
+            "organisation_id": item.organisation_id,
+            "props": {
+                "source": item.source,
+                "external_id": item.external_id,
+                "framework": item.framework.value,
+                "status": item.status.value,
+                "data_types": sorted({data_type.value for data_type in item.data_types}),
+                "certified_on": item.certified_on,
+                "expires_on": item.expires_on,
+            },
+        }
+        for _, item in items
+    ]
+    references = referenced(
+        items,
+        lambda path, item: [
+            Reference(f"{path}.organisationId", "Organisation", item.organisation_id)
+        ],
+    )
+    return Plan(
+        "DpfCertification", references, lambda tx: queries.upsert_dpf_certifications(tx, db, rows)
     )
 
 
 Planner = Callable[[Record], Plan]
 ENTITY_NAMES: dict[queries.UpdatableKind, str] = {
-    "Organisation": "processor",
+    "Organisation": "organisation",
     "System": "system",
     "Safeguard": "safeguard",
     "FLOWS_TO": "data flow",
+    "Storage": "storage",
+    "ProcessingActivity": "processing activity",
 }
-ENGAGEMENT_FIELDS = frozenset({"service", "categories"})
+ENGAGEMENT_FIELDS = frozenset({"service", "categories", "subjects"})
 ORGANISATION_FIELDS = frozenset(OrganisationInput.model_fields) - ENGAGEMENT_FIELDS
 
 
@@ -314,10 +552,16 @@ def update_planner(
     db: Database,
     model: type[Row],
     patch: dict[str, Any],
-    plan: Callable[[Database, str, Row], Plan],
+    plan: Callable[[Database, Items[Row]], Plan],
 ) -> Planner:
-    """A system, flow or safeguard patched: its register input with the patch laid over it."""
-    return lambda state: plan(db, "input", validated(model, {**state, **patch}, "input"))
+    """A registered entity patched: its register input (the state's fields that `model` has)
+    with the patch laid over it."""
+
+    def planned(state: Record) -> Plan:
+        data = {name: state[name] for name in model.model_fields if name in state}
+        return plan(db, [("input", validated(model, {**data, **patch}, "input"))])
+
+    return planned
 
 
 def organisation_update_planner(db: Database, patch: dict[str, Any]) -> Planner:
@@ -339,6 +583,7 @@ def organisation_update_planner(db: Database, patch: dict[str, Any]) -> Planner:
             **{name: state[name] for name in ORGANISATION_FIELDS},
             "service": engagement["service"],
             "categories": engagement["categories"],
+            "subjects": engagement["subjects"],
             **patch,
         }
         if engagement["role"] == "SUB_PROCESSOR":
@@ -353,7 +598,7 @@ def organisation_update_planner(db: Database, patch: dict[str, Any]) -> Planner:
                 },
                 "input",
             )
-            return sub_processor_plan(db, "input", sub)
+            return sub_processors_plan(db, [("input", sub)])
         item = validated(ProcessorInput, {**data, "engaged_by": engagement["engager_id"]}, "input")
         return processors_plan(db, [("input", item)])
 

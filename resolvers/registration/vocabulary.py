@@ -33,6 +33,31 @@ class OperatorRole(enum.Enum):
     THIRD_PARTY = "THIRD_PARTY"
 
 
+class EngagedRole(enum.Enum):
+    PROCESSOR = "PROCESSOR"
+    SUB_PROCESSOR = "SUB_PROCESSOR"
+    THIRD_PARTY = "THIRD_PARTY"
+
+
+class OwnerRole(enum.Enum):
+    """The map owner's role for data it holds or processes."""
+
+    CONTROLLER = "CONTROLLER"
+    PROCESSOR = "PROCESSOR"
+
+
+class OrganisationKind(enum.Enum):
+    COMPANY = "COMPANY"
+    CUSTOMER_CONTROLLER = "CUSTOMER_CONTROLLER"
+    GROUP_COMPANY = "GROUP_COMPANY"
+    PUBLIC_AUTHORITY = "PUBLIC_AUTHORITY"
+
+
+class OnErasure(enum.Enum):
+    ERASE = "ERASE"
+    ANONYMISE = "ANONYMISE"
+
+
 class Authorisation(enum.Enum):
     SPECIFIC = "SPECIFIC"
     GENERAL = "GENERAL"
@@ -94,6 +119,22 @@ def category_keys() -> frozenset[str]:
 @cache
 def data_use_keys() -> frozenset[str]:
     return frozenset(use.fides_key for use in DEFAULT_TAXONOMY.data_use)
+
+
+EEA_MARKET = "EEA"
+"""A market standing for the EEA states (the graph's `Country {eea: true}`), as in the seeds."""
+
+
+@cache
+def subdivision_codes() -> frozenset[str]:
+    """ISO 3166-2 codes (`US-CA`), for markets smaller than a country."""
+    return frozenset(subdivision.code for subdivision in pycountry.subdivisions)
+
+
+def is_market(code: str) -> bool:
+    """A market an organisation serves or a collection point's subjects are in: an ISO 3166-1
+    alpha-2 code, an ISO 3166-2 code, or `EEA`."""
+    return code == EEA_MARKET or country_name(code) is not None or code in subdivision_codes()
 
 
 def country_name(code: str) -> str | None:

@@ -208,6 +208,8 @@ class Hop:
     source: str | None = None
     target: str | None = None
     evidence: tuple[str, ...] = ()
+    subjects: tuple[str, ...] | None = None
+    """The data-subject kinds whose data it carries; None: it names none (any subject's)."""
 
 
 @dataclass(slots=True)

@@ -4,11 +4,18 @@ Data sits at *holders*: systems and organisations. A flow moves it from a system
 organisation; a system run by another organisation puts it in that organisation's hands; an
 engagement passes it to a (sub-)processor. Each movement becomes one hop per destination country:
 where the target system is hosted, where it is accessed from, and where its operator is established.
+
+Whose data moves is followed too: a flow or engagement that names data-subject kinds carries only
+theirs, one that names none carries any (MODEL.md), and an operation carries the subjects the
+system's storages hold. A regime's data starts as any subject's where the regime reaches by
+establishment, and as the collected subjects' at a collection point it reaches by targeting; an
+assessment of one subject starts only where that subject's data can be and follows only what
+carries it.
 """
 
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -163,14 +170,20 @@ def retired(row: Mapping[str, Any], as_of: date) -> bool:
     return retired_on is not None and retired_on <= as_of
 
 
+Carried = frozenset[str] | None
+"""Whose data a holder may hold on a path: these data-subject kinds, or None for any."""
+
+
 @dataclass(frozen=True)
 class HopGraph:
-    """Every hop of the map, where the regime's data starts (each holder with why), and the
-    zero-cost step from a system to its external operator (who holds what the system holds)."""
+    """Every hop of the map, where the regime's data starts (each holder with why, and whose data
+    it holds there where that is known: `carried`, absent = any subject's), and the zero-cost
+    step from a system to its external operator (who holds what the system holds)."""
 
     hops: tuple[Hop, ...]
     origins: Mapping[str, str]
     operators: Mapping[str, str]
+    carried: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def system_holder(system_id: str) -> str:
@@ -199,6 +212,13 @@ class _Movement:
     evidence: str
     authorisation_required: bool = False
     authorisation: str | None = None
+    subjects: tuple[str, ...] | None = None
+
+
+def named_subjects(row: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The data-subject kinds a flow or engagement names; None when it names none."""
+    subjects = row.get("subjects")
+    return None if subjects is None else tuple(sorted(subjects))
 
 
 @dataclass(frozen=True)
@@ -262,14 +282,41 @@ def placed(rows: TransferMap, as_of: date) -> Placed:
     return Placed(organisations, self_id, systems, operated_by, destinations, dict(accessed_by))
 
 
-def regime_origins(where: Placed, rules: RegimeRules) -> dict[str, str]:
+def held_subjects(system: Record, as_of: date) -> tuple[str, ...]:
+    """The data-subject kinds a system's live storages hold."""
+    return tuple(
+        sorted(
+            {
+                key
+                for key, retired_on in system["holds"]
+                if not retired({"retired_on": retired_on}, as_of)
+            }
+        )
+    )
+
+
+def regime_origins(
+    where: Placed, rules: RegimeRules, as_of: date, subject: str | None = None
+) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     """Where the regime's data starts, and why: every holder established in its area (Art. 3(1)),
     and, for an organisation the regime reaches only by targeting (Art. 3(2)), each of its
     collection points that takes in data of subjects in the regime's area or markets, with that
-    organisation itself (it holds what it collects). Collecting from the person is no hop."""
+    organisation itself (it holds what it collects). Collecting from the person is no hop.
+
+    Beside them, whose data each origin holds where it is not any subject's: a collection point's
+    collected subjects. With `subject`, only origins that can hold that subject's data: a system
+    established in the area that holds it or that a flow feeds, an organisation established
+    there, and the collection points of that subject; each holds that subject's data only."""
     origins: dict[str, str] = {}
+    carried: dict[str, frozenset[str]] = {}
+    only: frozenset[str] | None = None if subject is None else frozenset({subject})
     for system_id, operator in where.operated_by.items():
         if operator.country in rules.area:
+            system = where.systems[system_id]
+            if subject is not None and not (
+                system["fed"] or subject in held_subjects(system, as_of)
+            ):
+                continue
             origins[system_holder(system_id)] = (
                 f"{system_id} is run by {operator.id}, established in {operator.country}"
             )
@@ -278,8 +325,14 @@ def regime_origins(where: Placed, rules: RegimeRules) -> dict[str, str]:
             origins[organisation_holder(organisation.id)] = (
                 f"{organisation.id} is established in {organisation.country}"
             )
+    if only is not None:
+        carried = dict.fromkeys(origins, only)
     for system_id, system in where.systems.items():
-        for storage_id, subjects_in, controller_role in system["collects"]:
+        for storage_id, subjects_in, controller_role, collected, retired_on in system["collects"]:
+            if retired({"retired_on": retired_on}, as_of):
+                continue
+            if subject is not None and collected != subject:
+                continue
             collector = where.operated_by[system_id]
             if controller_role == CONTROLLER and where.self_id in where.organisations:
                 collector = where.organisations[where.self_id]
@@ -292,9 +345,13 @@ def regime_origins(where: Placed, rules: RegimeRules) -> dict[str, str]:
                 f"{storage_id} at {system_id} collects data from subjects in {', '.join(covered)}"
                 f" directly (not a transfer); {reach}"
             )
-            origins.setdefault(system_holder(system_id), why)
-            origins.setdefault(organisation_holder(collector.id), why)
-    return origins
+            for holder in (system_holder(system_id), organisation_holder(collector.id)):
+                if holder not in origins:
+                    origins[holder] = why
+                    carried[holder] = frozenset({collected})
+                elif holder in carried:
+                    carried[holder] |= {collected}
+    return origins, carried
 
 
 def hop_graph(
@@ -305,14 +362,16 @@ def hop_graph(
     special: Sequence[str],
     as_of: date,
     held_special: Sequence[str] = (),
+    subject: str | None = None,
 ) -> HopGraph:
     """The hops of every movement that can be on a path: flows (`flows` holds those into
-    `where.exposed_systems` and into organisations), operations and engagements."""
+    `where.exposed_systems` and into organisations), operations and engagements; with `subject`,
+    the origins of that subject's data only (`regime_origins`)."""
     organisations, self_id, systems = where.organisations, where.self_id, where.systems
     operated_by, destinations = where.operated_by, where.destinations
     holds_hr = {system_id: system["hr_data"] for system_id, system in systems.items()}
 
-    origins = regime_origins(where, rules)
+    origins, carried = regime_origins(where, rules, as_of, subject)
     # A movement that stays in the area and ends at an origin is on no path: a path ends with a
     # hop that leaves, and `chains` starts at every origin already. Most of a map's flows are such,
     # so they are dropped before any hop is built.
@@ -359,6 +418,7 @@ def hop_graph(
                 source=system_holder(source["id"]),
                 target=target_holder,
                 evidence=f"flow {flow['id']}: system {source['id']} → {flow['target_id']}",
+                subjects=named_subjects(flow),
             )
         )
     operators: dict[str, str] = {}
@@ -386,6 +446,7 @@ def hop_graph(
                 source=organisation_holder(self_id),
                 target=system_holder(system["id"]),
                 evidence=f"system {system['id']} OPERATED_BY {importer.id} ({role})",
+                subjects=held_subjects(system, as_of),
             )
         )
     for system_id, accesses in where.accessed_by.items():
@@ -442,11 +503,12 @@ def hop_graph(
                 ),
                 authorisation_required=role == SUB_PROCESSOR,
                 authorisation=engagement["authorisation"],
+                subjects=named_subjects(engagement),
             )
         )
     special_of = SpecialCategories(special, held_special)
     hops = tuple(hop for movement in movements for hop in split(movement, rules, special_of))
-    return HopGraph(hops=hops, origins=origins, operators=operators)
+    return HopGraph(hops=hops, origins=origins, operators=operators, carried=carried)
 
 
 class SpecialCategories:
@@ -496,6 +558,7 @@ def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories
             authorisation=movement.authorisation,
             source=movement.source,
             target=movement.target,
+            subjects=movement.subjects,
             evidence=(
                 movement.evidence,
                 *(f"{movement.importer.id} reaches {country} by {place}" for place in via),
@@ -505,30 +568,51 @@ def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories
     ]
 
 
+def carried_by(hop: Hop, carried: Carried) -> Carried:
+    """Whose data `hop` moves on from a holder that holds `carried`: those it names (all of them
+    when it names none); an empty set when it carries none of them."""
+    if hop.subjects is None:
+        return carried
+    named = frozenset(hop.subjects)
+    return named if carried is None else carried & named
+
+
 def chains(graph: HopGraph) -> dict[str, tuple[str, tuple[Hop, ...]]]:
     """For every hop reachable from an origin, the origin and the shortest chain of hops from it
-    that ends with the hop.
+    that ends with the hop, following only hops that carry data the holder holds on the way.
 
-    A breadth-first walk that visits each holder once, so cycles and fan-out stay linear."""
+    A breadth-first walk that visits each holder once per data subject (once when it holds any
+    subject's data), so cycles and fan-out stay linear."""
     outgoing: dict[str, list[Hop]] = defaultdict(list)
     for hop in graph.hops:
         if hop.source is not None:
             outgoing[hop.source].append(hop)
-    reached: dict[str, tuple[str, tuple[Hop, ...]]] = {
-        origin: (origin, ()) for origin in graph.origins
-    }
-    queue = deque(graph.origins)
+    explored: dict[str, Carried] = {}
+    queue: deque[tuple[str, Carried, str, tuple[Hop, ...]]] = deque()
+
+    def arrive(holder: str, carried: Carried, origin: str, chain: tuple[Hop, ...]) -> None:
+        before = explored.get(holder, frozenset())
+        if before is None:
+            return
+        new = None if carried is None else carried - before
+        if new is not None and not new:
+            return
+        explored[holder] = None if new is None else before | new
+        queue.append((holder, new, origin, chain))
+
+    for origin in graph.origins:
+        arrive(origin, graph.carried.get(origin), origin, ())
     found: dict[str, tuple[str, tuple[Hop, ...]]] = {}
     while queue:
-        holder = queue.popleft()
-        origin, chain = reached[holder]
+        holder, carried, origin, chain = queue.popleft()
         for hop in outgoing[holder]:
+            moved = carried_by(hop, carried)
+            if moved is not None and not moved:
+                continue
             found.setdefault(hop.id, (origin, (*chain, hop)))
-            if hop.target is not None and hop.target not in reached:
-                reached[hop.target] = found[hop.id]
-                queue.append(hop.target)
+            if hop.target is not None:
+                arrive(hop.target, moved, origin, (*chain, hop))
         operator = graph.operators.get(holder)
-        if operator is not None and operator not in reached:
-            reached[operator] = (origin, chain)
-            queue.append(operator)
+        if operator is not None:
+            arrive(operator, carried, origin, chain)
     return found

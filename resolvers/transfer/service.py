@@ -7,7 +7,7 @@ from datetime import date
 
 from graph.database import Database
 from graph.queries import transfers as queries
-from resolvers.errors import BadUserInput, NotFound
+from resolvers.errors import BadUserInput, NotFound, not_among
 from resolvers.roles import PROCESSOR_ROLES
 from resolvers.transfer.decisions import (
     DpfCertification,
@@ -58,10 +58,10 @@ def _known(regime: str, row: dict[str, object]) -> None:
         raise NotFound(f"no reference data for regime {regime}: load the seeds", field="regime")
 
 
-async def map_rows(db: Database, regime: str) -> queries.TransferMap:
+async def map_rows(db: Database, regime: str, subject: str | None = None) -> queries.TransferMap:
     """The map an assessment decides on, with the systems' facts the hop rules read."""
     return await queries.transfer_map(
-        db, regime, hr_subjects=HR_SUBJECTS, operator_roles=PROCESSOR_ROLES
+        db, regime, hr_subjects=HR_SUBJECTS, operator_roles=PROCESSOR_ROLES, subject=subject
     )
 
 
@@ -73,25 +73,43 @@ others' CPU (at 100,000 systems, eight at once overran the 30 s transaction time
 
 
 async def assess(
-    db: Database, *, regime: str, as_of: date, scope: Scope | None = None
+    db: Database,
+    *,
+    regime: str,
+    as_of: date,
+    scope: Scope | None = None,
+    subject: str | None = None,
 ) -> list[PathDecision]:
-    """Every path by which `regime`'s personal data leaves its area, each hop decided for `as_of`.
+    """Every path by which `regime`'s personal data leaves its area, each hop decided for `as_of`;
+    with `subject`, only that data subject's data, along the flows and engagements that carry it
+    (those that name it or name no subject).
 
     A path ends with the hop that leaves; the hops before it show how the data got there."""
     async with ONE_AT_A_TIME:
-        return await _assessed(db, regime=regime, as_of=as_of, scope=scope)
+        return await _assessed(db, regime=regime, as_of=as_of, scope=scope, subject=subject)
 
 
 async def _assessed(
-    db: Database, *, regime: str, as_of: date, scope: Scope | None
+    db: Database, *, regime: str, as_of: date, scope: Scope | None, subject: str | None
 ) -> list[PathDecision]:
-    rows = await map_rows(db, regime)
+    rows = await map_rows(db, regime, subject)
     _known(regime, rows.regime)
+    if not rows.regime["subject_known"]:
+        raise not_among(
+            "data subject", "data subjects", subject or "", rows.regime["subjects"], "subject"
+        )
     rules = regime_rules(regime, rows.regime)
     where = placed(rows, as_of)
     flows = await queries.flows_into(db, where.exposed_systems(rules.area))
     graph = hop_graph(
-        rows, where, flows, rules, rows.regime["special"], as_of, rows.regime["held_special"]
+        rows,
+        where,
+        flows,
+        rules,
+        rows.regime["special"],
+        as_of,
+        rows.regime["held_special"],
+        subject,
     )
     recorded = safeguards_by_pair(rows.safeguards, as_of)
     decided: dict[str, HopDecision] = {}

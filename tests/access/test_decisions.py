@@ -146,6 +146,27 @@ def test_build_lineage_prefers_the_shorter_direction_and_keeps_downstream_on_a_t
     assert caps == [Cap.HOPS]
 
 
+def test_a_copy_through_a_flow_naming_no_subject_says_it_is_inferred() -> None:
+    named = (Flow(id="f-named", categories=("user",), subjects=("s",)),)
+    unnamed = (*named, Flow(id="f-any", categories=("user",)))
+    plan = plan_access(
+        facts(
+            holdings=[(system("a"), stored("st-a", ("user.name",)))],
+            copies=[
+                Reach(start="a", flows=named, system=system("b"), organisation=None),
+                Reach(start="a", flows=unnamed, system=system("c"), organisation=None),
+            ],
+        ),
+        None,
+    )
+    reasons = {loc.system.id: " ".join(loc.reasons) for loc in plan.locations}
+    assert "inferred" not in reasons["b"]
+    assert (
+        "via f-named → f-any (inferred from categories alone: f-any names no data subject)"
+        in (reasons["c"])
+    )
+
+
 def test_one_month_is_the_corresponding_date_or_the_last_day_of_that_month() -> None:
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)

@@ -14,7 +14,7 @@ query ($subject: String!) {
     recipients { organisation { id } roles reasons }
     transfers { organisation { id } safeguards { id } }
     routing { controller { id } systems }
-    gaps { systemId missing }
+    gaps { systemId missing clearedBy }
     rightItems { key }
     document
   }
@@ -40,7 +40,7 @@ async def test_an_account_users_plan_lists_each_system_for_a_stated_reason(
     assert result["controller"] == {"id": "preemptly"}
     where = reasons(result["locations"], "systemId")
     assert "storage st-accounts" in where["accounts-db"]
-    assert "f-app-billing" in where["billing"]
+    assert "billing" not in where  # f-app-billing carries billing contacts' data only
     assert "pa-support" in where["support-desk"]
     assert "storage st-usage-events" in where["event-warehouse"]
     assert "f-warehouse-analytics" in where["product-analytics"]
@@ -51,16 +51,20 @@ async def test_an_account_users_plan_lists_each_system_for_a_stated_reason(
     assert all(where.values())
 
     recipients = reasons([{**r, "id": r["organisation"]["id"]} for r in result["recipients"]], "id")
-    assert "operates billing" in recipients["paystream-ie"]
+    assert "paystream-ie" not in recipients  # it processes billing contacts' payments
     assert "operates support-desk" in recipients["helpdeskly-inc"]
     assert "operates product-analytics" in recipients["metricflow-inc"]
     assert "e-nimbus-emea-nimbus-inc" in recipients["nimbus-inc"]
     transfers = {t["organisation"]["id"]: t["safeguards"] for t in result["transfers"]}
     assert transfers["metricflow-inc"] == [{"id": "sg-preemptly-metricflow-scc2"}]
-    assert "paystream-ie" not in transfers
 
-    gaps = {gap["systemId"]: gap["missing"] for gap in result["gaps"]}
-    assert gaps["event-lead-sheets"] == ["OWNER", "RETRIEVAL_METHOD", "RETENTION"]
+    gaps = {gap["systemId"]: gap for gap in result["gaps"]}
+    assert gaps["event-lead-sheets"]["missing"] == ["OWNER", "RETRIEVAL_METHOD", "RETENTION"]
+    assert [field.split(" ")[0] for field in gaps["event-lead-sheets"]["clearedBy"]] == [
+        "updateSystem.ownerTeam",
+        "updateSystem.retrievalMethod",
+        "registerStorage.retentionDays",
+    ]
     assert [item["key"] for item in result["rightItems"]][:2] == ["GDPR-15-1", "GDPR-15-1-a"]
     assert result["routing"] == []
     assert "| accounts-db |" in result["document"]
@@ -155,3 +159,36 @@ async def test_the_plan_names_preemptlys_supervisory_authority(
     assert "supervisory authority, assumed" in stored["source"]
     assert result["controller"] == {"id": "preemptly", "supervisoryAuthority": stored["authority"]}
     assert f"Authority: {stored['authority']}." in result["document"]
+
+
+async def test_the_account_users_plan_does_not_name_the_customer_that_receives_end_customers(
+    seeded: Database, graphql: GraphQL
+) -> None:
+    result = await plan(graphql, "preemptly.account_user")
+    recipients = {r["organisation"]["id"] for r in result["recipients"]}
+    assert "globex-inc" not in recipients
+    assert "customer-data-db" not in {loc["systemId"] for loc in result["locations"]}
+    end_customers = await plan(graphql, "preemptly.end_customer_contact")
+    assert "globex-inc" in {r["organisation"]["id"] for r in end_customers["recipients"]}
+
+
+async def test_prospect_data_does_not_come_from_the_accounts_database(
+    seeded: Database, graphql: GraphQL
+) -> None:
+    body = await graphql(
+        'query { accessPlan(subject: "preemptly.prospect") { sources { systemId } '
+        "locations { systemId } } }"
+    )
+    result = body["data"]["accessPlan"]
+    assert "accounts-db" not in {source["systemId"] for source in result["sources"]}
+    assert {"sales-crm", "email-platform"} <= {loc["systemId"] for loc in result["locations"]}
+
+
+async def test_the_end_customers_address_does_not_go_to_the_tax_adviser(
+    seeded: Database, graphql: GraphQL
+) -> None:
+    result = await plan(graphql, "preemptly.end_customer_contact")
+    assert "steuerkanzlei-berg" not in {r["organisation"]["id"] for r in result["recipients"]}
+    billing = await plan(graphql, "preemptly.billing_contact")
+    tax = reasons([{**r, "id": r["organisation"]["id"]} for r in billing["recipients"]], "id")
+    assert "f-invoicing-tax-advisor" in tax["steuerkanzlei-berg"]

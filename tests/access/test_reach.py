@@ -25,7 +25,7 @@ def test_each_node_once_at_its_nearest_start_with_the_flows_of_a_shortest_path()
         "y": ("b", 1),
         "z": ("b", 2),
     }
-    assert [flow_id for flow_id, _ in reached["z"]["flows"]] == ["b>y", "y>z"]
+    assert [flow_id for flow_id, _, _ in reached["z"]["flows"]] == ["b>y", "y>z"]
 
 
 def test_a_flow_is_followed_only_for_a_start_whose_categories_it_carries() -> None:
@@ -39,5 +39,11 @@ def test_a_tie_goes_to_the_first_start_id_and_hops_bound_the_search() -> None:
     starts = [{"id": "b", "categories": ["user"]}, {"id": "a", "categories": ["user"]}]
     reached = {row["id"]: row for row in nearest(starts, edges, hops=1)}
     assert reached == {
-        "x": {"start": "a", "degree": 1, "kind": "System", "id": "x", "flows": [["a>x", ["user"]]]}
+        "x": {
+            "start": "a",
+            "degree": 1,
+            "kind": "System",
+            "id": "x",
+            "flows": [["a>x", ["user"], None]],
+        }
     }

@@ -143,6 +143,100 @@ OPERATIONS: list[tuple[str, Role, str]] = [
         Role.INTEGRATION,
         'mutation { retireSafeguard(id: "t-auth:none") { id } }',
     ),
+    (
+        "registerSystems",
+        Role.INTEGRATION,
+        'mutation { registerSystems(inputs: [{source: "t-auth", externalId: "s", name: "S", '
+        'kind: SAAS, operatorId: "t-auth:none", operatorRole: PROCESSOR, hostedIn: ["US"]}]) '
+        "{ id } }",
+    ),
+    (
+        "registerOrganisation",
+        Role.INTEGRATION,
+        'mutation { registerOrganisation(input: {source: "t-auth", externalId: "o", '
+        'legalName: "O", country: "XX", kind: COMPANY}) { id } }',
+    ),
+    (
+        "registerOrganisations",
+        Role.INTEGRATION,
+        'mutation { registerOrganisations(inputs: [{source: "t-auth", externalId: "o", '
+        'legalName: "O", country: "XX", kind: COMPANY}]) { id } }',
+    ),
+    (
+        "registerEngagement",
+        Role.INTEGRATION,
+        'mutation { registerEngagement(input: {source: "t-auth", engagerId: "t-auth:none", '
+        'engagedId: "t-auth:other", role: PROCESSOR}) { id } }',
+    ),
+    (
+        "registerEngagements",
+        Role.INTEGRATION,
+        'mutation { registerEngagements(inputs: [{source: "t-auth", engagerId: "t-auth:none", '
+        'engagedId: "t-auth:other", role: PROCESSOR}]) { id } }',
+    ),
+    (
+        "registerStorage",
+        Role.INTEGRATION,
+        'mutation { registerStorage(input: {source: "t-auth", externalId: "st", '
+        'systemId: "t-auth:none", subject: "customer", categories: ["user.name"], '
+        "controllerRole: CONTROLLER}) { id } }",
+    ),
+    (
+        "registerStorages",
+        Role.INTEGRATION,
+        'mutation { registerStorages(inputs: [{source: "t-auth", externalId: "st", '
+        'systemId: "t-auth:none", subject: "customer", categories: ["user.name"], '
+        "controllerRole: CONTROLLER}]) { id } }",
+    ),
+    (
+        "registerProcessingActivity",
+        Role.INTEGRATION,
+        'mutation { registerProcessingActivity(input: {source: "t-auth", externalId: "pa", '
+        'name: "A", purpose: "essential.service", subjects: ["customer"], '
+        'categories: ["user.name"], controllerId: "t-auth:none", preemptlyRole: PROCESSOR}) '
+        "{ id } }",
+    ),
+    (
+        "registerProcessingActivities",
+        Role.INTEGRATION,
+        'mutation { registerProcessingActivities(inputs: [{source: "t-auth", externalId: "pa", '
+        'name: "A", purpose: "essential.service", subjects: ["customer"], '
+        'categories: ["user.name"], controllerId: "t-auth:none", preemptlyRole: PROCESSOR}]) '
+        "{ id } }",
+    ),
+    (
+        "registerDataFlows",
+        Role.INTEGRATION,
+        'mutation { registerDataFlows(inputs: [{source: "t-auth", externalId: "f", '
+        'fromSystemId: "t-auth:none", toSystemId: "t-auth:other", categories: ["user.name"], '
+        'purpose: "essential.service", mode: PUSH}]) { id } }',
+    ),
+    (
+        "updateOrganisation",
+        Role.INTEGRATION,
+        'mutation { updateOrganisation(id: "t-auth:none", input: {legalName: "O"}) { id } }',
+    ),
+    (
+        "updateStorage",
+        Role.INTEGRATION,
+        'mutation { updateStorage(id: "t-auth:none", input: {retentionDays: 1}) { id } }',
+    ),
+    (
+        "updateProcessingActivity",
+        Role.INTEGRATION,
+        'mutation { updateProcessingActivity(id: "t-auth:none", input: {name: "A"}) { id } }',
+    ),
+    (
+        "retireOrganisation",
+        Role.INTEGRATION,
+        'mutation { retireOrganisation(id: "t-auth:none") { id } }',
+    ),
+    ("retireStorage", Role.INTEGRATION, 'mutation { retireStorage(id: "t-auth:none") { id } }'),
+    (
+        "retireProcessingActivity",
+        Role.INTEGRATION,
+        'mutation { retireProcessingActivity(id: "t-auth:none") { id } }',
+    ),
     ("createApiKey", Role.ADMIN, 'mutation { createApiKey(role: VIEWER, name: "t") { key } }'),
     ("revokeApiKey", Role.ADMIN, 'mutation { revokeApiKey(id: "t-auth-none") { id } }'),
 ]

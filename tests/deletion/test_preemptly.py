@@ -21,7 +21,7 @@ query Plan($subject: String!, $regime: RegimeCode = EU, $asOf: Date, $lastRecord
   deletionPlan(subject: $subject, regime: $regime, asOf: $asOf, lastRecordDate: $lastRecordDate) {
     steps { ...step }
     notifications { ...notification }
-    blockers { kind system categories }
+    blockers { kind system categories clearedBy }
     processorRole {
       controllers { id } categories instruction legalReference { ...reference }
       steps { ...step }
@@ -124,6 +124,7 @@ async def test_the_account_user_is_erased_sources_first_and_backups_expire(
                 "user.account.username",
                 "user.device.ip_address",
             ],
+            "clearedBy": "updateSystem.deletionMethod (or registerSystem.deletionMethod)",
         }
     ]
     assert result["processorRole"] == []
@@ -327,3 +328,58 @@ async def test_an_obligation_citing_an_unseeded_exception_fails_with_a_code(
     [error] = body["errors"]
     assert error["extensions"] == {"code": "INTERNAL"}
     assert spec.id("GDPR-17-3-z") in error["message"]
+
+
+ACCESS_PLACES = """
+query ($subject: String!) {
+  accessPlan(subject: $subject) { locations { systemId } routing { systems } }
+}
+"""
+UNPLANNED = """
+query ($subject: String!) {
+  deletionPlan(subject: $subject) {
+    steps { systems }
+    processorRole { steps { systems } }
+    unplanned { system categories reasons { path rule } clearedBy }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "subject", ["account_user", "prospect", "end_customer_contact", "billing_contact"]
+)
+async def test_every_system_of_the_access_plan_is_erased_kept_or_explained(
+    graphql: GraphQL, subject: str
+) -> None:
+    access = (await graphql(ACCESS_PLACES, {"subject": f"preemptly.{subject}"}))["data"]
+    deletion = (await graphql(UNPLANNED, {"subject": f"preemptly.{subject}"}))["data"]
+    listed = {loc["systemId"] for loc in access["accessPlan"]["locations"]} | {
+        system for route in access["accessPlan"]["routing"] for system in route["systems"]
+    }
+    plan = deletion["deletionPlan"]
+    handled = {system for step in plan["steps"] for system in step["systems"]} | {
+        system
+        for duty in plan["processorRole"]
+        for step in duty["steps"]
+        for system in step["systems"]
+    }
+    explained = {entry["system"] for entry in plan["unplanned"]}
+    assert listed <= handled | explained
+    assert not handled & explained
+
+
+async def test_the_account_users_support_and_sales_systems_are_explained(
+    graphql: GraphQL,
+) -> None:
+    deletion = (await graphql(UNPLANNED, {"subject": "preemptly.account_user"}))["data"]
+    unplanned = {entry["system"]: entry for entry in deletion["deletionPlan"]["unplanned"]}
+    assert "activity pa-support" in unplanned["support-desk"]["reasons"][0]["rule"]
+    assert "activity pa-marketing" in unplanned["sales-crm"]["reasons"][0]["rule"]
+    assert "no storage of the subject" in unplanned["sales-crm"]["reasons"][0]["rule"]
+    assert unplanned["support-desk"]["clearedBy"].startswith("registerStorage (systemId, subject")
+    assert unplanned["support-desk"]["categories"] == [
+        "user.contact.email",
+        "user.content.private",
+        "user.name",
+    ]

@@ -280,3 +280,33 @@ async def test_bad_input_is_coded(graphql: GraphQL) -> None:
     assert zero["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "maxHops"}
     empty = await graphql(LINEAGE, {"from": "t-lin-none", "categories": [" "]})
     assert empty["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "categories"}
+
+
+SUBJECT_LINEAGE = """
+query ($from: ID!, $subject: String) {
+  lineage(from: $from, subject: $subject, maxHops: 3) {
+    nodes { id paths { hops { edgeId subjects } } }
+  }
+}
+"""
+
+
+async def test_a_subject_follows_only_flows_that_name_it_or_name_none(
+    seeded: Database, graphql: GraphQL
+) -> None:
+    async def reached(subject: str | None) -> dict[str, Any]:
+        body = await graphql(SUBJECT_LINEAGE, {"from": "customer-data-db", "subject": subject})
+        assert "errors" not in body, body["errors"]
+        return {node["id"]: node for node in body["data"]["lineage"]["nodes"]}
+
+    anyone = await reached(None)
+    account_users = await reached("preemptly.account_user")
+    end_customers = await reached("preemptly.end_customer_contact")
+    assert "globex-inc" in anyone
+    assert "globex-inc" not in account_users
+    assert "globex-inc" in end_customers
+    [hop] = end_customers["globex-inc"]["paths"][0]["hops"]
+    assert hop["edgeId"] == "f-customer-data-globex"
+    assert hop["subjects"] == ["preemptly.end_customer_contact"]
+    unknown = await graphql(SUBJECT_LINEAGE, {"from": "customer-data-db", "subject": "nobody"})
+    assert unknown["errors"][0]["extensions"]["field"] == "subject"

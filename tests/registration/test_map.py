@@ -1,0 +1,455 @@
+"""An integration completes the map through the API alone: a new vendor system with what it
+holds, the activity that uses it, a flow and the safeguard, after which the access, deletion and
+transfer answers for it have no gap. Bad input to the new mutations changes nothing."""
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from graph.database import Database
+from tests.conftest import GraphQL
+from tests.graph_digest import graph_digest
+
+SUBJECT = "consultant"  # a fideslang subject Preemptly's map does not use
+
+PAYLOAD = "{ id created changed }"
+MUTATIONS = {
+    name: f"mutation($input: {kind}!) {{ {name}(input: $input) {PAYLOAD} }}"
+    for name, kind in {
+        "registerOrganisation": "OrganisationInput",
+        "registerEngagement": "EngagementInput",
+        "registerSystem": "SystemInput",
+        "registerStorage": "StorageInput",
+        "registerProcessingActivity": "ProcessingActivityInput",
+        "registerDataFlow": "DataFlowInput",
+    }.items()
+}
+BULK = {
+    name: f"mutation($inputs: [{kind}!]!) {{ {name}(inputs: $inputs) {PAYLOAD} }}"
+    for name, kind in {
+        "registerOrganisations": "OrganisationInput",
+        "registerStorages": "StorageInput",
+        "registerProcessingActivities": "ProcessingActivityInput",
+        "registerSystems": "SystemInput",
+        "registerDataFlows": "DataFlowInput",
+    }.items()
+}
+SAFEGUARD = """
+mutation($input: SafeguardInput!) {
+  registerSafeguard(input: $input) {
+    id transferDecisions { regime path { verdict hops { verdict missing } } }
+  }
+}
+"""
+ANSWERS = """
+query ($subject: String!) {
+  accessPlan(subject: $subject) {
+    locations { systemId heldAs }
+    recipients { organisation { id } reasons }
+    gaps { systemId missing clearedBy }
+    transfers { organisation { id } decisions { verdict } }
+  }
+  deletionPlan(subject: $subject) {
+    steps { systems actions { system action } }
+    notifications { recipient { id } }
+    blockers { kind system clearedBy }
+    unplanned { system }
+  }
+}
+"""
+
+
+@pytest.fixture
+async def source(db: Database) -> AsyncIterator[str]:
+    """A source of this test only; what it registered is removed afterwards."""
+    name = f"t-map-{uuid.uuid4().hex[:10]}"
+    yield name
+    await db.write(
+        "MATCH (n) WHERE n.source = $source DETACH DELETE n "
+        "WITH count(*) AS done MATCH ()-[r {source: $source}]->() DELETE r",
+        {"source": name},
+    )
+
+
+async def ok(graphql: GraphQL, mutation: str, variables: dict[str, Any]) -> dict[str, Any]:
+    body = await graphql(mutation, variables)
+    assert "errors" not in body, body["errors"]
+    data: dict[str, Any] = body["data"]
+    return next(iter(data.values()))  # type: ignore[no-any-return]
+
+
+def vendor(source: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "source": source,
+        "externalId": "vendor",
+        "legalName": "Ledgerbook Inc",
+        "country": "US",
+        "kind": "COMPANY",
+        **extra,
+    }
+
+
+def system(source: str, vendor_id: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "source": source,
+        "externalId": "timesheets",
+        "name": "Timesheets",
+        "kind": "SAAS",
+        "operatorId": vendor_id,
+        "operatorRole": "PROCESSOR",
+        "hostedIn": ["US"],
+        "accessedFrom": [{"country": "IE", "purpose": "support"}],
+        "ownerTeam": "finance",
+        "deletionMethod": "API",
+        "retrievalMethod": "REST export by email",
+        "identifiers": ["email"],
+        "securityMeasures": ["enc_at_rest", "enc_in_transit", "access_control"],
+        **extra,
+    }
+
+
+def storage(source: str, system_id: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "source": source,
+        "externalId": "timesheets-consultants",
+        "systemId": system_id,
+        "subject": SUBJECT,
+        "categories": ["user.name", "user.contact.email"],
+        "retention": "2 years after the contract ends",
+        "retentionDays": 730,
+        "onErasure": "ERASE",
+        "collectedFromSubject": True,
+        "subjectsIn": ["DE"],  # consultants in Germany: EU data only (issue 18's reach)
+        "controllerRole": "CONTROLLER",
+        "recordCount": 120,
+        **extra,
+    }
+
+
+def activity(source: str, system_id: str, vendor_id: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "source": source,
+        "externalId": "consultant-billing",
+        "name": "Bill consultants' time",
+        "purpose": "essential.service.payment_processing",
+        "legalBasis": "GDPR-6-1-b",
+        "subjects": [SUBJECT],
+        "categories": ["user.name", "user.contact.email"],
+        "systemIds": [system_id],
+        "controllerId": "preemptly",
+        "recipients": [{"organisationId": vendor_id, "role": "PROCESSOR"}],
+        "retentionDays": 730,
+        "preemptlyRole": "CONTROLLER",
+        **extra,
+    }
+
+
+def flow(source: str, system_id: str, vendor_id: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "source": source,
+        "externalId": "timesheets-support",
+        "fromSystemId": system_id,
+        "toOrganisationId": vendor_id,
+        "categories": ["user.contact.email"],
+        "subjects": [SUBJECT],
+        "purpose": "essential.service.operations.support",
+        "mode": "REMOTE_ACCESS",
+        **extra,
+    }
+
+
+async def register_vendor_system(graphql: GraphQL, source: str) -> tuple[str, str]:
+    vendor_id = (await ok(graphql, MUTATIONS["registerOrganisation"], {"input": vendor(source)}))[
+        "id"
+    ]
+    engagement = {
+        "source": source,
+        "engagerId": "preemptly",
+        "engagedId": vendor_id,
+        "role": "PROCESSOR",
+        "service": "timesheets",
+        "categories": ["user.name", "user.contact.email"],
+        "subjects": [SUBJECT],
+        "authorisation": "SPECIFIC",
+        "authorisedOn": "2025-01-10",
+    }
+    assert (await ok(graphql, MUTATIONS["registerEngagement"], {"input": engagement}))[
+        "id"
+    ] == f"preemptly>{vendor_id}"
+    system_id = (
+        await ok(graphql, MUTATIONS["registerSystem"], {"input": system(source, vendor_id)})
+    )["id"]
+    await ok(graphql, MUTATIONS["registerStorage"], {"input": storage(source, system_id)})
+    await ok(
+        graphql,
+        MUTATIONS["registerProcessingActivity"],
+        {"input": activity(source, system_id, vendor_id)},
+    )
+    await ok(graphql, MUTATIONS["registerDataFlow"], {"input": flow(source, system_id, vendor_id)})
+    return vendor_id, system_id
+
+
+async def test_a_system_registered_through_the_api_alone_leaves_no_gap(
+    seeded: Database, graphql: GraphQL, source: str
+) -> None:
+    vendor_id, system_id = await register_vendor_system(graphql, source)
+    safeguard = {
+        "source": source,
+        "externalId": "scc",
+        "type": "SCC",
+        "module": 2,
+        "regimes": ["EU"],
+        "signedOn": "2025-01-10",
+        "tiaOn": "2025-01-05",
+        "tiaOutcome": "ADEQUATE",
+        "exporterId": "preemptly",
+        "importerId": vendor_id,
+    }
+    registered = await ok(graphql, SAFEGUARD, {"input": safeguard})
+    paths = [found["path"] for found in registered["transferDecisions"]]
+    assert paths
+    verdicts = {path["verdict"] for path in paths}
+    assert "SAFEGUARD" in verdicts  # the US hosting, under the SCCs
+    assert verdicts <= {"SAFEGUARD", "NOT_A_TRANSFER"}  # remote access from IE stays in the EEA
+    assert all(not hop["missing"] for path in paths for hop in path["hops"])
+
+    body = await graphql(ANSWERS, {"subject": SUBJECT})
+    assert "errors" not in body, body["errors"]
+    access, deletion = body["data"]["accessPlan"], body["data"]["deletionPlan"]
+    assert [loc["systemId"] for loc in access["locations"]] == [system_id]
+    assert access["gaps"] == []
+    [recipient] = access["recipients"]
+    assert recipient["organisation"]["id"] == vendor_id
+    [transfer] = access["transfers"]
+    assert {d["verdict"] for d in transfer["decisions"]} <= {"SAFEGUARD", "NOT_A_TRANSFER"}
+    assert deletion["steps"] == [
+        {"systems": [system_id], "actions": [{"system": system_id, "action": "ERASE"}]}
+    ]
+    assert [n["recipient"]["id"] for n in deletion["notifications"]] == [vendor_id]
+    assert deletion["blockers"] == []
+    assert deletion["unplanned"] == []
+
+
+async def test_registering_again_changes_nothing(
+    seeded: Database, db: Database, graphql: GraphQL, source: str
+) -> None:
+    vendor_id, system_id = await register_vendor_system(graphql, source)
+    before = await graph_digest(db, audit=False)
+    again = [
+        await ok(graphql, MUTATIONS["registerSystem"], {"input": system(source, vendor_id)}),
+        await ok(graphql, MUTATIONS["registerStorage"], {"input": storage(source, system_id)}),
+        await ok(
+            graphql,
+            MUTATIONS["registerProcessingActivity"],
+            {"input": activity(source, system_id, vendor_id)},
+        ),
+    ]
+    assert [(row["created"], row["changed"]) for row in again] == [(False, False)] * 3
+    assert await graph_digest(db, audit=False) == before
+
+
+async def test_a_storage_is_updated_and_retired(
+    seeded: Database, db: Database, graphql: GraphQL, source: str
+) -> None:
+    _, system_id = await register_vendor_system(graphql, source)
+    storage_id = f"{source}:timesheets-consultants"
+    updated = await ok(
+        graphql,
+        "mutation($id: ID!, $input: StoragePatch!) { updateStorage(id: $id, input: $input) "
+        + PAYLOAD
+        + " }",
+        {
+            "id": storage_id,
+            "input": {"retentionDays": None, "retentionObligation": "US-IRS-GENERAL"},
+        },
+    )
+    assert updated["changed"] is True
+    [row] = await db.read(
+        "MATCH (st:Storage {id: $id})-[:RETAINED_UNDER]->(o) RETURN st.retention_days AS days, "
+        "o.id AS obligation",
+        {"id": storage_id},
+    )
+    assert row == {"days": None, "obligation": "US-IRS-GENERAL"}
+    await ok(
+        graphql,
+        "mutation($id: ID!) { retireStorage(id: $id) { id retiredOn } }",
+        {"id": storage_id},
+    )
+    body = await graphql(ANSWERS, {"subject": SUBJECT})
+    locations = body["data"]["accessPlan"]["locations"]
+    assert [loc["heldAs"] for loc in locations if loc["systemId"] == system_id] == [["PROCESSED"]]
+
+
+async def test_a_gap_names_the_mutation_and_field_that_clears_it(
+    seeded: Database, graphql: GraphQL, source: str
+) -> None:
+    vendor_id = (await ok(graphql, MUTATIONS["registerOrganisation"], {"input": vendor(source)}))[
+        "id"
+    ]
+    bare = system(source, vendor_id, ownerTeam=None, retrievalMethod=None, deletionMethod=None)
+    system_id = (await ok(graphql, MUTATIONS["registerSystem"], {"input": bare}))["id"]
+    await ok(
+        graphql,
+        MUTATIONS["registerStorage"],
+        {"input": storage(source, system_id, retentionDays=None, retention=None)},
+    )
+    body = await graphql(ANSWERS, {"subject": SUBJECT})
+    [gap] = body["data"]["accessPlan"]["gaps"]
+    assert gap["missing"] == ["OWNER", "RETRIEVAL_METHOD", "RETENTION"]
+    assert [field.split(" ")[0] for field in gap["clearedBy"]] == [
+        "updateSystem.ownerTeam",
+        "updateSystem.retrievalMethod",
+        "registerStorage.retentionDays",
+    ]
+    blockers = {b["kind"]: b["clearedBy"] for b in body["data"]["deletionPlan"]["blockers"]}
+    assert blockers["NO_OWNER"].startswith("updateSystem.ownerTeam")
+    assert blockers["NO_DELETION_METHOD"].startswith("updateSystem.deletionMethod")
+    assert blockers["UNKNOWN_RETENTION"].startswith("registerStorage.retentionDays")
+
+
+async def test_markets_decide_which_regimes_reach_a_registered_collection_point(
+    seeded: Database, db: Database, graphql: GraphQL, source: str
+) -> None:
+    customer = {**vendor(source, externalId="customer"), "serves": ["EEA", "US-CA", "GB"]}
+    customer_id = (await ok(graphql, MUTATIONS["registerOrganisation"], {"input": customer}))["id"]
+    [row] = await db.read(
+        "MATCH (o:Organisation {id: $id}) RETURN o.serves AS serves", {"id": customer_id}
+    )
+    assert {"DE", "FR", "NO", "GB", "US-CA"} <= set(row["serves"]) and "EEA" not in row["serves"]
+    assert len(row["serves"]) == 32  # the 30 EEA states of the graph, GB and US-CA
+    again = await ok(graphql, MUTATIONS["registerOrganisation"], {"input": customer})
+    assert (again["created"], again["changed"]) == (False, False)
+
+    vendor_id, _ = await register_vendor_system(graphql, source)  # consultants in DE
+    uk = """query($org: String!) { transfers(organisationId: $org, regime: UK,
+      subject: "consultant") { paths { verdict } } }"""
+    body = await graphql(uk, {"org": vendor_id})
+    assert body["data"]["transfers"]["paths"] == []  # the UK does not reach them
+    await ok(
+        graphql,
+        "mutation($id: ID!, $input: StoragePatch!) { updateStorage(id: $id, input: $input) "
+        + PAYLOAD
+        + " }",
+        {"id": f"{source}:timesheets-consultants", "input": {"subjectsIn": ["DE", "GB"]}},
+    )
+    body = await graphql(uk, {"org": vendor_id})
+    verdicts = {p["verdict"] for p in body["data"]["transfers"]["paths"]}
+    # The US hosting has no UK tool (the SCCs are EU only); the access from IE is adequate.
+    assert verdicts == {"BLOCKED", "ADEQUACY"}
+
+
+BAD_INPUTS = [
+    (
+        "registerStorages",
+        lambda s, sys: [storage(s, sys), storage(s, sys, externalId="b", colour="red")],
+        "inputs[1]",
+    ),
+    (
+        "registerStorages",
+        lambda s, sys: (
+            [storage(s, sys, externalId=f"x{i}") for i in range(3)]
+            + [storage(s, sys, externalId="x3", categories=["user.name", "user.not_a_category"])]
+        ),
+        "inputs[3].categories[1]",
+    ),
+    (
+        "registerStorages",
+        lambda s, sys: [storage(s, sys), storage(s, "nowhere", externalId="b")],
+        "inputs[1].systemId",
+    ),
+    (
+        "registerStorages",
+        lambda s, sys: [storage(s, sys, subject="nobody")],
+        "inputs[0].subject",
+    ),
+    (
+        "registerStorages",
+        lambda s, sys: [storage(s, sys, retentionObligation="NO-SUCH-RULE")],
+        "inputs[0].retentionObligation",
+    ),
+    (
+        "registerStorages",
+        lambda s, sys: [storage(s, sys), storage(s, sys)],
+        "inputs[1]",
+    ),
+    (
+        "registerProcessingActivities",
+        lambda s, sys: [activity(s, sys, "preemptly", systemIds=[sys, "nowhere"])],
+        "inputs[0].systemIds[1]",
+    ),
+    (
+        "registerProcessingActivities",
+        lambda s, sys: [activity(s, sys, "preemptly", subjects=[SUBJECT, "nobody"])],
+        "inputs[0].subjects[1]",
+    ),
+    (
+        "registerProcessingActivities",
+        lambda s, sys: [activity(s, sys, "preemptly", legalBasis=None)],
+        "inputs[0]",
+    ),
+    (
+        "registerOrganisations",
+        lambda s, sys: [vendor(s, externalId="a"), vendor(s, externalId="a", country="XX")],
+        "inputs[1].country",
+    ),
+    (
+        "registerOrganisations",
+        lambda s, sys: [vendor(s, serves=["EEA", "US-CA", "US-XX"])],
+        "inputs[0].serves[2]",
+    ),
+    (
+        "registerStorages",
+        lambda s, sys: [storage(s, sys, subjectsIn=["Germany"])],
+        "inputs[0].subjectsIn[0]",
+    ),
+    (
+        "registerSystems",
+        lambda s, sys: [system(s, "preemptly", securityMeasures=["enc_at_rest", "magic"])],
+        "inputs[0].securityMeasures[1]",
+    ),
+    (
+        "registerDataFlows",
+        lambda s, sys: [flow(s, sys, "preemptly", subjects=["nobody"])],
+        "inputs[0].subjects[0]",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mutation", "inputs", "field"), BAD_INPUTS)
+async def test_bad_input_is_refused_naming_the_field_and_changes_nothing(
+    seeded: Database,
+    db: Database,
+    graphql: GraphQL,
+    source: str,
+    mutation: str,
+    inputs: Any,
+    field: str,
+) -> None:
+    system_id = (
+        await ok(graphql, MUTATIONS["registerSystem"], {"input": system(source, "preemptly")})
+    )["id"]
+    before = await graph_digest(db)
+    body = await graphql(BULK[mutation], {"inputs": inputs(source, system_id)})
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    assert error["extensions"]["field"] == field, error
+    assert await graph_digest(db) == before
+
+
+async def test_an_impossible_date_is_refused(
+    seeded: Database, db: Database, graphql: GraphQL, source: str
+) -> None:
+    before = await graph_digest(db)
+    engagement = {
+        "source": source,
+        "engagerId": "preemptly",
+        "engagedId": "nimbus-emea",
+        "role": "PROCESSOR",
+        "authorisedOn": "2999-01-01",
+    }
+    body = await graphql(MUTATIONS["registerEngagement"], {"input": engagement})
+    assert body["errors"][0]["extensions"]["field"] == "input.authorisedOn"
+    assert await graph_digest(db) == before
