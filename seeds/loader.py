@@ -341,6 +341,7 @@ def known_keys(seeds: Seeds) -> dict[str, set[str]]:
         e.code for e in seeds.entries("reference/international_organisations.yaml")
     }
     known["market"] = known["country"] | packages.subdivision_codes() | {EEA_MARKET}
+    known["jurisdiction"] = known["regime"] | (known["market"] - {EEA_MARKET})
     return known
 
 

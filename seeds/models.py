@@ -376,7 +376,9 @@ class BreachCategory(ReferenceEntry):
 
 
 BreachKind = Literal["CONFIDENTIALITY", "INTEGRITY", "AVAILABILITY"]
-BreachJurisdiction = Literal["EU", "UK", "CH", "US-CA", "US-NY", "US-TX", "US-FL", "US-WA"]
+BreachJurisdiction = Annotated[str, Ref("jurisdiction")]
+"""Whose law a breach duty is: a regime key (its area and markets in regimes.yaml say where it
+reaches), or a country or ISO 3166-2 code (`US-NY`) for a law of that place alone."""
 
 
 class BreachObligation(ReferenceEntry):

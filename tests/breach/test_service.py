@@ -6,6 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
+from graph.database import Database
 from resolvers import global_id
 from resolvers.auth.principal import Role
 from tests.conftest import GraphQL
@@ -152,3 +153,43 @@ async def test_the_downloads_check_role_and_arguments(
         response = await client.get("/plans/breach.json", params=bad, headers=analyst)
         assert response.status_code == 400, response.text
         assert response.json()["errors"][0]["extensions"]["field"] == field
+
+
+async def test_a_storage_that_says_where_its_people_are_decides_each_law(
+    seeded: Database, graphql: GraphQL, client: httpx.AsyncClient, api_keys: dict[Role, str]
+) -> None:
+    """The same Storage.subjects_in the transfer assessment reads: set on the credential store
+    for the test (and removed after), it says Texas, so Texas's law applies, California's and
+    the UK's do not, and the Texas Attorney General's draft carries the place."""
+    query = """query($awareAt: DateTime!) { breachImpact(systemIds: ["accounts-db"],
+        awareAt: $awareAt, kind: CONFIDENTIALITY) {
+        subjectsInRecorded subjects { subjectsIn subjectsInSources }
+        scopes { jurisdiction scope }
+        obligations { key status reasons conditions } } }"""
+    await seeded.write("MATCH (st:Storage {id: 'st-accounts'}) SET st.subjects_in = ['US-TX']", {})
+    try:
+        body = await graphql(query, {"awareAt": AWARE})
+        params = {"systemIds": "accounts-db", "awareAt": AWARE}
+        headers = {"Authorization": f"Bearer {api_keys[Role.ANALYST]}"}
+        drafts = (await client.get("/plans/breach.json", params=params, headers=headers)).json()
+    finally:
+        await seeded.write("MATCH (st:Storage {id: 'st-accounts'}) REMOVE st.subjects_in", {})
+    result = body["data"]["breachImpact"]
+    [subject] = result["subjects"]
+    assert subject == {
+        "subjectsIn": ["US-TX"],
+        "subjectsInSources": ["Storage:st-accounts.subjects_in"],
+    }
+    assert result["subjectsInRecorded"]
+    scopes = {s["jurisdiction"]: s["scope"] for s in result["scopes"]}
+    assert scopes["US-TX"] == "RESIDENTS" and scopes["EU"] == "ESTABLISHED"
+    assert scopes["US-CA"] == scopes["UK"] == scopes["CH"] == "NONE"
+    status = {d["key"]: d for d in result["obligations"]}
+    assert status["UK-33-1"]["status"] == status["CA-1798.82-a"]["status"] == "NOT_REQUIRED"
+    assert status["GDPR-33-1"]["status"] == "REQUIRED"  # established in the Union
+    # 48,000 people, all in Texas: over the Attorney General's threshold of 250.
+    ag = status["TX-521.053-AG"]
+    assert ag["status"] == "REQUIRED", ag
+    assert any("all in US-TX" in r for r in ag["reasons"]) and ag["conditions"] == []
+    texas = next(n for n in drafts["notifications"] if n["obligation"] == "TX-521.053-AG")
+    assert "Data subjects concerned are in: US-TX." in texas["items"][0]["filled"]
