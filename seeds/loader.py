@@ -77,7 +77,13 @@ def spec(
 
 
 REGIMES = spec(
-    "reference/regimes.yaml", models.Regime, writes.REGIMES, "area", "area_is_eea", "tools"
+    "reference/regimes.yaml",
+    models.Regime,
+    writes.REGIMES,
+    "area",
+    "area_is_eea",
+    "tools",
+    "rights",
 )
 REFERENCE = (
     REGIMES,
