@@ -9,8 +9,8 @@ from resolvers.access.document import render_markdown
 from resolvers.access.transfers import PlanTransfers, TransferAnswer
 from resolvers.transfer.decisions import Verdict
 from schema.context import Context
-from schema.regime import RegimeCode
 from schema.transfer import TransferHop
+from schema.vocabulary import RegimeCode
 
 HeldAs = strawberry.enum(
     decisions.HeldAs,

@@ -9,7 +9,7 @@ from resolvers.deletion import decisions as plan
 from resolvers.deletion.references import LegalReference
 from resolvers.deletion.service import deletion_plan
 from schema.context import Context
-from schema.regime import RegimeCode
+from schema.vocabulary import RegimeCode
 
 
 @strawberry.enum(description="What to do with the subject's data in one system.")

@@ -31,28 +31,19 @@ from resolvers.registration.inputs import (
 from resolvers.registration.inputs import (
     SystemInput as SystemModel,
 )
-from resolvers.registration.vocabulary import (
+from schema.auth import actor
+from schema.context import Context
+from schema.transfer import TransferPath
+from schema.vocabulary import (
     Authorisation,
     DeletionMethod,
     FlowMode,
-    OperatorRole,
-    RegimeKey,
+    RegimeCode,
+    Role,
     SafeguardType,
     SystemKind,
     TiaOutcome,
 )
-from schema.auth import actor
-from schema.context import Context
-from schema.transfer import TransferPath, TransferRegime
-
-strawberry.enum(SystemKind, description="What kind of system holds the data.")
-strawberry.enum(DeletionMethod, description="How data is deleted from a system.")
-strawberry.enum(OperatorRole, description="The operating organisation's role for the data.")
-strawberry.enum(Authorisation, description="How a sub-processor was authorised (Art. 28(2)).")
-strawberry.enum(FlowMode, description="How data moves along a flow.")
-strawberry.enum(SafeguardType, description="The kind of transfer safeguard.")
-strawberry.enum(TiaOutcome, description="The outcome of a transfer impact assessment.")
-strawberry.enum(RegimeKey, description="A data-protection regime.")
 
 SOURCE = "The integration's source name (lower case, digits, `.`, `_`, `-`)."
 EXTERNAL_ID = "The caller's own stable id there; with `source` it keys the upsert."
@@ -69,8 +60,8 @@ class ProcessorInput:
         description="The id of the organisation that engages it (the controller)."
     )
     website: str | None = strawberry.field(default=None, description="Its website (http/https).")
-    dpa_signed: bool | None = strawberry.field(
-        default=None, description="Whether a data-processing agreement is signed."
+    dpa_signed: datetime.date | None = strawberry.field(
+        default=None, description="When the data-processing agreement was signed."
     )
     subject_to: list[str] = strawberry.field(
         default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
@@ -94,8 +85,8 @@ class SubProcessorInput:
         default=None, description="Days of notice before a change (general authorisation)."
     )
     website: str | None = strawberry.field(default=None, description="Its website (http/https).")
-    dpa_signed: bool | None = strawberry.field(
-        default=None, description="Whether a data-processing agreement is signed."
+    dpa_signed: datetime.date | None = strawberry.field(
+        default=None, description="When the data-processing agreement was signed."
     )
     subject_to: list[str] = strawberry.field(
         default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
@@ -113,7 +104,7 @@ class SystemInput:
     operator_id: strawberry.ID = strawberry.field(
         description="The id of the organisation that operates it."
     )
-    operator_role: OperatorRole = strawberry.field(description="The operator's role for the data.")
+    operator_role: Role = strawberry.field(description="The operator's role for the data.")
     hosted_in: list[str] = strawberry.field(
         description="ISO alpha-2 codes of the countries where the data rests."
     )
@@ -154,7 +145,7 @@ class SafeguardInput:
     source: str = strawberry.field(description=SOURCE)
     external_id: str = strawberry.field(description=EXTERNAL_ID)
     type: SafeguardType = strawberry.field(description="The kind of safeguard.")
-    regimes: list[RegimeKey] = strawberry.field(description="The regimes it serves.")
+    regimes: list[RegimeCode] = strawberry.field(description="The regimes it serves.")
     signed_on: datetime.date = strawberry.field(description="When it was signed.")
     exporter_id: strawberry.ID = strawberry.field(description="The exporting organisation.")
     importer_id: strawberry.ID = strawberry.field(description="The importing organisation.")
@@ -176,7 +167,7 @@ class SafeguardInput:
 
 @strawberry.type(description="A transfer path through a registered entity, for one regime.")
 class TransferDecision:
-    regime: TransferRegime = strawberry.field(description="The regime whose data takes the path.")
+    regime: RegimeCode = strawberry.field(description="The regime whose data takes the path.")
     path: TransferPath = strawberry.field(description="The path and each hop's decision.")
 
 
@@ -194,7 +185,7 @@ class Registration:
     )
     async def transfer_decisions(self) -> list[TransferDecision]:
         return [
-            TransferDecision(regime=TransferRegime(found.regime), path=TransferPath.of(found.path))
+            TransferDecision(regime=RegimeCode(found.regime), path=TransferPath.of(found.path))
             for found in await self.decisions.of(self.subject)
         ]
 

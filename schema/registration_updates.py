@@ -23,15 +23,6 @@ from resolvers.registration.inputs import (
     SystemInput as SystemModel,
 )
 from resolvers.registration.inputs import validated_patch
-from resolvers.registration.vocabulary import (
-    DeletionMethod,
-    FlowMode,
-    OperatorRole,
-    RegimeKey,
-    SafeguardType,
-    SystemKind,
-    TiaOutcome,
-)
 from schema.auth import actor
 from schema.context import Context
 from schema.registration import (
@@ -43,6 +34,15 @@ from schema.registration import (
     registrations,
     safeguard,
     system,
+)
+from schema.vocabulary import (
+    DeletionMethod,
+    FlowMode,
+    RegimeCode,
+    Role,
+    SafeguardType,
+    SystemKind,
+    TiaOutcome,
 )
 
 UNSET: Any = strawberry.UNSET
@@ -56,8 +56,8 @@ class ProcessorPatch:
         default=UNSET, description="ISO 3166-1 alpha-2 country of establishment." + KEEP
     )
     website: str | None = strawberry.field(default=UNSET, description="Its website." + KEEP)
-    dpa_signed: bool | None = strawberry.field(
-        default=UNSET, description="Whether a data-processing agreement is signed." + KEEP
+    dpa_signed: datetime.date | None = strawberry.field(
+        default=UNSET, description="When the data-processing agreement was signed." + KEEP
     )
     subject_to: list[str] | None = strawberry.field(
         default=UNSET, description="Laws it is subject to, such as `PIPEDA`." + KEEP
@@ -77,7 +77,7 @@ class SystemPatch:
     operator_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="The id of the organisation that operates it." + KEEP
     )
-    operator_role: OperatorRole | None = strawberry.field(
+    operator_role: Role | None = strawberry.field(
         default=UNSET, description="The operator's role for the data." + KEEP
     )
     hosted_in: list[str] | None = strawberry.field(
@@ -122,7 +122,7 @@ class DataFlowPatch:
 @strawberry.input(description="The fields of a transfer safeguard to change.")
 class SafeguardPatch:
     type: SafeguardType | None = strawberry.field(default=UNSET, description="Its kind." + KEEP)
-    regimes: list[RegimeKey] | None = strawberry.field(
+    regimes: list[RegimeCode] | None = strawberry.field(
         default=UNSET, description="The regimes it serves." + KEEP
     )
     signed_on: datetime.date | None = strawberry.field(

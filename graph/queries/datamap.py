@@ -1,5 +1,7 @@
-"""The data map: the systems a filter selects, their neighbourhood, and the edges among them,
-capped at a node count, in a single statement."""
+"""The data map: the systems a filter selects, their neighbourhood (operators, countries,
+storages, categories, subjects, flow recipients, and the organisations engaged in a chain with an
+operator or recipient, either way), and the edges among them, capped at a node count, in a single
+statement."""
 
 from collections.abc import Mapping
 from typing import LiteralString
@@ -18,6 +20,10 @@ EDGE_TYPES: tuple[str, ...] = (
     "OF_CATEGORY",
     "ENGAGES",
 )
+
+CHAIN_HOPS: LiteralString = "20"
+"""How far a sub-processor chain is followed from an operator or a flow's recipient, either way
+(lineage's hop ceiling): the map holds every organisation lineage reaches from it."""
 
 SOURCE_KEY: LiteralString = "coalesce(a.id, a.key, a.code)"
 TARGET_KEY: LiteralString = "coalesce(b.id, b.key, b.code)"
@@ -40,6 +46,10 @@ def statement(active: list[str]) -> LiteralString:
         "    UNION "
         "    UNWIND systems AS s "
         "    MATCH (s)<-[:IN_SYSTEM]-(:Storage)-[:OF_SUBJECT|OF_CATEGORY]->(m) RETURN m "
+        "    UNION "
+        "    UNWIND systems AS s "
+        "    MATCH (s)-[:OPERATED_BY|FLOWS_TO]->(:Organisation)-[:ENGAGES*1.." + CHAIN_HOPS + "]-"
+        "(m:Organisation) RETURN DISTINCT m "
         "  } "
         "  WITH m ORDER BY labels(m)[0], coalesce(m.id, m.key, m.code) "
         "  RETURN collect(m) AS neighbours "

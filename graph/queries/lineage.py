@@ -30,7 +30,9 @@ FOLLOW: LiteralString = (
 )
 EDGE: LiteralString = "[r:FLOWS_TO|OPERATED_BY|ENGAGES]"
 EDGE_INFO: LiteralString = (
-    "{from: a.id, to: b.id, relationship: type(r), edge_id: r.id, categories: r.categories}"
+    "{from: a.id, to: b.id, relationship: type(r), edge_id: r.id, categories: r.categories, "
+    "source_kind: head(labels(startNode(r))), source: startNode(r).id, "
+    "target_kind: head(labels(endNode(r))), target: endNode(r).id}"
 )
 NODE_INFO: LiteralString = "{.id, kind: head(labels(x)), name: coalesce(x.name, x.legal_name)}"
 

@@ -5,9 +5,10 @@ from graph.queries import access as queries
 from resolvers.access import reach as flow_reach
 from resolvers.access.decisions import ITEM_REGIME, AccessPlan, Regime, plan_access
 from resolvers.access.facts import facts_from_rows
-from resolvers.categories import checked_categories
+from resolvers.categories import known_categories
 from resolvers.errors import NotFound
 from resolvers.limits import LineageLimits
+from resolvers.references import key_of, refuse
 
 
 async def access_plan(
@@ -18,7 +19,8 @@ async def access_plan(
     categories: list[str] | None,
     regime: Regime,
 ) -> AccessPlan:
-    requested = checked_categories(categories)
+    requested = await known_categories(db, categories)
+    subject = key_of(subject, "DataSubject", field="subject")
     rows = await queries.access_rows(
         db,
         subject=subject,
@@ -29,5 +31,5 @@ async def access_plan(
         reach=flow_reach.reach_rows,
     )
     if rows.subject["key"] is None:
-        raise NotFound(f"no data subject has the key {subject!r}", field="subject")
+        await refuse(db, ("DataSubject",), subject, field="subject", error=NotFound)
     return plan_access(facts_from_rows(rows, regime), requested)

@@ -22,8 +22,8 @@ from resolvers.registration.vocabulary import (
     Authorisation,
     DeletionMethod,
     FlowMode,
-    OperatorRole,
-    RegimeKey,
+    RegimeCode,
+    Role,
     SafeguardType,
     SystemKind,
     TiaOutcome,
@@ -88,7 +88,7 @@ class OrganisationInput(Registered):
     legal_name: Text
     country: CountryCode
     website: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=300)] | None
-    dpa_signed: bool | None
+    dpa_signed: PastDate | None
     subject_to: list[LawCode] = Field(max_length=20)
     service: Text | None
     categories: list[CategoryKey] = Field(max_length=200)
@@ -115,7 +115,7 @@ class SystemInput(Registered):
     identifiers: list[Text] = Field(max_length=20)
     rotation_days: int | None = Field(ge=1, le=36500)
     operator_id: Reference
-    operator_role: OperatorRole
+    operator_role: Role
     hosted_in: list[CountryCode] = Field(min_length=1, max_length=50)
 
 
@@ -138,7 +138,7 @@ class SafeguardInput(Registered):
     type: SafeguardType
     module: int | None = Field(ge=1, le=4)
     derogation: Annotated[str, StringConstraints(pattern=r"^GDPR-49-1-([a-g]|2)$")] | None
-    regimes: list[RegimeKey] = Field(min_length=1, max_length=4)
+    regimes: list[RegimeCode] = Field(min_length=1, max_length=4)
     signed_on: PastDate
     expires_on: date | None
     tia_on: PastDate | None

@@ -1,5 +1,6 @@
-"""The closed vocabularies registrations are checked against: enums of the graph model, ISO
-country codes (pycountry) and the fideslang taxonomy keys."""
+"""The closed vocabularies of the graph model, one enum per concept (the API serves each as one
+GraphQL enum, schema/vocabulary.py), ISO country codes (pycountry) and the fideslang taxonomy
+keys, which registrations are checked against."""
 
 import enum
 from functools import cache
@@ -26,11 +27,16 @@ class DeletionMethod(enum.Enum):
     NONE = "NONE"
 
 
-class OperatorRole(enum.Enum):
+class Role(enum.Enum):
     CONTROLLER = "CONTROLLER"
     PROCESSOR = "PROCESSOR"
     SUB_PROCESSOR = "SUB_PROCESSOR"
     THIRD_PARTY = "THIRD_PARTY"
+
+
+class OrganisationKind(enum.Enum):
+    COMPANY = "COMPANY"
+    CUSTOMER_CONTROLLER = "CUSTOMER_CONTROLLER"
 
 
 class Authorisation(enum.Enum):
@@ -61,7 +67,7 @@ class TiaOutcome(enum.Enum):
     NOT_ADEQUATE = "NOT_ADEQUATE"
 
 
-class RegimeKey(enum.Enum):
+class RegimeCode(enum.Enum):
     EU = "EU"
     UK = "UK"
     CH = "CH"

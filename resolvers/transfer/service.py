@@ -142,7 +142,9 @@ async def check(db: Database, request: TransferCheck) -> HopDecision:
         dpf=recorded.dpf,
     )
     if importer.country is None:
-        raise BadUserInput("give importerCountry or a known importerId", field="importerCountry")
+        raise BadUserInput(
+            "give importerCountry or a known importerId", field="input.importerCountry"
+        )
     rules = regime_rules(request.regime, rows.regime)
     hop = Hop(
         id="check",

@@ -1,0 +1,272 @@
+"""Answers a user can trust, on Preemptly's seeded map: one id scheme end to end, strict inputs
+with the nearest valid keys, and no silent empty answer."""
+
+from typing import Any
+
+import pytest
+
+from resolvers.global_id import encode
+from tests.conftest import GraphQL
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def error_of(body: dict[str, Any]) -> dict[str, Any]:
+    assert body.get("errors"), body
+    extensions: dict[str, Any] = body["errors"][0]["extensions"]
+    return extensions
+
+
+async def test_every_lookup_takes_the_global_id_and_the_key(graphql: GraphQL) -> None:
+    system, organisation = encode("System", "accounts-db"), encode("Organisation", "nimbus-inc")
+    body = await graphql(
+        """query($s: ID!, $o: ID!) {
+             byId: system(id: $s) { key } byKey: system(id: "accounts-db") { id }
+             org: organisation(id: $o) { key } orgKey: organisation(id: "nimbus-inc") { id }
+             country(code: "de") { code } }""",
+        {"s": system, "o": organisation},
+    )
+    assert "errors" not in body, body
+    data = body["data"]
+    assert data["byId"]["key"] == "accounts-db" and data["byKey"]["id"] == system
+    assert data["org"]["key"] == "nimbus-inc" and data["orgKey"]["id"] == organisation
+    assert data["country"]["code"] == "DE"
+
+
+async def test_a_lookup_naming_nothing_is_not_found_with_the_nearest_keys(
+    graphql: GraphQL,
+) -> None:
+    body = await graphql('{ system(id: "accounts-bd") { key } }')
+    extensions = error_of(body)
+    assert (extensions["code"], extensions["field"]) == ("NOT_FOUND", "id")
+    assert "accounts-db" in extensions["suggestions"]
+    body = await graphql(
+        "query($id: ID!) { system(id: $id) { key } }", {"id": encode("Country", "DE")}
+    )
+    assert (error_of(body)["code"], error_of(body)["field"]) == ("BAD_USER_INPUT", "id")
+
+
+async def test_lineage_and_transfers_take_the_global_id(graphql: GraphQL) -> None:
+    body = await graphql(
+        """query($s: ID!) {
+             lineage(from: $s) { startId nodes { id } }
+             transfers(systemId: $s) { totalCount } }""",
+        {"s": encode("System", "accounts-db")},
+    )
+    assert "errors" not in body, body
+    assert body["data"]["lineage"]["startId"] == "accounts-db"
+    assert body["data"]["lineage"]["nodes"]
+    by_key = await graphql('{ transfers(systemId: "accounts-db") { totalCount } }')
+    assert by_key["data"]["transfers"]["totalCount"] == body["data"]["transfers"]["totalCount"]
+    assert by_key["data"]["transfers"]["totalCount"] > 0
+
+
+async def test_transfers_through_nothing_is_not_found(graphql: GraphQL) -> None:
+    body = await graphql('{ transfers(systemId: "no-such-system") { totalCount } }')
+    extensions = error_of(body)
+    assert (extensions["code"], extensions["field"]) == ("NOT_FOUND", "systemId")
+
+
+async def test_flows_and_engagements_are_nodes_with_one_edge_id_everywhere(
+    graphql: GraphQL,
+) -> None:
+    body = await graphql(
+        """{ system(id: "accounts-db") { downstream { id key mode } }
+             organisation(id: "nimbus-inc") { subProcessors { id key engager { key }
+               engaged { key } } }
+             dataMap { edges { id kind } }
+             lineage(from: "accounts-db") { nodes { paths { hops { edgeId relationship } } } } }"""
+    )
+    assert "errors" not in body, body
+    data = body["data"]
+    flows = data["system"]["downstream"]
+    engagements = data["organisation"]["subProcessors"]
+    assert flows and engagements
+    map_edges = {edge["id"]: edge["kind"] for edge in data["dataMap"]["edges"]}
+    for flow in flows:
+        assert flow["id"] == encode("Flow", flow["key"])
+        assert map_edges[flow["id"]] == "FLOWS_TO"
+    for engagement in engagements:
+        assert engagement["engager"]["key"] == "nimbus-inc"
+        assert map_edges[engagement["id"]] == "ENGAGES"
+    hops = [
+        hop for node in data["lineage"]["nodes"] for path in node["paths"] for hop in path["hops"]
+    ]
+    assert hops and all(hop["edgeId"] in map_edges for hop in hops)
+    assert any(hop["relationship"] == "OPERATED_BY" for hop in hops)
+
+    node = await graphql(
+        """query($f: ID!, $e: ID!) {
+             f: node(id: $f) { id ... on Flow { key source { key } } }
+             e: node(id: $e) { id ... on Engagement { engaged { key } } } }""",
+        {"f": flows[0]["id"], "e": engagements[0]["id"]},
+    )
+    assert "errors" not in node, node
+    assert node["data"]["f"] == {
+        "id": flows[0]["id"],
+        "key": flows[0]["key"],
+        "source": {"key": "accounts-db"},
+    }
+    assert node["data"]["e"]["engaged"] == engagements[0]["engaged"]
+
+
+async def test_upstream_hops_run_in_the_direction_the_data_flows(graphql: GraphQL) -> None:
+    body = await graphql(
+        """{ lineage(from: "accounts-db", direction: UPSTREAM) {
+               nodes { id paths { nodeIds hops { fromId toId relationship } } } } }"""
+    )
+    assert "errors" not in body, body
+    nodes = body["data"]["lineage"]["nodes"]
+    assert nodes
+    for node in nodes:
+        for path in node["paths"]:
+            last = path["hops"][-1]
+            assert last["fromId"] == node["id"], path
+            assert path["nodeIds"][-1] == node["id"]
+            first = path["hops"][0]
+            assert first["toId"] == "accounts-db", path
+
+
+async def test_unknown_categories_subjects_and_countries_name_the_nearest_keys(
+    graphql: GraphQL,
+) -> None:
+    cases = [
+        (
+            '{ accessPlan(subject: "customer_user", categories: ["user.contact.emial"]) '
+            "{ regime } }",
+            "categories[0]",
+            "user.contact.email",
+        ),
+        (
+            '{ lineage(from: "accounts-db", categories: ["user.contact.emial"]) { startId } }',
+            "categories[0]",
+            "user.contact.email",
+        ),
+        (
+            '{ transferAssessment(filter: {country: "usa"}) { totalCount } }',
+            "filter.country",
+            None,
+        ),
+        (
+            '{ transferCheck(input: {exporterId: "preemptly", importerCountry: "Switzerland", '
+            "exporterRole: CONTROLLER, importerRole: PROCESSOR}) { verdict } }",
+            "input.importerCountry",
+            "CH",
+        ),
+        ('{ systems(filter: {country: "Germany"}) { totalCount } }', "filter.country", "DE"),
+        (
+            '{ dataSubjects(filter: {category: "user.contact.emial"}) { totalCount } }',
+            "filter.category",
+            "user.contact.email",
+        ),
+    ]
+    for document, field, nearest in cases:
+        extensions = error_of(await graphql(document))
+        assert (extensions["code"], extensions["field"]) == ("BAD_USER_INPUT", field), document
+        if nearest is not None:
+            assert nearest in extensions["suggestions"], (document, extensions)
+
+
+async def test_country_codes_are_taken_in_any_case(graphql: GraphQL) -> None:
+    body = await graphql(
+        """{ lower: systems(filter: {country: "us"}) { totalCount }
+             upper: systems(filter: {country: "US"}) { totalCount }
+             low: transferAssessment(filter: {country: "us"}) { totalCount }
+             up: transferAssessment(filter: {country: "US"}) { totalCount } }"""
+    )
+    assert "errors" not in body, body
+    data = body["data"]
+    assert data["lower"] == data["upper"] and data["upper"]["totalCount"] > 0
+    assert data["low"] == data["up"] and data["up"]["totalCount"] > 0
+
+
+async def test_max_hops_over_the_limit_is_refused_as_first_is(graphql: GraphQL) -> None:
+    hops = error_of(await graphql('{ lineage(from: "accounts-db", maxHops: 50) { maxHops } }'))
+    first = error_of(await graphql("{ systems(first: 5000) { totalCount } }"))
+    assert (hops["code"], hops["field"]) == ("BAD_USER_INPUT", "maxHops")
+    assert (first["code"], first["field"]) == ("BAD_USER_INPUT", "first")
+
+
+async def test_dpa_signed_is_a_date_for_every_processor(graphql: GraphQL) -> None:
+    body = await graphql("{ processors(first: 50) { nodes { key dpaSigned } } }")
+    assert "errors" not in body, body
+    dates = [node["dpaSigned"] for node in body["data"]["processors"]["nodes"]]
+    assert any(dates)
+    assert all(d is None or len(d) == 10 for d in dates)
+
+
+async def test_processors_are_processors_and_organisations_are_all(graphql: GraphQL) -> None:
+    body = await graphql(
+        """{ processors(first: 100) { nodes { key isSelf kind } }
+             organisations(first: 100) { totalCount nodes { key } }
+             customers: organisations(first: 100, filter: {kind: CUSTOMER_CONTROLLER}) {
+               nodes { key kind } }
+             subs: organisations(first: 100, filter: {role: SUB_PROCESSOR}) { nodes { key } } }"""
+    )
+    assert "errors" not in body, body
+    data = body["data"]
+    processors = data["processors"]["nodes"]
+    assert processors
+    assert not [p for p in processors if p["isSelf"] or p["kind"] == "CUSTOMER_CONTROLLER"]
+    every = {node["key"] for node in data["organisations"]["nodes"]}
+    assert {p["key"] for p in processors} < every
+    assert "preemptly" in every
+    customers = data["customers"]["nodes"]
+    assert customers and all(c["kind"] == "CUSTOMER_CONTROLLER" for c in customers)
+    assert {"nimbus-india"} <= {node["key"] for node in data["subs"]["nodes"]}
+
+
+MISSING_FROM_THE_MAP = {
+    "nimbus-inc",
+    "nimbus-india",
+    "mapleinsight-ca",
+    "paystream-inc",
+    "surveyly-au",
+    "hale-whitcombe-us",
+    "acme-logistics",
+}
+
+
+async def test_the_data_map_holds_every_organisation_lineage_reaches(graphql: GraphQL) -> None:
+    body = await graphql(
+        """{ dataMap { truncated nodes { key kind } }
+             systems(first: 100) { nodes { key } } }"""
+    )
+    assert "errors" not in body, body
+    assert body["data"]["dataMap"]["truncated"] is False
+    on_map = {(node["kind"], node["key"]) for node in body["data"]["dataMap"]["nodes"]}
+    assert {("Organisation", key) for key in MISSING_FROM_THE_MAP} <= on_map
+    for system in body["data"]["systems"]["nodes"]:
+        reached = await graphql(
+            """query($s: ID!) { lineage(from: $s, direction: BOTH) { nodes { id kind } } }""",
+            {"s": system["key"]},
+        )
+        assert "errors" not in reached, reached
+        for node in reached["data"]["lineage"]["nodes"]:
+            assert (node["kind"], node["id"]) in on_map, (system["key"], node)
+
+
+async def test_names_sort_case_insensitively(graphql: GraphQL) -> None:
+    body = await graphql("{ organisations(first: 100) { nodes { legalName } } }")
+    names = [node["legalName"] for node in body["data"]["organisations"]["nodes"]]
+    assert names == sorted(names, key=str.lower)
+
+
+async def test_a_server_data_fault_is_internal(graphql: GraphQL, seeded: Any) -> None:
+    """A stored value its enum lacks, and one its scalar cannot serialise (graphql-core's own
+    error, with no original exception): both the server's fault."""
+    await seeded.write(
+        "MERGE (o:Organisation {id: 't-trust-broken'}) "
+        "SET o.legal_name = 't-trust broken', o.kind = 'NOT_A_KIND', o.country = 'DE' "
+        "MERGE (c:Country {code: 'T-TRUST'}) SET c.name = 't-trust', c.eu = 'yes'"
+    )
+    try:
+        kind = await graphql('{ organisation(id: "t-trust-broken") { kind } }')
+        eu = await graphql('{ country(code: "t-trust") { eu } }')
+    finally:
+        await seeded.write(
+            "MATCH (n) WHERE n.id = 't-trust-broken' OR n.code = 'T-TRUST' DETACH DELETE n"
+        )
+    assert error_of(kind)["code"] == "INTERNAL"
+    assert error_of(eu)["code"] == "INTERNAL"
+    assert error_of(eu)["requestId"]
