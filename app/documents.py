@@ -26,6 +26,14 @@ def _regime(value: str) -> Regime:
         raise BadUserInput(f"regime must be one of {known}", field="regime") from None
 
 
+def _values(given: list[str] | None) -> list[str] | None:
+    """A multi-value parameter given repeated (`?categories=a&categories=b`), comma-separated
+    (`?categories=a,b`) or both: the same list either way."""
+    if given is None:
+        return None
+    return [part.strip() for value in given for part in value.split(",") if part.strip()]
+
+
 def _day(value: str | None) -> datetime.date:
     if value is None:
         return datetime.date.today()
@@ -43,7 +51,9 @@ def documents_router(settings: Settings) -> APIRouter:
         request: Request,
         subject: str | None = None,
         regime: str = "EU",
-        categories: list[str] | None = Query(default=None),
+        categories: list[str] | None = Query(
+            default=None, description="Category keys, repeated or comma-separated."
+        ),
         as_of: str | None = Query(default=None, alias="asOf"),
     ) -> PlainTextResponse:
         """The access plan of `accessPlan { document }` as Markdown."""
@@ -52,7 +62,7 @@ def documents_router(settings: Settings) -> APIRouter:
             raise BadUserInput("give the data subject key as `subject`", field="subject")
         db = request.app.state.db
         plan = await access_plan(
-            db, settings, subject=subject, categories=categories, regime=_regime(regime)
+            db, settings, subject=subject, categories=_values(categories), regime=_regime(regime)
         )
         document = render_markdown(plan, await transfer_answers(db, plan, _day(as_of)))
         return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")

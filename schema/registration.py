@@ -9,6 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from graph.queries.registration import RetirableKind
+from resolvers.global_id import encode
+from resolvers.references import key_of
 from resolvers.registration import service
 from resolvers.registration.decisions import Subject, TransferDecisions
 from resolvers.registration.inputs import (
@@ -173,7 +175,15 @@ class TransferDecision:
 
 @strawberry.type(description="What one registration did.")
 class Registration:
-    id: strawberry.ID = strawberry.field(description="The datamap id: `<source>:<externalId>`.")
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the entity registered (`node(id)` resolves it); for a data "
+        "flow the same edge id as in `dataMap`, `lineage` and transfer hops."
+    )
+    key: str = strawberry.field(description="Its key: `<source>:<externalId>`.")
+    engagement_id: strawberry.ID | None = strawberry.field(
+        description="For a processor or sub-processor: the global id of the engagement "
+        "(`ENGAGES`) it registered; null otherwise."
+    )
     created: bool = strawberry.field(description="True when the entity is new.")
     changed: bool = strawberry.field(description="True when anything about it changed.")
     subject: strawberry.Private[Subject]
@@ -203,9 +213,12 @@ def registrations(
 ) -> list[Registration]:
     """The payloads of one mutation; they share one reading of the transfer map."""
     decisions = TransferDecisions(info.context.db, datetime.date.today())
+    kind = SUBJECT_KINDS[subject]
     return [
         Registration(
-            id=strawberry.ID(o.id),
+            id=strawberry.ID(encode(kind, o.id)),
+            key=o.id,
+            engagement_id=_engagement_id(o),
             created=o.created,
             changed=o.changed,
             subject=subject(o),
@@ -213,6 +226,13 @@ def registrations(
         )
         for o in outcomes
     ]
+
+
+def _engagement_id(outcome: service.Outcome) -> strawberry.ID | None:
+    engagement = outcome.after.get("engagement")
+    if not engagement:
+        return None
+    return strawberry.ID(encode("Engagement", engagement["id"]))
 
 
 def organisation(outcome: service.Outcome) -> Subject:
@@ -231,6 +251,23 @@ def safeguard(outcome: service.Outcome) -> Subject:
     return Subject(parties=(outcome.after["exporter_id"], outcome.after["importer_id"]))
 
 
+SUBJECT_KINDS: dict[Callable[[service.Outcome], Subject], str] = {
+    organisation: "Organisation",
+    system: "System",
+    data_flow: "Flow",
+    safeguard: "Safeguard",
+}
+"""The kind of the entity each registration registers, for its global id."""
+
+RETIRABLE_KINDS: dict[str, str] = {
+    "Organisation": "Organisation",
+    "ENGAGES": "Engagement",
+    "System": "System",
+    "FLOWS_TO": "Flow",
+    "Safeguard": "Safeguard",
+}
+
+
 def fields_of(value: Any) -> dict[str, Any]:
     """The fields of a register input as a dict. The inputs are flat (scalars, enums and lists
     of them), so a shallow read is what `strawberry.asdict` gives, without its recursive copy,
@@ -246,14 +283,18 @@ async def retire(
     id: strawberry.ID,
     on: datetime.date | None,
 ) -> Retired:
-    item = validated(Retirement, {"id": id, "on": on or datetime.date.today()}, "")
+    key = key_of(id, RETIRABLE_KINDS[kind], field="id")
+    item = validated(Retirement, {"id": key, "on": on or datetime.date.today()}, "")
     retired_on = await service.retire(
         info.context.db, actor(info), operation, kind, entity_type, item
     )
     return Retired(id=id, retired_on=retired_on)
 
 
-EntityId = Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")]
+EntityId = Annotated[
+    strawberry.ID,
+    strawberry.argument(description="The entity. Accepts the global id (`id`) or the key (`key`)."),
+]
 RetireOn = Annotated[
     datetime.date | None,
     strawberry.argument(description="The retirement date; today when omitted."),

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from strawberry.types import Info
 
 from resolvers.errors import BadUserInput
+from resolvers.references import key_of
 from resolvers.registration import service
 from resolvers.registration.inputs import (
     DataFlowInput as DataFlowModel,
@@ -27,6 +28,7 @@ from schema.auth import actor
 from schema.context import Context
 from schema.registration import (
     CATEGORIES,
+    RETIRABLE_KINDS,
     EntityId,
     Registration,
     data_flow,
@@ -170,7 +172,12 @@ class RegistrationUpdateMutation:
         db = info.context.db
         planner = service.organisation_update_planner(db, given(input, ProcessorModel))
         outcome = await service.update(
-            db, actor(info), "updateProcessor", "Organisation", id, planner
+            db,
+            actor(info),
+            "updateProcessor",
+            "Organisation",
+            key_of(id, RETIRABLE_KINDS["Organisation"], field="id"),
+            planner,
         )
         return registrations(info, [outcome], organisation)[0]
 
@@ -181,7 +188,14 @@ class RegistrationUpdateMutation:
         db = info.context.db
         patch = given(input, SystemModel)
         planner = service.update_planner(db, SystemModel, patch, service.system_plan)
-        outcome = await service.update(db, actor(info), "updateSystem", "System", id, planner)
+        outcome = await service.update(
+            db,
+            actor(info),
+            "updateSystem",
+            "System",
+            key_of(id, RETIRABLE_KINDS["System"], field="id"),
+            planner,
+        )
         return registrations(info, [outcome], system)[0]
 
     @strawberry.mutation(description="Change fields of a registered data flow.")
@@ -191,7 +205,14 @@ class RegistrationUpdateMutation:
         db = info.context.db
         patch = given(input, DataFlowModel)
         planner = service.update_planner(db, DataFlowModel, patch, service.data_flow_plan)
-        outcome = await service.update(db, actor(info), "updateDataFlow", "FLOWS_TO", id, planner)
+        outcome = await service.update(
+            db,
+            actor(info),
+            "updateDataFlow",
+            "FLOWS_TO",
+            key_of(id, RETIRABLE_KINDS["FLOWS_TO"], field="id"),
+            planner,
+        )
         return registrations(info, [outcome], data_flow)[0]
 
     @strawberry.mutation(description="Change fields of a registered transfer safeguard.")
@@ -201,5 +222,12 @@ class RegistrationUpdateMutation:
         db = info.context.db
         patch = given(input, SafeguardModel)
         planner = service.update_planner(db, SafeguardModel, patch, service.safeguard_plan)
-        outcome = await service.update(db, actor(info), "updateSafeguard", "Safeguard", id, planner)
+        outcome = await service.update(
+            db,
+            actor(info),
+            "updateSafeguard",
+            "Safeguard",
+            key_of(id, RETIRABLE_KINDS["Safeguard"], field="id"),
+            planner,
+        )
         return registrations(info, [outcome], safeguard)[0]

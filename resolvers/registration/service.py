@@ -95,8 +95,9 @@ async def apply(
     invalid = await queries.invalid_references(tx, db, distinct_references(plan.references))
     if invalid:
         first = invalid[0]
-        state = "is retired" if first["retired"] else "does not exist"
-        raise BadUserInput(f"{first['label']} {first['id']} {state}", field=first["field"])
+        if first["retired"]:
+            raise BadUserInput(f"{first['label']} {first['id']} is retired", field=first["field"])
+        raise NotFound(f"{first['label']} {first['id']} does not exist", field=first["field"])
     rows = await plan.upsert(tx)
     await audit_queries.write_events(
         tx,

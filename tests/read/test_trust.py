@@ -132,7 +132,7 @@ async def test_unknown_categories_subjects_and_countries_name_the_nearest_keys(
 ) -> None:
     cases = [
         (
-            '{ accessPlan(subject: "customer_user", categories: ["user.contact.emial"]) '
+            '{ accessPlan(subject: "preemptly.account_user", categories: ["user.contact.emial"]) '
             "{ regime } }",
             "categories[0]",
             "user.contact.email",
