@@ -198,6 +198,14 @@ class AccessPlan:
         controller = self.plan.controller
         return None if controller is None else AccessOrganisation.of(controller)
 
+    @strawberry.field(
+        description="Whether the map holds any of the subject's data (in the categories asked "
+        "for): false says the plan is empty because nothing is held, not that nothing was looked "
+        "for."
+    )
+    def holds_data(self) -> bool:
+        return bool(self.plan.locations)
+
     @strawberry.field(description="Every system to search, directly holding, copy or backup.")
     def locations(self) -> list[AccessLocation]:
         return [

@@ -1,7 +1,7 @@
-"""Every error leaves with a stable `extensions.code` and the request's id (`requestId`). A user
-error (the caller's input) is logged as one line with that id, its code and field; a fault of
-the server, a value of its own data that its type cannot serialise included, is INTERNAL: masked,
-logged with its traceback, and the client gets the id instead of a stack trace or Cypher."""
+"""Every error leaves with a stable `extensions.code`. A user error (the caller's input) is logged
+as one line with the request's id, its code and field; a fault of the server, a value of its own
+data that its type cannot serialise included, is INTERNAL: masked, logged with its traceback, and
+the client gets the request id (`extensions.requestId`) instead of a stack trace or Cypher."""
 
 import logging
 import re
@@ -48,25 +48,26 @@ def new_request_id() -> str:
 def coded(
     error: GraphQLError, *, hide_suggestions: bool = False, request_id: str | None = None
 ) -> GraphQLError:
-    """`error` as the client may see it, with its `extensions.code` and the request id."""
+    """`error` as the client may see it, with its `extensions.code`; `request_id` is the one of
+    the request, in every log line and in an INTERNAL error's extensions."""
     request_id = request_id or new_request_id()
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         if error.path is not None:
             return _internal(error, request_id, original or error)
-        return _logged(_bad_request(error, hide_suggestions, request_id))
+        return _logged(_bad_request(error, hide_suggestions), request_id)
     known = domain_error(original)
     if known is None:
         return _internal(error, request_id, original)
-    extensions: dict[str, object] = {"code": known.code, "requestId": request_id}
+    extensions: dict[str, object] = {"code": known.code}
     if known.code == "INTERNAL":
         logger.error("INTERNAL request %s: %s", request_id, known.message, exc_info=original)
-        return _with(error, known.message, extensions)
+        return _with(error, known.message, {**extensions, "requestId": request_id})
     if known.field is not None:
         extensions["field"] = known.field
     if known.suggestions and not hide_suggestions:
         extensions["suggestions"] = known.suggestions
-    return _logged(_with(error, known.message, extensions))
+    return _logged(_with(error, known.message, extensions), request_id)
 
 
 def _internal(error: GraphQLError, request_id: str, cause: BaseException) -> GraphQLError:
@@ -82,24 +83,24 @@ def _internal(error: GraphQLError, request_id: str, cause: BaseException) -> Gra
     return _with(error, INTERNAL_MESSAGE, {"code": "INTERNAL", "requestId": request_id})
 
 
-def _logged(error: GraphQLError) -> GraphQLError:
+def _logged(error: GraphQLError, request_id: str) -> GraphQLError:
     """Log a coded user error as one line: the request id, the code, the field, the message."""
     extensions = error.extensions or {}
     logger.info(
         "%s request %s field %s: %s",
         extensions.get("code"),
-        extensions.get("requestId"),
+        request_id,
         extensions.get("field", "-"),
         error.message,
     )
     return error
 
 
-def _bad_request(error: GraphQLError, hide_suggestions: bool, request_id: str) -> GraphQLError:
+def _bad_request(error: GraphQLError, hide_suggestions: bool) -> GraphQLError:
     """A parse or validation error, or a variable value its type cannot take (graphql-core
     keeps the coercion error as the original; `field` is then the variable's path)."""
     message = SUGGESTION.sub("", error.message) if hide_suggestions else error.message
-    extensions: dict[str, object] = {"code": "BAD_USER_INPUT", "requestId": request_id}
+    extensions: dict[str, object] = {"code": "BAD_USER_INPUT"}
     invalid = INVALID_VARIABLE.match(error.message)
     if invalid is not None:
         extensions["field"] = invalid.group(1) + (invalid.group(2) or "")

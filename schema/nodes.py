@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from resolvers.errors import NotFound
+from resolvers.errors import MissingReferenceData
 from resolvers.read.loaders import load_related
 from resolvers.transfer.adequacy import AdequacyStatus, Decision, adequacy_status
 from schema.context import Context
@@ -299,11 +299,16 @@ class Organisation(Node):
     )
     retired_on: date | None = strawberry.field(default=None, description="When it was retired.")
 
-    @strawberry.field(description="Its country of establishment; NOT_FOUND when it is missing.")
+    @strawberry.field(
+        description="Its country of establishment; INTERNAL when the graph lacks it (a fault of "
+        "the map's data)."
+    )
     async def established_in(self, info: Info[Context, None]) -> Country:
         found = await by_key(info, Country, self.country)
         if found is None:
-            raise NotFound(f"no country {self.country!r} for organisation {self.key!r}")
+            raise MissingReferenceData(
+                f"the graph has no country {self.country!r} for organisation {self.key!r}"
+            )
         return found
 
     @strawberry.field(

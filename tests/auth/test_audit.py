@@ -11,7 +11,7 @@ query($filter: AuditFilter) {
 }
 """
 REGISTER_SYSTEM = """
-mutation($input: SystemInput!) { registerSystem(input: $input) { id } }
+mutation($input: SystemInput!) { registerSystem(input: $input) { id: key } }
 """
 
 

@@ -1,6 +1,7 @@
 """Answers a user can trust, on Preemptly's seeded map: one id scheme end to end, strict inputs
 with the nearest valid keys, and no silent empty answer."""
 
+import logging
 from typing import Any
 
 import pytest
@@ -249,7 +250,9 @@ async def test_the_data_map_holds_every_organisation_lineage_reaches(graphql: Gr
 async def test_names_sort_case_insensitively(graphql: GraphQL) -> None:
     body = await graphql("{ organisations(first: 100) { nodes { legalName } } }")
     names = [node["legalName"] for node in body["data"]["organisations"]["nodes"]]
-    assert names == sorted(names, key=str.lower)
+    named = [name for name in names if name is not None]
+    assert named == names[: len(named)]
+    assert named == sorted(named, key=str.lower)
 
 
 async def test_a_server_data_fault_is_internal(graphql: GraphQL, seeded: Any) -> None:
@@ -270,3 +273,37 @@ async def test_a_server_data_fault_is_internal(graphql: GraphQL, seeded: Any) ->
     assert error_of(kind)["code"] == "INTERNAL"
     assert error_of(eu)["code"] == "INTERNAL"
     assert error_of(eu)["requestId"]
+
+
+async def test_a_user_error_logs_one_line_and_only_internal_a_traceback(
+    graphql: GraphQL, seeded: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="datamap.errors")
+    await graphql('{ system(id: "accounts-bd") { key } }')
+    [line] = [r for r in caplog.records if r.name == "datamap.errors"]
+    assert line.exc_info is None
+    assert line.getMessage().startswith("NOT_FOUND request ")
+    assert " field id: " in line.getMessage() and "\n" not in line.getMessage()
+    caplog.clear()
+    await seeded.write("MERGE (c:Country {code: 'T-TRUST-LOG'}) SET c.eu = 'yes'")
+    try:
+        body = await graphql('{ country(code: "t-trust-log") { eu } }')
+    finally:
+        await seeded.write("MATCH (c:Country {code: 'T-TRUST-LOG'}) DETACH DELETE c")
+    [fault] = [r for r in caplog.records if r.name == "datamap.errors"]
+    assert fault.exc_info is not None
+    assert error_of(body)["requestId"] in fault.getMessage()
+
+
+async def test_a_subject_that_holds_nothing_says_so(graphql: GraphQL, seeded: Any) -> None:
+    await seeded.write("MERGE (s:DataSubject {key: 't-trust-nobody'}) SET s.name = 'Nobody'")
+    try:
+        body = await graphql(
+            """{ empty: accessPlan(subject: "t-trust-nobody") { holdsData locations { systemId } }
+                 held: accessPlan(subject: "preemptly.account_user") { holdsData } }"""
+        )
+    finally:
+        await seeded.write("MATCH (s:DataSubject {key: 't-trust-nobody'}) DETACH DELETE s")
+    assert "errors" not in body, body
+    assert body["data"]["empty"] == {"holdsData": False, "locations": []}
+    assert body["data"]["held"] == {"holdsData": True}

@@ -165,19 +165,23 @@ async def test_retiring_an_unknown_id_is_not_found(graphql: GraphQL, field: str)
 
 
 UPDATE_SYSTEM = """
-mutation($id: ID!, $input: SystemPatch!) { updateSystem(id: $id, input: $input) { id changed } }
+mutation($id: ID!, $input: SystemPatch!) { updateSystem(id: $id, input: $input) {
+  id: key changed
+} }
 """
 UPDATE_PROCESSOR = """
 mutation($id: ID!, $input: ProcessorPatch!) {
-  updateProcessor(id: $id, input: $input) { id created changed }
+  updateProcessor(id: $id, input: $input) { id: key created changed }
 }
 """
 UPDATE_FLOW = """
-mutation($id: ID!, $input: DataFlowPatch!) { updateDataFlow(id: $id, input: $input) { id changed } }
+mutation($id: ID!, $input: DataFlowPatch!) { updateDataFlow(id: $id, input: $input) {
+  id: key changed
+} }
 """
 UPDATE_SAFEGUARD = """
 mutation($id: ID!, $input: SafeguardPatch!) {
-  updateSafeguard(id: $id, input: $input) { id changed }
+  updateSafeguard(id: $id, input: $input) { id: key changed }
 }
 """
 

@@ -95,7 +95,7 @@ async def roomy(neo4j_server: Settings) -> AsyncIterator[httpx.AsyncClient]:
     from app.main import create_app
 
     settings = neo4j_server.model_copy(
-        update={"max_query_tokens": 1_000_000, "max_query_depth": 50, "max_aliases": 50}
+        update={"max_query_tokens": 1_000_000, "max_query_depth": 50, "max_aliases": 100_000}
     )
     application: FastAPI = create_app(settings)
     async with application.router.lifespan_context(application):
