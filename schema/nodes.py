@@ -422,7 +422,6 @@ class Flow(Node):
         )
 
 
-
 @strawberry.enum(description="Where a flow is known from.")
 class FlowProvenance(enum.Enum):
     DECLARED = "DECLARED"

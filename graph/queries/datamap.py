@@ -32,7 +32,7 @@ TARGET_KEY: LiteralString = "coalesce(b.id, b.key, b.code)"
 def statement(active: list[str]) -> LiteralString:
     return (
         "MATCH (n:System) WHERE " + filters.where(filters.SYSTEM, active) + " "
-        "WITH n ORDER BY n.name, n.id "
+        "WITH n ORDER BY toLower(n.name), n.id "
         "WITH collect(n) AS systems "
         "CALL (systems) { "
         "  CALL (systems) { "

@@ -16,7 +16,7 @@ class Listing:
     label: LiteralString
     order: LiteralString
     predicates: Mapping[str, LiteralString]
-    base: LiteralString = "true"
+    base: LiteralString | None = None
     """What every node of the list is, whatever the filter."""
 
 
@@ -35,10 +35,10 @@ COUNTRIES = Listing("Country", "n.code", filters.COUNTRY)
 
 
 def page_statement(listing: Listing, active: list[str]) -> LiteralString:
-    match: LiteralString = (
-        "MATCH (n:" + listing.label + ") WHERE " + listing.base + " AND "
-        "" + filters.where(listing.predicates, active)
-    )
+    where = filters.where(listing.predicates, active)
+    if listing.base is not None:
+        where = listing.base + " AND " + where
+    match: LiteralString = "MATCH (n:" + listing.label + ") WHERE " + where
     top: LiteralString = "WITH n ORDER BY " + listing.order + " SKIP $offset LIMIT $limit"
     total: LiteralString = "COUNT { " + match + " } AS total"
     return (
