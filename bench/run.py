@@ -198,7 +198,7 @@ NEO4J_GRAPHQL_SYSTEMS_PAGE = """query($limit: Int!) {
   hostingCountries { code name } } }"""
 
 
-SYSTEM_LOOKUP = """query($key: String!) { system(id: $key) {
+SYSTEM_LOOKUP = """query($key: ID!) { system(id: $key) {
   key name kind ownerTeam
   organisations { role organisation { key legalName establishedIn { code name } } }
   hostingCountries { code name } } }"""

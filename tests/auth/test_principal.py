@@ -51,6 +51,7 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ),
     ("auditLog", Role.ANALYST, "{ auditLog(limit: 1) { id } }"),
     ("apiKeys", Role.ADMIN, "{ apiKeys { id } }"),
+    ("drift", Role.ANALYST, "{ drift { since } }"),
     ("deletionPlan", Role.ANALYST, '{ deletionPlan(subject: "t-auth-none") { __typename } }'),
     (
         "registerProcessor",

@@ -2,14 +2,44 @@
 with the nearest valid keys, and no silent empty answer."""
 
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 
+from app.settings import Settings
 from resolvers.global_id import encode
 from tests.conftest import GraphQL
 
 pytestmark = pytest.mark.usefixtures("seeded")
+
+
+@pytest.fixture(scope="module")
+async def whole_map(
+    neo4j_server: Settings, admin_headers: dict[str, str]
+) -> AsyncIterator[GraphQL]:
+    """The service with a data-map cap above every node the shared test graph holds (other
+    tests' synthetic maps included), so an unfiltered map is never cut."""
+    from app.main import create_app
+
+    application: FastAPI = create_app(
+        neo4j_server.model_copy(update={"datamap_max_nodes": 1_000_000})
+    )
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://datamap.test", headers=admin_headers
+        ) as http:
+
+            async def post(query: str, variables: dict[str, Any] | None = None) -> Any:
+                response = await http.post(
+                    "/graphql", json={"query": query, "variables": variables or {}}
+                )
+                return response.json()
+
+            yield post
 
 
 def error_of(body: dict[str, Any]) -> dict[str, Any]:
@@ -69,8 +99,9 @@ async def test_transfers_through_nothing_is_not_found(graphql: GraphQL) -> None:
 
 
 async def test_flows_and_engagements_are_nodes_with_one_edge_id_everywhere(
-    graphql: GraphQL,
+    whole_map: GraphQL,
 ) -> None:
+    graphql = whole_map
     body = await graphql(
         """{ system(id: "accounts-db") { downstream { id key mode } }
              organisation(id: "nimbus-inc") { subProcessors { id key engager { key }
@@ -228,7 +259,8 @@ MISSING_FROM_THE_MAP = {
 }
 
 
-async def test_the_data_map_holds_every_organisation_lineage_reaches(graphql: GraphQL) -> None:
+async def test_the_data_map_holds_every_organisation_lineage_reaches(whole_map: GraphQL) -> None:
+    graphql = whole_map
     body = await graphql(
         """{ dataMap { truncated nodes { key kind } }
              systems(first: 100) { nodes { key } } }"""
