@@ -1,9 +1,11 @@
 """The `datamap` command line."""
 
 import asyncio
+import datetime
 import signal
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 
 import typer
@@ -18,17 +20,25 @@ from graph.migrations import migrate as apply_migrations
 from graph.queries import keys as key_queries
 from resolvers.auth import keys
 from resolvers.auth.principal import Role
-from resolvers.errors import NotFound
+from resolvers.errors import DatamapError, NotFound
+from resolvers.policy.document import render_text
+from resolvers.policy.service import policy_check
+from resolvers.records.document import Format, filename, render
+from resolvers.records.service import records_of
 from schema.export import write_sdl
-from seeds.loader import SeedError, is_current, load_all
+from seeds.loader import SeedError, is_current, load_all, load_policy
 
 cli = typer.Typer(help="datamap: a GraphQL privacy data map over Neo4j.", no_args_is_help=True)
 neo4j_cli = typer.Typer(help="The local Neo4j server.", no_args_is_help=True)
 schema_cli = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
 keys_cli = typer.Typer(help="API keys (stored hashed in Neo4j).", no_args_is_help=True)
+check_cli = typer.Typer(help="Check the map against what is promised.", no_args_is_help=True)
+export_cli = typer.Typer(help="Documents computed from the map.", no_args_is_help=True)
 cli.add_typer(neo4j_cli, name="neo4j")
 cli.add_typer(schema_cli, name="schema")
 cli.add_typer(keys_cli, name="keys")
+cli.add_typer(check_cli, name="check")
+cli.add_typer(export_cli, name="export")
 
 
 def fail(message: str) -> typer.Exit:
@@ -196,6 +206,73 @@ def keys_revoke(key_id: str = typer.Argument(..., help="The key's id.")) -> None
         except NotFound as error:
             raise fail(error.message) from None
         typer.echo(f"revoked {key_id}")
+
+    asyncio.run(_with_database(get_settings(), work))
+
+
+@check_cli.command("policy")
+def check_policy(
+    policy: str = typer.Option("preemptly", "--policy", help="The key of a loaded policy."),
+    as_of: datetime.datetime | None = typer.Option(
+        None, "--as-of", formats=["%Y-%m-%d"], help="The date to check for; today by default."
+    ),
+    load: Path | None = typer.Option(
+        None, "--load", help="Load this policy file first (beside those loaded) and check it."
+    ),
+) -> None:
+    """Decide each claim of a privacy policy against the map; exit 1 when one is CONTRADICTED
+    (so a CI pipeline can gate on it), 2 when the policy is not loaded or its file is invalid."""
+    contradicted = False
+
+    async def work(db: Database) -> None:
+        nonlocal contradicted
+        day = as_of.date() if as_of else datetime.date.today()
+        try:
+            key = (await load_policy(db, load)).key if load is not None else policy
+            check = await policy_check(db, key, day)
+        except SeedError as error:
+            typer.secho(f"datamap: policy not loaded: {error}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(code=2) from None
+        except NotFound as error:
+            typer.secho(f"datamap: {error.message}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(code=2) from None
+        for line in render_text(check):
+            typer.echo(line)
+        contradicted = check.contradicted
+
+    asyncio.run(_with_database(get_settings(), work))
+    if contradicted:
+        raise typer.Exit(code=1)
+
+
+@export_cli.command("ropa")
+def export_ropa(
+    fmt: Format = typer.Option(Format.XLSX, "--format", help="xlsx, csv or json."),
+    profile: str = typer.Option("gdpr", "--profile", help="gdpr, ico or cnil."),
+    regime: str | None = typer.Option(
+        None, "--regime", help="EU, UK or CH; default: the profile's."
+    ),
+    as_of: datetime.datetime | None = typer.Option(
+        None, "--as-of", formats=["%Y-%m-%d"], help="Decide the transfers for this day."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="The file to write; default: a dated name in ."
+    ),
+) -> None:
+    """Write the records of processing (Art. 30) in a profile's columns."""
+
+    async def work(db: Database) -> None:
+        day = as_of.date() if as_of else datetime.date.today()
+        try:
+            records = await records_of(db, profile=profile, regime=regime, as_of=day)
+        except DatamapError as error:
+            raise fail(error.message) from None
+        path = output or Path(filename(records, fmt))
+        path.write_bytes(render(records, fmt))
+        typer.echo(
+            f"wrote {path}: {len(records.controller)} controller and "
+            f"{len(records.processor)} processor records"
+        )
 
     asyncio.run(_with_database(get_settings(), work))
 

@@ -2,27 +2,38 @@
 renderer as the GraphQL fields, the same API keys and the same role as the field."""
 
 import datetime
+from enum import StrEnum
+from typing import TypeVar
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from app.principal import request_principal_with
 from app.settings import Settings
-from resolvers.access.decisions import Regime
-from resolvers.access.document import render_markdown
-from resolvers.access.service import access_plan
+from resolvers.access.document import access_response, render_markdown
+from resolvers.access.service import access_plan, response_names
 from resolvers.access.transfers import transfer_answers
+from resolvers.breach import document as breach_document
+from resolvers.breach.decisions import Impact, Kind
+from resolvers.breach.service import breach_impact_of
+from resolvers.documents import MEDIA_TYPES as DOCUMENT_TYPES
+from resolvers.documents import DocumentFormat
 from resolvers.errors import BadUserInput
+from resolvers.records.document import MEDIA_TYPES, Format, filename, render
+from resolvers.records.service import records_of
 from schema.auth import FIELD_ROLES
+from schema.vocabulary import RegimeKey
 
 ACCESS_ROLE = FIELD_ROLES[("Query", "accessPlan")]
+BREACH_ROLE = FIELD_ROLES[("Query", "breachImpact")]
+RECORDS_ROLE = FIELD_ROLES[("Query", "recordsOfProcessing")]
 
 
-def _regime(value: str) -> Regime:
+def _regime(value: str) -> str:
     try:
-        return Regime(value.upper())
-    except ValueError:
-        known = ", ".join(regime.value for regime in Regime)
+        return RegimeKey[value.upper()].name
+    except KeyError:
+        known = ", ".join(regime.name for regime in RegimeKey)
         raise BadUserInput(f"regime must be one of {known}", field="regime") from None
 
 
@@ -34,6 +45,19 @@ def _values(given: list[str] | None) -> list[str] | None:
     return [part.strip() for value in given for part in value.split(",") if part.strip()]
 
 
+F = TypeVar("F", bound=StrEnum)
+
+
+def file_format(kind: type[F], value: str) -> F:
+    try:
+        return kind(value.lower())
+    except ValueError:
+        known = ", ".join(f.value for f in kind)
+        raise BadUserInput(
+            f"unknown format {value!r}: give one of {known}", field="format"
+        ) from None
+
+
 def _day(value: str | None) -> datetime.date:
     if value is None:
         return datetime.date.today()
@@ -43,8 +67,73 @@ def _day(value: str | None) -> datetime.date:
         raise BadUserInput("asOf must be a date such as 2025-06-30", field="asOf") from None
 
 
+def _moment(value: str | None) -> datetime.datetime:
+    if not value:
+        raise BadUserInput("give awareAt, such as 2026-11-30T09:00:00Z", field="awareAt")
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise BadUserInput(
+            "awareAt must be a date and time such as 2026-11-30T09:00:00Z", field="awareAt"
+        ) from None
+
+
+def _kind(value: str) -> Kind:
+    try:
+        return Kind(value.upper())
+    except ValueError:
+        known = ", ".join(kind.value for kind in Kind)
+        raise BadUserInput(f"kind must be one of {known}", field="kind") from None
+
+
 def documents_router(settings: Settings) -> APIRouter:
     router = APIRouter()
+
+    async def breach(
+        request: Request,
+        system_ids: list[str] | None,
+        organisation_id: str | None,
+        aware_at: str | None,
+        kind: str,
+        categories: list[str] | None,
+    ) -> Impact:
+        await request_principal_with(request, settings, BREACH_ROLE, "the breach impact")
+        return await breach_impact_of(
+            request.app.state.db,
+            system_ids=system_ids,
+            organisation_id=organisation_id,
+            aware_at=_moment(aware_at),
+            kind=_kind(kind),
+            categories=categories,
+        )
+
+    @router.get("/plans/breach.md", response_class=PlainTextResponse)
+    async def breach_markdown(
+        request: Request,
+        system_ids: list[str] | None = Query(default=None, alias="systemIds"),
+        organisation_id: str | None = Query(default=None, alias="organisationId"),
+        aware_at: str | None = Query(default=None, alias="awareAt"),
+        kind: str = "CONFIDENTIALITY",
+        categories: list[str] | None = Query(default=None),
+    ) -> PlainTextResponse:
+        """The draft notifications of `breachImpact { document }` as Markdown."""
+        impact = await breach(request, system_ids, organisation_id, aware_at, kind, categories)
+        document = breach_document.render_markdown(breach_document.drafts(impact))
+        return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
+
+    @router.get("/plans/breach.json")
+    async def breach_json(
+        request: Request,
+        system_ids: list[str] | None = Query(default=None, alias="systemIds"),
+        organisation_id: str | None = Query(default=None, alias="organisationId"),
+        aware_at: str | None = Query(default=None, alias="awareAt"),
+        kind: str = "CONFIDENTIALITY",
+        categories: list[str] | None = Query(default=None),
+    ) -> JSONResponse:
+        """The draft notifications of `breachImpact { notifications { json } }`, as one list."""
+        impact = await breach(request, system_ids, organisation_id, aware_at, kind, categories)
+        drafts = [breach_document.as_json(d) for d in breach_document.drafts(impact)]
+        return JSONResponse({"notifications": drafts})
 
     @router.get("/plans/access.md", response_class=PlainTextResponse)
     async def access_plan_document(
@@ -66,5 +155,58 @@ def documents_router(settings: Settings) -> APIRouter:
         )
         document = render_markdown(plan, await transfer_answers(db, plan, _day(as_of)))
         return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
+
+    @router.get("/documents/access-response.{fmt}")
+    async def access_response_document(
+        request: Request,
+        fmt: str,
+        subject: str | None = None,
+        regime: str = "EU",
+        received_on: str | None = Query(default=None, alias="receivedOn"),
+        as_of: str | None = Query(default=None, alias="asOf"),
+    ) -> Response:
+        """The answer to the data subject, from the plan `accessPlan` returns."""
+        await request_principal_with(request, settings, ACCESS_ROLE, "the access response")
+        chosen = file_format(DocumentFormat, fmt)
+        if not subject:
+            raise BadUserInput("give the data subject key as `subject`", field="subject")
+        db = request.app.state.db
+        plan = await access_plan(
+            db,
+            settings,
+            subject=subject,
+            categories=None,
+            regime=_regime(regime),
+            received_on=_day(received_on) if received_on else None,
+        )
+        document = access_response(
+            plan, await transfer_answers(db, plan, _day(as_of)), await response_names(db, plan)
+        )
+        name = f"access-response-{subject}-{plan.regime.lower()}.{chosen.value}"
+        return Response(
+            document.render(chosen),
+            media_type=DOCUMENT_TYPES[chosen],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @router.get("/records/processing.{fmt}")
+    async def records_of_processing(
+        request: Request,
+        fmt: str,
+        profile: str = "GDPR",
+        regime: str | None = None,
+        as_of: str | None = Query(default=None, alias="asOf"),
+    ) -> Response:
+        """The records of processing of `recordsOfProcessing`, as XLSX, CSV or JSON."""
+        await request_principal_with(request, settings, RECORDS_ROLE, "the records of processing")
+        chosen = file_format(Format, fmt)
+        records = await records_of(
+            request.app.state.db, profile=profile, regime=regime, as_of=_day(as_of)
+        )
+        return Response(
+            render(records, chosen),
+            media_type=MEDIA_TYPES[chosen],
+            headers={"Content-Disposition": f'attachment; filename="{filename(records, chosen)}"'},
+        )
 
     return router

@@ -1,5 +1,7 @@
 """The FastAPI application: GraphQL at /graphql and the two health probes."""
 
+import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -18,6 +20,7 @@ from app.settings import Settings, get_settings
 from graph.database import UNAVAILABLE_ERRORS, Database
 from graph.migrations import migrate
 from resolvers.auth.key_cache import KeyCache
+from resolvers.auth.keys import watch_revocations
 from resolvers.errors import DatamapError, Unauthenticated
 from resolvers.read.loaders import create_loaders
 from schema.build import build_schema
@@ -84,9 +87,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             logger.warning("starting while not ready: %s", reason)
         if settings.auth_disabled:
             logger.warning(AUTH_DISABLED_WARNING)
+        watcher = (
+            asyncio.create_task(
+                watch_revocations(db.sibling(), app.state.key_cache, settings.key_revocation_poll_s)
+            )
+            if settings.key_revocation_poll_s and settings.api_key_cache_seconds
+            else None
+        )
         try:
             yield
         finally:
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
             await db.close()
 
     app = FastAPI(title="datamap", lifespan=lifespan)

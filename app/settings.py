@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         "request). A revocation evicts it at once in the process that revokes; other processes "
         "refuse the key within this time.",
     )
+    key_revocation_poll_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often a process checks the graph for revoked keys and clears its key "
+        "cache when there are new ones (0: never; revocations elsewhere then wait for the cache "
+        "time-to-live).",
+    )
     registration_batch_max: int = Field(default=1000, ge=1)
     audit_log_max: int = Field(default=500, ge=1)
     lineage_default_hops: int = Field(default=5, ge=1, le=LINEAGE_HOPS_CEILING)

@@ -35,15 +35,14 @@ from graph.queries import datamap as datamap_queries
 from graph.queries import lineage as lineage_queries
 from graph.queries import lists
 from graph.queries import transfers as transfer_queries
+from graph.queries.breach import BreachRecords, breach_subgraph
 from graph.queries.deletion import DeletionRecords, deletion_subgraph
 from graph.queries.nodes import nodes_by_keys
 from graph.queries.registration import upsert_organisations
 from graph.queries.relations import neighbours
 from resolvers.access import reach as flow_reach
-from resolvers.access.decisions import ITEM_REGIME, Regime
 from resolvers.auth import keys
 from resolvers.auth.principal import Role
-from resolvers.deletion import references as deletion_references
 from resolvers.registration.inputs import ProcessorInput
 from resolvers.registration.service import organisation_row
 from resolvers.transfer.hops import placed, regime_rules
@@ -166,6 +165,10 @@ DELETION_PLAN = """query($subject: String!) { deletionPlan(subject: $subject, as
   steps { position systems actions { system action categories until reasons { path rule } } }
   notifications { recipient { id } categories } blockers { kind system } } }"""
 
+BREACH_IMPACT = """query($systemIds: [String!]) { breachImpact(systemIds: $systemIds,
+    awareAt: "2026-11-30T09:00:00Z", kind: CONFIDENTIALITY) {
+  systems { id reach } subjects { subject records } controllersToNotify { controller { id } }
+  obligations { key status deadline } notifications { authority json } } }"""
 DATA_MAP = """query($subject: String!) { dataMap(filter: {subject: $subject}) {
   totalNodes truncated nodes { id kind key label attributes }
   edges { id kind source target attributes } } }"""
@@ -465,8 +468,7 @@ async def access_plan(bench: Bench) -> QueryResult:
         return await access_queries.access_rows(
             bench.db,
             subject=subject,
-            regime=Regime.EU.value,
-            text_regime=ITEM_REGIME[Regime.EU],
+            regime="EU",
             hops=bench.settings.lineage_default_hops,
             limit=bench.settings.lineage_max_nodes,
             reach=flow_reach.reach_rows,
@@ -476,12 +478,8 @@ async def access_plan(bench: Bench) -> QueryResult:
 
 
 async def deletion_plan(bench: Bench) -> QueryResult:
-    reference_keys = sorted(deletion_references.ALL)
-
     async def raw(subject: str) -> DeletionRecords:
-        return await deletion_subgraph(
-            bench.db, subject=subject, categories=None, reference_keys=reference_keys
-        )
+        return await deletion_subgraph(bench.db, subject=subject, categories=None, regime="EU")
 
     return await per_subject(bench, "deletionPlan", DELETION_PLAN, raw)
 
@@ -508,6 +506,26 @@ async def transfer_assessment(bench: Bench) -> QueryResult:
     return result
 
 
+async def breach_impact(bench: Bench) -> QueryResult:
+    """breachImpact of each domain's collection point in turn (with its backups and everything
+    flows reach from it, at most 12 hops)."""
+    starts = bench.collection_points
+    result = QueryResult("breachImpact")
+    result.timings += await timed(
+        "datamap",
+        bench.service(BREACH_IMPACT, lambda i: {"systemIds": [starts[i % bench.domains]]}),
+        bench.args,
+    )
+
+    async def raw(i: int) -> BreachRecords:
+        return await breach_subgraph(
+            bench.db, system_ids=[starts[i % bench.domains]], organisation_id=None
+        )
+
+    result.timings += await timed("raw Cypher", raw, bench.args)
+    return result
+
+
 async def register_processors(bench: Bench) -> QueryResult:
     return await register_processors_bulk(bench.db, bench.http, bench.url, bench.auth, bench.args)
 
@@ -520,6 +538,7 @@ QUERIES: dict[str, Callable[[Bench], Awaitable[QueryResult]]] = {
     "accessPlan": access_plan,
     "deletionPlan": deletion_plan,
     "transferAssessment": transfer_assessment,
+    "breachImpact": breach_impact,
     "registerProcessors": register_processors,
 }
 """Every query of the benchmark by the name `--queries` takes, in the order they run."""

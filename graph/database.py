@@ -1,6 +1,7 @@
 """The one async Neo4j driver of a process, and the managed transactions every query runs in."""
 
-from collections.abc import Awaitable, Callable, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from contextvars import ContextVar
 from typing import Any, Literal, LiteralString, NamedTuple, TypeVar
 
@@ -43,6 +44,7 @@ class Database:
         self.bookmarks = AsyncGraphDatabase.bookmark_manager()
         """One bookmark manager for every session of the process: a read that follows a write
         of this process sees it, also on a cluster member that routes reads elsewhere."""
+        self.running: set[asyncio.Task[Any]] = set()
 
     @classmethod
     def connect(cls, settings: Neo4jConnection) -> "Database":
@@ -56,7 +58,16 @@ class Database:
         )
         return cls(driver, settings.neo4j_database, settings.neo4j_transaction_timeout_s)
 
+    def sibling(self) -> "Database":
+        """Another handle on the same driver, with statement counts and recording of its own:
+        for background work that must not show in a request's."""
+        sibling = Database(self.driver, self.name, self.timeout_s)
+        sibling.running = self.running  # closing this handle waits for the sibling's work too
+        return sibling
+
     async def close(self) -> None:
+        if self.running:
+            await asyncio.wait(self.running)
         await self.driver.close()
 
     async def verify(self) -> None:
@@ -74,6 +85,12 @@ class Database:
 
     async def read_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Run `work` in a read transaction, which a cluster routes to a reader."""
+        return await self.shielded(self._read_tx(work))
+
+    async def write_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+        return await self.shielded(self._write_tx(work))
+
+    async def _read_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         token = _access_mode.set("READ")
         try:
             async with self.driver.session(
@@ -83,7 +100,7 @@ class Database:
         finally:
             _access_mode.reset(token)
 
-    async def write_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+    async def _write_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         token = _access_mode.set("WRITE")
         try:
             async with self.driver.session(
@@ -92,6 +109,24 @@ class Database:
                 return await session.execute_write(unit_of_work(timeout=self.timeout_s)(work))
         finally:
             _access_mode.reset(token)
+
+    async def shielded(self, call: Coroutine[Any, Any, T]) -> T:
+        """Run `call` in a task a cancellation of the caller does not reach: graphql-core cancels
+        a field's siblings when one of them fails, and a cancellation that reaches the driver
+        while it opens a connection leaks the socket (neo4j 6.4 closes a half-opened one only on
+        an Exception, which CancelledError is not). The call finishes and hands its connection
+        back to the pool; the cancelled caller goes on at once. The task is kept until it ends
+        (the event loop holds tasks weakly), and its outcome is read, so an error nobody awaits
+        any more is not reported as never retrieved."""
+        task = asyncio.ensure_future(call)
+        self.running.add(task)
+        task.add_done_callback(self._finished)
+        return await asyncio.shield(task)
+
+    def _finished(self, task: "asyncio.Task[Any]") -> None:
+        self.running.discard(task)
+        if not task.cancelled():
+            task.exception()
 
 
 def counted(db: Database, text: str, params: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -38,7 +38,15 @@ COUNTRIES = (
     "UNWIND $rows AS row MATCH (c:Country {code: row.props.code}) "
     "UNWIND row.regimes AS regime MATCH (r:Regime {key: regime}) MERGE (c)-[:IN_AREA_OF]->(r)",
 )
-REGIMES = (merge_nodes("Regime", "key"),)
+TRANSFER_TOOLS = (merge_nodes("TransferTool", "key"),)
+REGIMES = (
+    merge_nodes("Regime", "key"),
+    "UNWIND $rows AS row MATCH (r:Regime {key: row.props.key}) "
+    "OPTIONAL MATCH (r)-[old:ACCEPTS]->() DELETE old",
+    "UNWIND $rows AS row MATCH (r:Regime {key: row.props.key}) "
+    "UNWIND row.tools AS tool MATCH (t:TransferTool {key: tool.tool}) "
+    "MERGE (r)-[a:ACCEPTS]->(t) SET a = tool",
+)
 ADEQUACY_DECISIONS = (
     merge_nodes("AdequacyDecision", "id"),
     "UNWIND $rows AS row MATCH (a:AdequacyDecision {id: row.props.id}) "
@@ -55,6 +63,25 @@ EXCEPTIONS = (merge_nodes("Exception", "key"),)
 ERASURE_RULES = (merge_nodes("ErasureRule", "key"),)
 RETENTION_OBLIGATIONS = (merge_nodes("RetentionObligation", "id"),)
 SECURITY_MEASURES = (merge_nodes("SecurityMeasure", "key"),)
+BREACH_OBLIGATIONS = (merge_nodes("BreachObligation", "key"),)
+BREACH_EXEMPTIONS = (
+    merge_nodes("BreachExemption", "key"),
+    "UNWIND $rows AS row MATCH (e:BreachExemption {key: row.props.key}) "
+    "UNWIND row.obligations AS key MATCH (o:BreachObligation {key: key}) "
+    "MERGE (e)-[:EXEMPTS]->(o)",
+)
+BREACH_RISK_FACTORS = (merge_nodes("BreachRiskFactor", "key"),)
+RECORD_PROFILES = (
+    merge_nodes("RecordProfile", "key"),
+    "UNWIND $rows AS row MATCH (p:RecordProfile {key: row.props.key})-[:HAS_COLUMN]->(old) "
+    "WHERE old.position >= size(row.columns) DETACH DELETE old",
+    "UNWIND $rows AS row MATCH (p:RecordProfile {key: row.props.key}) "
+    "UNWIND range(0, size(row.columns) - 1) AS position "
+    "WITH p, row, position, row.columns[position] AS column "
+    "MERGE (c:RecordColumn {key: p.key + ':' + position}) "
+    "SET c = column, c.key = p.key + ':' + position, c.profile = p.key, c.position = position "
+    "MERGE (p)-[:HAS_COLUMN]->(c)",
+)
 
 ORGANISATIONS = (
     merge_nodes("Organisation", "id"),
@@ -73,7 +100,7 @@ SYSTEMS = (
     "UNWIND row.hosted_in AS code MATCH (c:Country {code: code}) MERGE (s)-[:HOSTED_IN]->(c)",
     "UNWIND $rows AS row MATCH (s:System {id: row.props.id}) "
     "UNWIND row.accessed_from AS access MATCH (c:Country {code: access.country}) "
-    "MERGE (s)-[a:ACCESSED_FROM]->(c) SET a.purpose = access.purpose",
+    "MERGE (s)-[a:ACCESSED_FROM]->(c) SET a.purpose = access.purpose, a.by = access.by",
     "UNWIND $rows AS row MATCH (s:System {id: row.props.id}) "
     "WITH s, row WHERE row.backs_up IS NOT NULL "
     "MATCH (source:System {id: row.backs_up}) MERGE (s)-[:BACKS_UP]->(source)",
@@ -142,6 +169,15 @@ ACTIVITIES = (
     "UNWIND $rows AS row MATCH (p:ProcessingActivity {id: row.props.id}) "
     "UNWIND row.discloses_to AS recipient MATCH (o:Organisation {id: recipient.organisation}) "
     "MERGE (p)-[d:DISCLOSES_TO]->(o) SET d.role = recipient.role",
+)
+
+POLICIES = (
+    merge_nodes("Policy", "key"),
+    "UNWIND $rows AS row MATCH (p:Policy {key: row.props.key})-[:HAS_CLAIM]->(c:PolicyClaim) "
+    "WHERE NOT c.id IN row.claim_ids DETACH DELETE c",
+    "UNWIND $rows AS row MATCH (p:Policy {key: row.props.key}) "
+    "UNWIND row.claims AS claim MERGE (c:PolicyClaim {id: claim.id}) SET c = claim "
+    "MERGE (p)-[:HAS_CLAIM]->(c)",
 )
 
 

@@ -39,3 +39,8 @@ async def known_categories(
     if not categories or any(not key.strip() for key in categories):
         raise BadUserInput("categories must be non-empty keys such as user.contact", field=field)
     return sorted(set(await known_values(db, "DataCategory", categories, field=field)))
+
+
+def within(key: str, named: str) -> bool:
+    """Whether `key` is `named` or a descendant of it: what naming `named` discloses."""
+    return key == named or key.startswith(named + ".")

@@ -10,7 +10,7 @@ from resolvers.access.transfers import PlanTransfers, TransferAnswer
 from resolvers.transfer.decisions import Verdict
 from schema.context import Context
 from schema.transfer import TransferHop
-from schema.vocabulary import RegimeCode
+from schema.vocabulary import RegimeKey
 
 HeldAs = strawberry.enum(
     decisions.HeldAs,
@@ -176,6 +176,20 @@ class AccessRightItem:
     key: strawberry.ID = strawberry.field(description="The RightItem key.")
     article: str = strawberry.field(description="The provision.")
     text: str = strawberry.field(description="What it requires.")
+    answers: str = strawberry.field(
+        description="The part of the plan that answers it: PURPOSES, RECIPIENTS, TRANSFERS, "
+        "COMPLAINT, DEADLINE, SOLD_SHARED, DISCLOSED, ... (TEXT: its own text)."
+    )
+
+
+@strawberry.type(description="When the answer is due, from the date the request was received.")
+class AccessDeadline:
+    received_on: datetime.date = strawberry.field(description="When the request was received.")
+    due_on: datetime.date = strawberry.field(description="When the answer is due.")
+    extended_to: datetime.date | None = strawberry.field(
+        description="The latest date with the regime's one extension; null where it has none."
+    )
+    rule: str = strawberry.field(description="The regime's rule, with its extension.")
 
 
 @strawberry.type(
@@ -190,8 +204,37 @@ class AccessPlan:
         return self.plan.subject
 
     @strawberry.field(description="The regime asked for.")
-    def regime(self) -> RegimeCode:
-        return RegimeCode(self.plan.regime.value)
+    def regime(self) -> RegimeKey:
+        return RegimeKey(self.plan.regime)
+
+    @strawberry.field(
+        description="The authority a complaint goes to under the regime (ICO, FDPIC, CPPA and "
+        "the California Attorney General; for the EU, the controller's lead authority)."
+    )
+    def authority(self) -> str | None:
+        return self.plan.authority
+
+    @strawberry.field(description="How the data subject complains under the regime.")
+    def complaint_route(self) -> str | None:
+        return self.plan.law.complaint_route
+
+    @strawberry.field(
+        description="When the answer is due by the regime's rule; null without `receivedOn`."
+    )
+    def deadline(self) -> AccessDeadline | None:
+        due = self.plan.deadline
+        if due is None:
+            return None
+        return AccessDeadline(
+            received_on=due.received_on,
+            due_on=due.due_on,
+            extended_to=due.extended_to,
+            rule=due.rule,
+        )
+
+    @strawberry.field(description="The rule the regime sets for the response deadline.")
+    def deadline_rule(self) -> str | None:
+        return self.plan.law.deadline_rule
 
     @strawberry.field(description="The controller that answers (the map owner).")
     def controller(self) -> AccessOrganisation | None:
@@ -297,7 +340,12 @@ class AccessPlan:
     @strawberry.field(description="The items the answer must contain (rights, complaint, ...).")
     def right_items(self) -> list[AccessRightItem]:
         return [
-            AccessRightItem(key=strawberry.ID(item.key), article=item.article, text=item.text)
+            AccessRightItem(
+                key=strawberry.ID(item.key),
+                article=item.article,
+                text=item.text,
+                answers=item.answers,
+            )
             for item in self.plan.right_items
         ]
 
@@ -371,11 +419,15 @@ class AccessQuery:
             strawberry.argument(description="Only data relevant to these category keys."),
         ] = None,
         regime: Annotated[
-            RegimeCode, strawberry.argument(description="The law the request is made under.")
-        ] = RegimeCode.EU,
+            RegimeKey, strawberry.argument(description="The law the request is made under.")
+        ] = RegimeKey.EU,
         as_of: Annotated[
             datetime.date | None,
             strawberry.argument(description="The date transfers are decided for; today if absent."),
+        ] = None,
+        received_on: Annotated[
+            datetime.date | None,
+            strawberry.argument(description="When the request was received: sets `deadline`."),
         ] = None,
     ) -> AccessPlan:
         db = info.context.db
@@ -384,7 +436,8 @@ class AccessQuery:
             info.context.settings,
             subject=subject,
             categories=categories,
-            regime=decisions.Regime(regime.value),
+            regime=regime.name,
+            received_on=received_on,
         )
         day = as_of or datetime.date.today()
         return AccessPlan(plan=plan, transfer_answers=PlanTransfers(db, plan, day))

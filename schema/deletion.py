@@ -9,7 +9,7 @@ from resolvers.deletion import decisions as plan
 from resolvers.deletion.references import LegalReference
 from resolvers.deletion.service import deletion_plan
 from schema.context import Context
-from schema.vocabulary import RegimeCode
+from schema.vocabulary import RegimeKey
 
 
 @strawberry.enum(description="What to do with the subject's data in one system.")
@@ -153,8 +153,14 @@ class DeletionProcessorDuty:
 @strawberry.type(description="What to erase where, in which order, what to keep and whom to tell.")
 class DeletionPlan:
     subject: str = strawberry.field(description="The data subject key.")
-    regime: RegimeCode = strawberry.field(description="The regime whose rules apply.")
+    regime: RegimeKey = strawberry.field(description="The regime whose rules apply.")
     as_of: date = strawberry.field(description="The date the plan is made for.")
+    legal_grounds: list[DeletionReference] = strawberry.field(
+        description="What the request rests on in the regime's own law: Art. 17 GDPR or UK GDPR, "
+        "Cal. Civ. Code § 1798.105 and 11 CCR § 7022(b)(1); under the FADP, which has no general "
+        "erasure right, Art. 6(4) (retention), 30(2)(b) (objection), 32(2)(c) (court claim), "
+        "6(5) (inaccuracy)."
+    )
     steps: list[DeletionStep] = strawberry.field(
         description="Where Preemptly is controller: sources before their downstream copies."
     )
@@ -266,8 +272,8 @@ class DeletionQuery:
             ),
         ] = None,
         regime: Annotated[
-            RegimeCode, strawberry.argument(description="The regime whose rules apply.")
-        ] = RegimeCode.EU,
+            RegimeKey, strawberry.argument(description="The regime whose rules apply.")
+        ] = RegimeKey.EU,
         as_of: Annotated[
             date | None, strawberry.argument(description="The date of the plan; today if left out.")
         ] = None,
@@ -291,6 +297,7 @@ class DeletionQuery:
             subject=subject,
             regime=regime,
             as_of=result.as_of,
+            legal_grounds=[DeletionReference.of(g) for g in result.grounds],
             steps=[step_of(s) for s in result.steps],
             notifications=[notification_of(n) for n in result.notifications],
             blockers=[blocker_of(b) for b in result.blockers],

@@ -21,9 +21,13 @@ from schema.node import Node, by_key, enum_of, from_properties, native, related,
 from schema.vocabulary import (
     Authorisation,
     DeletionMethod,
+    DpfDataType,
+    DpfFramework,
+    DpfStatus,
     FlowMode,
+    FlowProvenance,
     OrganisationKind,
-    RegimeCode,
+    RegimeKey,
     Role,
     SafeguardType,
     SystemKind,
@@ -236,6 +240,9 @@ class Engagement(Node):
     authorised_on: date | None = strawberry.field(description="When it was authorised.")
     notice_days: int | None = strawberry.field(description="Notice owed before a change.")
     categories: list[str] | None = strawberry.field(description="The category keys it covers.")
+    retired_on: date | None = strawberry.field(
+        description="When it was retired; a retired engagement counts in no decision."
+    )
     engager: Organisation = strawberry.field(description="The engaging organisation.")
     engaged: Organisation = strawberry.field(description="The engaged organisation.")
 
@@ -257,6 +264,7 @@ def engagement(rel: Mapping[str, Any], engager: Organisation, engaged: Organisat
         authorised_on=native(rel.get("authorised_on")),
         notice_days=rel.get("notice_days"),
         categories=rel.get("categories"),
+        retired_on=native(rel.get("retired_on")),
         engager=engager,
         engaged=engaged,
     )
@@ -265,14 +273,17 @@ def engagement(rel: Mapping[str, Any], engager: Organisation, engaged: Organisat
 @strawberry.type(description="A Data Privacy Framework certification of an organisation.")
 class DpfCertification(Node):
     LABEL = "DpfCertification"
-    framework: str | None = strawberry.field(
-        default=None, description="`EU_US`, `UK_EXTENSION` or `SWISS_US`."
+    framework: DpfFramework | None = strawberry.field(default=None, description="The programme.")
+    status: DpfStatus | None = strawberry.field(
+        default=None, description="Whether it is active on the DPF List."
     )
-    status: str | None = strawberry.field(default=None, description="`ACTIVE` or `INACTIVE`.")
-    data_types: list[str] | None = strawberry.field(
-        default=None, description="The data types covered: `HR`, `NON_HR`."
+    data_types: list[DpfDataType] | None = strawberry.field(
+        default=None, description="The data types covered."
     )
     certified_on: date | None = strawberry.field(default=None, description="When certified.")
+    expires_on: date | None = strawberry.field(
+        default=None, description="When it lapses unless renewed."
+    )
 
 
 @strawberry.type(description="A legal entity: Preemptly, a vendor, a customer.")
@@ -365,7 +376,7 @@ class Safeguard(Node):
     derogation: str | None = strawberry.field(
         default=None, description="The Art. 49 derogation, such as `GDPR-49-1-b`."
     )
-    regimes: list[RegimeCode] | None = strawberry.field(
+    regimes: list[RegimeKey] | None = strawberry.field(
         default=None, description="The regimes covered."
     )
     signed_on: date | None = strawberry.field(default=None, description="When it was signed.")
@@ -378,6 +389,9 @@ class Safeguard(Node):
     )
     supplementary_measures: list[str] | None = strawberry.field(
         default=None, description="The supplementary measures taken."
+    )
+    retired_on: date | None = strawberry.field(
+        default=None, description="When it was retired; a retired safeguard counts nowhere."
     )
     assumed: bool | None = strawberry.field(
         default=None, description="Whether it goes beyond the privacy policy's words."
@@ -420,12 +434,6 @@ class Flow(Node):
         return flow(
             properties["rel"], source, flow_end(properties["target_kind"], properties["target"])
         )
-
-
-@strawberry.enum(description="Where a flow is known from.")
-class FlowProvenance(enum.Enum):
-    DECLARED = "DECLARED"
-    OBSERVED = "OBSERVED"
 
 
 def flow(rel: Mapping[str, Any], source: System, target: System | Organisation) -> Flow:

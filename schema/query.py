@@ -3,11 +3,14 @@ import strawberry
 from schema.about import AboutQuery
 from schema.access import AccessQuery
 from schema.audit import AuditQuery
+from schema.breach import BreachQuery
 from schema.deletion import DeletionQuery
 from schema.ingest import IngestQuery
 from schema.keys import KeysQuery
 from schema.lineage import LineageQuery
+from schema.policy import PolicyQuery
 from schema.read import ReadQuery
+from schema.records import RecordsQuery
 from schema.transfer import TransferQuery
 
 
@@ -16,11 +19,14 @@ class Query(
     AboutQuery,
     AccessQuery,
     AuditQuery,
+    BreachQuery,
     DeletionQuery,
     IngestQuery,
     KeysQuery,
     LineageQuery,
+    PolicyQuery,
     ReadQuery,
+    RecordsQuery,
     TransferQuery,
 ):
     pass

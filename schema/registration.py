@@ -17,6 +17,9 @@ from resolvers.registration.inputs import (
     DataFlowInput as DataFlowModel,
 )
 from resolvers.registration.inputs import (
+    DpfCertificationInput as DpfCertificationModel,
+)
+from resolvers.registration.inputs import (
     ProcessorInput as ProcessorModel,
 )
 from resolvers.registration.inputs import (
@@ -39,8 +42,11 @@ from schema.transfer import TransferPath
 from schema.vocabulary import (
     Authorisation,
     DeletionMethod,
+    DpfDataType,
+    DpfFramework,
+    DpfStatus,
     FlowMode,
-    RegimeCode,
+    RegimeKey,
     Role,
     SafeguardType,
     SystemKind,
@@ -124,6 +130,11 @@ class SystemInput:
     rotation_days: int | None = strawberry.field(
         default=None, description="How long a backup keeps data."
     )
+    hr_data: bool | None = strawberry.field(
+        default=None,
+        description="Whether it holds HR data (employees, applicants): the DPF certification a "
+        "US importer needs covers HR data then.",
+    )
 
 
 @strawberry.input(description="A flow of personal data from a system to a system or organisation.")
@@ -147,7 +158,7 @@ class SafeguardInput:
     source: str = strawberry.field(description=SOURCE)
     external_id: str = strawberry.field(description=EXTERNAL_ID)
     type: SafeguardType = strawberry.field(description="The kind of safeguard.")
-    regimes: list[RegimeCode] = strawberry.field(description="The regimes it serves.")
+    regimes: list[RegimeKey] = strawberry.field(description="The regimes it serves.")
     signed_on: datetime.date = strawberry.field(description="When it was signed.")
     exporter_id: strawberry.ID = strawberry.field(description="The exporting organisation.")
     importer_id: strawberry.ID = strawberry.field(description="The importing organisation.")
@@ -167,9 +178,23 @@ class SafeguardInput:
     )
 
 
+@strawberry.input(description="An organisation's Data Privacy Framework certification.")
+class DpfCertificationRegistration:
+    source: str = strawberry.field(description=SOURCE)
+    external_id: str = strawberry.field(description=EXTERNAL_ID)
+    organisation_id: strawberry.ID = strawberry.field(description="The certified organisation.")
+    framework: DpfFramework = strawberry.field(description="The DPF programme.")
+    status: DpfStatus = strawberry.field(description="ACTIVE or INACTIVE on the DPF List.")
+    data_types: list[DpfDataType] = strawberry.field(description="HR and/or NON_HR data.")
+    certified_on: datetime.date = strawberry.field(description="When it was certified.")
+    expires_on: datetime.date | None = strawberry.field(
+        default=None, description="When it lapses unless recertified."
+    )
+
+
 @strawberry.type(description="A transfer path through a registered entity, for one regime.")
 class TransferDecision:
-    regime: RegimeCode = strawberry.field(description="The regime whose data takes the path.")
+    regime: RegimeKey = strawberry.field(description="The regime whose data takes the path.")
     path: TransferPath = strawberry.field(description="The path and each hop's decision.")
 
 
@@ -195,7 +220,7 @@ class Registration:
     )
     async def transfer_decisions(self) -> list[TransferDecision]:
         return [
-            TransferDecision(regime=RegimeCode(found.regime), path=TransferPath.of(found.path))
+            TransferDecision(regime=RegimeKey(found.regime), path=TransferPath.of(found.path))
             for found in await self.decisions.of(self.subject)
         ]
 
@@ -245,6 +270,10 @@ def system(outcome: service.Outcome) -> Subject:
 
 def data_flow(outcome: service.Outcome) -> Subject:
     return Subject(flow_id=outcome.id)
+
+
+def certified(outcome: service.Outcome) -> Subject:
+    return Subject(organisation_id=outcome.after["organisation_id"])
 
 
 def safeguard(outcome: service.Outcome) -> Subject:
@@ -364,6 +393,20 @@ class RegistrationMutation:
         plan = service.safeguard_plan(info.context.db, "input", item)
         outcomes = await service.register(info.context.db, actor(info), "registerSafeguard", plan)
         return registrations(info, outcomes, safeguard)[0]
+
+    @strawberry.mutation(
+        description="Register or update an organisation's DPF certification (one per "
+        "organisation and framework: id `<organisationId>:<framework>`)."
+    )
+    async def register_dpf_certification(
+        self, info: Info[Context, None], input: DpfCertificationRegistration
+    ) -> Registration:
+        item = validated(DpfCertificationModel, fields_of(input), "input")
+        plan = service.dpf_certification_plan(info.context.db, "input", item)
+        outcomes = await service.register(
+            info.context.db, actor(info), "registerDpfCertification", plan
+        )
+        return registrations(info, outcomes, certified)[0]
 
     @strawberry.mutation(description="Retire a processor or sub-processor organisation.")
     async def retire_processor(

@@ -40,7 +40,7 @@ from schema.registration import (
 from schema.vocabulary import (
     DeletionMethod,
     FlowMode,
-    RegimeCode,
+    RegimeKey,
     Role,
     SafeguardType,
     SystemKind,
@@ -124,7 +124,7 @@ class DataFlowPatch:
 @strawberry.input(description="The fields of a transfer safeguard to change.")
 class SafeguardPatch:
     type: SafeguardType | None = strawberry.field(default=UNSET, description="Its kind." + KEEP)
-    regimes: list[RegimeCode] | None = strawberry.field(
+    regimes: list[RegimeKey] | None = strawberry.field(
         default=UNSET, description="The regimes it serves." + KEEP
     )
     signed_on: datetime.date | None = strawberry.field(

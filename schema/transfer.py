@@ -9,9 +9,15 @@ from resolvers.errors import BadUserInput
 from resolvers.limits import bounded
 from resolvers.references import ID_DESCRIPTION, known_value, resolve_key
 from resolvers.transfer import service
-from resolvers.transfer.decisions import VERDICT_RANK, HopDecision, PathDecision, Verdict
+from resolvers.transfer.decisions import (
+    VERDICT_RANK,
+    DpfCertification,
+    HopDecision,
+    PathDecision,
+    Verdict,
+)
 from schema.context import Context
-from schema.vocabulary import RegimeCode, Role
+from schema.vocabulary import DpfDataType, DpfFramework, DpfStatus, RegimeKey, Role
 
 TransferVerdict = strawberry.enum(
     Verdict,
@@ -23,19 +29,6 @@ TransferVerdict = strawberry.enum(
 )
 
 MAX_PATHS = 500
-
-
-TRANSFER_REGIMES = (RegimeCode.EU, RegimeCode.UK, RegimeCode.CH)
-
-
-def transfer_regime(regime: RegimeCode, *, field: str = "regime") -> str:
-    """The regime whose transfer rules apply; CCPA has no transfer restriction to decide."""
-    if regime not in TRANSFER_REGIMES:
-        raise BadUserInput(
-            f"transfers are decided under EU, UK or CH rules; {regime.value} restricts none",
-            field=field,
-        )
-    return regime.value
 
 
 @strawberry.type(description="The law and instrument a decision rests on.")
@@ -56,7 +49,10 @@ class TransferHop:
         "hops: a flow's or engagement's global id (`node(id)` resolves it), or for an operation "
         "`OPERATED_BY:<system id>-><organisation id>`; null for a what-if check."
     )
-    channel: str = strawberry.field(description="FLOW, OPERATION, ENGAGEMENT or CHECK.")
+    channel: str = strawberry.field(
+        description="FLOW, OPERATION, ENGAGEMENT, REMOTE_ACCESS (charged to the organisation that "
+        "has the access) or CHECK."
+    )
     exporter_id: str = strawberry.field(description="The exporting organisation.")
     importer_id: str = strawberry.field(description="The importing organisation.")
     exporter_role: Role = strawberry.field(description="The exporter's role.")
@@ -118,6 +114,12 @@ class TransferPath:
     verdict: Verdict = strawberry.field(description="The worst verdict of its hops.")
     special_category: bool = strawberry.field(description="Art. 9 data crosses one of its hops.")
     evaluated_for: datetime.date = strawberry.field(description="The date decided for.")
+    origin: str = strawberry.field(
+        description="Where the regime's data starts on this path and why the regime applies "
+        "there: an organisation established in its area, or a collection point taking in data "
+        "of its subjects for an organisation it reaches by targeting (collecting from the person "
+        "is not a transfer)."
+    )
     hops: list[TransferHop] = strawberry.field(
         description="From where the data sits to the hop that leaves the area, in order."
     )
@@ -128,6 +130,7 @@ class TransferPath:
             verdict=path.verdict,
             special_category=path.special_category,
             evaluated_for=path.evaluated_for,
+            origin=path.origin,
             hops=[TransferHop.of(decision) for decision in path.hops],
         )
 
@@ -140,7 +143,7 @@ class VerdictCount:
 
 @strawberry.type(description="The transfer paths of one regime's data on one date.")
 class TransferAssessment:
-    regime: RegimeCode = strawberry.field(description="The origin regime.")
+    regime: RegimeKey = strawberry.field(description="The origin regime.")
     evaluated_for: datetime.date = strawberry.field(description="The date decided for.")
     total_count: int = strawberry.field(description="Paths matching the filter, before `first`.")
     counts: list[VerdictCount] = strawberry.field(description="Matching paths per verdict.")
@@ -161,6 +164,30 @@ class TransferFilter:
     special_category_only: bool = strawberry.field(
         default=False, description="Only paths that carry Art. 9 data."
     )
+
+
+@strawberry.input(description="A DPF certification, as the DPF List shows it.")
+class DpfCertificationInput:
+    framework: DpfFramework = strawberry.field(description="The programme.")
+    status: DpfStatus = strawberry.field(description="ACTIVE or INACTIVE on the DPF List.")
+    data_types: list[DpfDataType] = strawberry.field(description="HR and/or NON_HR data.")
+    certified_on: datetime.date = strawberry.field(description="When it was certified.")
+    expires_on: datetime.date | None = strawberry.field(
+        default=None, description="When the certification lapses unless renewed."
+    )
+
+    def certification(self) -> DpfCertification:
+        if not self.data_types:
+            raise BadUserInput("a certification covers HR or NON_HR data", field="dataTypes")
+        if self.expires_on is not None and self.expires_on < self.certified_on:
+            raise BadUserInput("expiresOn is before certifiedOn", field="expiresOn")
+        return DpfCertification(
+            framework=self.framework.value,
+            status=self.status.value,
+            data_types=tuple(sorted({t.value for t in self.data_types})),
+            certified_on=self.certified_on,
+            expires_on=self.expires_on,
+        )
 
 
 @strawberry.input(description="A transfer to decide before it exists on the map.")
@@ -186,7 +213,12 @@ class TransferCheckInput:
     exporter_role: Role = strawberry.field(description="The exporter's role.")
     importer_role: Role = strawberry.field(description="The importer's role.")
     hr_data: bool = strawberry.field(default=False, description="HR data (for DPF scope).")
-    regime: RegimeCode = strawberry.field(default=RegimeCode.EU, description="The origin regime.")
+    importer_certifications: list[DpfCertificationInput] | None = strawberry.field(
+        default=None,
+        description="The prospective importer's DPF certifications; when given, they replace "
+        "what the map records for it.",
+    )
+    regime: RegimeKey = strawberry.field(default=RegimeKey.EU, description="The origin regime.")
     as_of: datetime.date | None = strawberry.field(
         default=None, description="The date to decide for; today when absent."
     )
@@ -207,7 +239,7 @@ def _matches(path: PathDecision, filter: TransferFilter | None, country: str | N
 
 
 def _assessment(
-    regime: RegimeCode, as_of: datetime.date, paths: list[PathDecision], first: int
+    regime: RegimeKey, as_of: datetime.date, paths: list[PathDecision], first: int
 ) -> TransferAssessment:
     ranked = sorted(paths, key=lambda p: -VERDICT_RANK[p.verdict])
     counts = {verdict: 0 for verdict in Verdict}
@@ -232,7 +264,7 @@ class TransferQuery:
     async def transfer_assessment(
         self,
         info: Info[Context, None],
-        regime: RegimeCode = RegimeCode.EU,
+        regime: RegimeKey = RegimeKey.EU,
         as_of: datetime.date | None = None,
         filter: TransferFilter | None = None,
         first: int = 100,
@@ -243,7 +275,7 @@ class TransferQuery:
             country = await known_value(
                 info.context.db, "Country", filter.country, field="filter.country"
             )
-        paths = await service.assess(info.context.db, regime=transfer_regime(regime), as_of=day)
+        paths = await service.assess(info.context.db, regime=regime.value, as_of=day)
         matching = [path for path in paths if _matches(path, filter, country)]
         return _assessment(regime, day, matching, _first(first))
 
@@ -261,7 +293,7 @@ class TransferQuery:
             strawberry.ID | None,
             strawberry.argument(description="The organisation. " + ID_DESCRIPTION),
         ] = None,
-        regime: RegimeCode = RegimeCode.EU,
+        regime: RegimeKey = RegimeKey.EU,
         as_of: datetime.date | None = None,
         first: int = 100,
     ) -> TransferAssessment:
@@ -277,7 +309,7 @@ class TransferQuery:
             if organisation_id is None
             else await resolve_key(db, organisation_id, "Organisation", field="organisationId"),
         )
-        paths = await service.assess(db, regime=transfer_regime(regime), as_of=day, scope=scope)
+        paths = await service.assess(db, regime=regime.value, as_of=day, scope=scope)
         return _assessment(regime, day, paths, _first(first))
 
     @strawberry.field(
@@ -289,7 +321,7 @@ class TransferQuery:
     ) -> TransferHop:
         db = info.context.db
         request = service.TransferCheck(
-            regime=transfer_regime(input.regime, field="input.regime"),
+            regime=input.regime.value,
             as_of=input.as_of or datetime.date.today(),
             exporter_id=await resolve_key(
                 db, input.exporter_id, "Organisation", field="input.exporterId"
@@ -310,6 +342,9 @@ class TransferQuery:
                 db, "Country", input.importer_country, field="input.importerCountry"
             ),
             importer_subject_to=tuple(input.importer_subject_to),
+            importer_dpf=None
+            if input.importer_certifications is None
+            else tuple(c.certification() for c in input.importer_certifications),
             hr_data=input.hr_data,
         )
         return TransferHop.of(await service.check(db, request))

@@ -76,10 +76,23 @@ def spec(
     return Spec(path, models.SeedFile[entry], statements, frozenset(not_properties))  # type: ignore[valid-type]
 
 
+REGIMES = spec(
+    "reference/regimes.yaml", models.Regime, writes.REGIMES, "area", "area_is_eea", "tools"
+)
 REFERENCE = (
-    spec("reference/regimes.yaml", models.Regime, writes.REGIMES, "area", "area_is_eea"),
+    REGIMES,
+    spec("reference/transfer_tools.yaml", models.TransferTool, writes.TRANSFER_TOOLS),
     spec("reference/international_organisations.yaml", models.InternationalOrganisation, ()),
     spec("reference/category_flags.yaml", models.CategoryFlag, ()),
+    spec("reference/breach_categories.yaml", models.BreachCategory, ()),
+    spec("reference/breach_obligations.yaml", models.BreachObligation, writes.BREACH_OBLIGATIONS),
+    spec(
+        "reference/breach_exemptions.yaml",
+        models.BreachExemption,
+        writes.BREACH_EXEMPTIONS,
+        "obligations",
+    ),
+    spec("reference/breach_risk_factors.yaml", models.BreachRiskFactor, writes.BREACH_RISK_FACTORS),
     spec(
         "reference/adequacy.yaml",
         models.AdequacyDecision,
@@ -95,10 +108,11 @@ REFERENCE = (
         writes.SPECIAL_CATEGORY_CONDITIONS,
     ),
     spec("reference/derogations.yaml", models.LegalText, writes.DEROGATIONS),
-    spec("reference/right_items.yaml", models.LegalText, writes.RIGHT_ITEMS),
+    spec("reference/right_items.yaml", models.RightItem, writes.RIGHT_ITEMS),
     spec("reference/exceptions.yaml", models.LegalText, writes.EXCEPTIONS),
     spec("reference/erasure_rules.yaml", models.LegalText, writes.ERASURE_RULES),
     spec("reference/security_measures.yaml", models.SecurityMeasure, writes.SECURITY_MEASURES),
+    spec("reference/record_profiles.yaml", models.RecordProfile, writes.RECORD_PROFILES, "columns"),
     spec(
         "reference/retention_obligations.yaml",
         models.RetentionObligation,
@@ -160,14 +174,21 @@ PREEMPTLY = (
         "discloses_to",
     ),
 )
+POLICIES_DIR = "policies"
 KEY_FIELDS = ("id", "key", "code")
+EEA_MARKET = "EEA"
+"""A market an organisation serves, or a collection point's data subjects are in: a country code,
+an ISO 3166-2 subdivision (`US-CA`), or `EEA` for the 30 EEA states."""
 REF_TARGETS = {
+    "regime": "reference/regimes.yaml",
+    "transfer_tool": "reference/transfer_tools.yaml",
     "legal_basis": "reference/legal_bases.yaml",
     "special_category_condition": "reference/special_category_conditions.yaml",
     "derogation": "reference/derogations.yaml",
     "exception": "reference/exceptions.yaml",
     "retention_obligation": "reference/retention_obligations.yaml",
     "security_measure": "reference/security_measures.yaml",
+    "breach_obligation": "reference/breach_obligations.yaml",
     "subject": "preemptly/subjects.yaml",
     "organisation": "preemptly/organisations.yaml",
     "system": "preemptly/systems.yaml",
@@ -197,11 +218,71 @@ class Seeds:
 def read(data_dir: Path = DATA_DIR) -> Seeds:
     """Parse and validate every seed file, and check every reference between them."""
     seeds = Seeds(data_dir)
-    for item in (EEA, *REFERENCE, *PREEMPTLY):
+    for item in (EEA, *REFERENCE, *PREEMPTLY, *policy_specs(data_dir)):
         seeds.files[item.path] = parse(data_dir, item)
     check_unique(seeds)
     check_references(seeds)
     return seeds
+
+
+def policy_specs(data_dir: Path) -> list[Spec]:
+    """One spec per privacy policy in `policies/` (a new version, or a customer's, is one more
+    file there)."""
+    return [
+        Spec(f"{POLICIES_DIR}/{path.name}", models.Policy, writes.POLICIES)
+        for path in sorted((data_dir / POLICIES_DIR).glob("*.yaml"))
+    ]
+
+
+def check_quotes(path: Path, name: str, policy: models.Policy) -> None:
+    """Every claim's words occur verbatim (up to white space) in the policy's text."""
+    if policy.text is None:
+        return
+    try:
+        text = (path.parent / policy.text).read_text(encoding="utf-8")
+    except OSError as error:
+        raise SeedError(name, f"cannot read the policy text: {error}", field="text") from None
+    flat = " ".join(text.split())
+    for claim, words in policy.quotes():
+        if " ".join(words.split()) not in flat:
+            raise SeedError(
+                name, f"not in {policy.text}: {words!r}", entry=f"claim {claim}", field="words"
+            )
+
+
+def policy_row(policy: models.Policy) -> dict[str, Any]:
+    """A policy and its claims as one row: each claim's predicate as JSON text (a property
+    cannot hold a map), keyed `<policy>:<claim>`."""
+    data = policy.model_dump(mode="json")
+    claims = [
+        {
+            "id": f"{policy.key}:{claim['key']}",
+            "key": claim["key"],
+            "position": position,
+            "section": claim["section"],
+            "words": claim["words"],
+            "note": claim["note"],
+            "kind": claim["predicate"]["kind"],
+            "predicate": json.dumps(claim["predicate"], sort_keys=True),
+        }
+        for position, claim in enumerate(data["claims"])
+    ]
+    props = {key: value for key, value in policy.model_dump().items() if key != "claims"}
+    return {"props": props, "claims": claims, "claim_ids": [claim["id"] for claim in claims]}
+
+
+async def load_policy(db: Database, path: Path, data_dir: Path = DATA_DIR) -> models.Policy:
+    """Validate one policy file (anywhere) against the seeds' keys, and write it beside the
+    policies already loaded, in one transaction."""
+    item = Spec(path.name, models.Policy, writes.POLICIES)
+    policy = parse(path.parent, item)
+    assert isinstance(policy, models.Policy)
+    known = known_keys(read(data_dir))
+    for field_path, ref, key in references(policy):
+        if key not in known[ref.kind]:
+            raise SeedError(path.name, f"unknown {ref.kind} {key!r}", field=field_path)
+    await writes.write_rows(db, writes.POLICIES, [policy_row(policy)])
+    return policy
 
 
 def parse(data_dir: Path, item: Spec) -> BaseModel:
@@ -210,7 +291,7 @@ def parse(data_dir: Path, item: Spec) -> BaseModel:
     except (OSError, yaml.YAMLError) as error:
         raise SeedError(item.path, f"cannot read: {error}") from None
     try:
-        return item.model.model_validate(raw)
+        parsed = item.model.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         location = list(first["loc"])
@@ -221,6 +302,9 @@ def parse(data_dir: Path, item: Spec) -> BaseModel:
         field_name = ".".join(str(part) for part in location) or None
         more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
         raise SeedError(item.path, first["msg"] + more, entry=entry, field=field_name) from None
+    if isinstance(parsed, models.Policy):
+        check_quotes(data_dir / item.path, item.path, parsed)
+    return parsed
 
 
 def describe_entry(raw: Any, index: int) -> str:
@@ -256,6 +340,7 @@ def known_keys(seeds: Seeds) -> dict[str, set[str]]:
     known["country"] = packages.country_codes() | {
         e.code for e in seeds.entries("reference/international_organisations.yaml")
     }
+    known["market"] = known["country"] | packages.subdivision_codes() | {EEA_MARKET}
     return known
 
 
@@ -277,8 +362,11 @@ def batches(seeds: Seeds, *, example: bool = True) -> Iterator[Batch]:
     eea: models.Eea = seeds.files[EEA.path]  # type: ignore[assignment]
     regimes: list[models.Regime] = seeds.entries("reference/regimes.yaml")
     flags: list[models.CategoryFlag] = seeds.entries("reference/category_flags.yaml")
+    breach: list[models.BreachCategory] = seeds.entries("reference/breach_categories.yaml")
     eea_codes = [*eea.eu, *eea.eea_efta]
-    yield batch(seeds, REFERENCE[0])
+    tools = next(item for item in REFERENCE if item.path == "reference/transfer_tools.yaml")
+    yield batch(seeds, tools)
+    yield batch(seeds, REGIMES)
     yield Batch(
         "countries (pycountry)",
         writes.COUNTRIES,
@@ -288,12 +376,18 @@ def batches(seeds: Seeds, *, example: bool = True) -> Iterator[Batch]:
             areas(regimes, eea_codes),
         ),
     )
-    yield Batch("categories (fideslang)", writes.TAXONOMY_CATEGORIES, packages.category_rows(flags))
+    yield Batch(
+        "categories (fideslang)", writes.TAXONOMY_CATEGORIES, packages.category_rows(flags, breach)
+    )
     yield Batch("uses (fideslang)", writes.TAXONOMY_USES, packages.use_rows())
     yield Batch("subjects (fideslang)", writes.SUBJECTS, packages.subject_rows())
-    for item in (*REFERENCE[1:], *(PREEMPTLY if example else ())):
-        if item.statements:
+    for item in (*REFERENCE, *(PREEMPTLY if example else ())):
+        if item.statements and item not in (tools, REGIMES):
             yield batch(seeds, item, eea_codes)
+    if example:
+        for item in policy_specs(seeds.data_dir):
+            policy: models.Policy = seeds.files[item.path]  # type: ignore[assignment]
+            yield Batch(item.path, item.statements, [policy_row(policy)])
 
 
 def areas(regimes: list[models.Regime], eea_codes: list[str]) -> dict[str, list[str]]:
@@ -326,12 +420,21 @@ def row(entry: BaseModel, not_properties: frozenset[str], eea_codes: list[str]) 
             }
             for cert in data["dpf"]
         ]
+    if isinstance(entry, models.Organisation | models.Storage):
+        field_name = "serves" if isinstance(entry, models.Organisation) else "subjects_in"
+        props[field_name] = markets(getattr(entry, field_name), eea_codes)
     if isinstance(entry, models.AdequacyDecision):
         result["destinations"] = [
             *entry.destinations,
             *(eea_codes if entry.destinations_include_eea else []),
         ]
     return result
+
+
+def markets(values: list[str], eea_codes: list[str]) -> list[str]:
+    """Markets with `EEA` spelled out as its states."""
+    spelled = [code for value in values for code in (eea_codes if value == EEA_MARKET else [value])]
+    return sorted(set(spelled))
 
 
 async def load_all(

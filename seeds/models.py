@@ -5,6 +5,7 @@ every such reference against the keys the seeds and the installed packages defin
 (`seeds/references.py`), so a dangling reference fails before the first write.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Generic, Literal, TypeVar
@@ -31,7 +32,10 @@ DerogationKey = Annotated[str, Ref("derogation")]
 ExceptionKey = Annotated[str, Ref("exception")]
 RetentionObligationId = Annotated[str, Ref("retention_obligation")]
 SecurityMeasureKey = Annotated[str, Ref("security_measure")]
-RegimeKey = Literal["EU", "UK", "CH", "CCPA"]
+RegimeKey = Annotated[str, Ref("regime")]
+ToolKey = Annotated[str, Ref("transfer_tool")]
+Market = Annotated[str, Ref("market")]
+BreachObligationKey = Annotated[str, Ref("breach_obligation")]
 Confidence = Literal["P", "S", "T", "M"]
 Role = Literal["CONTROLLER", "PROCESSOR", "SUB_PROCESSOR", "THIRD_PARTY"]
 PreemptlyRole = Literal["CONTROLLER", "PROCESSOR"]
@@ -73,12 +77,83 @@ class SeedFile(Entry, Generic[E]):
 # Reference facts
 
 
+class TransferTool(ReferenceEntry):
+    """An instrument a Safeguard's `type` names (SCC, IDTA, ...); `modules` when it has the
+    2021/914 modules the roles call for."""
+
+    key: Key
+    name: str
+    text_source: str
+    modules: bool = False
+
+
+class RegimeTool(Entry):
+    """How a regime treats one transfer tool: the article it accepts it under, or (`accepted:
+    false`) why it does not; `listed_only` when a safeguard of the tool counts only if its
+    `regimes` name this regime."""
+
+    tool: ToolKey
+    article: str | None = None
+    accepted: bool = True
+    listed_only: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def accepted_tools_cite(self) -> "RegimeTool":
+        if self.accepted and not self.article:
+            raise ValueError("an accepted tool names the article it is accepted under")
+        if not self.accepted and not self.note:
+            raise ValueError("a tool the regime does not accept says why (note)")
+        return self
+
+
 class Regime(ReferenceEntry):
-    key: RegimeKey
+    """One regime as data: its area and markets (who it reaches), the articles each transfer
+    verdict cites, the tools it accepts, its access items, authority, deadlines and erasure
+    provisions."""
+
+    key: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
     name: str
     instrument: str
     area: list[CountryCode] = []
     area_is_eea: bool = False
+    markets: list[Market] = []
+    reach: str
+    transfer_article: str | None = None
+    transfer_source: str | None = None
+    not_a_transfer: str | None = None
+    not_a_transfer_source: str | None = None
+    adequacy_article: str | None = None
+    derogation_article: str | None = None
+    tools: list[RegimeTool] = []
+    right_items: Key
+    legal_basis_law: str | None = None
+    """The law whose Art. 6 bases an activity's `legal_basis` is cited under (the LegalBasis
+    nodes are the GDPR's; UK GDPR Art. 6 has the same letters); null where the regime asks for
+    no legal basis (CCPA; FADP, where a justification is needed only for a breach of
+    personality, Art. 31)."""
+    authority: str | None
+    authority_rule: str | None = None
+    authority_source: str | None = None
+    complaint_route: str
+    response_days: int | None = Field(default=None, ge=1)
+    response_months: int | None = Field(default=None, ge=1)
+    extension_days: int | None = Field(default=None, ge=1)
+    extension_months: int | None = Field(default=None, ge=1)
+    extension_rule_open: bool = False
+    deadline_rule: str
+    erasure_right: str
+    erasure_notice: str | None = None
+
+    @model_validator(mode="after")
+    def one_period(self) -> "Regime":
+        if (self.response_days is None) == (self.response_months is None):
+            raise ValueError("give exactly one of response_days and response_months")
+        if self.extension_days is not None and self.extension_months is not None:
+            raise ValueError("give at most one of extension_days and extension_months")
+        if self.authority is None and self.authority_rule is None:
+            raise ValueError("name the authority, or the rule that finds it (authority_rule)")
+        return self
 
 
 class Eea(Entry):
@@ -101,7 +176,7 @@ DpfFramework = Literal["EU_US", "UK_EXTENSION", "SWISS_US"]
 
 class AdequacyDecision(ReferenceEntry):
     id: Key
-    regime: Literal["EU", "UK", "CH"]
+    regime: RegimeKey
     destinations: list[CountryCode] = []
     destinations_include_eea: bool = False
     instrument: str
@@ -111,6 +186,7 @@ class AdequacyDecision(ReferenceEntry):
     scope: AdequacyScope
     scope_law: str | None = None
     dpf_framework: DpfFramework | None = None
+    dpf_prerequisite: DpfFramework | None = None
     scope_text: str
     risk_note: str | None = None
 
@@ -142,6 +218,21 @@ class LegalText(ReferenceEntry):
     article: str
     text: str
     regime: RegimeKey = "EU"
+    serves: (
+        Literal[
+            "ERASURE_RIGHT",
+            "LEGAL_OBLIGATION_HOLD",
+            "RECIPIENT_NOTICE",
+            "PUBLIC_NOTICE",
+            "SERVICE_PROVIDER_NOTICE",
+            "THIRD_PARTY_NOTICE",
+            "BACKUP_DELAY",
+            "PROCESSOR_ASSISTANCE",
+        ]
+        | None
+    ) = None
+    """For an erasure rule or exception: the part of a deletion plan under `regime` it is cited
+    for."""
 
 
 class SecurityMeasure(ReferenceEntry):
@@ -155,6 +246,88 @@ class SecurityMeasure(ReferenceEntry):
     iso_27001: str | None
     swiss_dpo: str | None
     cnil: str | None
+
+
+RecordKind = Literal["CONTROLLER", "PROCESSOR"]
+RecordField = Literal[
+    "activity",
+    "controller",
+    "purposes",
+    "subjects",
+    "categories",
+    "special_categories",
+    "recipients",
+    "processor_contracts",
+    "transfer_countries",
+    "transfer_mechanisms",
+    "erasure",
+    "security",
+    "security_cnil",
+    "legal_basis",
+    "special_condition",
+    "automated_decisions",
+    "data_sources",
+    "locations",
+    "systems",
+    "business_function",
+    "processor",
+    "customer_controller",
+    "processing",
+]
+"""What datamap computes for a cell of a record of processing (resolvers/records/decisions.py)."""
+
+
+class RecordColumn(Entry):
+    """One column of a record template: its heading, the Art. 30 item it answers (null for the
+    columns a template adds beyond Art. 30) and what datamap fills it with (null: nothing in the
+    map holds it, so the cell says so)."""
+
+    record_kind: RecordKind
+    heading: str = Field(min_length=1)
+    item: str | None = None
+    field: RecordField | None = None
+    note: str | None = None
+
+
+class RecordProfile(ReferenceEntry):
+    """A template for the Art. 30 records: the GDPR's own items, the ICO's or the CNIL's columns,
+    in order, and the regime whose transfer rules its records apply."""
+
+    key: Literal["GDPR", "ICO", "CNIL"]
+    name: str
+    regime: Literal["EU", "UK", "CH"]
+    template: str
+    columns: list[RecordColumn] = Field(min_length=1)
+
+
+RightAnswer = Literal[
+    "CONFIRMATION",
+    "CONTROLLER",
+    "PURPOSES",
+    "CATEGORIES",
+    "RECIPIENTS",
+    "STORAGE",
+    "RIGHTS",
+    "COMPLAINT",
+    "SOURCES",
+    "AUTOMATED",
+    "TRANSFERS",
+    "COPY",
+    "PIECES",
+    "THIRD_PARTIES",
+    "SOLD_SHARED",
+    "DISCLOSED",
+    "DEADLINE",
+    "TEXT",
+]
+
+
+class RightItem(LegalText):
+    """An item an access answer must contain under `regime` (`right_items` of a Regime names the
+    set), and which part of the plan answers it."""
+
+    answers: RightAnswer
+    order: int = Field(ge=0)
 
 
 class RetentionObligation(ReferenceEntry):
@@ -180,6 +353,101 @@ class CategoryFlag(ReferenceEntry):
     key: CategoryKey
     flag: Literal["SPECIAL_CATEGORY", "CRIMINAL_DATA"]
     article: str
+
+
+class BreachCategory(ReferenceEntry):
+    """How a breach weighs a fideslang category (its descendants inherit the nearest entry): a
+    credential or financial data (the ENISA severity classes), and whether it is an element of
+    personal information under the US state breach laws (§ 1798.82(h) and the state maps), which
+    counts only together with one of `with_any` (a name; a user name or email for a password)."""
+
+    key: CategoryKey
+    credential: bool = False
+    financial: bool = False
+    us_breach_element: str | None = None
+    with_any: list[CategoryKey] = []
+    article: str
+
+    @model_validator(mode="after")
+    def combination_only_for_us_elements(self) -> "BreachCategory":
+        if self.with_any and self.us_breach_element is None:
+            raise ValueError("with_any belongs to a us_breach_element")
+        return self
+
+
+BreachKind = Literal["CONFIDENTIALITY", "INTEGRITY", "AVAILABILITY"]
+BreachJurisdiction = Literal["EU", "UK", "CH", "US-CA", "US-NY", "US-TX", "US-FL", "US-WA"]
+
+
+class BreachObligation(ReferenceEntry):
+    """One duty to notify after a personal-data breach (section 16): whom, on what trigger, by
+    when (hours or days from `deadline_from`; neither = no fixed limit, `deadline_text` says
+    what the law says), above how many affected residents, and which breach kinds trigger it."""
+
+    key: Key
+    jurisdiction: BreachJurisdiction
+    addressee: Literal[
+        "SUPERVISORY_AUTHORITY",
+        "DATA_SUBJECTS",
+        "CONTROLLER",
+        "REGULATOR",
+        "CONSUMER_REPORTING_AGENCIES",
+    ]
+    authority: str | None = None
+    trigger: Literal["RISK", "HIGH_RISK", "ANY", "PROTECTION", "STATE_PI"]
+    kinds: list[BreachKind] = Field(min_length=1)
+    deadline_hours: int | None = Field(default=None, ge=1)
+    deadline_days: int | None = Field(default=None, ge=1)
+    deadline_from: Literal["AWARENESS", "INDIVIDUAL_NOTICE"] = "AWARENESS"
+    deadline_text: str
+    residents_over: int | None = Field(default=None, ge=0)
+    contents: str | None = None
+    citation: str
+    text: str
+
+    @model_validator(mode="after")
+    def one_deadline(self) -> "BreachObligation":
+        if self.deadline_hours is not None and self.deadline_days is not None:
+            raise ValueError("give at most one of deadline_hours and deadline_days")
+        return self
+
+
+class BreachExemption(ReferenceEntry):
+    """What lifts or delays a notification duty, and on which fact of the map it turns."""
+
+    key: Key
+    obligations: list[BreachObligationKey] = Field(min_length=1)
+    basis: Literal[
+        "ENCRYPTION_AT_REST",
+        "SUBSEQUENT_MEASURES",
+        "DISPROPORTIONATE_EFFORT",
+        "LAW_ENFORCEMENT_DELAY",
+        "CONFIDENTIALITY_DUTY",
+    ]
+    citation: str
+    text: str
+
+
+class BreachRiskFactor(ReferenceEntry):
+    """One factor of the Art. 34 high-risk test, the fact of the map it is read from (`test`),
+    the breach kinds it weighs in, whether the source makes high risk likely when it is present,
+    and the consequence it points to (for Art. 33(3)(c))."""
+
+    key: Key
+    test: Literal[
+        "SPECIAL_CATEGORY",
+        "CRIMINAL_DATA",
+        "CREDENTIAL",
+        "FINANCIAL",
+        "SUBJECT_COUNT",
+        "CHILDREN",
+        "UNENCRYPTED",
+    ]
+    kinds: list[BreachKind] = Field(min_length=1)
+    high_risk: bool
+    label: str
+    consequence: str
+    citation: str
 
 
 # Preemptly's map
@@ -214,12 +482,17 @@ class Organisation(MapEntry):
     sells_personal_data: bool | None = None
     makes_data_public: bool | None = None
     supervisory_authority: str | None = None
+    serves: list[Market] = []
     notes: str | None = None
 
 
 class RemoteAccess(Entry):
+    """A country a system is reached from; `by` the organisation that has that access when it is
+    not the system's operator (the access is then charged to it: its own hop)."""
+
     country: CountryCode
     purpose: str
+    by: OrganisationId | None = None
 
 
 class System(MapEntry):
@@ -276,6 +549,7 @@ class Storage(MapEntry):
     retention_obligation: RetentionObligationId | None = None
     on_erasure: Literal["ERASE", "ANONYMISE"] = "ERASE"
     collected_from_subject: bool = False
+    subjects_in: list[Market] = []
     made_public: bool = False
     controller_role: PreemptlyRole
     record_count: int | None = Field(default=None, ge=0)
@@ -321,19 +595,10 @@ class Engagement(MapEntry):
 
 class Safeguard(MapEntry):
     id: Key
-    type: Literal[
-        "SCC",
-        "IDTA",
-        "UK_ADDENDUM",
-        "SWISS_SCC",
-        "BCR",
-        "CODE_OF_CONDUCT",
-        "CERTIFICATION",
-        "DEROGATION",
-    ]
+    type: ToolKey
     module: int | None = Field(default=None, ge=1, le=4)
     derogation: DerogationKey | None = None
-    regimes: list[Literal["EU", "UK", "CH"]] = Field(min_length=1)
+    regimes: list[RegimeKey] = Field(min_length=1)
     exporter: OrganisationId
     importer: OrganisationId
     signed_on: date | None = None
@@ -344,8 +609,8 @@ class Safeguard(MapEntry):
 
     @model_validator(mode="after")
     def type_fields(self) -> "Safeguard":
-        if (self.type in ("SCC", "SWISS_SCC")) != (self.module is not None):
-            raise ValueError("SCCs, and only SCCs, carry a module")
+        if self.type in ("SCC", "SWISS_SCC") and self.module is None:
+            raise ValueError("SCCs carry a module")
         if (self.type == "DEROGATION") != (self.derogation is not None):
             raise ValueError("a DEROGATION, and only a derogation, names its letter")
         if (self.tia_on is None) != (self.tia_outcome is None):
@@ -381,3 +646,193 @@ class ProcessingActivity(MapEntry):
         if self.preemptly_role == "CONTROLLER" and self.legal_basis is None:
             raise ValueError("an activity Preemptly controls needs its Art. 6 legal_basis")
         return self
+
+
+# Privacy policies: each claim with its section, its words and the predicate that checks it
+
+
+class Named(Entry):
+    """Keys the policy names, with the words that name them (and their section, when another
+    section than the claim's names them)."""
+
+    words: str = Field(min_length=1)
+    section: str | None = None
+
+
+class NamedCategories(Named):
+    keys: list[CategoryKey] = Field(min_length=1)
+
+
+class NamedPurposes(Named):
+    keys: list[UseKey] = Field(min_length=1)
+
+
+class NamedRecipients(Named):
+    """A kind of recipient: organisations in one of `roles`, receiving for a purpose relevant to
+    one of `purposes` (any purpose, or none recorded, when `purposes` is empty)."""
+
+    roles: list[Role] = Field(min_length=1)
+    purposes: list[UseKey] = []
+
+
+class CategoriesWithin(Entry):
+    """Every category the map holds or processes is one the policy names (or under one)."""
+
+    kind: Literal["CATEGORIES_WITHIN"]
+    named: list[NamedCategories] = Field(min_length=1)
+
+
+class PurposesWithin(Entry):
+    """Every purpose of a processing activity is one the policy names (or under one)."""
+
+    kind: Literal["PURPOSES_WITHIN"]
+    named: list[NamedPurposes] = Field(min_length=1)
+
+
+class RecipientKindsWithin(Entry):
+    """Every recipient of the owner's data is of a kind the policy lists."""
+
+    kind: Literal["RECIPIENT_KINDS_WITHIN"]
+    named: list[NamedRecipients] = Field(min_length=1)
+
+
+class NoSale(Entry):
+    """The owner records `sells_personal_data: false` and no third party receives data for a
+    purpose under `sale_purposes`."""
+
+    kind: Literal["NO_SALE"]
+    sale_purposes: list[UseKey] = Field(min_length=1)
+
+
+class SecurityMeasuresPresent(Entry):
+    """Every system holding personal data records each of `measures`."""
+
+    kind: Literal["SECURITY_MEASURES"]
+    measures: list[SecurityMeasureKey] = Field(min_length=1)
+
+
+class RetentionRecorded(Entry):
+    """Every storage has a retention period in days or a retention obligation."""
+
+    kind: Literal["RETENTION_RECORDED"]
+
+
+class ErasureFromActiveSystems(Entry):
+    """Every active system holding personal data can delete it (a deletion method other than
+    NONE, or a retention in days after which it goes), and every backup rotates."""
+
+    kind: Literal["ERASURE_FROM_ACTIVE_SYSTEMS"]
+
+
+PolicyRight = Literal["ACCESS", "CORRECTION", "DELETION", "PORTABILITY", "OPT_OUT", "RESTRICTION"]
+
+
+class RightsServed(Entry):
+    """Each right the policy offers can be served in every system holding data Preemptly
+    controls: access and portability need a retrieval method, deletion a deletion method, opt-out
+    a consent basis for every marketing activity. The map records no correction or restriction
+    method, so those are uncheckable."""
+
+    kind: Literal["RIGHTS_SERVED"]
+    rights: list[PolicyRight] = Field(min_length=1)
+    marketing_purposes: list[UseKey] = []
+    consent_bases: list[LegalBasisKey] = []
+
+
+class MinimumAge(Entry):
+    """The owner records `directed_at_children: false` and a `minimum_age` of at least `age`, and
+    no storage holds a category under `children_categories`."""
+
+    kind: Literal["MINIMUM_AGE"]
+    age: int = Field(ge=1)
+    children_categories: list[CategoryKey] = []
+
+
+class TransfersSafeguarded(Entry):
+    """No transfer path of `regimes` gets one of `verdicts` from the transfer assessment.
+    `countries` are the destinations the policy names (empty: it names none)."""
+
+    kind: Literal["TRANSFERS_SAFEGUARDED"]
+    regimes: list[Literal["EU", "UK", "CH"]] = Field(min_length=1)
+    verdicts: list[Literal["BLOCKED", "EXPIRED", "ACTION_REQUIRED"]] = ["BLOCKED"]
+    countries: list[CountryCode] = []
+
+
+class CookiesUsed(Entry):
+    """The map holds cookie categories, and every activity using them serves one of `purposes`."""
+
+    kind: Literal["COOKIES"]
+    categories: list[CategoryKey] = Field(min_length=1)
+    purposes: list[UseKey] = Field(min_length=1)
+
+
+class Compliance(Entry):
+    """What the map can check of compliance with `regimes`: a legal basis for every activity
+    the owner controls, an Art. 9(2) condition for every special-category activity, no BLOCKED
+    transfer (EU, UK, CH) and no sale (CCPA)."""
+
+    kind: Literal["COMPLIANCE"]
+    regimes: list[RegimeKey] = Field(min_length=1)
+    sale_purposes: list[UseKey] = []
+
+
+class Unmapped(Entry):
+    """A promise the map records no fact for: always UNCHECKABLE, saying what it lacks."""
+
+    kind: Literal["UNMAPPED"]
+    lacks: str = Field(min_length=1)
+
+
+Predicate = Annotated[
+    CategoriesWithin
+    | PurposesWithin
+    | RecipientKindsWithin
+    | NoSale
+    | SecurityMeasuresPresent
+    | RetentionRecorded
+    | ErasureFromActiveSystems
+    | RightsServed
+    | MinimumAge
+    | TransfersSafeguarded
+    | CookiesUsed
+    | Compliance
+    | Unmapped,
+    Field(discriminator="kind"),
+]
+
+
+class PolicyClaim(Entry):
+    key: Key
+    section: str = Field(min_length=1)
+    words: str = Field(min_length=1)
+    predicate: Predicate
+    note: str | None = None
+
+
+class Policy(Entry):
+    """A privacy policy as checkable claims. `owner` is the organisation whose map it is checked
+    against; `text` the file (beside this one) holding the policy's text, in which every claim's
+    words must occur verbatim."""
+
+    key: Key
+    owner: Key
+    title: str
+    last_updated: date
+    source: str = Field(min_length=1)
+    text: str | None = None
+    claims: list[PolicyClaim] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def claim_keys_unique(self) -> "Policy":
+        keys = [claim.key for claim in self.claims]
+        duplicated = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicated:
+            raise ValueError(f"duplicate claim keys: {', '.join(duplicated)}")
+        return self
+
+    def quotes(self) -> Iterator[tuple[str, str]]:
+        """(claim key, words) for every quotation of the policy's text."""
+        for claim in self.claims:
+            yield claim.key, claim.words
+            for named in getattr(claim.predicate, "named", []):
+                yield claim.key, named.words

@@ -8,7 +8,7 @@ from typing import Any
 import pycountry
 from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 
-from seeds.models import CategoryFlag, Eea, InternationalOrganisation
+from seeds.models import BreachCategory, CategoryFlag, Eea, InternationalOrganisation
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,29 @@ def flagged(key: str, flags: dict[str, CategoryFlag], flag: str) -> CategoryFlag
     return None
 
 
-def category_rows(flags: list[CategoryFlag]) -> list[dict[str, Any]]:
+def nearest(key: str, entries: dict[str, BreachCategory]) -> BreachCategory | None:
+    """The entry for `key` or its nearest ancestor, if any."""
+    parts = key.split(".")
+    return next(
+        (
+            entries[prefix]
+            for end in range(len(parts), 0, -1)
+            if (prefix := ".".join(parts[:end])) in entries
+        ),
+        None,
+    )
+
+
+def category_rows(
+    flags: list[CategoryFlag], breach: list[BreachCategory] | None = None
+) -> list[dict[str, Any]]:
     by_key = {flag.key: flag for flag in flags}
+    breach_by_key = {entry.key: entry for entry in breach or []}
     rows = []
     for item in categories():
         special = flagged(item.key, by_key, "SPECIAL_CATEGORY")
         criminal = flagged(item.key, by_key, "CRIMINAL_DATA")
+        weighed = nearest(item.key, breach_by_key)
         props = {
             "key": item.key,
             "name": item.name,
@@ -68,6 +85,10 @@ def category_rows(flags: list[CategoryFlag]) -> list[dict[str, Any]]:
             "special_category": special is not None,
             "special_category_article": special.article if special else None,
             "criminal_data": criminal is not None,
+            "credential": bool(weighed and weighed.credential),
+            "financial": bool(weighed and weighed.financial),
+            "us_breach_element": weighed.us_breach_element if weighed else None,
+            "us_breach_with_any": list(weighed.with_any) if weighed else [],
             "source": fideslang_source(),
         }
         rows.append({"props": props})
@@ -96,6 +117,11 @@ def _props(item: TaxonomyRow) -> dict[str, Any]:
 
 def country_codes() -> set[str]:
     return {country.alpha_2 for country in pycountry.countries}
+
+
+def subdivision_codes() -> set[str]:
+    """ISO 3166-2 codes (`US-CA`), for markets smaller than a country."""
+    return {subdivision.code for subdivision in pycountry.subdivisions}
 
 
 def country_rows(

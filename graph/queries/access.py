@@ -15,7 +15,9 @@ from graph.queries import filters
 
 RELEVANT: LiteralString = filters.relevant("c", "q")
 
-ORGANISATION_FIELDS: LiteralString = ".id, .legal_name, .country, .is_self, .supervisory_authority"
+ORGANISATION_FIELDS: LiteralString = (
+    ".id, .legal_name, .country, .is_self, .supervisory_authority, .sells_personal_data"
+)
 ORGANISATION: LiteralString = " {" + ORGANISATION_FIELDS + "}"
 
 
@@ -53,9 +55,13 @@ HOLDINGS: LiteralString = (
 
 SUBJECT: LiteralString = (
     "OPTIONAL MATCH (ds:DataSubject {key: $subject}) "
+    "OPTIONAL MATCH (law:Regime {key: $regime}) "
     "RETURN ds.key AS key, ds.name AS name, "
-    "COLLECT { MATCH (i:RightItem) WHERE i.regime = $text_regime "
-    "RETURN i {.key, .article, .text} ORDER BY i.key } AS right_items, "
+    "law {.key, .name, .authority, .authority_rule, .complaint_route, .response_days, "
+    ".response_months, .extension_days, .extension_months, .extension_rule_open, "
+    ".deadline_rule, .transfer_article, .erasure_right, .erasure_notice, .legal_basis_law} AS law, "
+    "COLLECT { MATCH (i:RightItem) WHERE i.regime = law.right_items "
+    "WITH i ORDER BY i.order, i.key RETURN i {.key, .article, .text, .answers} } AS right_items, "
     "COLLECT { MATCH (c:Country)-[:IN_AREA_OF]->(:Regime {key: $regime}) RETURN c.code } AS area, "
     "COLLECT { " + HOLDINGS + " } AS holdings"
 )
@@ -78,7 +84,8 @@ def _around(side: LiteralString, arrow_out: bool, hops: int) -> LiteralString:
     for _ in range(hops):
         text += (
             "CALL (seen, frontier) { UNWIND frontier AS a MATCH " + hop + " "
-            "WHERE any(c IN r.categories WHERE any(q IN " + wanted + " WHERE " + RELEVANT + ")) "
+            "WHERE " + LIVE_FLOW + " "
+            "AND any(c IN r.categories WHERE any(q IN " + wanted + " WHERE " + RELEVANT + ")) "
             "RETURN collect(DISTINCT CASE WHEN NOT b IN seen THEN b END) AS next, "
             "collect([a.id, b.id, CASE WHEN b:System THEN 'System' ELSE 'Organisation' END, "
             "r.id, r.categories]) AS found } "
@@ -117,12 +124,14 @@ DETAILS: LiteralString = (
 """The systems and organisations reached (by id), and the backups of the systems that hold the
 data (by the id of the system they back up)."""
 KINDS = ("System", "Organisation")
+LIVE_FLOW: LiteralString = filters.live("r") + " AND " + filters.live("b")
 
 
 RECIPIENTS: LiteralString = (
     "CALL () { UNWIND $organisations AS id MATCH (o:Organisation {id: id}) "
     "OPTIONAL MATCH p = (o)-[:ENGAGES]->{1,5}(:Organisation) "
-    "WHERE none(x IN nodes(p) WHERE coalesce(x.is_self, false)) "
+    "WHERE none(x IN nodes(p) WHERE coalesce(x.is_self, false) OR NOT " + filters.live("x") + ") "
+    "AND all(e IN relationships(p) WHERE " + filters.live("e") + ") "
     "AND all(e IN relationships(p) WHERE e.categories IS NULL OR any(c IN e.categories "
     "WHERE any(q IN $categories WHERE " + RELEVANT + "))) "
     "WITH o, collect(DISTINCT [e IN relationships(p) | e {.id, .role, .service, "
@@ -134,6 +143,7 @@ RECIPIENTS: LiteralString = (
     "UNWIND chain AS hop RETURN collect(DISTINCT hop.to.id) AS engaged } "
     "RETURN recipients, COLLECT { "
     "MATCH (g:Safeguard)-[:IMPORTER]->(i:Organisation) WHERE i.id IN $organisations + engaged "
+    "AND " + filters.live("g") + " "
     "MATCH (g)-[:EXPORTER]->(e:Organisation) "
     "RETURN {safeguard: g {.id, .type, .module, .regimes, .signed_on, .expires_on, .tia_outcome}, "
     "exporter: e.id, importer: i.id} } AS safeguards"
@@ -176,13 +186,12 @@ async def access_rows(
     *,
     subject: str,
     regime: str,
-    text_regime: str,
     hops: int,
     limit: int,
     reach: Reach,
 ) -> AccessRows:
     async def work(tx: AsyncManagedTransaction) -> AccessRows:
-        params = {"subject": subject, "regime": regime, "text_regime": text_regime}
+        params = {"subject": subject, "regime": regime}
         found = await fetch_single(tx, db, SUBJECT, params)
         rows = AccessRows(subject=found, holdings=found.pop("holdings"))
         if found["key"] is None:
@@ -263,3 +272,29 @@ def _external_organisations(rows: AccessRows) -> list[str]:
         if row["held_by"] == "ACTIVITY":
             found |= {org["id"] for org in row["record"]["discloses_to"] if not org["is_self"]}
     return sorted(found)
+
+
+DISPLAY_NAMES = """
+CALL () {
+  UNWIND $categories AS key
+  MATCH (k:DataCategory {key: key})
+  RETURN collect([k.key, k.name]) AS categories
+}
+CALL () {
+  UNWIND $countries AS code
+  MATCH (c:Country {code: code})
+  RETURN collect([c.code, c.name]) AS countries
+}
+RETURN categories, countries
+"""
+
+
+async def display_names(
+    db: Database, categories: list[str], countries: list[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The names of these category keys and country codes, for documents sent to a person."""
+    rows = await db.read(DISPLAY_NAMES, {"categories": categories, "countries": countries})
+    return (
+        {key: name for key, name in rows[0]["categories"] if name},
+        {code: name for code, name in rows[0]["countries"] if name},
+    )

@@ -58,7 +58,9 @@ def statement(active: list[str]) -> LiteralString:
         "WITH everything, everything[0..$max_nodes] AS kept "
         "CALL (kept) { "
         "  UNWIND kept AS a "
-        "  MATCH (a)-[r]->(b) WHERE type(r) IN $edge_types AND b IN kept "
+        "  MATCH (a)-[r]->(b) WHERE type(r) IN $edge_types AND b IN kept AND "
+        + filters.live("r")
+        + " "
         "  RETURN collect({type: type(r), source_kind: labels(a)[0], source: " + SOURCE_KEY + ", "
         "    target_kind: labels(b)[0], target: " + TARGET_KEY + ", "
         "    rel: properties(r)}) AS edges "

@@ -25,8 +25,9 @@ CALL () {
   RETURN collect(key) AS unknown_categories
 }
 CALL () {
-  MATCH (n:Exception|ErasureRule) WHERE n.key IN $reference_keys
-  RETURN collect(n {.key, .article, .text, .source}) AS references
+  MATCH (n:Exception|ErasureRule) WHERE n.regime = $regime AND n.serves IS NOT NULL
+  WITH n ORDER BY n.key
+  RETURN collect(n {.key, .article, .text, .source, .serves}) AS references
 }
 CALL (ds) {
   MATCH (st:Storage)-[:OF_SUBJECT]->(ds)
@@ -45,7 +46,8 @@ CALL (ds) {
     OPTIONAL MATCH (exception:Exception {key: ro.gdpr_exception})
     RETURN collect(ro {.id, .record_type, .period_years, .runs_from, .legal_reference,
                        .gdpr_exception,
-                       exception: exception {.key, .article, .text, .source}}) AS obligations
+                       exception: exception {.key, .article, .text, .source, .regime}})
+           AS obligations
   }
   CALL (st, s, ds) {
     OPTIONAL MATCH (pa:ProcessingActivity)-[:RUNS_ON]->(s)
@@ -68,7 +70,11 @@ NEXT_HOP = (
     """
 UNWIND $frontier AS source_id
 MATCH (:System {id: source_id})-[f:FLOWS_TO]->(b:System)
-WHERE NOT b.id IN $visited AND any(k IN f.categories WHERE """
+WHERE NOT b.id IN $visited AND """
+    + filters.live("f")
+    + " AND "
+    + filters.live("b")
+    + """ AND any(k IN f.categories WHERE """
     + RELEVANT
     + """)
 RETURN collect(DISTINCT b.id) AS reached
@@ -93,7 +99,11 @@ CALL (s) {
 }
 CALL (s) {
   OPTIONAL MATCH (s)-[f:FLOWS_TO]->(t)
-  WHERE (t:System OR t:Organisation) AND any(k IN f.categories WHERE """
+  WHERE (t:System OR t:Organisation) AND """
+    + filters.live("f")
+    + " AND "
+    + filters.live("t")
+    + """ AND any(k IN f.categories WHERE """
     + RELEVANT
     + """)
   RETURN collect(f {.id, .categories, target: t.id, to_organisation: t:Organisation}) AS flows
@@ -103,20 +113,31 @@ RETURN collect(s {.id, .name, .kind, .owner_team, .deletion_method, .identifiers
 """
 )
 
-ORGANISATIONS = """
+ORGANISATIONS = (
+    """
 UNWIND $organisations AS organisation_id
 MATCH (start:Organisation {id: organisation_id}) WHERE NOT coalesce(start.is_self, false)
-MATCH ANY SHORTEST (start)-[:ENGAGES]->{0,4}(o:Organisation)
-WHERE NOT coalesce(o.is_self, false)
+MATCH ANY SHORTEST (start)-[live:ENGAGES WHERE """
+    + filters.live("live")
+    + """]->{0,4}(o:Organisation)
+WHERE NOT coalesce(o.is_self, false) AND """
+    + filters.live("o")
+    + """
 WITH DISTINCT o
 CALL (o) {
   OPTIONAL MATCH (o)-[e:ENGAGES]->(engaged:Organisation)
+  WHERE """
+    + filters.live("e")
+    + " AND "
+    + filters.live("engaged")
+    + """
   RETURN collect(e {.id, .role, .service, .categories, engaged: engaged.id,
                     engaged_name: engaged.legal_name,
                     engaged_is_self: coalesce(engaged.is_self, false)}) AS engagements
 }
 RETURN collect(o {.id, .legal_name, .is_self, engagements: engagements}) AS organisations
 """
+)
 
 
 @dataclass
@@ -152,13 +173,13 @@ async def deletion_subgraph(
     *,
     subject: str,
     categories: list[str] | None,
-    reference_keys: list[str],
+    regime: str,
 ) -> DeletionRecords:
     async def work(tx: AsyncManagedTransaction) -> DeletionRecords:
         params: dict[str, Any] = {
             "subject": subject,
             "categories": categories,
-            "reference_keys": reference_keys,
+            "regime": regime,
         }
         head = await fetch_single(tx, db, STORAGES, params)
         records = DeletionRecords(

@@ -20,6 +20,12 @@ FILTER_NAMES: tuple[str, ...] = (
 )
 
 
+def live(var: LiteralString) -> LiteralString:
+    """Whether the entity or relationship `var` is not retired today: a retired flow,
+    engagement, safeguard, system or organisation counts in no decision, plan, lineage or map."""
+    return "(" + var + ".retired_on IS NULL OR " + var + ".retired_on > date())"
+
+
 def relevant(key: LiteralString, requested: LiteralString) -> LiteralString:
     """The plans' prefix rule of MODEL.md over two category-key expressions: `key` is
     `requested`, a descendant of it or an ancestor of it."""

@@ -18,6 +18,16 @@ async def find_key(db: Database, key_id: str) -> Record | None:
     return rows[0] if rows else None
 
 
+async def revoked_since(db: Database, since: Any) -> list[Record]:
+    """The keys revoked after `since` (a Neo4j DateTime; None: every revoked key), oldest first."""
+    return await db.read(
+        "MATCH (k:ApiKey) WHERE k.revoked_at IS NOT NULL "
+        "AND ($since IS NULL OR k.revoked_at > $since) "
+        "RETURN k.id AS id, k.revoked_at AS revoked_at ORDER BY k.revoked_at",
+        {"since": since},
+    )
+
+
 async def list_keys(db: Database) -> list[Record]:
     return await db.read("MATCH (k:ApiKey) RETURN " + KEY_FIELDS + " ORDER BY k.created_at, k.id")
 

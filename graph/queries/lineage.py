@@ -21,7 +21,10 @@ LINEAGE_HOPS_CEILING = 20
 # Whether an edge is followed. FLOWS_TO carries categories (prefix rule); ENGAGES carries them
 # optionally; a system never reaches the map owner's own organisation (MODEL.md).
 FOLLOW: LiteralString = (
-    "NOT (type(r) <> 'ENGAGES' AND coalesce(endNode(r).is_self, false)) "
+    filters.live("r")
+    + " AND "
+    + filters.live("endNode(r)")
+    + " AND NOT (type(r) <> 'ENGAGES' AND coalesce(endNode(r).is_self, false)) "
     "AND (type(r) = 'OPERATED_BY' OR $categories IS NULL "
     "OR (type(r) = 'ENGAGES' AND r.categories IS NULL) "
     "OR any(c IN r.categories WHERE any(q IN $categories WHERE "

@@ -172,6 +172,25 @@ async def upsert_safeguards(tx: AsyncManagedTransaction, db: Database, rows: Row
     )
 
 
+async def upsert_dpf_certifications(
+    tx: AsyncManagedTransaction, db: Database, rows: Rows
+) -> list[Record]:
+    """Rows: id (`<organisation id>:<framework>`), props, organisation_id."""
+    return await fetch(
+        tx,
+        db,
+        "UNWIND $rows AS row "
+        "MATCH (o:Organisation {id: row.organisation_id}) "
+        "MERGE (d:DpfCertification {id: row.id}) ON MATCH SET d.id = row.id "
+        "WITH row, o, d, CASE WHEN d.framework IS NULL THEN null ELSE d {.*, "
+        "  organisation_id: [(holder)-[:CERTIFIED_UNDER]->(d) | holder.id][0]} END AS before "
+        "SET d += row.props, d.retired_on = null "
+        "MERGE (o)-[:CERTIFIED_UNDER]->(d) "
+        "RETURN row.id AS id, before, d {.*, organisation_id: o.id} AS after",
+        {"rows": list(rows)},
+    )
+
+
 MATCH_RETIRABLE: dict[RetirableKind, LiteralString] = {
     "Organisation": "MATCH (n:Organisation {id: $id}) ",
     "System": "MATCH (n:System {id: $id}) ",

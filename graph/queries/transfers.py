@@ -25,14 +25,34 @@ CALL (r) {
   OPTIONAL MATCH (a:AdequacyDecision)-[:OF_REGIME]->(r)
   WITH a WHERE a IS NOT NULL
   RETURN collect([a.id, a.instrument, [(a)-[:COVERS]->(d:Country) | d.code], a.scope,
-                  a.valid_from, a.valid_until, a.scope_law, a.dpf_framework, a.risk_note,
-                  a.source]) AS adequacy
+                  a.valid_from, a.valid_until, a.scope_law, a.dpf_framework, a.dpf_prerequisite,
+                  a.risk_note, a.source]) AS adequacy
+}
+CALL (r) {
+  OPTIONAL MATCH (r)-[a:ACCEPTS]->(t:TransferTool)
+  WITH a, t WHERE t IS NOT NULL
+  RETURN collect([t.key, t.name, t.text_source, a.article, coalesce(a.accepted, true),
+                  coalesce(a.listed_only, false), coalesce(t.modules, false), a.note]) AS tools
 }
 CALL () {
   OPTIONAL MATCH (k:DataCategory {special_category: true})
   RETURN collect(k.key) AS special
 }
-RETURN r IS NOT NULL AS known, area, adequacy, special
+CALL () {
+  OPTIONAL MATCH (k:DataCategory {special_category: true})
+  WHERE EXISTS { (:Storage)-[:OF_CATEGORY]->(h:DataCategory)
+                 WHERE h.key = k.key OR h.key STARTS WITH k.key + '.' }
+  RETURN collect(k.key) AS held_special
+}
+CALL () {
+  OPTIONAL MATCH (t:Regime) WHERE t.transfer_article IS NOT NULL
+  RETURN collect(t.key) AS transfer_regimes
+}
+RETURN r IS NOT NULL AS known, area, adequacy, tools, special, held_special, transfer_regimes,
+       coalesce(r.markets, []) AS markets, r.transfer_article AS transfer_article,
+       r.transfer_source AS transfer_source, r.not_a_transfer AS not_a_transfer,
+       r.not_a_transfer_source AS not_a_transfer_source, r.adequacy_article AS adequacy_article,
+       r.derogation_article AS derogation_article, r.reach AS reach
 """
 ADEQUACY_FIELDS = (
     "id",
@@ -43,8 +63,19 @@ ADEQUACY_FIELDS = (
     "valid_until",
     "scope_law",
     "dpf_framework",
+    "dpf_prerequisite",
     "risk_note",
     "source",
+)
+TOOL_FIELDS = (
+    "key",
+    "name",
+    "text_source",
+    "article",
+    "accepted",
+    "listed_only",
+    "modules",
+    "note",
 )
 
 ORGANISATION_ROWS = """
@@ -54,14 +85,15 @@ RETURN collect([
   coalesce(o.subject_to, []),
   coalesce(o.is_self, false),
   o.retired_on,
-  [(o)-[:CERTIFIED_UNDER]->(d:DpfCertification) |
-    [d.framework, d.status, coalesce(d.data_types, []), d.certified_on]]
+  [(o)-[:CERTIFIED_UNDER]->(d:DpfCertification) WHERE d.retired_on IS NULL |
+    [d.framework, d.status, coalesce(d.data_types, []), d.certified_on, d.expires_on]],
+  coalesce(o.serves, [])
 ]) AS rows
 """
 ORGANISATIONS = "MATCH (o:Organisation)" + ORGANISATION_ROWS
 NAMED_ORGANISATIONS = "MATCH (o:Organisation) WHERE o.id IN $ids" + ORGANISATION_ROWS
-ORGANISATION_FIELDS = ("id", "country", "subject_to", "is_self", "retired_on", "dpf")
-DPF_FIELDS = ("framework", "status", "data_types", "certified_on")
+ORGANISATION_FIELDS = ("id", "country", "subject_to", "is_self", "retired_on", "dpf", "serves")
+DPF_FIELDS = ("framework", "status", "data_types", "certified_on", "expires_on")
 
 SAFEGUARD_PARTIES = (
     "MATCH (e:Organisation)<-[:EXPORTER]-(s:Safeguard)-[:IMPORTER]->(i:Organisation) "
@@ -69,7 +101,7 @@ SAFEGUARD_PARTIES = (
 SAFEGUARD_ROWS = """
 RETURN collect([s.id, s.type, e.id, i.id, s.module, s.derogation, coalesce(s.regimes, []),
                 s.signed_on, s.expires_on, s.tia_on, s.tia_outcome,
-                coalesce(s.supplementary_measures, [])]) AS rows
+                coalesce(s.supplementary_measures, []), s.retired_on]) AS rows
 """
 SAFEGUARDS = SAFEGUARD_PARTIES + SAFEGUARD_ROWS
 PAIR_SAFEGUARDS = SAFEGUARD_PARTIES + "WHERE e.id IN $ids AND i.id IN $ids " + SAFEGUARD_ROWS
@@ -86,6 +118,7 @@ SAFEGUARD_FIELDS = (
     "tia_on",
     "tia_outcome",
     "supplementary_measures",
+    "retired_on",
 )
 
 SYSTEMS = """
@@ -98,14 +131,16 @@ RETURN collect([
   o.id,
   op.role,
   [(s)-[:HOSTED_IN]->(c:Country) | c.code],
-  [(s)-[:ACCESSED_FROM]->(c:Country) | c.code],
+  [(s)-[a:ACCESSED_FROM]->(c:Country) | [c.code, a.by]],
   fed,
-  EXISTS {
+  coalesce(s.hr_data, false) OR EXISTS {
     (s)<-[:IN_SYSTEM]-(:Storage)-[:OF_SUBJECT]->(d:DataSubject) WHERE d.key IN $hr_subjects
   },
   CASE WHEN NOT fed AND op.role IN $operator_roles THEN COLLECT {
     MATCH (s)<-[:IN_SYSTEM]-(:Storage)-[:OF_CATEGORY]->(k:DataCategory) RETURN DISTINCT k.key
-  } ELSE [] END
+  } ELSE [] END,
+  [(s)<-[:IN_SYSTEM]-(st:Storage {collected_from_subject: true}) |
+    [st.id, coalesce(st.subjects_in, []), st.controller_role]]
 ]) AS rows
 """
 SYSTEM_FIELDS = (
@@ -118,8 +153,10 @@ SYSTEM_FIELDS = (
     "fed",
     "hr_data",
     "categories",
+    "collects",
 )
-"""A system's `hr_data` says whether it holds data of one of `hr_subjects`; its `categories`, what
+"""A system's `hr_data` says whether it holds HR data: registered so (`hr_data`), or data of one
+of `hr_subjects`; its `categories`, what
 its storages hold, are read only for a system no flow feeds that is run in one of
 `operator_roles` (the one case that moves its data by its operation alone)."""
 
@@ -132,14 +169,14 @@ CALL () {
   MATCH (s:System)-[f:FLOWS_TO]->(t:Organisation)
   RETURN f, s, t
 }
-RETURN collect([f.id, s.id, t.id, t:System, coalesce(f.categories, [])]) AS rows
+RETURN collect([f.id, s.id, t.id, t:System, coalesce(f.categories, []), f.retired_on]) AS rows
 """
-FLOW_FIELDS = ("id", "source_id", "target_id", "to_system", "categories")
+FLOW_FIELDS = ("id", "source_id", "target_id", "to_system", "categories", "retired_on")
 
 ENGAGEMENTS = """
 MATCH (a:Organisation)-[e:ENGAGES]->(b:Organisation)
 RETURN collect([e.id, a.id, b.id, e.role, e.authorisation, coalesce(e.categories, []),
-                e.service]) AS rows
+                e.service, e.retired_on]) AS rows
 """
 ENGAGEMENT_FIELDS = (
     "id",
@@ -149,6 +186,7 @@ ENGAGEMENT_FIELDS = (
     "authorisation",
     "categories",
     "service",
+    "retired_on",
 )
 
 
@@ -188,7 +226,10 @@ async def _rows(
 
 async def _regime(tx: AsyncManagedTransaction, db: Database, regime: str) -> Record:
     row = await fetch_single(tx, db, REGIME, {"regime": regime})
-    return row | {"adequacy": records(ADEQUACY_FIELDS, row["adequacy"])}
+    return row | {
+        "adequacy": records(ADEQUACY_FIELDS, row["adequacy"]),
+        "tools": records(TOOL_FIELDS, row["tools"]),
+    }
 
 
 async def transfer_map(

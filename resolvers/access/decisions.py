@@ -5,18 +5,13 @@ is, what the answer must contain, what goes to a customer as controller, and wha
 from the graph's rows and `service.access_plan` joins the two.
 """
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import Enum
 
 from resolvers.categories import carried
-
-
-class Regime(Enum):
-    EU = "EU"
-    UK = "UK"
-    CH = "CH"
-    CCPA = "CCPA"
 
 
 class HeldAs(Enum):
@@ -32,7 +27,72 @@ class Missing(Enum):
     RETENTION = "RETENTION"
 
 
-ITEM_REGIME = {Regime.EU: "EU", Regime.UK: "EU", Regime.CH: "EU", Regime.CCPA: "CCPA"}
+@dataclass(frozen=True)
+class Law:
+    """What a regime says about answering a request, as its Regime node holds it: the authority
+    and complaint route, the response period and its extension, and its erasure provisions."""
+
+    key: str
+    name: str | None = None
+    authority: str | None = None
+    authority_rule: str | None = None
+    complaint_route: str | None = None
+    response_days: int | None = None
+    response_months: int | None = None
+    extension_days: int | None = None
+    extension_months: int | None = None
+    extension_rule_open: bool = False
+    deadline_rule: str | None = None
+    transfer_article: str | None = None
+    erasure_right: str | None = None
+    erasure_notice: str | None = None
+    legal_basis_law: str | None = None
+
+    def legal_basis(self, article: str, text: str) -> str | None:
+        """An Art. 6 basis (a GDPR LegalBasis node) cited under this regime's law, or None where
+        the regime asks for none."""
+        if self.legal_basis_law is None:
+            return None
+        return f"{article.removesuffix(' GDPR')} {self.legal_basis_law}: {text}"
+
+    @property
+    def transfers(self) -> bool:
+        """Whether the regime has transfer rules (a Chapter V of its own)."""
+        return self.transfer_article is not None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    received_on: date
+    due_on: date
+    extended_to: date | None
+    rule: str
+
+
+def add_months(day: date, months: int) -> date:
+    """The corresponding calendar date `months` later, or the last day of that month when it has
+    none (the ICO's arithmetic for "one month": 31 January + 1 month = 28/29 February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _after(day: date, days: int, months: int) -> date:
+    return add_months(day, months) + timedelta(days=days)
+
+
+def deadline(law: Law, received_on: date) -> Deadline:
+    """When the answer is due under `law`, counted from `received_on`, and how far the law's one
+    extension reaches, from the same start (one month + two is three months from receipt, 45 days
+    + 45 is 90)."""
+    days, months = law.response_days or 0, law.response_months or 0
+    due = _after(received_on, days, months)
+    extended = None
+    if law.extension_days is not None or law.extension_months is not None:
+        extended = _after(
+            received_on, days + (law.extension_days or 0), months + (law.extension_months or 0)
+        )
+    return Deadline(received_on, due, extended, law.deadline_rule or "")
 
 
 @dataclass(frozen=True)
@@ -42,6 +102,7 @@ class Organisation:
     country: str | None
     is_self: bool = False
     supervisory_authority: str | None = None
+    sells_personal_data: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -133,13 +194,15 @@ class RightText:
     key: str
     article: str
     text: str
+    answers: str = "TEXT"
 
 
 @dataclass
 class AccessFacts:
     subject: str
     subject_name: str | None
-    regime: Regime
+    regime: str
+    law: Law
     area: frozenset[str]
     right_items: list[RightText]
     holdings: list[tuple[SystemFacts, Record]]
@@ -224,7 +287,8 @@ class Gap:
 class AccessPlan:
     subject: str
     subject_name: str | None
-    regime: Regime
+    regime: str
+    law: Law
     categories_asked: list[str] | None
     controller: Organisation | None
     locations: list[Location]
@@ -239,6 +303,16 @@ class AccessPlan:
     routing: list[Routing]
     gaps: list[Gap]
     truncated: bool = False
+    deadline: Deadline | None = None
+    sells_personal_data: bool | None = None
+
+    @property
+    def authority(self) -> str | None:
+        """The authority a complaint goes to: the regime's own, or (EU) the lead supervisory
+        authority recorded on the controller."""
+        if self.law.authority is not None:
+            return self.law.authority
+        return None if self.controller is None else self.controller.supervisory_authority
 
     @property
     def transfers(self) -> list[Recipient]:
@@ -246,9 +320,30 @@ class AccessPlan:
 
     @property
     def third_party_categories(self) -> list[str]:
-        """CCPA 1798.110(a)(4): the recipients' roles and the recipient categories on record."""
-        roles = {role for recipient in self.recipients for role in recipient.roles}
-        return sorted(roles | set(self.recipient_categories))
+        """CCPA 1798.110(a)(4): the kinds of recipient in the CCPA's own terms (service providers
+        or contractors for processors, third parties for independent recipients), and the
+        recipient categories on record."""
+        kinds = {ccpa_kind(role) for recipient in self.recipients for role in recipient.roles}
+        return sorted(kinds | set(self.recipient_categories))
+
+    def disclosed_by_kind(self) -> dict[str, list[str]]:
+        """CCPA 1798.115(a)(3): the categories disclosed for a business purpose, by the kind of
+        person they were disclosed to: what the locations run by each recipient hold."""
+        kinds: dict[str, set[str]] = {}
+        for location in self.locations:
+            operator, role = location.system.operator, location.system.operator_role
+            if operator is None or operator.is_self:
+                continue
+            kinds.setdefault(ccpa_kind(role), set()).update(location.categories)
+        return {kind: sorted(keys) for kind, keys in sorted(kinds.items())}
+
+
+def ccpa_kind(role: str | None) -> str:
+    """A recipient's kind under the CCPA (§ 1798.140): a processor is a service provider or
+    contractor; an independent controller or third party is a third party."""
+    if role in ("PROCESSOR", "SUB_PROCESSOR"):
+        return "service providers and contractors"
+    return "third parties"
 
 
 def _narrowed(requested: frozenset[str] | None, keys: Iterable[str]) -> frozenset[str]:
@@ -266,7 +361,9 @@ def _role_of(records: Iterable[Record]) -> set[str]:
     return {record.role for record in records if record.role is not None}
 
 
-def plan_access(facts: AccessFacts, categories: list[str] | None) -> AccessPlan:
+def plan_access(
+    facts: AccessFacts, categories: list[str] | None, received_on: date | None = None
+) -> AccessPlan:
     """Decide the plan from the facts: only data held for the asked categories counts."""
     requested = frozenset(categories) if categories else None
     locations: dict[str, Location] = {}
@@ -346,6 +443,7 @@ def plan_access(facts: AccessFacts, categories: list[str] | None) -> AccessPlan:
         subject=facts.subject,
         subject_name=facts.subject_name,
         regime=facts.regime,
+        law=facts.law,
         categories_asked=categories,
         controller=controller,
         locations=sorted(answered, key=lambda loc: (loc.held_as[0].value, loc.system.id)),
@@ -372,6 +470,8 @@ def plan_access(facts: AccessFacts, categories: list[str] | None) -> AccessPlan:
             if loc.missing
         ],
         truncated=facts.truncated,
+        deadline=None if received_on is None else deadline(facts.law, received_on),
+        sells_personal_data=None if controller is None else controller.sells_personal_data,
     )
 
 
@@ -426,13 +526,12 @@ def _recipients(
         entry.roles |= set(facts.engaged_as.get(entry.organisation.id, ()))
         if entry.organisation.country:
             entry.countries.add(entry.organisation.country)
-        if facts.regime is not Regime.CCPA:
+        if facts.law.transfers:
             entry.third_country = any(code not in facts.area for code in entry.countries)
             entry.safeguards = [
                 safeguard
                 for safeguard in facts.safeguards
-                if safeguard.importer == entry.organisation.id
-                and facts.regime.value in safeguard.regimes
+                if safeguard.importer == entry.organisation.id and facts.regime in safeguard.regimes
             ]
     return sorted(found.values(), key=lambda entry: entry.organisation.id)
 

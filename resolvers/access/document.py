@@ -1,11 +1,14 @@
 """The access plan as a Markdown document an analyst can send on. Each section is headed by the
 article and text of the graph's RightItem; the code only says which part of the plan answers it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from resolvers.access.decisions import AccessPlan, Location
 from resolvers.access.transfers import TransferAnswers
+from resolvers.documents import Document, plain
+from resolvers.documents import Section as DocumentSection
 from resolvers.transfer.decisions import HopDecision
 
 Lines = list[str]
@@ -22,11 +25,25 @@ def _confirmation(plan: AccessPlan) -> Lines:
 
 
 def _purposes(plan: AccessPlan) -> Lines:
+    if plan.law.legal_basis_law is None:
+        return [
+            f"- {activity.name} ({activity.purpose_name or activity.purpose})"
+            for activity in plan.purposes
+        ] or ["none recorded"]
     return [
         f"- {activity.name} ({activity.purpose_name or activity.purpose}); legal basis: "
         f"{activity.legal_basis or 'not recorded'}"
         for activity in plan.purposes
     ] or ["none recorded"]
+
+
+def _controller(plan: AccessPlan) -> Lines:
+    controller = plan.controller
+    if controller is None:
+        return ["The controller is not recorded."]
+    return [
+        f"{controller.legal_name or controller.id}, established in {controller.country or '?'}."
+    ]
 
 
 def _categories(plan: AccessPlan) -> Lines:
@@ -59,11 +76,45 @@ def _item_text_only(plan: AccessPlan) -> Lines:
 
 
 def _complaint(plan: AccessPlan) -> Lines:
-    controller = plan.controller
-    if controller is None:
-        return ["The controller is not recorded."]
-    authority = controller.supervisory_authority or "not recorded in the map"
-    return [f"Controller established in {controller.country or '?'}; authority: {authority}."]
+    authority = plan.authority or "not recorded in the map"
+    lines = [f"Authority: {authority}."]
+    if plan.law.authority is None and plan.law.authority_rule:
+        lines.append(f"({plan.law.authority_rule}.)")
+    if plan.law.complaint_route:
+        lines.append(f"Complaint route: {plan.law.complaint_route}.")
+    return lines
+
+
+def _deadline(plan: AccessPlan) -> Lines:
+    rule = plan.law.deadline_rule or "not recorded"
+    if plan.deadline is None:
+        return [f"Give `receivedOn` for the due date. Rule: {rule}."]
+    due = plan.deadline
+    lines = [f"Received on {due.received_on}: due on {due.due_on}."]
+    if due.extended_to is not None:
+        lines.append(f"With the extension: at the latest {due.extended_to}.")
+    elif plan.law.extension_rule_open:
+        lines.append("No fixed extension: if the deadline cannot be met, say so and by when.")
+    lines.append(f"Rule: {rule}.")
+    return lines
+
+
+def _sold_shared(plan: AccessPlan) -> Lines:
+    if plan.sells_personal_data is False:
+        return [
+            "None: the business does not sell personal information (its record: "
+            "`sells_personal_data: false`); sharing for cross-context behavioural advertising "
+            "is not recorded on the map."
+        ]
+    if plan.sells_personal_data is None:
+        return ["Not recorded on the map: whether the business sells or shares is unknown."]
+    return ["The business records that it sells personal information: list it by category."]
+
+
+def _disclosed(plan: AccessPlan) -> Lines:
+    return [f"- to {kind}: {_joined(keys)}" for kind, keys in plan.disclosed_by_kind().items()] or [
+        "none recorded"
+    ]
 
 
 def _sources(plan: AccessPlan) -> Lines:
@@ -124,23 +175,23 @@ def _pieces(plan: AccessPlan) -> Lines:
 
 Section = Callable[[AccessPlan], Lines]
 SECTIONS: dict[str, Section] = {
-    "GDPR-15-1": _confirmation,
-    "GDPR-15-1-a": _purposes,
-    "GDPR-15-1-b": _categories,
-    "GDPR-15-1-c": _recipients,
-    "GDPR-15-1-d": _storage,
-    "GDPR-15-1-e": _item_text_only,
-    "GDPR-15-1-f": _complaint,
-    "GDPR-15-1-g": _sources,
-    "GDPR-15-1-h": _automated,
-    "GDPR-15-3": _item_text_only,
-    "GDPR-15-4": _item_text_only,
-    "CCPA-1798.110-a-1": _categories,
-    "CCPA-1798.110-a-2": _sources,
-    "CCPA-1798.110-a-3": _purposes,
-    "CCPA-1798.110-a-4": _third_parties,
-    "CCPA-1798.110-a-5": _pieces,
+    "CONFIRMATION": _confirmation,
+    "CONTROLLER": _controller,
+    "PURPOSES": _purposes,
+    "CATEGORIES": _categories,
+    "RECIPIENTS": _recipients,
+    "STORAGE": _storage,
+    "COMPLAINT": _complaint,
+    "SOURCES": _sources,
+    "AUTOMATED": _automated,
+    "THIRD_PARTIES": _third_parties,
+    "PIECES": _pieces,
+    "SOLD_SHARED": _sold_shared,
+    "DISCLOSED": _disclosed,
+    "DEADLINE": _deadline,
 }
+"""What answers each part of a RightItem (its `answers`); RIGHTS, COPY and TEXT items are
+answered by their own text, TRANSFERS by the transfer engine."""
 
 
 def _where(plan: AccessPlan) -> Lines:
@@ -161,10 +212,10 @@ def _where(plan: AccessPlan) -> Lines:
 
 def render_markdown(plan: AccessPlan, transfers: TransferAnswers) -> str:
     """The plan, with its Art. 15(2) section from the transfer engine's `transfers`."""
-    sections: dict[str, Section] = {**SECTIONS, "GDPR-15-2": partial(_transfers, transfers)}
+    sections: dict[str, Section] = {**SECTIONS, "TRANSFERS": partial(_transfers, transfers)}
     title = plan.subject_name or plan.subject
     scope = f" for {', '.join(plan.categories_asked)}" if plan.categories_asked else ""
-    lines = [f"# Access plan: {title} ({plan.regime.value}){scope}", ""]
+    lines = [f"# Access plan: {title} ({plan.law.name or plan.regime}){scope}", ""]
     if plan.controller is not None:
         lines += [f"Controller: {plan.controller.legal_name or plan.controller.id}", ""]
     if plan.truncated:
@@ -176,11 +227,13 @@ def render_markdown(plan: AccessPlan, transfers: TransferAnswers) -> str:
     lines += ["## Where", "", *_where(plan), ""]
     if not transfers.applies:
         lines += ["## Transfers to third countries", "", transfers.note, ""]
+    if not any(item.answers == "DEADLINE" for item in plan.right_items):
+        lines += ["## Response deadline", "", *_deadline(plan), ""]
     for item in plan.right_items:
         lines += [
             f"## {item.article}: {item.text}",
             "",
-            *sections.get(item.key, _item_text_only)(plan),
+            *sections.get(item.answers, _item_text_only)(plan),
         ]
         lines.append("")
     if plan.routing:
@@ -199,3 +252,257 @@ def render_markdown(plan: AccessPlan, transfers: TransferAnswers) -> str:
             lines.append(f"- {gap.system.id}: no {missing}")
         lines.append("")
     return "\n".join(lines)
+
+
+# The response to the data subject: plain language, the regime's own law, names instead of keys,
+# nothing internal (no system, no source, no note of the map).
+
+HEADINGS: dict[str, str] = {
+    "CONFIRMATION": "Whether we process personal data about you",
+    "CONTROLLER": "Who we are",
+    "PURPOSES": "Why we use your personal data",
+    "CATEGORIES": "What personal data we hold",
+    "RECIPIENTS": "Who receives your personal data",
+    "STORAGE": "How long we keep it",
+    "RIGHTS": "Your rights",
+    "COMPLAINT": "Your right to complain",
+    "SOURCES": "Where your personal data comes from",
+    "AUTOMATED": "Automated decisions and profiling",
+    "TRANSFERS": "Transfers outside your country's protection",
+    "COPY": "Your copy",
+    "PIECES": "The specific pieces of personal data",
+    "THIRD_PARTIES": "Categories of third parties",
+    "SOLD_SHARED": "Selling and sharing",
+    "DISCLOSED": "Disclosures for a business purpose",
+    "DEADLINE": "When we answer",
+}
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names for the keys a plan holds."""
+
+    categories: dict[str, str]
+    countries: dict[str, str]
+
+    def category(self, key: str) -> str:
+        return self.categories.get(key) or key.rsplit(".", 1)[-1].replace("_", " ")
+
+    def country(self, code: str | None) -> str:
+        return self.countries.get(code or "", code or "an unrecorded country")
+
+
+ROLE_WORDS = {
+    "PROCESSOR": "a service provider acting on our instructions",
+    "SUB_PROCESSOR": "a service provider acting on our instructions",
+    "THIRD_PARTY": "an independent recipient",
+    "CONTROLLER": "an independent recipient",
+}
+
+
+class _Response:
+    def __init__(self, plan: AccessPlan, transfers: TransferAnswers, names: Names) -> None:
+        self.plan, self.answers, self.names = plan, transfers, names
+        self.holds = bool(plan.locations) and bool(plan.categories)
+
+    def none(self) -> tuple[str, ...] | None:
+        if self.holds:
+            return None
+        return ("None: we hold no personal data about you.",)
+
+    def category_names(self, keys: Iterable[str]) -> list[str]:
+        return sorted({self.names.category(k) for k in keys})
+
+    def section(self, answers: str) -> tuple[str, ...]:
+        plan = self.plan
+        if answers == "CONFIRMATION":
+            if self.holds:
+                return ("Yes: we process personal data about you, as set out below.",)
+            if plan.routing:
+                return (
+                    "We hold no personal data about you for our own purposes. We process some "
+                    "on behalf of other organisations, listed under “Who we are”; we have passed "
+                    "your request on to them.",
+                )
+            return ("No: we hold no personal data about you.",)
+        if answers == "CONTROLLER":
+            controller = plan.controller
+            lines = []
+            if controller is not None:
+                lines.append(
+                    f"{controller.legal_name or 'We'}, established in "
+                    f"{self.names.country(controller.country)}, decides why and how your "
+                    "personal data is used."
+                )
+            for route in plan.routing:
+                lines.append(
+                    f"- For the data we process on behalf of "
+                    f"{route.controller.legal_name or 'another organisation'}, that organisation "
+                    "decides; we have passed your request on to it."
+                )
+            return tuple(lines) or ("Our details are at the foot of this letter.",)
+        if answers == "TEXT":
+            return ()
+        none = self.none()
+        if none is not None and answers not in ("RIGHTS", "COMPLAINT", "DEADLINE", "SOLD_SHARED"):
+            return none
+        return getattr(self, answers.lower(), lambda: ())()
+
+    def purposes(self) -> tuple[str, ...]:
+        lines = []
+        for activity in self.plan.purposes:
+            basis = (
+                f"; legal basis: {plain(activity.legal_basis)}"
+                if activity.legal_basis and self.plan.law.legal_basis_law
+                else ""
+            )
+            lines.append(f"- {plain(activity.name or 'a purpose not named')}{basis}")
+        return tuple(lines) or ("We use it only to provide our service to you.",)
+
+    def categories(self) -> tuple[str, ...]:
+        return tuple(f"- {name}" for name in self.category_names(self.plan.categories))
+
+    def recipients(self) -> tuple[str, ...]:
+        lines = [
+            f"- {r.organisation.legal_name or 'a service provider'} "
+            f"({', '.join(sorted({ROLE_WORDS.get(role, 'a recipient') for role in r.roles}))}; "
+            f"{', '.join(sorted(self.names.country(c) for c in r.countries)) or 'place unknown'})"
+            for r in self.plan.recipients
+        ]
+        lines += [f"- {plain(kind)}" for kind in self.plan.recipient_categories]
+        return tuple(lines) or ("No one outside our organisation receives it.",)
+
+    def storage(self) -> tuple[str, ...]:
+        periods = sorted({plain(r) for loc in self.plan.locations for r in loc.retention if r})
+        if not periods:
+            return ("We keep it only as long as the purposes above need it.",)
+        return tuple(f"- {period}" for period in periods)
+
+    def rights(self) -> tuple[str, ...]:
+        return ()
+
+    def complaint(self) -> tuple[str, ...]:
+        authority = self.plan.authority
+        lines = [
+            f"You may complain to {authority}."
+            if authority
+            else "You may complain to the data protection authority where you live or work."
+        ]
+        if self.plan.law.complaint_route:
+            lines.append(plain(self.plan.law.complaint_route))
+        return tuple(lines)
+
+    def sources(self) -> tuple[str, ...]:
+        lines = []
+        if self.plan.collected_from_subject:
+            lines.append("You gave us your personal data yourself.")
+        if self.plan.sources:
+            lines.append(
+                "Some of it reaches us from services you or your organisation connected to our "
+                "platform."
+            )
+        return tuple(lines) or ("You gave us your personal data yourself.",)
+
+    def automated(self) -> tuple[str, ...]:
+        lines = [
+            f"- {plain(a.name or 'an activity')}: "
+            + ", ".join(
+                part
+                for part, on in (
+                    ("automated decisions", a.automated_decision_making),
+                    ("profiling", a.profiling),
+                )
+                if on
+            )
+            for a in self.plan.automated_decisions
+            if a.automated_decision_making or a.profiling
+        ]
+        return tuple(lines) or ("We make no decision about you by automated means alone.",)
+
+    def transfers(self) -> tuple[str, ...]:
+        lines = []
+        for answer in self.answers.answers:
+            countries = ", ".join(sorted(self.names.country(c) for c in answer.recipient.countries))
+            lines.append(
+                f"- {answer.recipient.organisation.legal_name or 'a recipient'} ({countries}): "
+                f"{_protection(answer.decisions)}"
+            )
+        return tuple(lines) or ("Your personal data does not leave the area of your law.",)
+
+    def copy(self) -> tuple[str, ...]:
+        return ("A copy of your personal data is attached to this letter.",)
+
+    def pieces(self) -> tuple[str, ...]:
+        return (
+            "The specific pieces of personal data we hold about you are attached, in these "
+            "categories:",
+            *self.categories(),
+        )
+
+    def third_parties(self) -> tuple[str, ...]:
+        return tuple(f"- {plain(kind)}" for kind in self.plan.third_party_categories) or (
+            "We disclose it to no third party.",
+        )
+
+    def sold_shared(self) -> tuple[str, ...]:
+        if self.plan.sells_personal_data is False:
+            return ("We do not sell your personal information.",)
+        return ("We will tell you separately whether we sell or share your personal information.",)
+
+    def disclosed(self) -> tuple[str, ...]:
+        return tuple(
+            f"- to {kind}: {', '.join(self.category_names(keys))}"
+            for kind, keys in self.plan.disclosed_by_kind().items()
+        ) or ("We disclosed none for a business purpose.",)
+
+    def deadline(self) -> tuple[str, ...]:
+        due = self.plan.deadline
+        if due is None:
+            return ("We answer within the period your law sets.",)
+        return (f"We received your request on {due.received_on} and answer by {due.due_on}.",)
+
+
+def _protection(decisions: Sequence[HopDecision]) -> str:
+    grounds = sorted(
+        {
+            plain(d.legal_basis.instrument or d.legal_basis.article)
+            for d in decisions
+            if d.verdict.value in ("ADEQUACY", "SAFEGUARD", "DEROGATION")
+        }
+    )
+    if grounds and all(
+        d.verdict.value in ("ADEQUACY", "SAFEGUARD", "DEROGATION", "NOT_A_TRANSFER")
+        for d in decisions
+    ):
+        return "protected by " + "; ".join(grounds)
+    return "we are putting the safeguard your law requires in place; ask us for its status"
+
+
+def access_response(plan: AccessPlan, transfers: TransferAnswers, names: Names) -> Document:
+    """The answer to the data subject, section by section of the regime's right items."""
+    response = _Response(plan, transfers, names)
+    law = plain(plan.law.name or plan.regime)
+    sections = []
+    seen: set[str] = set()
+    for item in plan.right_items:
+        lines = response.section(item.answers)
+        if not lines:
+            lines = (plain(item.text[0].upper() + item.text[1:]) + ".",)
+        heading = HEADINGS.get(item.answers, plain(item.text[0].upper() + item.text[1:]))
+        if heading in seen:
+            heading = f"{heading} ({item.article})"
+        seen.add(heading)
+        sections.append(DocumentSection(heading, lines, plain(item.article)))
+    if not any(item.answers == "DEADLINE" for item in plan.right_items):
+        sections.append(DocumentSection(HEADINGS["DEADLINE"], response.deadline()))
+    controller = plan.controller.legal_name if plan.controller else None
+    return Document(
+        kind="access-response",
+        title="Your request for access to your personal data",
+        introduction=(
+            "Dear data subject,",
+            f"{controller or 'We'} received your request to access your personal data. This "
+            f"is our answer under {law}.",
+        ),
+        sections=tuple(sections),
+    )

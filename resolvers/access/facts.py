@@ -11,10 +11,10 @@ from resolvers.access.decisions import (
     Engagement,
     Flow,
     HeldAs,
+    Law,
     Organisation,
     Reach,
     Record,
-    Regime,
     RightText,
     Safeguard,
     SystemFacts,
@@ -30,6 +30,7 @@ def _organisation(row: dict[str, Any] | None) -> Organisation | None:
         country=row.get("country"),
         is_self=bool(row.get("is_self")),
         supervisory_authority=row.get("supervisory_authority"),
+        sells_personal_data=row.get("sells_personal_data"),
     )
 
 
@@ -65,7 +66,31 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def facts_from_rows(rows: queries.AccessRows, regime: Regime) -> AccessFacts:
+def law(row: dict[str, Any] | None, regime: str) -> Law:
+    """The regime's Regime node as `Law`; a bare key when the node has no answering rules."""
+    if row is None:
+        return Law(key=regime)
+    return Law(
+        key=regime,
+        name=row.get("name"),
+        authority=row.get("authority"),
+        authority_rule=row.get("authority_rule"),
+        complaint_route=row.get("complaint_route"),
+        response_days=row.get("response_days"),
+        response_months=row.get("response_months"),
+        extension_days=row.get("extension_days"),
+        extension_months=row.get("extension_months"),
+        extension_rule_open=bool(row.get("extension_rule_open")),
+        deadline_rule=row.get("deadline_rule"),
+        transfer_article=row.get("transfer_article"),
+        erasure_right=row.get("erasure_right"),
+        erasure_notice=row.get("erasure_notice"),
+        legal_basis_law=row.get("legal_basis_law"),
+    )
+
+
+def facts_from_rows(rows: queries.AccessRows, regime: str) -> AccessFacts:
+    regime_law = law(rows.subject["law"], regime)
     holdings: list[tuple[SystemFacts, Record]] = []
     activities: dict[str, Activity] = {}
     for row in rows.holdings:
@@ -94,7 +119,9 @@ def facts_from_rows(rows: queries.AccessRows, regime: Regime) -> AccessFacts:
             name=record["name"],
             purpose=record["purpose"],
             purpose_name=record["purpose_name"],
-            legal_basis=None if basis is None else f"{basis['article']}: {basis['text']}",
+            legal_basis=None
+            if basis is None
+            else regime_law.legal_basis(basis["article"], basis["text"]),
             categories=tuple(record["categories"]),
             role=record["preemptly_role"],
             automated_decision_making=bool(record["automated_decision_making"]),
@@ -152,9 +179,15 @@ def facts_from_rows(rows: queries.AccessRows, regime: Regime) -> AccessFacts:
         subject=rows.subject["key"],
         subject_name=rows.subject["name"],
         regime=regime,
+        law=regime_law,
         area=frozenset(rows.subject["area"]),
         right_items=[
-            RightText(key=item["key"], article=item["article"], text=item["text"])
+            RightText(
+                key=item["key"],
+                article=item["article"],
+                text=item["text"],
+                answers=item["answers"] or "TEXT",
+            )
             for item in rows.subject["right_items"]
         ],
         holdings=holdings,

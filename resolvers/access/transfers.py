@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph.database import Database
-from resolvers.access.decisions import AccessPlan, Recipient, Regime
+from resolvers.access.decisions import AccessPlan, Recipient
 from resolvers.transfer.decisions import HopDecision, PathDecision, Verdict, worst
 from resolvers.transfer.hops import organisation_holder, system_holder
 from resolvers.transfer.service import assess
 
-GDPR_NOTE = (
-    "Art. 15(2): for each recipient in a third country, the transfer engine's decision on each "
-    "transfer that carries the data to it (adequacy, Art. 46 safeguard with its instrument, "
-    "Art. 49 derogation, or what is missing)."
+TRANSFER_NOTE = (
+    "For each recipient in a third country, the transfer engine's decision under {law} on each "
+    "transfer that carries the data to it (the country, adequacy, the safeguard with its "
+    "instrument, the derogation or exception relied on, or what is missing)."
 )
-CCPA_NOTE = (
-    "GDPR Chapter V (Art. 44-49) and Art. 15(2) do not apply to a CCPA request: the right to know "
-    "(Cal. Civ. Code § 1798.110) asks for no transfer safeguards, so no transfer is assessed."
+NO_TRANSFER_RULES = (
+    "{name} has no transfer regime: its right to know asks for no transfer safeguards, so no "
+    "transfer is assessed (GDPR Chapter V and Art. 15(2) do not apply)."
 )
 
 
@@ -44,7 +44,7 @@ class TransferAnswer:
 
 @dataclass(frozen=True)
 class TransferAnswers:
-    regime: Regime
+    regime: str
     applies: bool
     note: str
     evaluated_for: date
@@ -81,15 +81,14 @@ def answers_for(plan: AccessPlan, paths: Sequence[PathDecision]) -> list[Transfe
 
 
 async def transfer_answers(db: Database, plan: AccessPlan, as_of: date) -> TransferAnswers:
-    if plan.regime is Regime.CCPA:
-        return TransferAnswers(
-            regime=plan.regime, applies=False, note=CCPA_NOTE, evaluated_for=as_of
-        )
-    paths = await assess(db, regime=plan.regime.value, as_of=as_of)
+    if not plan.law.transfers:
+        note = NO_TRANSFER_RULES.format(name=plan.law.name or plan.regime)
+        return TransferAnswers(regime=plan.regime, applies=False, note=note, evaluated_for=as_of)
+    paths = await assess(db, regime=plan.regime, as_of=as_of)
     return TransferAnswers(
         regime=plan.regime,
         applies=True,
-        note=GDPR_NOTE,
+        note=TRANSFER_NOTE.format(law=plan.law.transfer_article),
         evaluated_for=as_of,
         answers=answers_for(plan, paths),
     )

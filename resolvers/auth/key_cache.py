@@ -1,6 +1,7 @@
 """The API key records this process has looked up, kept for a few seconds so a request does not
-pay a read transaction for its key. A revocation in this process evicts its key at once; another
-process (another worker, the CLI) is seen within the time-to-live.
+pay a read transaction for its key. A revocation in this process evicts its key at once; one in
+another process (another worker, the CLI) is evicted by `keys.watch_revocations` within its
+interval, and at the latest when the record's time-to-live runs out.
 
     cache = KeyCache(ttl_s=30)
     generation = cache.generation

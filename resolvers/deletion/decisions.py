@@ -42,6 +42,10 @@ class Obligation:
     runs_from: str
     legal_reference: str
     exception_key: str | None = None
+    exception: LegalReference | None = None
+    exception_regime: str | None = None
+    """The erasure exception the obligation names (a GDPR key: `GDPR-17-3-b`), as the graph holds
+    it, and the regime it belongs to: it is cited under that regime only."""
 
 
 @dataclass(frozen=True)
@@ -106,17 +110,25 @@ class DeletionGraph:
     flows: list[Flow]
     organisations: dict[str, Organisation]
     engagements: list[Engagement]
-    references: dict[str, LegalReference] = field(default_factory=dict)
+    rules: dict[str, list[LegalReference]] = field(default_factory=dict)
+    """The plan's regime's provisions, by the part of the plan each serves."""
+    regime: str = ""
 
-    def reference(self, key: str) -> LegalReference:
-        """The seeded node of `key`: a missing one stops the plan rather than go uncited."""
-        try:
-            return self.references[key]
-        except KeyError:
+    def rule(self, serves: str) -> LegalReference | None:
+        """The regime's provision for one part of the plan, or None where it has none."""
+        found = self.rules.get(serves)
+        return found[0] if found else None
+
+    def reference(self, serves: str) -> LegalReference:
+        """The regime's provision for a part it must cite: a missing one stops the plan rather
+        than go uncited."""
+        found = self.rule(serves)
+        if found is None:
             raise MissingReferenceData(
-                f"the graph holds no legal reference {key!r}; load the reference seeds "
-                "(datamap seed)"
-            ) from None
+                f"the graph holds no {serves} provision of regime {self.regime!r}; load the "
+                "reference seeds (datamap seed)"
+            )
+        return found
 
 
 @dataclass(frozen=True)
@@ -189,6 +201,10 @@ class Plan:
     notifications: list[Notification]
     blockers: list[Blocker]
     processor_duties: list[ProcessorDuty]
+    grounds: list[LegalReference] = field(default_factory=list)
+    """What the request rests on in the regime's own law (Art. 17 GDPR, Art. 17 UK GDPR,
+    § 1798.105 CCPA; under the FADP, which has no general erasure right, Art. 6(4), 30(2)(b),
+    32(2)(c) and 6(5))."""
 
 
 def retention_end(obligation: Obligation, record_date: date) -> date | None:
@@ -287,9 +303,7 @@ def hold_action(
     if not active:
         return None, ended
     obligation, until = max(active, key=lambda pair: pair[1] or date.max)
-    family = refs.family(request.regime)
-    key = obligation.exception_key if family == "GDPR" else None
-    reference = graph.reference(key or refs.LEGAL_OBLIGATION_HOLD[family])
+    reference = hold_reference(graph, obligation)
     end_text = until.isoformat() if until else "no end"
     reasons = [
         Reason(
@@ -314,6 +328,20 @@ def hold_action(
     return action, ended
 
 
+def hold_reference(graph: DeletionGraph, obligation: Obligation) -> LegalReference:
+    """The exception a retention hold rests on: the one the obligation names when it belongs to
+    the plan's regime, else the regime's own legal-obligation exception. A named exception the
+    graph does not hold stops the plan."""
+    if obligation.exception_key is not None and obligation.exception is None:
+        raise MissingReferenceData(
+            f"the graph holds no legal reference {obligation.exception_key!r} (named by retention "
+            f"obligation {obligation.id}); load the reference seeds (datamap seed)"
+        )
+    if obligation.exception is not None and obligation.exception_regime == graph.regime:
+        return obligation.exception
+    return graph.reference(refs.LEGAL_OBLIGATION_HOLD)
+
+
 def system_actions(
     graph: DeletionGraph,
     request: PlanRequest,
@@ -329,7 +357,7 @@ def system_actions(
             if system.rotation_days is not None
             else None
         )
-        reference = graph.reference(refs.BACKUP_DELAY) if request.regime == "CCPA" else None
+        reference = graph.rule(refs.BACKUP_DELAY)
         rotation = f"{system.rotation_days} days" if system.rotation_days is not None else "?"
         rule = (
             f"backup of {', '.join(system.backs_up)}: not erased in place; the data is kept "
@@ -429,9 +457,12 @@ def build_steps(
     return steps
 
 
-def notice_reference(graph: DeletionGraph, regime: str, role: str) -> LegalReference:
-    if refs.family(regime) == "GDPR":
-        return graph.reference(refs.RECIPIENT_NOTICE)
+def notice_reference(graph: DeletionGraph, role: str) -> LegalReference:
+    """The regime's duty to tell a recipient: one for every recipient (GDPR Art. 19), or one
+    for service providers and one for third parties (11 CCR § 7022(b)(2), (3))."""
+    every = graph.rule(refs.RECIPIENT_NOTICE)
+    if every is not None:
+        return every
     if role in PROCESSOR_ROLES:
         return graph.reference(refs.SERVICE_PROVIDER_NOTICE)
     return graph.reference(refs.THIRD_PARTY_NOTICE)
@@ -644,9 +675,9 @@ def plan_deletion(graph: DeletionGraph, request: PlanRequest) -> Plan:
     Preemptly is a processor, and the blockers over both."""
     own = [h for h in graph.holdings if h.controller_role != "PROCESSOR"]
     steps, notifications, reached = plan_part(
-        graph, request, own, lambda role: notice_reference(graph, request.regime, role)
+        graph, request, own, lambda role: notice_reference(graph, role)
     )
-    if refs.family(request.regime) == "GDPR":
+    if graph.rule(refs.PUBLIC_NOTICE) is not None:
         notifications.extend(public_notices(graph, own))
     findable = findable_systems(graph, request)
     blockers = build_blockers(graph, reached, findable)
@@ -654,11 +685,7 @@ def plan_deletion(graph: DeletionGraph, request: PlanRequest) -> Plan:
     for holding in graph.holdings:
         if holding.controller_role == "PROCESSOR":
             by_controllers.setdefault(holding.controllers, []).append(holding)
-    reference = graph.reference(
-        refs.PROCESSOR_ASSISTANCE
-        if refs.family(request.regime) == "GDPR"
-        else refs.SERVICE_PROVIDER_NOTICE
-    )
+    reference = graph.reference(refs.PROCESSOR_ASSISTANCE)
     duties: list[ProcessorDuty] = []
     for controllers, held in sorted(by_controllers.items(), key=lambda i: [c.id for c in i[0]]):
         duty_steps, duty_notices, duty_reached = plan_part(
@@ -681,4 +708,11 @@ def plan_deletion(graph: DeletionGraph, request: PlanRequest) -> Plan:
         )
         known = set(blockers)
         blockers.extend(b for b in build_blockers(graph, duty_reached, findable) if b not in known)
-    return Plan(request.as_of, steps, notifications, blockers, duties)
+    return Plan(
+        request.as_of,
+        steps,
+        notifications,
+        blockers,
+        duties,
+        graph.rules.get(refs.ERASURE_RIGHT, []),
+    )

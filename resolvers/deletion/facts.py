@@ -43,6 +43,10 @@ def holding(row: Record) -> Holding:
                 runs_from=o.get("runs_from") or "RECORD_DATE",
                 legal_reference=o.get("legal_reference") or "",
                 exception_key=o.get("gdpr_exception"),
+                exception=None if o.get("exception") is None else reference(o["exception"]),
+                exception_regime=None
+                if o.get("exception") is None
+                else o["exception"].get("regime") or "EU",
             )
             for o in sorted(row["obligations"], key=lambda o: str(o["id"]))
         ),
@@ -68,7 +72,7 @@ def system(row: Record) -> System:
     )
 
 
-def to_graph(records: DeletionRecords) -> DeletionGraph:
+def to_graph(records: DeletionRecords, regime: str) -> DeletionGraph:
     systems = {row["id"]: system(row) for row in records.systems}
     flows = [
         Flow(f["id"], row["id"], f["target"], tuple(f["categories"]), bool(f["to_organisation"]))
@@ -95,15 +99,15 @@ def to_graph(records: DeletionRecords) -> DeletionGraph:
                     categories=tuple(categories) if categories is not None else None,
                 )
             )
-    exceptions = [
-        o["exception"] for row in records.storages for o in row["obligations"] if o["exception"]
-    ]
-    references = {r["key"]: reference(r) for r in [*records.references, *exceptions]}
+    rules: dict[str, list[LegalReference]] = {}
+    for row in records.references:
+        rules.setdefault(row["serves"], []).append(reference(row))
     return DeletionGraph(
         holdings=[holding(row) for row in records.storages],
         systems=systems,
         flows=flows,
         organisations=organisations,
         engagements=engagements,
-        references=references,
+        rules=rules,
+        regime=regime,
     )

@@ -5,7 +5,6 @@ from datetime import date
 
 from graph.database import Database
 from graph.queries.deletion import deletion_subgraph
-from resolvers.deletion import references as refs
 from resolvers.deletion.decisions import (
     Plan,
     PlanRequest,
@@ -45,7 +44,7 @@ async def deletion_plan(
         db,
         subject=subject,
         categories=sorted(set(categories)) if categories is not None else None,
-        reference_keys=sorted(set(refs.ALL)),
+        regime=regime,
     )
     if not records.subject_found:
         await refuse(db, ("DataSubject",), subject, field="subject", error=NotFound)
@@ -59,4 +58,4 @@ async def deletion_plan(
         record_date=record_date,
         categories=tuple(sorted(set(categories))) if categories is not None else None,
     )
-    return plan_deletion(to_graph(records), request)
+    return plan_deletion(to_graph(records, regime), request)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from neo4j import AsyncManagedTransaction
+from neo4j.time import DateTime
 
 from graph.database import Database
 from graph.queries import audit as audit_queries
@@ -27,6 +28,9 @@ from resolvers.ingest.decisions import (
     unmapped,
 )
 from resolvers.ingest.events import Received, RunEvent, received
+
+MAX_WINDOW_DAYS = 3660
+"""The longest drift window: ten years."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ async def ingest(db: Database, actor: Principal, body: bytes) -> Ingested:
     )
 
     async def work(tx: AsyncManagedTransaction) -> Ingested:
-        if not await queries.record_event(tx, db, event_row(event)):
+        recorded = event_row(event)
+        if not await queries.record_event(tx, db, recorded):
             return Ingested(event.id, True, [], [])
         maps = tuple(
             NamespaceMapping(row["namespace"], row["name_prefix"], row["system"])
@@ -136,11 +141,7 @@ async def ingest(db: Database, actor: Principal, body: bytes) -> Ingested:
         await audit_queries.write_events(
             tx,
             db,
-            [
-                audit_event(
-                    actor, "ingestLineageEvent", "LineageEvent", event.id, None, event_row(event)
-                )
-            ],
+            [audit_event(actor, "ingestLineageEvent", "LineageEvent", event.id, None, recorded)],
         )
         return Ingested(
             event.id,
@@ -170,8 +171,10 @@ class DriftReport:
 async def drift_report(
     db: Database, *, window_days: int, now: datetime | None = None
 ) -> DriftReport:
-    if window_days < 1:
-        raise BadUserInput("windowDays must be at least 1", field="windowDays")
+    if not 1 <= window_days <= MAX_WINDOW_DAYS:
+        raise BadUserInput(
+            f"windowDays must be between 1 and {MAX_WINDOW_DAYS}", field="windowDays"
+        )
     since = (now or datetime.now(UTC)) - timedelta(days=window_days)
     rows = await queries.drift_rows(db)
     flows = [
@@ -199,7 +202,5 @@ async def drift_report(
     )
 
 
-def _datetime(value: object) -> datetime | None:
-    if value is None:
-        return None
-    return value.to_native() if hasattr(value, "to_native") else value  # type: ignore[return-value]
+def _datetime(value: DateTime | None) -> datetime | None:
+    return None if value is None else value.to_native()

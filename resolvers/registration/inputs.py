@@ -22,8 +22,11 @@ from resolvers.references import key_of
 from resolvers.registration.vocabulary import (
     Authorisation,
     DeletionMethod,
+    DpfDataType,
+    DpfFramework,
+    DpfStatus,
     FlowMode,
-    RegimeCode,
+    RegimeKey,
     Role,
     SafeguardType,
     SystemKind,
@@ -34,6 +37,9 @@ from resolvers.registration.vocabulary import (
 )
 
 EARLIEST_DATE = date(1990, 1, 1)
+MODULE_TYPES = frozenset({SafeguardType.SCC, SafeguardType.SWISS_SCC, SafeguardType.UK_ADDENDUM})
+"""The safeguards made of the 2021/914 SCCs, which carry the module the roles call for (the UK
+Addendum and the Swiss adaptations amend SCCs of one module)."""
 
 
 def _country(code: str) -> str:
@@ -138,6 +144,7 @@ class SystemInput(Registered):
     operator_id: OrganisationReference
     operator_role: Role
     hosted_in: list[CountryCode] = Field(min_length=1, max_length=50)
+    hr_data: bool | None = None
 
 
 class DataFlowInput(Registered):
@@ -159,7 +166,7 @@ class SafeguardInput(Registered):
     type: SafeguardType
     module: int | None = Field(ge=1, le=4)
     derogation: Annotated[str, StringConstraints(pattern=r"^GDPR-49-1-([a-g]|2)$")] | None
-    regimes: list[RegimeCode] = Field(min_length=1, max_length=4)
+    regimes: list[RegimeKey] = Field(min_length=1, max_length=4)
     signed_on: PastDate
     expires_on: date | None
     tia_on: PastDate | None
@@ -170,14 +177,39 @@ class SafeguardInput(Registered):
 
     @model_validator(mode="after")
     def _coherent(self) -> "SafeguardInput":
-        if (self.type is SafeguardType.SCC) != (self.module is not None):
-            raise ValueError("module is required for SCC safeguards and only for them")
+        if self.type is SafeguardType.SCC and self.module is None:
+            raise ValueError("module is required for SCC safeguards")
+        if self.module is not None and self.type not in MODULE_TYPES:
+            raise ValueError("module is only for SCC, SWISS_SCC and UK_ADDENDUM safeguards")
         if (self.type is SafeguardType.DEROGATION) != (self.derogation is not None):
             raise ValueError("derogation is required for DEROGATION safeguards and only for them")
         if self.expires_on is not None and self.expires_on <= self.signed_on:
             raise ValueError("expiresOn must come after signedOn")
         if self.exporter_id == self.importer_id:
             raise ValueError("exporterId and importerId must be two organisations")
+        return self
+
+
+class DpfCertificationInput(Registered):
+    """An organisation's DPF certification as the DPF List shows it: one per organisation and
+    framework, so its datamap id is `<organisationId>:<framework>` (as the seeds key theirs), and
+    registering it again replaces it."""
+
+    organisation_id: OrganisationReference
+    framework: DpfFramework
+    status: DpfStatus
+    data_types: list[DpfDataType] = Field(min_length=1, max_length=2)
+    certified_on: PastDate
+    expires_on: date | None
+
+    @property
+    def id(self) -> str:
+        return f"{self.organisation_id}:{self.framework.value}"
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "DpfCertificationInput":
+        if self.expires_on is not None and self.expires_on <= self.certified_on:
+            raise ValueError("expiresOn must come after certifiedOn")
         return self
 
 

@@ -16,6 +16,7 @@ from resolvers.auth.principal import Principal
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.registration.inputs import (
     DataFlowInput,
+    DpfCertificationInput,
     OrganisationInput,
     ProcessorInput,
     Retirement,
@@ -193,6 +194,7 @@ def system_plan(db: Database, path: str, item: SystemInput) -> Plan:
             "retrieval_method": item.retrieval_method,
             "identifiers": list(item.identifiers),
             "rotation_days": item.rotation_days,
+            "hr_data": item.hr_data,
         },
     }
     codes = countries(hosted_in)
@@ -251,6 +253,26 @@ def safeguard_plan(db: Database, path: str, item: SafeguardInput) -> Plan:
         Reference(f"{path}.importerId", "Organisation", item.importer_id),
     ]
     return Plan("Safeguard", references, lambda tx: queries.upsert_safeguards(tx, db, [row]))
+
+
+def dpf_certification_plan(db: Database, path: str, item: DpfCertificationInput) -> Plan:
+    row = {
+        "id": item.id,
+        "organisation_id": item.organisation_id,
+        "props": {
+            "source": item.source,
+            "external_id": item.external_id,
+            "framework": item.framework.value,
+            "status": item.status.value,
+            "data_types": sorted({data_type.value for data_type in item.data_types}),
+            "certified_on": item.certified_on,
+            "expires_on": item.expires_on,
+        },
+    }
+    references = [Reference(f"{path}.organisationId", "Organisation", item.organisation_id)]
+    return Plan(
+        "DpfCertification", references, lambda tx: queries.upsert_dpf_certifications(tx, db, [row])
+    )
 
 
 Planner = Callable[[Record], Plan]

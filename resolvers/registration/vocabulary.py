@@ -67,7 +67,30 @@ class TiaOutcome(enum.Enum):
     NOT_ADEQUATE = "NOT_ADEQUATE"
 
 
-class RegimeCode(enum.Enum):
+class DpfFramework(enum.Enum):
+    """A Data Privacy Framework programme (regulatory.md 4.3)."""
+
+    EU_US = "EU_US"
+    UK_EXTENSION = "UK_EXTENSION"
+    SWISS_US = "SWISS_US"
+
+
+class DpfStatus(enum.Enum):
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+
+
+class DpfDataType(enum.Enum):
+    HR = "HR"
+    NON_HR = "NON_HR"
+
+
+class FlowProvenance(enum.Enum):
+    DECLARED = "DECLARED"
+    OBSERVED = "OBSERVED"
+
+
+class RegimeKey(enum.Enum):
     EU = "EU"
     UK = "UK"
     CH = "CH"

@@ -8,7 +8,7 @@ derogation, otherwise blocked. Which countries are adequate, and on which condit
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -46,87 +46,27 @@ SCC_MODULES: dict[tuple[str, str], int] = {
     (PROCESSOR, CONTROLLER): 4,
 }
 
-# The Art. 46 tools each regime accepts (regulatory.md 3.2, 4.1, 4.2).
-SAFEGUARD_TYPES: dict[str, frozenset[str]] = {
-    "EU": frozenset({"SCC", "BCR", "CODE_OF_CONDUCT", "CERTIFICATION"}),
-    "UK": frozenset({"IDTA", "UK_ADDENDUM", "BCR"}),
-    "CH": frozenset({"SWISS_SCC", "SCC", "BCR"}),
-}
-SCC_TYPES = frozenset({"SCC", "UK_ADDENDUM", "SWISS_SCC"})
-
-ARTICLES: dict[str, dict[str, str]] = {
-    "EU": {
-        "NONE": "GDPR Art. 44; EDPB Guidelines 05/2021",
-        "ADEQUACY": "GDPR Art. 45",
-        "SCC": "GDPR Art. 46(2)(c)",
-        "BCR": "GDPR Art. 46(2)(b), Art. 47",
-        "CODE_OF_CONDUCT": "GDPR Art. 46(2)(e)",
-        "CERTIFICATION": "GDPR Art. 46(2)(f)",
-        "DEROGATION": "GDPR Art. 49(1)",
-    },
-    "UK": {
-        "NONE": "UK GDPR Art. 44",
-        "ADEQUACY": "UK GDPR Art. 45A (DUAA 2025 s.85)",
-        "IDTA": "UK GDPR Art. 46(2)(d); DPA 2018 s.119A",
-        "UK_ADDENDUM": "UK GDPR Art. 46(2)(d); DPA 2018 s.119A",
-        "BCR": "UK GDPR Art. 46(2)(b), Art. 47",
-        "DEROGATION": "UK GDPR Art. 49(1)",
-    },
-    "CH": {
-        "NONE": "FADP Art. 16",
-        "ADEQUACY": "FADP Art. 16(1); DPO Annex 1",
-        "SWISS_SCC": "FADP Art. 16(2)(d)",
-        "SCC": "FADP Art. 16(2)(d)",
-        "BCR": "FADP Art. 16(2)(e)",
-        "DEROGATION": "FADP Art. 17",
-    },
-}
-
-INSTRUMENTS: dict[str, tuple[str, str]] = {
-    "SCC": (
-        "Commission Implementing Decision (EU) 2021/914 (SCCs)",
-        "https://eur-lex.europa.eu/legal-content/PL/ALL/?uri=uriserv%3AOJ.L_.2021.199.01.0031.01.ENG",
-    ),
-    "SWISS_SCC": (
-        "EU SCCs 2021/914 with the FDPIC's Swiss adaptations (27.08.2021)",
-        "https://legacy.dataguidance.com/jurisdiction/switzerland",
-    ),
-    "IDTA": (
-        "ICO International Data Transfer Agreement A.1.0",
-        "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/international-transfers/international-data-transfer-agreement-and-guidance/",
-    ),
-    "UK_ADDENDUM": (
-        "ICO International Data Transfer Addendum B.1.0 to the EU SCCs",
-        "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/international-transfers/international-data-transfer-agreement-and-guidance/",
-    ),
-    "BCR": ("Binding corporate rules approved by the competent authority", "GDPR Art. 47"),
-    "CODE_OF_CONDUCT": (
-        "Approved code of conduct with binding importer commitments",
-        "GDPR Art. 40",
-    ),
-    "CERTIFICATION": ("Approved certification with binding importer commitments", "GDPR Art. 42"),
-    "DEROGATION": (
-        "EDPB Guidelines 2/2018 on Art. 49 derogations",
-        "https://privacad.com/derogations-of-article-49-gdpr/",
-    ),
-    "NONE": (
-        "EDPB Guidelines 05/2021 on the interplay between Art. 3 and Chapter V",
-        "https://edpb.europa.eu",
-    ),
-}
-
 # What a BLOCKED hop rests on: the regime's rule that a transfer needs a Chapter V ground.
 NO_GROUND = "no adequacy decision, Art. 46 safeguard or Art. 49 derogation on record"
-CHAPTER_V_SOURCES: dict[str, str] = {
-    "EU": "https://eur-lex.europa.eu/eli/reg/2016/679/oj",
-    "UK": "https://www.legislation.gov.uk/eur/2016/679/chapter/V",
-    "CH": "https://www.fedlex.admin.ch/eli/cc/2022/491/en",
-}
-
-# The UK Extension is open only to participants of the EU-US DPF (regulatory.md 4.3).
-DPF_PREREQUISITES: dict[str, str] = {"UK_EXTENSION": "EU_US"}
-
 OCCASIONAL_ONLY = "an Art. 49 derogation covers occasional, non-repetitive transfers only"
+DEROGATION = "DEROGATION"
+SPECIAL_WARNING = (
+    "Art. 9 data crosses this hop: a safeguard for it needs a TIA, whatever the SCC module"
+)
+
+
+@dataclass(frozen=True)
+class Tool:
+    """How one regime treats one transfer tool (a Safeguard `type`), as the seeds say."""
+
+    key: str
+    name: str
+    text_source: str | None
+    article: str | None = None
+    accepted: bool = True
+    listed_only: bool = False
+    modules: bool = False
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +75,16 @@ class DpfCertification:
     status: str
     data_types: tuple[str, ...]
     certified_on: date | None = None
+    expires_on: date | None = None
+
+    def active(self, framework: str, data_type: str, on: date) -> bool:
+        return (
+            self.framework == framework
+            and self.status == "ACTIVE"
+            and data_type in self.data_types
+            and (self.certified_on is None or self.certified_on <= on)
+            and (self.expires_on is None or on <= self.expires_on)
+        )
 
 
 @dataclass(frozen=True)
@@ -145,6 +95,7 @@ class Party:
     country: str | None
     subject_to: tuple[str, ...] = ()
     dpf: tuple[DpfCertification, ...] = ()
+    serves: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +108,7 @@ class Adequacy:
     valid_until: date | None = None
     scope_law: str | None = None
     dpf_framework: str | None = None
+    dpf_prerequisite: str | None = None
     risk_note: str | None = None
     source: str | None = None
 
@@ -194,11 +146,31 @@ class Safeguard:
 
 @dataclass(frozen=True)
 class RegimeRules:
-    """One regime's area and adequacy list, as the graph holds them."""
+    """One regime as the graph holds it: its area and markets, its adequacy list, the tools it
+    accepts and the article each verdict cites."""
 
     key: str
     area: frozenset[str]
     adequacy: tuple[Adequacy, ...] = ()
+    tools: Mapping[str, Tool] = field(default_factory=dict)
+    markets: frozenset[str] = frozenset()
+    transfer_article: str = ""
+    transfer_source: str | None = None
+    not_a_transfer: str | None = None
+    not_a_transfer_source: str | None = None
+    adequacy_article: str = ""
+    derogation_article: str = ""
+    reach_article: str = ""
+
+    def reaches(self, party: "Party") -> str | None:
+        """Why the regime applies to `party`'s processing (established in the area, or serving
+        one of its markets: Art. 3(2)(a) targeting), or None when it does not."""
+        if party.country is not None and party.country in self.area:
+            return f"{party.id} is established in {party.country}"
+        served = sorted(m for m in party.serves if m in self.area or m in self.markets)
+        if served:
+            return f"{party.id} offers its services to {', '.join(served)} ({self.reach_article})"
+        return None
 
     @cached_property
     def adequacy_by_country(self) -> dict[str, list[Adequacy]]:
@@ -269,6 +241,8 @@ class PathDecision:
     hops: tuple[HopDecision, ...]
     verdict: Verdict
     evaluated_for: date
+    origin: str = ""
+    """Where the regime's data starts on this path, and why the regime applies there."""
 
     @property
     def special_category(self) -> bool:
@@ -283,10 +257,20 @@ def worst(verdicts: Iterable[Verdict]) -> Verdict:
     return max(verdicts, key=VERDICT_RANK.__getitem__, default=Verdict.NOT_A_TRANSFER)
 
 
-def path_decision(hops: Sequence[HopDecision], as_of: date) -> PathDecision:
+def path_decision(hops: Sequence[HopDecision], as_of: date, origin: str = "") -> PathDecision:
     return PathDecision(
-        hops=tuple(hops), verdict=worst(d.verdict for d in hops), evaluated_for=as_of
+        hops=tuple(hops), verdict=worst(d.verdict for d in hops), evaluated_for=as_of, origin=origin
     )
+
+
+def leaves(hop: Hop, rules: RegimeRules) -> bool:
+    """Whether a path ending with `hop` is one by which the regime's data leaves its area: the hop
+    reaches a country outside it, and either crosses to another organisation or is a move inside
+    one organisation established in the area (recorded for security and the TIA). A move inside
+    an organisation that is itself outside the area (reached by targeting) leaves nothing."""
+    if hop.country in rules.area:
+        return False
+    return hop.exporter.id != hop.importer.id or hop.exporter.country in rules.area
 
 
 def scc_module(exporter_role: str, importer_role: str) -> int:
@@ -314,15 +298,19 @@ class _Findings:
 
 
 def decide_hop(
-    hop: Hop, rules: RegimeRules, as_of: date, safeguards: Sequence[Safeguard] = ()
+    hop: Hop,
+    rules: RegimeRules,
+    as_of: date,
+    safeguards: Sequence[Safeguard] = (),
+    others: Sequence[Safeguard] = (),
 ) -> HopDecision:
-    """Decide one hop for `rules.key` on `as_of`, with `safeguards` recorded between its parties."""
-    articles = ARTICLES[rules.key]
-    warnings = ["Art. 9 data: the transfer needs a TIA"] if hop.special_category else []
+    """Decide one hop for `rules.key` on `as_of`, with `safeguards` recorded between its parties;
+    `others` are safeguards one of its parties signed with someone else, which a hop without its
+    own ground names (a safeguard covers only the pair it was signed for)."""
+    warnings = [SPECIAL_WARNING] if hop.special_category else []
     if hop.exporter.id == hop.importer.id or (
         hop.country is not None and hop.country in rules.area
     ):
-        instrument, source = INSTRUMENTS["NONE"]
         reason = (
             "inside one legal entity; recorded for security and the TIA"
             if hop.exporter.id == hop.importer.id
@@ -331,7 +319,9 @@ def decide_hop(
         return HopDecision(
             hop=hop,
             verdict=Verdict.NOT_A_TRANSFER,
-            legal_basis=LegalBasis(articles["NONE"], instrument, None, source),
+            legal_basis=LegalBasis(
+                rules.transfer_article, rules.not_a_transfer, None, rules.not_a_transfer_source
+            ),
             evaluated_for=as_of,
             reason=reason,
             warnings=tuple(warnings),
@@ -346,22 +336,22 @@ def decide_hop(
     )
     if decision is not None:
         return _finished(decision, found)
+    for other in others:
+        found.warnings.append(
+            f"safeguard {other.id} ({other.type}) binds {other.exporter_id} → {other.importer_id},"
+            f" not {hop.exporter.id} → {hop.importer.id}: a safeguard covers only the pair it was"
+            " signed for"
+        )
     if found.expired:
-        verdict, basis, reason = (
-            Verdict.EXPIRED,
-            found.expired[0],
-            "the decision or safeguard on record is no longer valid",
+        verdict, basis = Verdict.EXPIRED, found.expired[0]
+        reason = "the decision or safeguard on record is no longer valid"
+        found.missing.append(
+            f"a valid successor to {basis.instrument_id} ({basis.instrument}): renew it"
         )
     else:
-        found.missing.append(
-            f"an adequacy decision, an Art. 46 safeguard or an Art. 49 derogation for {rules.key}"
-            " data"
-        )
-        verdict, basis, reason = (
-            Verdict.BLOCKED,
-            LegalBasis(articles["NONE"], NO_GROUND, None, CHAPTER_V_SOURCES[rules.key]),
-            "nothing lawful is on record",
-        )
+        found.missing.extend(_what_would_do(hop, rules))
+        verdict, reason = Verdict.BLOCKED, "nothing lawful is on record"
+        basis = LegalBasis(rules.transfer_article, NO_GROUND, None, rules.transfer_source)
     return HopDecision(
         hop=hop,
         verdict=verdict,
@@ -371,6 +361,32 @@ def decide_hop(
         warnings=tuple(found.warnings),
         missing=tuple(found.missing),
     )
+
+
+def _what_would_do(hop: Hop, rules: RegimeRules) -> list[str]:
+    """What would make a blocked hop lawful under `rules`: the safeguard its roles call for, with
+    the TIA it needs (an adequacy scope the importer misses is already among the findings)."""
+    module = scc_module(hop.exporter_role, hop.importer_role)
+    roles = f"{contract_role(hop.exporter_role)}→{contract_role(hop.importer_role)}"
+    pair = f"{hop.exporter.id} → {hop.importer.id}"
+    accepted = [t for t in rules.tools.values() if t.accepted and t.key != DEROGATION]
+    tools = [
+        (f"{t.key} module {module} ({roles})" if t.modules else t.key)
+        + (f" listing {rules.key} in its regimes" if t.listed_only else "")
+        for t in sorted(accepted, key=lambda t: (not t.modules, t.key))
+    ]
+    tia = not (module == 4 and not hop.special_category)
+    needs = [
+        f"an Art. 46 safeguard for {pair} valid for {rules.key} data: {' or '.join(tools)}"
+        + (", with a transfer impact assessment" if tia else "")
+        if tools
+        else f"a transfer ground for {rules.key} data between {pair}"
+    ]
+    if DEROGATION in rules.tools:
+        needs.append(
+            f"or, for an occasional transfer only, a {rules.derogation_article} derogation"
+        )
+    return needs
 
 
 def _finished(decision: HopDecision, found: _Findings) -> HopDecision:
@@ -391,9 +407,7 @@ def _by_adequacy(hop: Hop, rules: RegimeRules, as_of: date, found: _Findings) ->
     for entry in rules.adequacy_for(hop.country):
         if not entry.in_force(as_of):
             continue
-        basis = LegalBasis(
-            ARTICLES[rules.key]["ADEQUACY"], entry.instrument, entry.id, entry.source
-        )
+        basis = LegalBasis(rules.adequacy_article, entry.instrument, entry.id, entry.source)
         gap = scope_gap(entry, hop, as_of)
         if gap is not None:
             found.missing.append(gap)
@@ -425,19 +439,12 @@ def scope_gap(entry: Adequacy, hop: Hop, as_of: date) -> str | None:
 
 
 def dpf_gap(entry: Adequacy, hop: Hop, as_of: date) -> str | None:
-    framework = entry.dpf_framework or ""
     data_type = "HR" if hop.hr_data else "NON_HR"
-    needed = [framework]
-    if framework in DPF_PREREQUISITES:
-        needed.append(DPF_PREREQUISITES[framework])
+    needed = [entry.dpf_framework or ""]
+    if entry.dpf_prerequisite is not None:
+        needed.append(entry.dpf_prerequisite)
     for name in needed:
-        if not any(
-            cert.framework == name
-            and cert.status == "ACTIVE"
-            and data_type in cert.data_types
-            and (cert.certified_on is None or cert.certified_on <= as_of)
-            for cert in hop.importer.dpf
-        ):
+        if not any(cert.active(name, data_type, as_of) for cert in hop.importer.dpf):
             held = sorted({c.framework for c in hop.importer.dpf if c.status == "ACTIVE"})
             holding = f" (it holds {', '.join(held)})" if held else ""
             return (
@@ -454,41 +461,46 @@ def _by_safeguard(
     safeguards: Sequence[Safeguard],
     found: _Findings,
 ) -> HopDecision | None:
-    accepted = SAFEGUARD_TYPES[rules.key]
-    candidates = [s for s in safeguards if s.type in SAFEGUARD_TYPES["EU"] | accepted]
-    for safeguard in candidates:
-        if safeguard.type == "SCC" and rules.key == "UK":
-            found.warnings.append(f"{safeguard.id}: EU SCCs need the UK Addendum for UK data")
-        if safeguard.type == "SCC" and rules.key == "CH" and "CH" not in safeguard.regimes:
-            found.warnings.append(f"{safeguard.id}: EU SCCs need the Swiss adaptations for CH data")
-    usable = [
-        s
-        for s in candidates
-        if s.type in accepted
-        and s.covers(rules.key)
-        and s.signed(as_of)
-        and not (s.type == "SCC" and rules.key == "CH" and "CH" not in s.regimes)
-    ]
-    for safeguard in usable:
+    usable: list[tuple[Safeguard, Tool]] = []
+    for safeguard in safeguards:
+        if safeguard.type == DEROGATION:
+            continue
+        tool = rules.tools.get(safeguard.type)
+        if tool is None or not tool.accepted:
+            why = tool.note if tool is not None and tool.note else "not a tool this regime accepts"
+            found.warnings.append(
+                f"{safeguard.id} ({safeguard.type}) does not count for {rules.key} data: {why}"
+            )
+            continue
+        listed = rules.key in safeguard.regimes
+        if (tool.listed_only and not listed) or not safeguard.covers(rules.key):
+            why = tool.note or f"it is recorded for {', '.join(safeguard.regimes)} data"
+            found.warnings.append(
+                f"{safeguard.id} ({safeguard.type}) does not count for {rules.key} data: {why}"
+            )
+            continue
+        if not safeguard.signed(as_of):
+            found.warnings.append(f"{safeguard.id} is signed only on {safeguard.signed_on}")
+            continue
         if safeguard.expired(as_of):
-            found.expired.append(_safeguard_basis(rules.key, safeguard))
+            found.expired.append(_safeguard_basis(tool, safeguard))
             found.warnings.append(f"safeguard {safeguard.id} expired on {safeguard.expires_on}")
-    valid = [s for s in usable if not s.expired(as_of)]
-    if not valid:
+            continue
+        usable.append((safeguard, tool))
+    if not usable:
         return None
-    decisions = [_safeguard_decision(hop, rules.key, as_of, s) for s in valid]
+    decisions = [_safeguard_decision(hop, as_of, s, tool) for s, tool in usable]
     return min(decisions, key=lambda d: VERDICT_RANK[d.verdict])
 
 
-def _safeguard_basis(regime: str, safeguard: Safeguard) -> LegalBasis:
-    instrument, source = INSTRUMENTS[safeguard.type]
-    return LegalBasis(ARTICLES[regime][safeguard.type], instrument, safeguard.id, source)
+def _safeguard_basis(tool: Tool, safeguard: Safeguard) -> LegalBasis:
+    return LegalBasis(tool.article or "", tool.name, safeguard.id, tool.text_source)
 
 
-def _safeguard_decision(hop: Hop, regime: str, as_of: date, safeguard: Safeguard) -> HopDecision:
+def _safeguard_decision(hop: Hop, as_of: date, safeguard: Safeguard, tool: Tool) -> HopDecision:
     missing: list[str] = []
     module = scc_module(hop.exporter_role, hop.importer_role)
-    is_scc = safeguard.type in SCC_TYPES
+    is_scc = tool.modules
     if is_scc and safeguard.module is not None and safeguard.module != module:
         missing.append(
             f"SCC module {module} for {contract_role(hop.exporter_role)}→"
@@ -499,7 +511,12 @@ def _safeguard_decision(hop: Hop, regime: str, as_of: date, safeguard: Safeguard
     tia = tia_status(safeguard, module if is_scc else None, hop.special_category)
     verdict = Verdict.SAFEGUARD
     if tia is TiaStatus.MISSING:
-        missing.append("a transfer impact assessment (EDPB Recommendations 01/2020)")
+        dated = (
+            f" (a TIA dated {safeguard.tia_on} is on record with no outcome)"
+            if safeguard.tia_on is not None
+            else ""
+        )
+        missing.append(f"a transfer impact assessment (EDPB Recommendations 01/2020){dated}")
     if tia is TiaStatus.NOT_ADEQUATE:
         missing.append(
             "effective supplementary measures: the TIA found the protection not adequate"
@@ -510,7 +527,7 @@ def _safeguard_decision(hop: Hop, regime: str, as_of: date, safeguard: Safeguard
     return HopDecision(
         hop,
         verdict,
-        _safeguard_basis(regime, safeguard),
+        _safeguard_basis(tool, safeguard),
         as_of,
         scc_module=module if is_scc else None,
         recorded_scc_module=safeguard.module if is_scc else None,
@@ -521,10 +538,11 @@ def _safeguard_decision(hop: Hop, regime: str, as_of: date, safeguard: Safeguard
 
 
 def tia_status(safeguard: Safeguard, module: int | None, special_category: bool) -> TiaStatus:
-    """A TIA is required for every Art. 46 tool, except SCC module 4 unless Art. 9 data moves."""
+    """A TIA is required for every Art. 46 tool, except SCC module 4 unless Art. 9 data moves. A
+    TIA counts as done only with its outcome: a date alone is not an assessment."""
     if module == 4 and not special_category:
         return TiaStatus.NOT_REQUIRED
-    if safeguard.tia_on is None:
+    if safeguard.tia_on is None or safeguard.tia_outcome is None:
         return TiaStatus.MISSING
     if safeguard.tia_outcome == "NOT_ADEQUATE":
         return TiaStatus.NOT_ADEQUATE
@@ -538,16 +556,19 @@ def _by_derogation(
     safeguards: Sequence[Safeguard],
     found: _Findings,
 ) -> HopDecision | None:
+    tool = rules.tools.get(DEROGATION)
+    if tool is None or not tool.accepted:
+        return None
     for safeguard in safeguards:
-        if safeguard.type != "DEROGATION" or not safeguard.covers(rules.key):
+        if safeguard.type != DEROGATION or not safeguard.covers(rules.key):
             continue
         if not safeguard.signed(as_of):
             continue
         basis = LegalBasis(
-            f"{ARTICLES[rules.key]['DEROGATION']}",
-            INSTRUMENTS["DEROGATION"][0],
+            tool.article or rules.derogation_article,
+            tool.name,
             safeguard.derogation or safeguard.id,
-            INSTRUMENTS["DEROGATION"][1],
+            tool.text_source,
         )
         if safeguard.expired(as_of):
             found.expired.append(basis)

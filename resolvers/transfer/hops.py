@@ -23,6 +23,7 @@ from resolvers.transfer.decisions import (
     Party,
     RegimeRules,
     Safeguard,
+    Tool,
     carries_special_category,
 )
 
@@ -44,6 +45,27 @@ def regime_rules(key: str, row: Record) -> RegimeRules:
     return RegimeRules(
         key=key,
         area=frozenset(row["area"]),
+        markets=frozenset(row["markets"]),
+        tools={
+            tool["key"]: Tool(
+                key=tool["key"],
+                name=tool["name"] or tool["key"],
+                text_source=tool["text_source"],
+                article=tool["article"],
+                accepted=tool["accepted"],
+                listed_only=tool["listed_only"],
+                modules=tool["modules"],
+                note=tool["note"],
+            )
+            for tool in row["tools"]
+        },
+        transfer_article=row["transfer_article"] or f"{key}: transfer rules not recorded",
+        transfer_source=row["transfer_source"],
+        not_a_transfer=row["not_a_transfer"],
+        not_a_transfer_source=row["not_a_transfer_source"],
+        adequacy_article=row["adequacy_article"] or "",
+        derogation_article=row["derogation_article"] or "",
+        reach_article=row["reach"] or "",
         adequacy=tuple(
             Adequacy(
                 id=entry["id"],
@@ -54,6 +76,7 @@ def regime_rules(key: str, row: Record) -> RegimeRules:
                 valid_until=as_date(entry.get("valid_until")),
                 scope_law=entry.get("scope_law"),
                 dpf_framework=entry.get("dpf_framework"),
+                dpf_prerequisite=entry.get("dpf_prerequisite"),
                 risk_note=entry.get("risk_note"),
                 source=entry.get("source"),
             )
@@ -67,12 +90,14 @@ def party(row: Record) -> Party:
         id=row["id"],
         country=row["country"],
         subject_to=tuple(row["subject_to"]),
+        serves=tuple(row["serves"]),
         dpf=tuple(
             DpfCertification(
                 framework=cert.get("framework") or "",
                 status=cert.get("status") or "",
                 data_types=tuple(cert.get("data_types") or ()),
                 certified_on=as_date(cert.get("certified_on")),
+                expires_on=as_date(cert.get("expires_on")),
             )
             for cert in row["dpf"]
         ),
@@ -96,26 +121,56 @@ def safeguard(row: Mapping[str, Any]) -> Safeguard:
     )
 
 
-def safeguards_by_pair(rows: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], list[Safeguard]]:
+@dataclass(frozen=True)
+class RecordedSafeguards:
+    """The live safeguards of the map, by the exporter → importer pair each was signed for, and
+    by party (to name, on a hop without its own, the safeguards its parties signed with others)."""
+
+    pairs: Mapping[tuple[str, str], list[Safeguard]]
+    by_party: Mapping[str, list[Safeguard]]
+
+    def of(self, exporter_id: str, importer_id: str) -> list[Safeguard]:
+        return self.pairs.get((exporter_id, importer_id), [])
+
+    def others(self, exporter_id: str, importer_id: str) -> list[Safeguard]:
+        """Safeguards the exporter signed as exporter, or the importer as importer, with a party
+        other than this hop's: the case where a chain has a safeguard, but not for this hop."""
+        found = {
+            s.id: s
+            for s in [*self.by_party.get(exporter_id, []), *self.by_party.get(importer_id, [])]
+            if (s.exporter_id, s.importer_id) != (exporter_id, importer_id)
+            and (s.exporter_id == exporter_id or s.importer_id == importer_id)
+        }
+        return [found[key] for key in sorted(found)]
+
+
+def safeguards_by_pair(rows: Iterable[Record], as_of: date) -> RecordedSafeguards:
+    """The safeguards not retired on `as_of`: a retired safeguard counts nowhere."""
     pairs: dict[tuple[str, str], list[Safeguard]] = defaultdict(list)
+    by_party: dict[str, list[Safeguard]] = defaultdict(list)
     for row in rows:
+        if retired(row, as_of):
+            continue
         recorded = safeguard(row)
         pairs[(recorded.exporter_id, recorded.importer_id)].append(recorded)
-    return pairs
+        by_party[recorded.exporter_id].append(recorded)
+        if recorded.importer_id != recorded.exporter_id:
+            by_party[recorded.importer_id].append(recorded)
+    return RecordedSafeguards(pairs, by_party)
 
 
-def retired(row: Record, as_of: date) -> bool:
+def retired(row: Mapping[str, Any], as_of: date) -> bool:
     retired_on = as_date(row.get("retired_on"))
     return retired_on is not None and retired_on <= as_of
 
 
 @dataclass(frozen=True)
 class HopGraph:
-    """Every hop of the map, where the regime's data starts, and the zero-cost step from a system
-    to its external operator (who holds what the system holds)."""
+    """Every hop of the map, where the regime's data starts (each holder with why), and the
+    zero-cost step from a system to its external operator (who holds what the system holds)."""
 
     hops: tuple[Hop, ...]
-    origins: tuple[str, ...]
+    origins: Mapping[str, str]
     operators: Mapping[str, str]
 
 
@@ -158,6 +213,9 @@ class Placed:
     systems: dict[str, Record]
     operated_by: dict[str, Party]
     destinations: dict[str, dict[str, tuple[str, ...]]]
+    accessed_by: dict[str, list[tuple[Party, str]]]
+    """Per system, the other organisations that reach it remotely, each with the country: that
+    access is charged to them (their own hop), not to the system's operator."""
 
     def exposed_systems(self, area: frozenset[str]) -> list[str]:
         """The systems a flow into which can be on a path: all but those run by an organisation
@@ -184,22 +242,61 @@ def placed(rows: TransferMap, as_of: date) -> Placed:
         operator_id = system["operator_id"] or self_id or f"unknown-operator-of:{system['id']}"
         return organisations.get(operator_id) or Party(id=operator_id, country=None)
 
-    def system_destinations(system: Record, importer: Party) -> dict[str, tuple[str, ...]]:
+    operated_by = {system_id: operator(system) for system_id, system in systems.items()}
+    accessed_by: dict[str, list[tuple[Party, str]]] = defaultdict(list)
+
+    def system_destinations(system: Record) -> dict[str, tuple[str, ...]]:
+        importer = operated_by[system["id"]]
         places: dict[str, list[str]] = defaultdict(list)
         for code in system["hosted_in"]:
             places[code].append("HOSTED_IN")
-        for code in system["accessed_from"]:
-            places[code].append("ACCESSED_FROM")
+        for code, by in system["accessed_from"]:
+            other = organisations.get(by) if by is not None else None
+            if other is not None and other.id != importer.id:
+                accessed_by[system["id"]].append((other, code))
+            else:
+                places[code].append("ACCESSED_FROM")
         if importer.country:
             places[importer.country].append("ESTABLISHED_IN")
         return {code: tuple(via) for code, via in places.items()}
 
-    operated_by = {system_id: operator(system) for system_id, system in systems.items()}
-    destinations = {
-        system_id: system_destinations(system, operated_by[system_id])
-        for system_id, system in systems.items()
-    }
-    return Placed(organisations, self_id, systems, operated_by, destinations)
+    destinations = {system_id: system_destinations(system) for system_id, system in systems.items()}
+    return Placed(organisations, self_id, systems, operated_by, destinations, dict(accessed_by))
+
+
+def regime_origins(where: Placed, rules: RegimeRules) -> dict[str, str]:
+    """Where the regime's data starts, and why: every holder established in its area (Art. 3(1)),
+    and, for an organisation the regime reaches only by targeting (Art. 3(2)), each of its
+    collection points that takes in data of subjects in the regime's area or markets, with that
+    organisation itself (it holds what it collects). Collecting from the person is no hop."""
+    origins: dict[str, str] = {}
+    for system_id, operator in where.operated_by.items():
+        if operator.country in rules.area:
+            origins[system_holder(system_id)] = (
+                f"{system_id} is run by {operator.id}, established in {operator.country}"
+            )
+    for organisation in where.organisations.values():
+        if organisation.country in rules.area:
+            origins[organisation_holder(organisation.id)] = (
+                f"{organisation.id} is established in {organisation.country}"
+            )
+    for system_id, system in where.systems.items():
+        for storage_id, subjects_in, controller_role in system["collects"]:
+            collector = where.operated_by[system_id]
+            if controller_role == CONTROLLER and where.self_id in where.organisations:
+                collector = where.organisations[where.self_id]
+            reach = rules.reaches(collector)
+            markets = subjects_in or collector.serves
+            covered = sorted(m for m in markets if m in rules.area or m in rules.markets)
+            if reach is None or not covered:
+                continue
+            why = (
+                f"{storage_id} at {system_id} collects data from subjects in {', '.join(covered)}"
+                f" directly (not a transfer); {reach}"
+            )
+            origins.setdefault(system_holder(system_id), why)
+            origins.setdefault(organisation_holder(collector.id), why)
+    return origins
 
 
 def hop_graph(
@@ -208,6 +305,8 @@ def hop_graph(
     flows: Sequence[Record],
     rules: RegimeRules,
     special: Sequence[str],
+    as_of: date,
+    held_special: Sequence[str] = (),
 ) -> HopGraph:
     """The hops of every movement that can be on a path: flows (`flows` holds those into
     `where.exposed_systems` and into organisations), operations and engagements."""
@@ -215,11 +314,7 @@ def hop_graph(
     operated_by, destinations = where.operated_by, where.destinations
     holds_hr = {system_id: system["hr_data"] for system_id, system in systems.items()}
 
-    origins = [
-        system_holder(system["id"])
-        for system in systems.values()
-        if operated_by[system["id"]].country in rules.area
-    ] + [organisation_holder(o.id) for o in organisations.values() if o.country in rules.area]
+    origins = regime_origins(where, rules)
     # A movement that stays in the area and ends at an origin is on no path: a path ends with a
     # hop that leaves, and `chains` starts at every origin already. Most of a map's flows are such,
     # so they are dropped before any hop is built.
@@ -230,6 +325,8 @@ def hop_graph(
 
     movements: list[_Movement] = []
     for flow in flows:
+        if retired(flow, as_of):
+            continue
         source = systems.get(flow["source_id"])
         if source is None:
             continue
@@ -297,7 +394,36 @@ def hop_graph(
                 ),
             )
         )
+    for system_id, accesses in where.accessed_by.items():
+        system = systems[system_id]
+        operator_party = operated_by[system_id]
+        role = system["operator_role"] or CONTROLLER
+        for accessing, code in accesses:
+            movements.append(
+                _Movement(
+                    id=f"access:{system_id}:{accessing.id}@{code}",
+                    channel="REMOTE_ACCESS",
+                    exporter=operator_party,
+                    importer=accessing,
+                    exporter_role=role,
+                    importer_role=SUB_PROCESSOR if role in PROCESSOR_ROLES else PROCESSOR,
+                    destinations={code: ("ACCESSED_FROM",)},
+                    categories=tuple(sorted(system["categories"])),
+                    hr_data=holds_hr[system_id],
+                    source=system_holder(system_id),
+                    target=organisation_holder(accessing.id),
+                    evidence=(
+                        f"system {system_id} (run by {operator_party.id}) ACCESSED_FROM {code}"
+                        f" by {accessing.id}"
+                    ),
+                    edge_id=global_id.edge_id(
+                        "ACCESSED_FROM", None, ("System", system_id), ("Country", code)
+                    ),
+                )
+            )
     for engagement in rows.engagements:
+        if retired(engagement, as_of):
+            continue
         exporter_org = organisations.get(engagement["exporter_id"])
         importer_org = organisations.get(engagement["importer_id"])
         if exporter_org is None or importer_org is None:
@@ -333,17 +459,22 @@ def hop_graph(
                 ),
             )
         )
-    special_of = SpecialCategories(special)
+    special_of = SpecialCategories(special, held_special)
     hops = tuple(hop for movement in movements for hop in split(movement, rules, special_of))
-    return HopGraph(hops=hops, origins=tuple(origins), operators=operators)
+    return HopGraph(hops=hops, origins=origins, operators=operators)
 
 
 class SpecialCategories:
     """Whether a list of category keys carries Art. 9 data, decided once per distinct key: a map
-    repeats the same few keys, in thousands of different lists, on its flows."""
+    repeats the same few keys, in thousands of different lists, on its flows.
 
-    def __init__(self, special: Sequence[str]) -> None:
+    A key carries Art. 9 data when it is an Art. 9 key or below one (`user.health_and_medical.x`);
+    a key above one (`user`) carries it only when the map holds that Art. 9 data somewhere
+    (`held`): a movement of "all user data" moves no health data where none is kept."""
+
+    def __init__(self, special: Sequence[str], held: Sequence[str] = ()) -> None:
         self.special = tuple(special)
+        self.held = tuple(held)
         self.known: dict[str, bool] = {}
 
     def __call__(self, categories: tuple[str, ...]) -> bool:
@@ -351,7 +482,9 @@ class SpecialCategories:
 
     def is_special(self, key: str) -> bool:
         if key not in self.known:
-            self.known[key] = carries_special_category((key,), self.special)
+            self.known[key] = any(
+                key == s or key.startswith(s + ".") for s in self.special
+            ) or carries_special_category((key,), self.held)
         return self.known[key]
 
 
@@ -388,27 +521,30 @@ def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories
     ]
 
 
-def chains(graph: HopGraph) -> dict[str, tuple[Hop, ...]]:
-    """For every hop reachable from an origin, the shortest chain of hops that ends with it.
+def chains(graph: HopGraph) -> dict[str, tuple[str, tuple[Hop, ...]]]:
+    """For every hop reachable from an origin, the origin and the shortest chain of hops from it
+    that ends with the hop.
 
     A breadth-first walk that visits each holder once, so cycles and fan-out stay linear."""
     outgoing: dict[str, list[Hop]] = defaultdict(list)
     for hop in graph.hops:
         if hop.source is not None:
             outgoing[hop.source].append(hop)
-    reached: dict[str, tuple[Hop, ...]] = {origin: () for origin in graph.origins}
+    reached: dict[str, tuple[str, tuple[Hop, ...]]] = {
+        origin: (origin, ()) for origin in graph.origins
+    }
     queue = deque(graph.origins)
-    found: dict[str, tuple[Hop, ...]] = {}
+    found: dict[str, tuple[str, tuple[Hop, ...]]] = {}
     while queue:
         holder = queue.popleft()
-        chain = reached[holder]
+        origin, chain = reached[holder]
         for hop in outgoing[holder]:
-            found.setdefault(hop.id, (*chain, hop))
+            found.setdefault(hop.id, (origin, (*chain, hop)))
             if hop.target is not None and hop.target not in reached:
                 reached[hop.target] = found[hop.id]
                 queue.append(hop.target)
         operator = graph.operators.get(holder)
         if operator is not None and operator not in reached:
-            reached[operator] = chain
+            reached[operator] = (origin, chain)
             queue.append(operator)
     return found

@@ -5,21 +5,23 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date
 
-from graph.database import Database
+from graph.database import Database, Record
 from graph.queries import transfers as queries
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.roles import PROCESSOR_ROLES
 from resolvers.transfer.decisions import (
+    DpfCertification,
     Hop,
     HopDecision,
     Party,
     PathDecision,
-    carries_special_category,
     decide_hop,
+    leaves,
     path_decision,
 )
 from resolvers.transfer.hops import (
     HR_SUBJECTS,
+    SpecialCategories,
     chains,
     hop_graph,
     organisation_holder,
@@ -51,9 +53,19 @@ class Scope:
         return True
 
 
-def _known(regime: str, row: dict[str, object]) -> None:
+def _known(regime: str, row: Record, field: str) -> None:
+    """Refuse a regime the graph holds no transfer rules for: NOT_FOUND when it holds nothing
+    of it (the seeds are not loaded), BAD_USER_INPUT naming the regimes that have them when it
+    has no transfer rules (the CCPA restricts no transfer)."""
     if not row["known"]:
-        raise NotFound(f"no reference data for regime {regime}: load the seeds", field="regime")
+        raise NotFound(f"no reference data for regime {regime}: load the seeds", field=field)
+    if row["transfer_article"] is None:
+        having = sorted(row["transfer_regimes"])
+        raise BadUserInput(
+            f"{regime} has no transfer rules to decide with; give one of {', '.join(having)}",
+            field=field,
+            suggestions=having,
+        )
 
 
 async def map_rows(db: Database, regime: str) -> queries.TransferMap:
@@ -84,24 +96,28 @@ async def _assessed(
     db: Database, *, regime: str, as_of: date, scope: Scope | None
 ) -> list[PathDecision]:
     rows = await map_rows(db, regime)
-    _known(regime, rows.regime)
+    _known(regime, rows.regime, "regime")
     rules = regime_rules(regime, rows.regime)
     where = placed(rows, as_of)
     flows = await queries.flows_into(db, where.exposed_systems(rules.area))
-    graph = hop_graph(rows, where, flows, rules, rows.regime["special"])
-    pairs = safeguards_by_pair(rows.safeguards)
+    graph = hop_graph(
+        rows, where, flows, rules, rows.regime["special"], as_of, rows.regime["held_special"]
+    )
+    recorded = safeguards_by_pair(rows.safeguards, as_of)
     decided: dict[str, HopDecision] = {}
 
     def decision(hop: Hop) -> HopDecision:
         if hop.id not in decided:
-            recorded = pairs.get((hop.exporter.id, hop.importer.id), [])
-            decided[hop.id] = decide_hop(hop, rules, as_of, recorded)
+            pair = (hop.exporter.id, hop.importer.id)
+            decided[hop.id] = decide_hop(
+                hop, rules, as_of, recorded.of(*pair), recorded.others(*pair)
+            )
         return decided[hop.id]
 
     paths = [
-        path_decision([decision(hop) for hop in chain], as_of)
-        for chain in chains(graph).values()
-        if chain[-1].country not in rules.area
+        path_decision([decision(hop) for hop in chain], as_of, graph.origins.get(origin, origin))
+        for origin, chain in chains(graph).values()
+        if leaves(chain[-1], rules)
     ]
     if scope is not None:
         paths = [path for path in paths if scope.touches(path)]
@@ -121,6 +137,8 @@ class TransferCheck:
     importer_id: str | None = None
     importer_country: str | None = None
     importer_subject_to: tuple[str, ...] = ()
+    importer_dpf: tuple[DpfCertification, ...] | None = None
+    """The prospective importer's DPF certifications; None keeps what the graph records."""
     hr_data: bool = False
 
 
@@ -128,7 +146,7 @@ async def check(db: Database, request: TransferCheck) -> HopDecision:
     """Decide a hypothetical hop with what the graph knows of its parties and their safeguards."""
     ids = [request.exporter_id] + ([request.importer_id] if request.importer_id else [])
     rows = await queries.check_map(db, regime=request.regime, organisation_ids=ids)
-    _known(request.regime, rows.regime)
+    _known(request.regime, rows.regime, "input.regime")
     known = {row["id"]: party(row) for row in rows.organisations}
     if request.exporter_id not in known:
         raise NotFound(f"no organisation {request.exporter_id}", field="exporterId")
@@ -139,26 +157,42 @@ async def check(db: Database, request: TransferCheck) -> HopDecision:
         id=request.importer_id or "the prospective importer",
         country=request.importer_country or recorded.country,
         subject_to=tuple(sorted({*request.importer_subject_to, *recorded.subject_to})),
-        dpf=recorded.dpf,
+        dpf=recorded.dpf if request.importer_dpf is None else request.importer_dpf,
     )
     if importer.country is None:
         raise BadUserInput(
             "give importerCountry or a known importerId", field="input.importerCountry"
         )
     rules = regime_rules(request.regime, rows.regime)
+    exporter = known[request.exporter_id]
+    if rules.reaches(exporter) is None:
+        raise BadUserInput(
+            f"{request.regime} does not reach {exporter.id}: it is established in"
+            f" {exporter.country or 'no recorded country'}, outside the {request.regime} area,"
+            f" and serves none of its markets ({rules.reach_article})",
+            field="exporterId",
+        )
     hop = Hop(
         id="check",
         channel="CHECK",
-        exporter=known[request.exporter_id],
+        exporter=exporter,
         importer=importer,
         exporter_role=request.exporter_role,
         importer_role=request.importer_role,
         country=importer.country,
         via=("ESTABLISHED_IN",),
         categories=request.categories,
-        special_category=carries_special_category(request.categories, rows.regime["special"]),
+        special_category=SpecialCategories(rows.regime["special"], rows.regime["held_special"])(
+            request.categories
+        ),
         hr_data=request.hr_data,
         evidence=(f"what-if: {request.exporter_id} → {importer.id} in {importer.country}",),
     )
-    pairs = safeguards_by_pair(rows.safeguards)
-    return decide_hop(hop, rules, request.as_of, pairs.get((hop.exporter.id, importer.id), []))
+    recorded_safeguards = safeguards_by_pair(rows.safeguards, request.as_of)
+    return decide_hop(
+        hop,
+        rules,
+        request.as_of,
+        recorded_safeguards.of(exporter.id, importer.id),
+        recorded_safeguards.others(exporter.id, importer.id),
+    )

@@ -37,7 +37,7 @@ async def test_regime_and_categories_narrow_the_document(
         headers=bearer(api_keys[Role.ANALYST]),
     )
     assert response.status_code == 200, response.text
-    assert "(CCPA) for user.contact.email" in response.text.splitlines()[0]
+    assert "(California CCPA/CPRA) for user.contact.email" in response.text.splitlines()[0]
     assert "Chapter V" in response.text
 
 

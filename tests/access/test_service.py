@@ -94,7 +94,7 @@ CREATE (pb:ProcessingActivity {id: $p + 'pa-customer', name: 'Customer data',
 """
 
 PLAN = """
-query ($subject: String!, $categories: [String!], $regime: RegimeCode! = EU) {
+query ($subject: String!, $categories: [String!], $regime: RegimeKey! = EU) {
   accessPlan(subject: $subject, categories: $categories, regime: $regime) {
     subject regime categories recipientCategories thirdPartyCategories collectedFromSubject
     controller { id supervisoryAuthority }
@@ -261,9 +261,8 @@ async def test_ccpa_has_no_transfers_and_its_own_items(
     assert "Chapter V" in result["transferNote"]
     assert result["transferNote"] in result["document"]
     assert result["thirdPartyCategories"] == [
-        "PROCESSOR",
-        "SUB_PROCESSOR",
         "other users of the account",
+        "service providers and contractors",
     ]
     stored = await db.read("MATCH (i:RightItem {regime: 'CCPA'}) RETURN i.key AS key ORDER BY key")
     assert [item["key"] for item in result["rightItems"]] == [row["key"] for row in stored]

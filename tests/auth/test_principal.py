@@ -49,7 +49,20 @@ OPERATIONS: list[tuple[str, Role, str]] = [
         '{ transferCheck(input: {exporterId: "t-auth-none", exporterRole: CONTROLLER, '
         "importerRole: PROCESSOR}) { __typename } }",
     ),
+    ("drift", Role.ANALYST, "{ drift { since } }"),
     ("auditLog", Role.ANALYST, "{ auditLog(limit: 1) { id } }"),
+    (
+        "breachImpact",
+        Role.ANALYST,
+        '{ breachImpact(systemIds: ["t-auth-none"], awareAt: "2026-01-01T00:00:00Z", '
+        "kind: CONFIDENTIALITY) { kind } }",
+    ),
+    ("policyCheck", Role.ANALYST, '{ policyCheck(policy: "t-auth-none") { contradicted } }'),
+    (
+        "recordsOfProcessing",
+        Role.ANALYST,
+        '{ recordsOfProcessing(profile: "GDPR") { profile } }',
+    ),
     ("apiKeys", Role.ADMIN, "{ apiKeys { id } }"),
     ("drift", Role.ANALYST, "{ drift { since } }"),
     ("deletionPlan", Role.ANALYST, '{ deletionPlan(subject: "t-auth-none") { __typename } }'),
@@ -121,6 +134,13 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ),
     ("retireSystem", Role.INTEGRATION, RETIRE),
     ("retireDataFlow", Role.INTEGRATION, 'mutation { retireDataFlow(id: "t-auth:none") { id } }'),
+    (
+        "registerDpfCertification",
+        Role.INTEGRATION,
+        'mutation { registerDpfCertification(input: {source: "t-auth", externalId: "d", '
+        'organisationId: "t-auth:none", framework: EU_US, status: ACTIVE, dataTypes: [NON_HR], '
+        'certifiedOn: "2024-01-01"}) { id } }',
+    ),
     (
         "retireSafeguard",
         Role.INTEGRATION,

@@ -24,6 +24,9 @@ DOCUMENTS: dict[str, str] = {
     "accessPlan": f"""{{ accessPlan(subject: "preemptly.account_user", asOf: "{AS_OF}") {{
         locations {{ systemId }} recipients {{ organisation {{ id }} }} }} }}""",
     "auditLog": "{ auditLog(limit: 5) { operation entityType } }",
+    "breachImpact": """{ breachImpact(organisationId: "nimbus-emea",
+        awareAt: "2026-11-30T09:00:00+00:00", kind: CONFIDENTIALITY) {
+        systems { id reach } obligations { key status deadline } } }""",
     "deletionPlan": f"""{{ deletionPlan(subject: "preemptly.prospect", asOf: "{AS_OF}") {{
         steps {{ position systems }} }} }}""",
     "apiKeys": "{ apiKeys { role } }",
@@ -50,6 +53,10 @@ DOCUMENTS: dict[str, str] = {
         totalCount }} }}""",
     "transfers": f"""{{ transfers(systemId: "support-desk", asOf: "{AS_OF}") {{
         totalCount }} }}""",
+    "policyCheck": f"""{{ policyCheck(policy: "preemptly", asOf: "{AS_OF}") {{
+        contradicted claims {{ key verdict }} }} }}""",
+    "recordsOfProcessing": f"""{{ recordsOfProcessing(profile: "GDPR", asOf: "{AS_OF}") {{
+        controllerRecords {{ activityId security {{ values }} }} }} }}""",
     "transferCheck": f"""{{ transferCheck(input: {{regime: EU, exporterId: "preemptly",
         importerCountry: "US", exporterRole: CONTROLLER, importerRole: PROCESSOR,
         categories: ["user.contact.email"], asOf: "{AS_OF}"}}) {{ verdict }} }}""",

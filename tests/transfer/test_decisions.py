@@ -19,13 +19,14 @@ from resolvers.transfer.decisions import (
     scc_module,
     worst,
 )
+from tests.transfer.rules import seeded_rules
 
 TODAY = date(2026, 11, 26)
 EEA = frozenset({"DE", "FR", "IE", "NO"})
-EU = RegimeRules(
-    key="EU",
-    area=EEA,
-    adequacy=(
+EU = seeded_rules(
+    "EU",
+    EEA,
+    (
         Adequacy(
             "EU-US",
             "(EU) 2023/1795",
@@ -46,21 +47,24 @@ EU = RegimeRules(
         Adequacy("EU-BR", "(EU) 2026/179", frozenset({"BR"}), valid_from=date(2026, 1, 26)),
     ),
 )
-UK = RegimeRules(
-    key="UK",
-    area=frozenset({"GB"}),
-    adequacy=(
+UK = seeded_rules(
+    "UK",
+    frozenset({"GB"}),
+    (
         Adequacy(
-            "UK-US", "SI 2023/1028", frozenset({"US"}), scope="DPF", dpf_framework="UK_EXTENSION"
+            "UK-US",
+            "SI 2023/1028",
+            frozenset({"US"}),
+            scope="DPF",
+            dpf_framework="UK_EXTENSION",
+            dpf_prerequisite="EU_US",
         ),
     ),
 )
-CH = RegimeRules(
-    key="CH",
-    area=frozenset({"CH"}),
-    adequacy=(
-        Adequacy("CH-US", "DPO Annex 1", frozenset({"US"}), scope="DPF", dpf_framework="SWISS_US"),
-    ),
+CH = seeded_rules(
+    "CH",
+    frozenset({"CH"}),
+    (Adequacy("CH-US", "DPO Annex 1", frozenset({"US"}), scope="DPF", dpf_framework="SWISS_US"),),
 )
 
 EXPORTER = Party("acme-de", "DE")
@@ -255,7 +259,7 @@ def test_uk_data_needs_the_idta_or_the_addendum_not_bare_eu_sccs() -> None:
         hop(Party("vendor", "IN"), exporter=gb), UK, TODAY, [scc(type="UK_ADDENDUM")]
     )
     assert bare.verdict is Verdict.BLOCKED
-    assert any("UK Addendum" in warning for warning in bare.warnings)
+    assert any("need the ICO Addendum" in warning for warning in bare.warnings)
     assert idta.verdict is Verdict.SAFEGUARD and idta.legal_basis.article.startswith("UK GDPR")
     assert addendum.verdict is Verdict.SAFEGUARD and addendum.scc_module == 2
 

@@ -14,7 +14,7 @@ SEEDED_ORGANISATIONS = {entry.id for entry in read().entries("preemptly/organisa
 TODAY = "2026-11-26"
 
 PATH_FIELDS = """
-verdict specialCategory evaluatedFor
+verdict specialCategory evaluatedFor origin
 hops {
   id channel verdict reason country via exporterId importerId sccModule recordedSccModule
   tiaStatus missing warnings evidence evaluatedFor
@@ -22,14 +22,14 @@ hops {
 }
 """
 ASSESSMENT = (
-    """query($regime: RegimeCode!, $asOf: Date) {
+    """query($regime: RegimeKey!, $asOf: Date) {
   transferAssessment(regime: $regime, asOf: $asOf, first: 500) {
     totalCount truncated paths {"""
     + PATH_FIELDS
     + "} } }"
 )
 TRANSFERS = (
-    """query($org: ID!, $regime: RegimeCode!, $asOf: Date) {
+    """query($org: ID!, $regime: RegimeKey!, $asOf: Date) {
   transfers(organisationId: $org, regime: $regime, asOf: $asOf, first: 500) {
     truncated paths {"""
     + PATH_FIELDS
@@ -126,19 +126,34 @@ async def test_the_eu_decisions_of_preemptlys_vendors(graphql: GraphQL) -> None:
 
 
 @pytest.mark.usefixtures("seeded")
-async def test_canada_outside_pipeda_is_not_adequate(graphql: GraphQL) -> None:
-    """The support desk is reached from Canada by its US operator, which PIPEDA does not cover."""
+async def test_remote_access_is_charged_to_the_organisation_that_has_it(graphql: GraphQL) -> None:
+    """The support desk is reached from Canada by Northdesk (PIPEDA), not by its US operator; the
+    Nimbus databases in DE are reached from the US by Nimbus Inc. (EU-US DPF), not Nimbus EMEA."""
     paths = await preemptly_paths(graphql)
-    hop = ending(paths, "f-app-support@CA")["hops"][-1]
-    assert hop["verdict"] != "ADEQUACY" and hop["via"] == ["ACCESSED_FROM"]
-    assert any("PIPEDA" in item for item in hop["missing"])
+    canada = ending(paths, "access:support-desk:northdesk-ca@CA")["hops"][-1]
+    assert (canada["exporterId"], canada["importerId"]) == ("helpdeskly-inc", "northdesk-ca")
+    assert canada["via"] == ["ACCESSED_FROM"]
+    assert (canada["verdict"], canada["legalBasis"]["instrumentId"]) == ("ADEQUACY", "EU-CA")
+    assert not [path for path in paths if path["hops"][-1]["id"] == "f-app-support@CA"]
+    for system in ("accounts-db", "customer-data-db"):
+        us = ending(paths, f"access:{system}:nimbus-inc@US")["hops"][-1]
+        assert (us["exporterId"], us["importerId"]) == ("nimbus-emea", "nimbus-inc")
+        assert (us["verdict"], us["legalBasis"]["instrumentId"]) == ("ADEQUACY", "EU-US")
+        india = ending(paths, f"access:{system}:nimbus-india@IN")["hops"][-1]
+        assert india["legalBasis"]["instrumentId"] == "sg-nimbus-emea-nimbus-india-scc3"
+    assert not any(
+        "DPF certification of nimbus-emea" in item
+        for path in paths
+        for hop in path["hops"]
+        for item in hop["missing"]
+    )
 
 
 @pytest.mark.usefixtures("seeded")
 async def test_the_nimbus_chain_shows_its_onward_hops(graphql: GraphQL) -> None:
     path = ending(await preemptly_paths(graphql), "e-nimbus-inc-nimbus-india")
     hops = path["hops"]
-    assert [hop["id"] for hop in hops] == ["e-nimbus-emea-nimbus-inc", "e-nimbus-inc-nimbus-india"]
+    assert hops[-1]["id"] == "e-nimbus-inc-nimbus-india"
     assert [(hop["exporterId"], hop["importerId"]) for hop in hops] == [
         ("nimbus-emea", "nimbus-inc"),
         ("nimbus-inc", "nimbus-india"),
@@ -146,9 +161,16 @@ async def test_the_nimbus_chain_shows_its_onward_hops(graphql: GraphQL) -> None:
     assert [hop["country"] for hop in hops] == ["US", "IN"]
     assert hops[0]["verdict"] == "ADEQUACY"
     assert hops[0]["legalBasis"]["instrumentId"] == "EU-US"
-    # The SCCs on record bind Nimbus EMEA to Nimbus India, not the US parent's onward hop.
+    # The SCCs on record bind Nimbus EMEA to Nimbus India, not the US parent's onward hop: the
+    # hop says so, and what would make it lawful.
     assert hops[1]["verdict"] == "BLOCKED"
     assert path["verdict"] == "BLOCKED"
+    assert any(
+        "sg-nimbus-emea-nimbus-india-scc3" in warning and "only the pair" in warning
+        for warning in hops[1]["warnings"]
+    )
+    assert any("SCC module 3 (PROCESSOR→PROCESSOR)" in item for item in hops[1]["missing"])
+    assert any("transfer impact assessment" in item for item in hops[1]["missing"])
 
 
 @pytest.mark.usefixtures("seeded")

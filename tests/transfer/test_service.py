@@ -202,7 +202,7 @@ async def transfer_graph(db: Database) -> None:
 
 
 TRANSFERS = """
-query($org: ID, $system: ID, $regime: RegimeCode! = EU, $asOf: Date) {
+query($org: ID, $system: ID, $regime: RegimeKey! = EU, $asOf: Date) {
   transfers(organisationId: $org, systemId: $system, regime: $regime, asOf: $asOf) {
     totalCount
     paths {

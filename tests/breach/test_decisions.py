@@ -1,0 +1,335 @@
+"""The breach decisions on plain data: the reference facts are built here as the seeds shape them,
+so each test can vary the one fact it is about."""
+
+from datetime import UTC, datetime, timedelta
+
+from resolvers.breach.decisions import (
+    Activity,
+    Applies,
+    BreachGraph,
+    BreachRequest,
+    Category,
+    Exemption,
+    Flow,
+    Holding,
+    Kind,
+    Obligation,
+    Organisation,
+    Owner,
+    Provenance,
+    Reach,
+    RiskFactor,
+    Scope,
+    Status,
+    System,
+    breach_impact,
+)
+
+AWARE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+SOURCE = Provenance("test", "2026-12-01", "P")
+NAME = Category("user.name", "Name")
+EMAIL = Category("user.contact.email", "Email")
+PASSWORD = Category(
+    "user.authorization.password",
+    "Password",
+    credential=True,
+    us_element="user name or email with password",
+    us_with_any=("user.contact.email", "user.account.username"),
+)
+HEALTH = Category("user.health_and_medical", "Health", special=True)
+CARD = Category("user.financial.credit_card", "Card", financial=True)
+
+SA = Obligation(
+    "GDPR-33-1",
+    "EU",
+    "SUPERVISORY_AUTHORITY",
+    "RISK",
+    ("CONFIDENTIALITY", "INTEGRITY", "AVAILABILITY"),
+    "72 hours",
+    "Art. 33(1) GDPR",
+    "notify",
+    SOURCE,
+    deadline_hours=72,
+)
+SUBJECTS = Obligation(
+    "GDPR-34-1",
+    "EU",
+    "DATA_SUBJECTS",
+    "HIGH_RISK",
+    ("CONFIDENTIALITY", "INTEGRITY", "AVAILABILITY"),
+    "without undue delay",
+    "Art. 34(1) GDPR",
+    "communicate",
+    SOURCE,
+)
+PROCESSOR = Obligation(
+    "GDPR-33-2",
+    "EU",
+    "CONTROLLER",
+    "ANY",
+    ("CONFIDENTIALITY", "INTEGRITY", "AVAILABILITY"),
+    "without undue delay",
+    "Art. 33(2) GDPR",
+    "tell the controller",
+    SOURCE,
+)
+CA_PEOPLE = Obligation(
+    "CA-1798.82-a",
+    "US-CA",
+    "DATA_SUBJECTS",
+    "STATE_PI",
+    ("CONFIDENTIALITY",),
+    "30 days",
+    "§ 1798.82(a)",
+    "residents",
+    SOURCE,
+    deadline_days=30,
+)
+CA_AG = Obligation(
+    "CA-1798.82-AG",
+    "US-CA",
+    "REGULATOR",
+    "STATE_PI",
+    ("CONFIDENTIALITY",),
+    "15 days after the consumer notice",
+    "§ 1798.82",
+    "sample copy",
+    SOURCE,
+    authority="California Attorney General",
+    deadline_days=15,
+    deadline_from="INDIVIDUAL_NOTICE",
+    residents_over=500,
+)
+ENCRYPTION = Exemption(
+    "GDPR-34-3-a", ("GDPR-34-1",), "ENCRYPTION_AT_REST", "Art. 34(3)(a)", "encrypted", SOURCE
+)
+ALL_KINDS = ("CONFIDENTIALITY", "INTEGRITY", "AVAILABILITY")
+FACTORS = (
+    RiskFactor("special", "SPECIAL_CATEGORY", ALL_KINDS, True, "Art. 9", "damage", "§102", SOURCE),
+    RiskFactor(
+        "credentials", "CREDENTIAL", ("CONFIDENTIALITY",), True, "Creds", "fraud", "E", SOURCE
+    ),
+    RiskFactor("financial", "FINANCIAL", ("CONFIDENTIALITY",), True, "Fin", "loss", "E", SOURCE),
+    RiskFactor("people", "SUBJECT_COUNT", ALL_KINDS, False, "People", "scale", "IV.B", SOURCE),
+)
+EU_OWNER = Owner(
+    Organisation("me", "Me GmbH", "DE", eea=True, is_self=True), supervisory_authority="BlnBDI"
+)
+US_OWNER = Owner(Organisation("me", "Me Inc.", "US", is_self=True), markets=("FR", "DE", "US-CA"))
+EEA = frozenset({"DE", "FR", "IE", "NL"})
+
+
+def holding(
+    system: str,
+    *categories: Category,
+    role: str = "CONTROLLER",
+    count: int | None = 100,
+    subject: str = "user",
+    residency: tuple[str, ...] = (),
+) -> Holding:
+    return Holding(
+        f"st-{system}-{subject}",
+        system,
+        subject,
+        subject.title(),
+        categories,
+        role,
+        count,
+        residency,
+    )
+
+
+def graph(
+    *systems: System,
+    selected: tuple[str, ...] = ("db",),
+    owner: Owner = EU_OWNER,
+    obligations: tuple[Obligation, ...] = (SA, SUBJECTS, PROCESSOR, CA_PEOPLE, CA_AG),
+) -> BreachGraph:
+    return BreachGraph(
+        systems={s.id: s for s in systems},
+        selected=selected,
+        organisations=(),
+        received=(),
+        obligations=obligations,
+        exemptions=(ENCRYPTION,),
+        risk_factors=FACTORS,
+        owner=owner,
+        eea=EEA,
+    )
+
+
+def duty(impact_duties: list, key: str, country: str | None = None):  # type: ignore[no-untyped-def]
+    return next(
+        d
+        for d in impact_duties
+        if d.obligation.key == key and (country is None or d.country == country)
+    )
+
+
+def request(
+    kind: Kind = Kind.CONFIDENTIALITY, categories: tuple[str, ...] | None = None
+) -> BreachRequest:
+    return BreachRequest(AWARE, kind, categories)
+
+
+def test_the_authority_deadline_is_72_hours_from_awareness() -> None:
+    db = System("db", "DB", storages=(holding("db", NAME, EMAIL),))
+    impact = breach_impact(graph(db), request())
+    sa = duty(impact.duties, "GDPR-33-1")
+    assert sa.status is Status.REQUIRED
+    assert sa.deadline == AWARE + timedelta(hours=72)
+    assert sa.authority == "BlnBDI"
+
+
+def test_an_art_3_2_controller_notifies_each_authority_where_people_live() -> None:
+    db = System("db", "DB", storages=(holding("db", NAME, EMAIL, residency=("FR", "NL")),))
+    impact = breach_impact(graph(db, owner=US_OWNER), request())
+    authorities = [d for d in impact.duties if d.obligation.key == "GDPR-33-1"]
+    assert [d.country for d in authorities] == ["DE", "FR", "NL"]  # markets DE + residency FR, NL
+    assert all("Art. 3(2)" in (d.authority or "") for d in authorities)
+    assert all(d.status is Status.REQUIRED for d in authorities)
+
+
+def test_credentials_make_a_high_risk_likely_only_for_confidentiality() -> None:
+    db = System("db", "DB", storages=(holding("db", EMAIL, PASSWORD),))
+    confidential = breach_impact(graph(db), request())
+    assert confidential.risk.likely_high
+    assert duty(confidential.duties, "GDPR-34-1").status is Status.REQUIRED
+    unavailable = breach_impact(graph(db), request(Kind.AVAILABILITY))
+    assert not unavailable.risk.likely_high
+    assert duty(unavailable.duties, "GDPR-34-1").status is Status.NOT_REQUIRED
+
+
+def test_special_category_data_weighs_in_every_kind() -> None:
+    db = System("db", "DB", storages=(holding("db", NAME, HEALTH),))
+    impact = breach_impact(graph(db), request(Kind.AVAILABILITY))
+    special = next(f for f in impact.risk.factors if f.factor.key == "special")
+    assert special.present and special.weighs
+    assert special.evidence == ("user.health_and_medical in st-db-user",)
+    assert duty(impact.duties, "GDPR-34-1").status is Status.REQUIRED
+
+
+def test_encryption_at_rest_is_an_exemption_to_confirm_for_confidentiality_only() -> None:
+    db = System(
+        "db", "DB", security_measures=("enc_at_rest",), storages=(holding("db", NAME, HEALTH),)
+    )
+    confidential = duty(breach_impact(graph(db), request()).duties, "GDPR-34-1")
+    assert confidential.status is Status.CONDITIONAL
+    assert [e.applies for e in confidential.exemptions] == [Applies.TO_CONFIRM]
+    assert "key" in confidential.exemptions[0].reason
+    lost = duty(breach_impact(graph(db), request(Kind.AVAILABILITY)).duties, "GDPR-34-1")
+    assert lost.status is Status.REQUIRED
+    assert [e.applies for e in lost.exemptions] == [Applies.NO]
+
+
+def test_no_encryption_recorded_means_no_exemption() -> None:
+    db = System("db", "DB", storages=(holding("db", NAME, HEALTH),))
+    result = duty(breach_impact(graph(db), request()).duties, "GDPR-34-1")
+    assert result.status is Status.REQUIRED
+    assert result.exemptions[0].applies is Applies.NO
+
+
+def test_us_personal_information_needs_the_element_with_its_partner() -> None:
+    alone = System("db", "DB", storages=(holding("db", PASSWORD, residency=("US-CA",)),))
+    impact = breach_impact(graph(alone), request())
+    assert duty(impact.duties, "CA-1798.82-a").status is Status.NOT_REQUIRED
+    paired = System("db", "DB", storages=(holding("db", EMAIL, PASSWORD, residency=("US-CA",)),))
+    impact = breach_impact(graph(paired), request())
+    people = duty(impact.duties, "CA-1798.82-a")
+    assert people.status is Status.REQUIRED
+    assert people.deadline == AWARE + timedelta(days=30)
+
+
+def test_the_attorney_general_threshold_and_deadline_from_the_consumer_notice() -> None:
+    few = System(
+        "db", "DB", storages=(holding("db", EMAIL, PASSWORD, count=300, residency=("US-CA",)),)
+    )
+    assert (
+        duty(breach_impact(graph(few), request()).duties, "CA-1798.82-AG").status
+        is Status.NOT_REQUIRED
+    )
+    many = System(
+        "db", "DB", storages=(holding("db", EMAIL, PASSWORD, count=9000, residency=("US-CA",)),)
+    )
+    ag = duty(breach_impact(graph(many), request()).duties, "CA-1798.82-AG")
+    assert ag.status is Status.CONDITIONAL
+    assert ag.deadline == AWARE + timedelta(days=30 + 15)
+
+
+def test_unknown_residency_makes_a_regime_conditional_and_recorded_residency_decides() -> None:
+    db = System("db", "DB", storages=(holding("db", EMAIL, PASSWORD),))
+    unknown = breach_impact(graph(db), request())
+    assert {s.jurisdiction: s.scope for s in unknown.scopes}["US-CA"] is Scope.UNKNOWN
+    assert duty(unknown.duties, "CA-1798.82-a").status is Status.CONDITIONAL
+    elsewhere = System("db", "DB", storages=(holding("db", EMAIL, PASSWORD, residency=("DE",)),))
+    recorded = breach_impact(graph(elsewhere), request())
+    assert duty(recorded.duties, "CA-1798.82-a").status is Status.NOT_REQUIRED
+
+
+def test_processor_data_goes_to_its_controller_not_to_the_owners_authority() -> None:
+    customer = Organisation("acme", "Acme B.V.", "NL", eea=True)
+    activity = Activity(
+        "pa-acme", "Host Acme's data", "PROCESSOR", (("contact", "Contact"),), (NAME,), customer
+    )
+    db = System(
+        "db",
+        "DB",
+        storages=(holding("db", NAME, EMAIL, role="PROCESSOR", subject="contact", count=2000),),
+        activities=(activity,),
+    )
+    impact = breach_impact(graph(db), request())
+    assert duty(impact.duties, "GDPR-33-1").status is Status.NOT_REQUIRED
+    [notice] = impact.controllers
+    assert notice.controller.id == "acme"
+    assert notice.records == 2000
+    assert [(d.obligation.key, d.status) for d in notice.duties] == [("GDPR-33-2", Status.REQUIRED)]
+
+
+def test_processor_data_without_an_activity_is_reported() -> None:
+    db = System("db", "DB", storages=(holding("db", NAME, role="PROCESSOR"),))
+    impact = breach_impact(graph(db), request())
+    assert impact.controllers == []
+    assert [h.id for h in impact.processor_data_without_controller] == ["st-db-user"]
+
+
+def test_backups_and_downstream_copies_with_the_categories_that_survive() -> None:
+    db = System(
+        "db",
+        "DB",
+        storages=(holding("db", NAME, EMAIL, CARD),),
+        flows=(Flow("f1", "db", "mail", "Mail", False, ("user.contact.email",)),),
+    )
+    backup = System("db-backup", "Backup", kind="BACKUP", backs_up=("db",))
+    mail = System(
+        "mail", "Mail", flows=(Flow("f2", "mail", "vendor", "Vendor", True, ("user.contact",)),)
+    )
+    impact = breach_impact(graph(db, backup, mail), request())
+    reached = {(s.id, s.reach, s.path, s.categories) for s in impact.systems}
+    assert (
+        "db-backup",
+        Reach.BACKUP,
+        ("db", "db-backup"),
+        ("user.contact.email", "user.financial.credit_card", "user.name"),
+    ) in reached
+    assert ("mail", Reach.DOWNSTREAM, ("db", "mail"), ("user.contact.email",)) in reached
+    assert (
+        "vendor",
+        Reach.DOWNSTREAM,
+        ("db", "mail", "vendor"),
+        ("user.contact.email",),
+    ) in reached
+
+
+def test_a_compromised_backup_holds_its_sources_data_once() -> None:
+    db = System("db", "DB", storages=(holding("db", NAME, count=40),))
+    backup = System("db-backup", "Backup", kind="BACKUP", backs_up=("db",))
+    impact = breach_impact(graph(db, backup, selected=("db", "db-backup")), request())
+    [subject] = impact.subjects
+    assert subject.records == 40  # the same storage in the system and its backup counts once
+
+
+def test_a_category_filter_narrows_the_affected_data() -> None:
+    db = System("db", "DB", storages=(holding("db", NAME, EMAIL, PASSWORD),))
+    impact = breach_impact(graph(db), request(categories=("user.contact",)))
+    assert [c.key for c in impact.subjects[0].categories] == ["user.contact.email"]
+    assert not impact.risk.likely_high

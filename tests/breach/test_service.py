@@ -1,0 +1,154 @@
+"""breachImpact's arguments and its HTTP documents, through GraphQL and HTTP on the seeded map."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from resolvers import global_id
+from resolvers.auth.principal import Role
+from tests.conftest import GraphQL
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+AWARE = "2026-11-30T09:00:00+00:00"
+
+IMPACT = """
+query Impact($systemIds: [String!], $organisationId: String, $awareAt: DateTime!,
+             $kind: BreachKind!, $categories: [String!]) {
+  breachImpact(systemIds: $systemIds, organisationId: $organisationId, awareAt: $awareAt,
+               kind: $kind, categories: $categories) {
+    systems { id reach }
+    subjects { subject categories { key } }
+    obligations { key status deadline }
+  }
+}
+"""
+
+
+async def refused(graphql: GraphQL, **variables: Any) -> dict[str, Any]:
+    body = await graphql(IMPACT, {"awareAt": AWARE, "kind": "CONFIDENTIALITY", **variables})
+    assert body["data"] is None, body
+    [error] = body["errors"]
+    result: dict[str, Any] = error
+    return result
+
+
+@pytest.mark.parametrize(
+    ("variables", "field", "words"),
+    [
+        ({"systemIds": ["accounts-db", "no-such-system"]}, "systemIds", "no-such-system"),
+        ({"organisationId": "no-such-vendor"}, "organisationId", "no-such-vendor"),
+        ({"systemIds": []}, "systemIds", "empty"),
+        ({}, "systemIds", "systemIds"),
+        (
+            {"systemIds": ["accounts-db"], "organisationId": "nimbus-emea"},
+            "organisationId",
+            "not both",
+        ),
+        (
+            {"systemIds": ["accounts-db"], "categories": ["user.nonsense"]},
+            "categories",
+            "user.nonsense",
+        ),
+        ({"systemIds": ["accounts-db"], "categories": []}, "categories", "categories"),
+        ({"organisationId": "surveyly-au"}, "organisationId", "operate no system"),
+        (
+            {"systemIds": ["accounts-db"], "categories": ["user.financial"]},
+            "categories",
+            "of these categories",
+        ),
+    ],
+)
+async def test_bad_input_names_the_field(
+    graphql: GraphQL, variables: dict[str, Any], field: str, words: str
+) -> None:
+    error = await refused(graphql, **variables)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == field
+    assert words in error["message"]
+
+
+async def test_aware_at_in_the_future_is_refused(graphql: GraphQL) -> None:
+    future = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    error = await refused(graphql, systemIds=["accounts-db"], awareAt=future)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "awareAt"}
+
+
+async def test_global_ids_name_systems_and_organisations(graphql: GraphQL) -> None:
+    by_key = await graphql(
+        IMPACT, {"systemIds": ["support-desk"], "awareAt": AWARE, "kind": "CONFIDENTIALITY"}
+    )
+    by_id = await graphql(
+        IMPACT,
+        {
+            "systemIds": [global_id.encode("System", "support-desk")],
+            "awareAt": AWARE,
+            "kind": "CONFIDENTIALITY",
+        },
+    )
+    assert by_id == by_key
+    vendor = await graphql(
+        IMPACT,
+        {
+            "organisationId": global_id.encode("Organisation", "helpdeskly-inc"),
+            "awareAt": AWARE,
+            "kind": "CONFIDENTIALITY",
+        },
+    )
+    assert "errors" not in vendor
+    assert {s["id"] for s in vendor["data"]["breachImpact"]["systems"]} >= {"support-desk"}
+
+
+async def test_a_viewer_may_not_ask(graphql: GraphQL, api_keys: dict[Role, str]) -> None:
+    body = await graphql(
+        IMPACT,
+        {"systemIds": ["support-desk"], "awareAt": AWARE, "kind": "CONFIDENTIALITY"},
+        key=api_keys[Role.VIEWER],
+    )
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    analyst = await graphql(
+        IMPACT,
+        {"systemIds": ["support-desk"], "awareAt": AWARE, "kind": "CONFIDENTIALITY"},
+        key=api_keys[Role.ANALYST],
+    )
+    assert "errors" not in analyst
+
+
+async def test_the_drafts_download_as_markdown_and_json(
+    client: httpx.AsyncClient, api_keys: dict[Role, str], graphql: GraphQL
+) -> None:
+    headers = {"Authorization": f"Bearer {api_keys[Role.ANALYST]}"}
+    params = {"systemIds": "accounts-db", "awareAt": AWARE, "kind": "CONFIDENTIALITY"}
+    markdown = await client.get("/plans/breach.md", params=params, headers=headers)
+    assert markdown.status_code == 200
+    assert markdown.headers["content-type"].startswith("text/markdown")
+    body = await graphql(
+        """query($awareAt: DateTime!) { breachImpact(systemIds: ["accounts-db"],
+             awareAt: $awareAt, kind: CONFIDENTIALITY) { document notifications { json } } }""",
+        {"awareAt": AWARE},
+    )
+    answer = body["data"]["breachImpact"]
+    assert markdown.text == answer["document"]
+    as_json = await client.get("/plans/breach.json", params=params, headers=headers)
+    assert as_json.status_code == 200
+    assert as_json.json()["notifications"] == [n["json"] for n in answer["notifications"]]
+
+
+async def test_the_downloads_check_role_and_arguments(
+    client: httpx.AsyncClient, api_keys: dict[Role, str]
+) -> None:
+    viewer = {"Authorization": f"Bearer {api_keys[Role.VIEWER]}"}
+    analyst = {"Authorization": f"Bearer {api_keys[Role.ANALYST]}"}
+    params = {"systemIds": "accounts-db", "awareAt": AWARE}
+    forbidden = await client.get("/plans/breach.md", params=params, headers=viewer)
+    assert forbidden.status_code == 403
+    for bad, field in (
+        ({"systemIds": "accounts-db", "awareAt": "yesterday"}, "awareAt"),
+        ({"systemIds": "accounts-db", "awareAt": AWARE, "kind": "LEAK"}, "kind"),
+        ({"systemIds": "nope", "awareAt": AWARE}, "systemIds"),
+    ):
+        response = await client.get("/plans/breach.json", params=bad, headers=analyst)
+        assert response.status_code == 400, response.text
+        assert response.json()["errors"][0]["extensions"]["field"] == field

@@ -1,0 +1,98 @@
+"""Retired flows and engagements count nowhere, through GraphQL: after retireDataFlow and
+retireEngagement the transfer paths, the access plan's recipients, lineage and the deletion
+plan's notifications no longer include them; Engagement exposes `retiredOn`."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.conftest import GraphQL
+
+PROCESSOR = """
+mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id } }
+"""
+FLOW = """
+mutation($input: DataFlowInput!) { registerDataFlow(input: $input) { id } }
+"""
+RETIRE_FLOW = "mutation($id: ID!) { retireDataFlow(id: $id) { retiredOn } }"
+RETIRE_ENGAGEMENT = "mutation($id: ID!) { retireEngagement(id: $id) { retiredOn } }"
+READ = """
+query($org: String!, $day: Date!) {
+  transfers(organisationId: $org, asOf: $day) { paths { hops { id } } }
+  accessPlan(subject: "preemptly.account_user") { recipients { organisation { id } } }
+  lineage(from: "accounts-db") { nodes { id } }
+  deletionPlan(subject: "preemptly.account_user", asOf: $day) {
+    notifications { recipient { id } }
+  }
+  processor(id: "preemptly") { subProcessors { id retiredOn } }
+}
+"""
+
+
+async def seen(graphql: GraphQL, vendor: str, day: str) -> dict[str, Any]:
+    body = await graphql(READ, {"org": vendor, "day": day})
+    assert "errors" not in body, body
+    data = body["data"]
+    return {
+        "hops": {h["id"] for p in data["transfers"]["paths"] for h in p["hops"]},
+        "recipients": {r["organisation"]["id"] for r in data["accessPlan"]["recipients"]},
+        "lineage": {n["id"] for n in data["lineage"]["nodes"]},
+        "notified": {
+            n["recipient"]["id"] for n in data["deletionPlan"]["notifications"] if n["recipient"]
+        },
+        "engagements": {e["id"]: e["retiredOn"] for e in data["processor"]["subProcessors"]},
+    }
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_retired_flows_and_engagements_count_nowhere(graphql: GraphQL) -> None:
+    source = f"t-retired-{uuid.uuid4().hex[:8]}"
+    registered = await graphql(
+        PROCESSOR,
+        {
+            "input": {
+                "source": source,
+                "externalId": "vendor",
+                "legalName": "Retired test vendor",
+                "country": "US",
+                "engagedBy": "preemptly",
+                "categories": ["user.contact.email"],
+            }
+        },
+    )
+    assert "errors" not in registered, registered
+    vendor = registered["data"]["registerProcessor"]["id"]
+    flow = await graphql(
+        FLOW,
+        {
+            "input": {
+                "source": source,
+                "externalId": "export",
+                "fromSystemId": "accounts-db",
+                "toOrganisationId": vendor,
+                "categories": ["user.contact.email"],
+                "purpose": "essential.service",
+                "mode": "PUSH",
+            }
+        },
+    )
+    assert "errors" not in flow, flow
+    flow_id = flow["data"]["registerDataFlow"]["id"]
+    engagement_id = f"preemptly>{vendor}"
+    before = await seen(graphql, vendor, str(date.today()))
+    assert flow_id in before["hops"] and engagement_id in before["hops"]
+    assert vendor in before["recipients"] and vendor in before["lineage"]
+    assert vendor in before["notified"]
+    assert before["engagements"][engagement_id] is None
+
+    retired = await graphql(RETIRE_FLOW, {"id": flow_id})
+    day = retired["data"]["retireDataFlow"]["retiredOn"]
+    assert "errors" not in await graphql(RETIRE_ENGAGEMENT, {"id": engagement_id})
+    after = await seen(graphql, vendor, day)
+    assert flow_id not in after["hops"] and engagement_id not in after["hops"]
+    assert vendor not in after["recipients"]
+    assert vendor not in after["lineage"]
+    assert vendor not in after["notified"]
+    assert after["engagements"][engagement_id] == day
