@@ -34,7 +34,11 @@ def _regime(value: str) -> str:
         return RegimeKey[value.upper()].name
     except KeyError:
         known = ", ".join(regime.name for regime in RegimeKey)
-        raise BadUserInput(f"regime must be one of {known}", field="regime") from None
+        raise BadUserInput(
+            f"regime must be one of {known}",
+            field="regime",
+            suggestions=[regime.name for regime in RegimeKey],
+        ) from None
 
 
 def _values(given: list[str] | None) -> list[str] | None:
@@ -100,21 +104,27 @@ def documents_router(settings: Settings) -> APIRouter:
         await request_principal_with(request, settings, BREACH_ROLE, "the breach impact")
         return await breach_impact_of(
             request.app.state.db,
-            system_ids=system_ids,
+            system_ids=_values(system_ids),
             organisation_id=organisation_id,
             aware_at=_moment(aware_at),
             kind=_kind(kind),
-            categories=categories,
+            categories=_values(categories),
         )
 
     @router.get("/plans/breach.md", response_class=PlainTextResponse)
     async def breach_markdown(
         request: Request,
-        system_ids: list[str] | None = Query(default=None, alias="systemIds"),
+        system_ids: list[str] | None = Query(
+            default=None,
+            alias="systemIds",
+            description="Keys or global ids, repeated or comma-separated.",
+        ),
         organisation_id: str | None = Query(default=None, alias="organisationId"),
         aware_at: str | None = Query(default=None, alias="awareAt"),
         kind: str = "CONFIDENTIALITY",
-        categories: list[str] | None = Query(default=None),
+        categories: list[str] | None = Query(
+            default=None, description="Category keys, repeated or comma-separated."
+        ),
     ) -> PlainTextResponse:
         """The draft notifications of `breachImpact { document }` as Markdown."""
         impact = await breach(request, system_ids, organisation_id, aware_at, kind, categories)
@@ -124,11 +134,17 @@ def documents_router(settings: Settings) -> APIRouter:
     @router.get("/plans/breach.json")
     async def breach_json(
         request: Request,
-        system_ids: list[str] | None = Query(default=None, alias="systemIds"),
+        system_ids: list[str] | None = Query(
+            default=None,
+            alias="systemIds",
+            description="Keys or global ids, repeated or comma-separated.",
+        ),
         organisation_id: str | None = Query(default=None, alias="organisationId"),
         aware_at: str | None = Query(default=None, alias="awareAt"),
         kind: str = "CONFIDENTIALITY",
-        categories: list[str] | None = Query(default=None),
+        categories: list[str] | None = Query(
+            default=None, description="Category keys, repeated or comma-separated."
+        ),
     ) -> JSONResponse:
         """The draft notifications of `breachImpact { notifications { json } }`, as one list."""
         impact = await breach(request, system_ids, organisation_id, aware_at, kind, categories)

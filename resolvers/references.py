@@ -34,6 +34,9 @@ WHAT: dict[str, str] = {
 ID_DESCRIPTION = "Accepts the global id (`id`) or the key (`key`)."
 """What the description of every argument naming an entity says."""
 
+CATEGORIES_NOTE = " An unknown key is BAD_USER_INPUT naming `categories[i]`, with the nearest keys."
+"""What the description of every argument taking category keys adds."""
+
 
 @dataclass(frozen=True)
 class Reference:

@@ -7,6 +7,7 @@ from strawberry.types import Info
 from resolvers.access import decisions, service
 from resolvers.access.document import render_markdown
 from resolvers.access.transfers import PlanTransfers, TransferAnswer
+from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION
 from resolvers.transfer.decisions import Verdict
 from schema.context import Context
 from schema.transfer import TransferHop
@@ -413,10 +414,18 @@ class AccessQuery:
     async def access_plan(
         self,
         info: Info[Context, None],
-        subject: Annotated[str, strawberry.argument(description="The data subject key.")],
+        subject: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The data subject. " + ID_DESCRIPTION + " One that names no data "
+                "subject is NOT_FOUND with the nearest keys."
+            ),
+        ],
         categories: Annotated[
             list[str] | None,
-            strawberry.argument(description="Only data relevant to these category keys."),
+            strawberry.argument(
+                description="Only data relevant to these category keys." + CATEGORIES_NOTE
+            ),
         ] = None,
         regime: Annotated[
             RegimeKey, strawberry.argument(description="The law the request is made under.")

@@ -8,6 +8,7 @@ from strawberry.types import Info
 from resolvers.deletion import decisions as plan
 from resolvers.deletion.references import LegalReference
 from resolvers.deletion.service import deletion_plan
+from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION, key_of
 from schema.context import Context
 from schema.vocabulary import RegimeKey
 
@@ -263,12 +264,18 @@ class DeletionQuery:
     async def deletion_plan(
         self,
         info: Info[Context, None],
-        subject: Annotated[str, strawberry.argument(description="The DataSubject key.")],
+        subject: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The data subject. " + ID_DESCRIPTION + " One that names no data "
+                "subject is NOT_FOUND with the nearest keys."
+            ),
+        ],
         categories: Annotated[
             list[str] | None,
             strawberry.argument(
                 description="Category keys to erase (with their descendants and ancestors); "
-                "all of the subject's categories when left out."
+                "all of the subject's categories when left out." + CATEGORIES_NOTE
             ),
         ] = None,
         regime: Annotated[
@@ -294,7 +301,7 @@ class DeletionQuery:
             last_record_date=last_record_date,
         )
         return DeletionPlan(
-            subject=subject,
+            subject=key_of(subject, "DataSubject", field="subject"),
             regime=regime,
             as_of=result.as_of,
             legal_grounds=[DeletionReference.of(g) for g in result.grounds],
