@@ -161,11 +161,11 @@ def graphql_call(
     return call
 
 
-DELETION_PLAN = """query($subject: String!) { deletionPlan(subject: $subject, asOf: "2026-01-01") {
+DELETION_PLAN = """query($subject: ID!) { deletionPlan(subject: $subject, asOf: "2026-01-01") {
   steps { position systems actions { system action categories until reasons { path rule } } }
   notifications { recipient { id } categories } blockers { kind system } } }"""
 
-BREACH_IMPACT = """query($systemIds: [String!]) { breachImpact(systemIds: $systemIds,
+BREACH_IMPACT = """query($systemIds: [ID!]) { breachImpact(systemIds: $systemIds,
     awareAt: "2026-11-30T09:00:00Z", kind: CONFIDENTIALITY) {
   systems { id reach } subjects { subject records } controllersToNotify { controller { id } }
   obligations { key status deadline } notifications { authority json } } }"""
@@ -177,7 +177,7 @@ LINEAGE_HOPS = 5
 LINEAGE = """query($from: ID!) { lineage(from: $from, maxHops: 5) {
   truncated nodes { id degree categories paths { nodeIds hops { edgeId } } } } }"""
 
-ACCESS_PLAN = """query($subject: String!) { accessPlan(subject: $subject) {
+ACCESS_PLAN = """query($subject: ID!) { accessPlan(subject: $subject) {
   locations { systemId reasons categories } recipients { organisation { id } reasons }
   sources { systemId } gaps { systemId missing } } }"""
 

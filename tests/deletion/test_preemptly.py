@@ -17,7 +17,7 @@ from tests.deletion.graph import Spec, create
 pytestmark = pytest.mark.usefixtures("seeded")
 
 PLAN = """
-query Plan($subject: String!, $regime: RegimeKey = EU, $asOf: Date, $lastRecordDate: Date) {
+query Plan($subject: ID!, $regime: RegimeKey = EU, $asOf: Date, $lastRecordDate: Date) {
   deletionPlan(subject: $subject, regime: $regime, asOf: $asOf, lastRecordDate: $lastRecordDate) {
     steps { ...step }
     notifications { ...notification }

@@ -10,7 +10,7 @@ from tests.deletion.graph import Spec, create
 pytestmark = pytest.mark.usefixtures("seeded")
 
 PLAN = """
-query Plan($subject: String!, $categories: [String!], $regime: RegimeKey = EU, $asOf: Date,
+query Plan($subject: ID!, $categories: [String!], $regime: RegimeKey = EU, $asOf: Date,
            $lastRecordDate: Date) {
   deletionPlan(subject: $subject, categories: $categories, regime: $regime, asOf: $asOf,
                lastRecordDate: $lastRecordDate) {

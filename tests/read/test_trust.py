@@ -339,3 +339,76 @@ async def test_a_subject_that_holds_nothing_says_so(graphql: GraphQL, seeded: An
     assert "errors" not in body, body
     assert body["data"]["empty"] == {"holdsData": False, "locations": []}
     assert body["data"]["held"] == {"holdsData": True}
+
+
+async def test_the_newer_domains_name_the_nearest_valid_keys(graphql: GraphQL) -> None:
+    """Regimes, records, policies and plan subjects follow the rule of every other field."""
+    cases = [
+        ("{ transferAssessment(regime: CCPA) { totalCount } }", "BAD_USER_INPUT", "regime", "EU"),
+        (
+            '{ transferCheck(input: {regime: CCPA, exporterId: "preemptly", '
+            'importerCountry: "US", exporterRole: CONTROLLER, importerRole: PROCESSOR}) '
+            "{ verdict } }",
+            "BAD_USER_INPUT",
+            "input.regime",
+            "EU",
+        ),
+        (
+            '{ recordsOfProcessing(profile: "GPDR") { regime } }',
+            "BAD_USER_INPUT",
+            "profile",
+            "GDPR",
+        ),
+        ("{ recordsOfProcessing(regime: CCPA) { regime } }", "BAD_USER_INPUT", "regime", "UK"),
+        (
+            '{ policyCheck(policy: "preemptli") { contradicted } }',
+            "NOT_FOUND",
+            "policy",
+            "preemptly",
+        ),
+        (
+            '{ deletionPlan(subject: "preemptly.acount_user") { subject } }',
+            "NOT_FOUND",
+            "subject",
+            "preemptly.account_user",
+        ),
+        (
+            '{ accessPlan(subject: "preemptly.acount_user") { subject } }',
+            "NOT_FOUND",
+            "subject",
+            "preemptly.account_user",
+        ),
+    ]
+    for document, code, field, nearest in cases:
+        extensions = error_of(await graphql(document))
+        assert (extensions["code"], extensions["field"]) == (code, field), document
+        assert nearest in extensions["suggestions"], (document, extensions)
+
+
+async def test_plans_take_the_subject_by_global_id_and_answer_its_key(graphql: GraphQL) -> None:
+    subject = encode("DataSubject", "preemptly.account_user")
+    body = await graphql(
+        """query($s: ID!) { access: accessPlan(subject: $s) { subject }
+             deletion: deletionPlan(subject: $s) { subject } }""",
+        {"s": subject},
+    )
+    assert "errors" not in body, body
+    assert body["data"]["access"]["subject"] == "preemptly.account_user"
+    assert body["data"]["deletion"]["subject"] == "preemptly.account_user"
+
+
+async def test_one_enum_per_concept(graphql: GraphQL) -> None:
+    """No two enums of the schema list the same values: a regime, a role, a system kind is
+    one GraphQL enum wherever it is asked or answered."""
+    body = await graphql("{ __schema { types { name kind enumValues { name } } } }")
+    enums = [t for t in body["data"]["__schema"]["types"] if t["kind"] == "ENUM"]
+    by_values: dict[frozenset[str], list[str]] = {}
+    for enum in enums:
+        if not enum["name"].startswith("__"):
+            values = frozenset(v["name"] for v in enum["enumValues"])
+            by_values.setdefault(values, []).append(enum["name"])
+    assert not [names for names in by_values.values() if len(names) > 1]
+    regimes = [
+        e["name"] for e in enums if {"EU", "UK", "CH"} <= {v["name"] for v in e["enumValues"]}
+    ]
+    assert regimes == ["RegimeKey"]

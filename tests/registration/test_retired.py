@@ -19,7 +19,7 @@ mutation($input: DataFlowInput!) { registerDataFlow(input: $input) { id } }
 RETIRE_FLOW = "mutation($id: ID!) { retireDataFlow(id: $id) { retiredOn } }"
 RETIRE_ENGAGEMENT = "mutation($id: ID!) { retireEngagement(id: $id) { retiredOn } }"
 READ = """
-query($org: String!, $day: Date!) {
+query($org: ID!, $day: Date!) {
   transfers(organisationId: $org, asOf: $day) { paths { hops { id } } }
   accessPlan(subject: "preemptly.account_user") { recipients { organisation { id } } }
   lineage(from: "accounts-db") { nodes { id } }

@@ -171,6 +171,7 @@ async def test_a_bulk_registration_is_all_or_nothing(
     assert body["data"] is None
     extensions = body["errors"][0]["extensions"]
     assert (extensions["code"], extensions["field"]) == ("NOT_FOUND", "inputs[2].engagedBy")
+    assert controller in extensions["suggestions"]
     assert await graph_digest(db) == before
 
     inputs[2]["engagedBy"] = controller

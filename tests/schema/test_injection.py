@@ -242,10 +242,10 @@ QUERIES = [
     ("query($v: String!) { country(code: $v) { code } }", "country"),
     ("query($v: String!) { dataCategory(key: $v) { key } }", "dataCategory"),
     ("query($v: ID!) { node(id: $v) { id } }", "node"),
-    ("query($v: String!) { deletionPlan(subject: $v) { subject { key } } }", "deletionPlan"),
+    ("query($v: ID!) { deletionPlan(subject: $v) { subject } }", "deletionPlan"),
     ("query($v: ID!) { transfers(systemId: $v) { paths { id } } }", "transfers"),
     ("query($v: String!) { systems(after: $v) { totalCount } }", "systems"),
-    ("query($v: String!) { auditLog(filter: {entityId: $v}) { id } }", "auditLog"),
+    ("query($v: ID!) { auditLog(filter: {entityId: $v}) { id } }", "auditLog"),
     ("mutation($v: ID!) { retireSystem(id: $v) { id } }", "retireSystem"),
     ("mutation($v: ID!) { revokeApiKey(id: $v) { id } }", "revokeApiKey"),
 ]
