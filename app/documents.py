@@ -198,7 +198,7 @@ def documents_router(settings: Settings) -> APIRouter:
         document = access_response(
             plan, await transfer_answers(db, plan, _day(as_of)), await response_names(db, plan)
         )
-        name = f"access-response-{subject}-{plan.regime.lower()}.{chosen.value}"
+        name = f"access-response-{plan.subject}-{plan.regime.lower()}.{chosen.value}"
         return Response(
             document.render(chosen),
             media_type=DOCUMENT_TYPES[chosen],
