@@ -285,6 +285,7 @@ SUBJECT_KINDS: dict[Callable[[service.Outcome], Subject], str] = {
     system: "System",
     data_flow: "Flow",
     safeguard: "Safeguard",
+    certified: "DpfCertification",
 }
 """The kind of the entity each registration registers, for its global id."""
 
