@@ -101,6 +101,6 @@ async def test_statements_of_each_root_field(
             "cypher": re.sub(r"\s+", " ", text).strip(),
             "parameters": {name: normalised(v) for name, v in params.items()},
         }
-        for text, params, _ in recorded
+        for text, params, *_ in sorted(recorded, key=lambda statement: statement.transaction)
     ]
     assert statements == snapshot
