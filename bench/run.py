@@ -450,6 +450,7 @@ async def lineage(bench: Bench) -> QueryResult:
         return await lineage_queries.expand(
             bench.db,
             start=starts[i % bench.domains],
+            kind="System",
             hops=LINEAGE_HOPS,
             downstream=True,
             upstream=False,

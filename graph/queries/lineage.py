@@ -73,6 +73,8 @@ def expansion(hops: int) -> LiteralString:
     )
     return (
         "MATCH (s) WHERE s.id = $from AND (s:System OR s:Organisation) "
+        "AND ($kind IS NULL OR $kind IN labels(s)) "
+        "WITH s ORDER BY CASE WHEN s:System THEN 0 ELSE 1 END LIMIT 1 "
         + downstream
         + upstream
         + "RETURN s.id AS id, head(labels(s)) AS kind, coalesce(s.name, s.legal_name) AS name, "
@@ -84,6 +86,7 @@ async def expand(
     db: Database,
     *,
     start: str,
+    kind: str | None,
     hops: int,
     downstream: bool,
     upstream: bool,
@@ -91,9 +94,12 @@ async def expand(
     limit: int,
 ) -> Record | None:
     """The start node and, per direction, the layers reached from it (each a list of `nodes`
-    and the `edges` into them), or None when no such start exists."""
+    and the `edges` into them), or None when no such start exists. `kind` (System or
+    Organisation) is the start's label when a global id named it; a key a system and an
+    organisation share starts at the system."""
     params: dict[str, Any] = {
         "from": start,
+        "kind": kind,
         "downstream": downstream,
         "upstream": upstream,
         "categories": categories,

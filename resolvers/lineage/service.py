@@ -66,10 +66,11 @@ async def lineage(
 ) -> Lineage:
     hops = hop_bound(max_hops, settings)
     requested = await known_categories(db, categories)
-    _, key = decoded(start, STARTS, field="from")
+    kind, key = decoded(start, STARTS, field="from")
     row = await queries.expand(
         db,
         start=key,
+        kind=kind,
         hops=hops,
         downstream=direction is not Direction.UPSTREAM,
         upstream=direction is not Direction.DOWNSTREAM,
