@@ -22,7 +22,7 @@ from resolvers.errors import BadUserInput
 from resolvers.records.document import MEDIA_TYPES, Format, filename, render
 from resolvers.records.service import records_of
 from schema.auth import FIELD_ROLES
-from schema.regime import RegimeCode
+from schema.vocabulary import RegimeKey
 
 ACCESS_ROLE = FIELD_ROLES[("Query", "accessPlan")]
 BREACH_ROLE = FIELD_ROLES[("Query", "breachImpact")]
@@ -31,10 +31,22 @@ RECORDS_ROLE = FIELD_ROLES[("Query", "recordsOfProcessing")]
 
 def _regime(value: str) -> str:
     try:
-        return RegimeCode[value.upper()].name
+        return RegimeKey[value.upper()].name
     except KeyError:
-        known = ", ".join(regime.name for regime in RegimeCode)
-        raise BadUserInput(f"regime must be one of {known}", field="regime") from None
+        known = ", ".join(regime.name for regime in RegimeKey)
+        raise BadUserInput(
+            f"regime must be one of {known}",
+            field="regime",
+            suggestions=[regime.name for regime in RegimeKey],
+        ) from None
+
+
+def _values(given: list[str] | None) -> list[str] | None:
+    """A multi-value parameter given repeated (`?categories=a&categories=b`), comma-separated
+    (`?categories=a,b`) or both: the same list either way."""
+    if given is None:
+        return None
+    return [part.strip() for value in given for part in value.split(",") if part.strip()]
 
 
 F = TypeVar("F", bound=StrEnum)
@@ -92,21 +104,27 @@ def documents_router(settings: Settings) -> APIRouter:
         await request_principal_with(request, settings, BREACH_ROLE, "the breach impact")
         return await breach_impact_of(
             request.app.state.db,
-            system_ids=system_ids,
+            system_ids=_values(system_ids),
             organisation_id=organisation_id,
             aware_at=_moment(aware_at),
             kind=_kind(kind),
-            categories=categories,
+            categories=_values(categories),
         )
 
     @router.get("/plans/breach.md", response_class=PlainTextResponse)
     async def breach_markdown(
         request: Request,
-        system_ids: list[str] | None = Query(default=None, alias="systemIds"),
+        system_ids: list[str] | None = Query(
+            default=None,
+            alias="systemIds",
+            description="Keys or global ids, repeated or comma-separated.",
+        ),
         organisation_id: str | None = Query(default=None, alias="organisationId"),
         aware_at: str | None = Query(default=None, alias="awareAt"),
         kind: str = "CONFIDENTIALITY",
-        categories: list[str] | None = Query(default=None),
+        categories: list[str] | None = Query(
+            default=None, description="Category keys, repeated or comma-separated."
+        ),
     ) -> PlainTextResponse:
         """The draft notifications of `breachImpact { document }` as Markdown."""
         impact = await breach(request, system_ids, organisation_id, aware_at, kind, categories)
@@ -116,11 +134,17 @@ def documents_router(settings: Settings) -> APIRouter:
     @router.get("/plans/breach.json")
     async def breach_json(
         request: Request,
-        system_ids: list[str] | None = Query(default=None, alias="systemIds"),
+        system_ids: list[str] | None = Query(
+            default=None,
+            alias="systemIds",
+            description="Keys or global ids, repeated or comma-separated.",
+        ),
         organisation_id: str | None = Query(default=None, alias="organisationId"),
         aware_at: str | None = Query(default=None, alias="awareAt"),
         kind: str = "CONFIDENTIALITY",
-        categories: list[str] | None = Query(default=None),
+        categories: list[str] | None = Query(
+            default=None, description="Category keys, repeated or comma-separated."
+        ),
     ) -> JSONResponse:
         """The draft notifications of `breachImpact { notifications { json } }`, as one list."""
         impact = await breach(request, system_ids, organisation_id, aware_at, kind, categories)
@@ -132,7 +156,9 @@ def documents_router(settings: Settings) -> APIRouter:
         request: Request,
         subject: str | None = None,
         regime: str = "EU",
-        categories: list[str] | None = Query(default=None),
+        categories: list[str] | None = Query(
+            default=None, description="Category keys, repeated or comma-separated."
+        ),
         as_of: str | None = Query(default=None, alias="asOf"),
     ) -> PlainTextResponse:
         """The access plan of `accessPlan { document }` as Markdown."""
@@ -141,7 +167,7 @@ def documents_router(settings: Settings) -> APIRouter:
             raise BadUserInput("give the data subject key as `subject`", field="subject")
         db = request.app.state.db
         plan = await access_plan(
-            db, settings, subject=subject, categories=categories, regime=_regime(regime)
+            db, settings, subject=subject, categories=_values(categories), regime=_regime(regime)
         )
         document = render_markdown(plan, await transfer_answers(db, plan, _day(as_of)))
         return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
@@ -172,7 +198,7 @@ def documents_router(settings: Settings) -> APIRouter:
         document = access_response(
             plan, await transfer_answers(db, plan, _day(as_of)), await response_names(db, plan)
         )
-        name = f"access-response-{subject}-{plan.regime.lower()}.{chosen.value}"
+        name = f"access-response-{plan.subject}-{plan.regime.lower()}.{chosen.value}"
         return Response(
             document.render(chosen),
             media_type=DOCUMENT_TYPES[chosen],

@@ -12,6 +12,7 @@ from resolvers.deletion.decisions import (
 )
 from resolvers.deletion.facts import to_graph
 from resolvers.errors import BadUserInput, NotFound
+from resolvers.references import key_of, refuse
 
 
 async def deletion_plan(
@@ -25,10 +26,16 @@ async def deletion_plan(
 ) -> Plan:
     if not subject.strip():
         raise BadUserInput("subject must be a data subject key", field="subject")
+    subject = key_of(subject, "DataSubject", field="subject")
     if categories is not None and not categories:
         raise BadUserInput(
             "categories must name at least one category, or be left out", field="categories"
         )
+    if categories is not None:
+        categories = [
+            key_of(key, "DataCategory", field=f"categories[{index}]")
+            for index, key in enumerate(categories)
+        ]
     today = as_of or date.today()
     record_date = last_record_date or today
     if record_date > today:
@@ -40,10 +47,11 @@ async def deletion_plan(
         regime=regime,
     )
     if not records.subject_found:
-        raise NotFound(f"no data subject with key {subject!r}", field="subject")
-    if records.unknown_categories:
-        unknown = ", ".join(records.unknown_categories)
-        raise BadUserInput(f"unknown data categories: {unknown}", field="categories")
+        await refuse(db, ("DataSubject",), subject, field="subject", error=NotFound)
+    if records.unknown_categories and categories is not None:
+        unknown = records.unknown_categories[0]
+        index = categories.index(unknown)
+        await refuse(db, ("DataCategory",), unknown, field=f"categories[{index}]")
     request = PlanRequest(
         regime=regime,
         as_of=today,

@@ -207,6 +207,7 @@ class Hop:
     authorisation: str | None = None
     source: str | None = None
     target: str | None = None
+    edge_id: str | None = None
     evidence: tuple[str, ...] = ()
 
 

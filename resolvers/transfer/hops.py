@@ -14,6 +14,7 @@ from typing import Any
 
 from graph.database import Record
 from graph.queries.transfers import TransferMap
+from resolvers import global_id
 from resolvers.roles import CONTROLLER, PROCESSOR, PROCESSOR_ROLES, SUB_PROCESSOR
 from resolvers.transfer.decisions import (
     Adequacy,
@@ -197,6 +198,7 @@ class _Movement:
     source: str
     target: str
     evidence: str
+    edge_id: str
     authorisation_required: bool = False
     authorisation: str | None = None
 
@@ -359,6 +361,7 @@ def hop_graph(
                 source=system_holder(source["id"]),
                 target=target_holder,
                 evidence=f"flow {flow['id']}: system {source['id']} → {flow['target_id']}",
+                edge_id=global_id.encode("Flow", flow["id"]),
             )
         )
     operators: dict[str, str] = {}
@@ -386,6 +389,9 @@ def hop_graph(
                 source=organisation_holder(self_id),
                 target=system_holder(system["id"]),
                 evidence=f"system {system['id']} OPERATED_BY {importer.id} ({role})",
+                edge_id=global_id.edge_id(
+                    "OPERATED_BY", None, ("System", system["id"]), ("Organisation", importer.id)
+                ),
             )
         )
     for system_id, accesses in where.accessed_by.items():
@@ -409,6 +415,9 @@ def hop_graph(
                     evidence=(
                         f"system {system_id} (run by {operator_party.id}) ACCESSED_FROM {code}"
                         f" by {accessing.id}"
+                    ),
+                    edge_id=global_id.edge_id(
+                        "ACCESSED_FROM", None, ("System", system_id), ("Country", code)
                     ),
                 )
             )
@@ -442,6 +451,12 @@ def hop_graph(
                 ),
                 authorisation_required=role == SUB_PROCESSOR,
                 authorisation=engagement["authorisation"],
+                edge_id=global_id.edge_id(
+                    "ENGAGES",
+                    engagement["id"],
+                    ("Organisation", exporter_org.id),
+                    ("Organisation", importer_org.id),
+                ),
             )
         )
     special_of = SpecialCategories(special, held_special)
@@ -496,6 +511,7 @@ def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories
             authorisation=movement.authorisation,
             source=movement.source,
             target=movement.target,
+            edge_id=movement.edge_id,
             evidence=(
                 movement.evidence,
                 *(f"{movement.importer.id} reaches {country} by {place}" for place in via),
