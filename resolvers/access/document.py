@@ -255,9 +255,13 @@ def access_working_plan(plan: AccessPlan, transfers: TransferAnswers) -> Documen
         lines = sections.get(item.answers, _item_text_only)(plan)
         parts.append(DocumentSection(f"{item.article}: {item.text}", tuple(lines)))
     if plan.routing:
+        # Art. 28(3)(e) is the processor's duty to assist in the GDPR and the UK GDPR alike (the
+        # laws that cite GDPR articles); the FADP and the CCPA put it in their own terms.
+        law = plan.law.legal_basis_law
         parts.append(
             DocumentSection(
-                "Held as a processor: route to the controller",
+                "Held as a processor: route to the controller"
+                + (f" (Art. 28(3)(e) {law})" if law else ""),
                 tuple(
                     f"- {route.controller.legal_name or route.controller.id}: activities "
                     f"{_joined(route.activities)}; systems {_joined(route.systems)}; categories "
