@@ -6,9 +6,9 @@ from graph.database import Database
 from graph.queries import access as queries
 from resolvers.access import reach as flow_reach
 from resolvers.access.decisions import AccessPlan, plan_access
-from resolvers.access.document import Names
 from resolvers.access.facts import facts_from_rows
 from resolvers.categories import known_categories
+from resolvers.documents import Names
 from resolvers.errors import NotFound
 from resolvers.limits import LineageLimits
 from resolvers.references import key_of, refuse

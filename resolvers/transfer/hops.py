@@ -8,8 +8,9 @@ where the target system is hosted, where it is accessed from, and where its oper
 
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from graph.database import Record
@@ -121,42 +122,60 @@ def safeguard(row: Mapping[str, Any]) -> Safeguard:
     )
 
 
+BY_ID = attrgetter("id")
+
+
 @dataclass(frozen=True)
 class RecordedSafeguards:
     """The live safeguards of the map, by the exporter → importer pair each was signed for, and
-    by party (to name, on a hop without its own, the safeguards its parties signed with others)."""
+    by exporter and by importer, each list in id order (to name, on a hop without its own, the
+    safeguards its parties signed with others)."""
 
     pairs: Mapping[tuple[str, str], list[Safeguard]]
-    by_party: Mapping[str, list[Safeguard]]
+    by_exporter: Mapping[str, list[Safeguard]]
+    by_importer: Mapping[str, list[Safeguard]]
+    _others: dict[tuple[str, str], tuple[Safeguard, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def of(self, exporter_id: str, importer_id: str) -> list[Safeguard]:
         return self.pairs.get((exporter_id, importer_id), [])
 
-    def others(self, exporter_id: str, importer_id: str) -> list[Safeguard]:
+    def others(self, exporter_id: str, importer_id: str) -> tuple[Safeguard, ...]:
         """Safeguards the exporter signed as exporter, or the importer as importer, with a party
-        other than this hop's: the case where a chain has a safeguard, but not for this hop."""
-        found = {
-            s.id: s
-            for s in [*self.by_party.get(exporter_id, []), *self.by_party.get(importer_id, [])]
-            if (s.exporter_id, s.importer_id) != (exporter_id, importer_id)
-            and (s.exporter_id == exporter_id or s.importer_id == importer_id)
-        }
-        return [found[key] for key in sorted(found)]
+        other than this hop's: the case where a chain has a safeguard, but not for this hop. Made
+        once per pair: a map owner that signed hundreds is the exporter of thousands of hops."""
+        pair = (exporter_id, importer_id)
+        found = self._others.get(pair)
+        if found is None:
+            sent = [
+                s for s in self.by_exporter.get(exporter_id, ()) if s.importer_id != importer_id
+            ]
+            received = [
+                s for s in self.by_importer.get(importer_id, ()) if s.exporter_id != exporter_id
+            ]
+            found = tuple(
+                sorted(sent + received, key=BY_ID) if sent and received else sent or received
+            )
+            self._others[pair] = found
+        return found
 
 
 def safeguards_by_pair(rows: Iterable[Record], as_of: date) -> RecordedSafeguards:
     """The safeguards not retired on `as_of`: a retired safeguard counts nowhere."""
     pairs: dict[tuple[str, str], list[Safeguard]] = defaultdict(list)
-    by_party: dict[str, list[Safeguard]] = defaultdict(list)
+    by_exporter: dict[str, list[Safeguard]] = defaultdict(list)
+    by_importer: dict[str, list[Safeguard]] = defaultdict(list)
     for row in rows:
         if retired(row, as_of):
             continue
         recorded = safeguard(row)
         pairs[(recorded.exporter_id, recorded.importer_id)].append(recorded)
-        by_party[recorded.exporter_id].append(recorded)
-        if recorded.importer_id != recorded.exporter_id:
-            by_party[recorded.importer_id].append(recorded)
-    return RecordedSafeguards(pairs, by_party)
+        by_exporter[recorded.exporter_id].append(recorded)
+        by_importer[recorded.importer_id].append(recorded)
+    for listed in (*by_exporter.values(), *by_importer.values()):
+        listed.sort(key=BY_ID)
+    return RecordedSafeguards(pairs, by_exporter, by_importer)
 
 
 def retired(row: Mapping[str, Any], as_of: date) -> bool:
