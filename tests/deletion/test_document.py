@@ -20,7 +20,7 @@ URL = "/documents/deletion"
 PARAMS = {"asOf": "2026-06-01", "lastRecordDate": "2024-03-15"}
 GROUNDS = {"EU": "GDPR", "UK": "UK GDPR", "CH": "FADP", "CCPA": "1798.105"}
 PLAN = """
-query Plan($subject: String!, $regime: RegimeCode!) {
+query Plan($subject: ID!, $regime: RegimeKey!) {
   deletionPlan(subject: $subject, regime: $regime, asOf: "2026-06-01",
                lastRecordDate: "2024-03-15") {
     legalGrounds { article }
@@ -170,7 +170,7 @@ async def test_bad_input_and_roles(
         ("response", "docx", subject, 400, "format"),
         ("plan", "md", {}, 400, "subject"),
         ("plan", "md", {"subject": "t-nobody"}, 404, "subject"),
-        ("response", "md", {**subject, "categories": ["user.nothing"]}, 400, "categories"),
+        ("response", "md", {**subject, "categories": ["user.nothing"]}, 400, "categories[0]"),
         ("plan", "md", {**subject, "asOf": "soon"}, 400, "asOf"),
         ("plan", "md", {**subject, "lastRecordDate": "later"}, 400, "lastRecordDate"),
     ]
