@@ -1,9 +1,7 @@
 """The prefix rule over dotted taxonomy keys (MODEL.md): `user.contact` covers
 `user.contact.email`, and a flow carrying `user` carries `user.contact.email` too."""
 
-from graph.database import Database
 from resolvers.errors import BadUserInput
-from resolvers.references import known_values
 
 
 def relevant(key: str, requested: str) -> bool:
@@ -28,17 +26,15 @@ def carried(held: frozenset[str] | None, carrying: list[str] | None) -> frozense
     )
 
 
-async def known_categories(
-    db: Database, categories: list[str] | None, *, field: str = "categories"
-) -> list[str] | None:
-    """The category keys asked for, once each and sorted, each a category of the graph (given
-    by its key or global id): an unknown one is BAD_USER_INPUT naming `field[i]`, with the
-    nearest valid keys; None when none is asked for."""
+def checked_categories(categories: list[str] | None) -> list[str] | None:
     if categories is None:
         return None
-    if not categories or any(not key.strip() for key in categories):
-        raise BadUserInput("categories must be non-empty keys such as user.contact", field=field)
-    return sorted(set(await known_values(db, "DataCategory", categories, field=field)))
+    cleaned = [key.strip() for key in categories]
+    if not cleaned or any(not key for key in cleaned):
+        raise BadUserInput(
+            "categories must be non-empty keys such as user.contact", field="categories"
+        )
+    return sorted(set(cleaned))
 
 
 def within(key: str, named: str) -> bool:

@@ -4,7 +4,6 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers.lineage import decisions, service
-from resolvers.references import ID_DESCRIPTION
 from schema.context import Context
 
 LineageDirection = strawberry.enum(
@@ -19,20 +18,15 @@ LineageCap = strawberry.enum(
 )
 
 
-@strawberry.type(
-    description="One edge of a path, `fromId` to `toId` in the direction the data goes (for an "
-    "UPSTREAM node, against the walk)."
-)
+@strawberry.type(description="One edge walked, in the walk's direction.")
 class LineageHop:
-    from_id: strawberry.ID = strawberry.field(description="The node the data leaves.")
-    to_id: strawberry.ID = strawberry.field(description="The node the data enters.")
+    from_id: strawberry.ID = strawberry.field(description="The node the hop leaves.")
+    to_id: strawberry.ID = strawberry.field(description="The node the hop enters.")
     relationship: str = strawberry.field(
         description="The edge type: `FLOWS_TO`, `OPERATED_BY` or `ENGAGES`."
     )
-    edge_id: strawberry.ID = strawberry.field(
-        description="The edge's id, as in `dataMap` edges and transfer hops: the flow's or "
-        "engagement's global id (`node(id)` resolves it), or for OPERATED_BY "
-        "`OPERATED_BY:<system id>-><organisation id>`."
+    edge_id: strawberry.ID | None = strawberry.field(
+        description="The flow id (FLOWS_TO) or engagement id (ENGAGES); null for OPERATED_BY."
     )
     categories: list[str] | None = strawberry.field(
         description="The categories the flow or engagement carries; null when it names none."
@@ -76,7 +70,7 @@ class Lineage:
     direction: LineageDirection = strawberry.field(  # type: ignore[valid-type]
         description="The direction asked for."
     )
-    max_hops: int = strawberry.field(description="The hop bound applied.")
+    max_hops: int = strawberry.field(description="The hop bound applied, after clamping.")
     nodes: list[LineageNode] = strawberry.field(
         description="Every node reached, once each, nearest first."
     )
@@ -87,17 +81,6 @@ class Lineage:
     @strawberry.field(description="Whether a hop, node or path cap cut the result.")
     def truncated(self) -> bool:
         return bool(self.truncated_by)
-
-
-def _hop(hop: decisions.Hop, direction: decisions.Direction) -> LineageHop:
-    upstream = direction is decisions.Direction.UPSTREAM
-    return LineageHop(
-        from_id=strawberry.ID(hop.to_id if upstream else hop.from_id),
-        to_id=strawberry.ID(hop.from_id if upstream else hop.to_id),
-        relationship=hop.relationship,
-        edge_id=strawberry.ID(hop.edge_id),
-        categories=None if hop.categories is None else list(hop.categories),
-    )
 
 
 def _node(node: decisions.LineageNode, start: str) -> LineageNode:
@@ -111,7 +94,16 @@ def _node(node: decisions.LineageNode, start: str) -> LineageNode:
         paths=[
             LineagePath(
                 node_ids=[strawberry.ID(node_id) for node_id in path.node_ids(start)],
-                hops=[_hop(hop, node.direction) for hop in path.hops],
+                hops=[
+                    LineageHop(
+                        from_id=strawberry.ID(hop.from_id),
+                        to_id=strawberry.ID(hop.to_id),
+                        relationship=hop.relationship,
+                        edge_id=None if hop.edge_id is None else strawberry.ID(hop.edge_id),
+                        categories=None if hop.categories is None else list(hop.categories),
+                    )
+                    for hop in path.hops
+                ],
             )
             for path in node.paths
         ],
@@ -131,10 +123,7 @@ class LineageQuery:
         info: Info[Context, None],
         from_: Annotated[
             strawberry.ID,
-            strawberry.argument(
-                name="from",
-                description="The start system or organisation. " + ID_DESCRIPTION,
-            ),
+            strawberry.argument(name="from", description="The start system or organisation id."),
         ],
         direction: Annotated[
             LineageDirection,  # type: ignore[valid-type]
@@ -143,15 +132,14 @@ class LineageQuery:
         categories: Annotated[
             list[str] | None,
             strawberry.argument(
-                description="Follow only flows relevant to one of these category keys; an "
-                "unknown key is BAD_USER_INPUT."
+                description="Follow only flows relevant to one of these category keys."
             ),
         ] = None,
         max_hops: Annotated[
             int | None,
             strawberry.argument(
-                description="Hops to follow; the server's default when absent, and over its "
-                "maximum a BAD_USER_INPUT (as `first` over the page size)."
+                description="Hops to follow; the server applies its default and clamps to its "
+                "maximum."
             ),
         ] = None,
     ) -> Lineage:

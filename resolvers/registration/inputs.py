@@ -18,7 +18,6 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from resolvers.errors import BadUserInput
-from resolvers.references import key_of
 from resolvers.registration.vocabulary import (
     Authorisation,
     DeletionMethod,
@@ -26,8 +25,8 @@ from resolvers.registration.vocabulary import (
     DpfFramework,
     DpfStatus,
     FlowMode,
+    OperatorRole,
     RegimeKey,
-    Role,
     SafeguardType,
     SystemKind,
     TiaOutcome,
@@ -70,26 +69,6 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
 ExternalId = Annotated[str, StringConstraints(pattern=r"^[^\s:][^\s]{0,199}$")]
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=300)]
-
-
-def _key(value: str, kind: str) -> str:
-    """The key a reference to a `kind` entity gives: its key, or its global id decoded."""
-    try:
-        return key_of(value, kind, field="")
-    except BadUserInput as error:
-        raise ValueError(error.message) from None
-
-
-def _system_key(value: str) -> str:
-    return _key(value, "System")
-
-
-def _organisation_key(value: str) -> str:
-    return _key(value, "Organisation")
-
-
-SystemReference = Annotated[Reference, AfterValidator(_system_key)]
-OrganisationReference = Annotated[Reference, AfterValidator(_organisation_key)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 CategoryKey = Annotated[str, AfterValidator(_category)]
 DataUseKey = Annotated[str, AfterValidator(_data_use)]
@@ -115,18 +94,18 @@ class OrganisationInput(Registered):
     legal_name: Text
     country: CountryCode
     website: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=300)] | None
-    dpa_signed: PastDate | None
+    dpa_signed: bool | None
     subject_to: list[LawCode] = Field(max_length=20)
     service: Text | None
     categories: list[CategoryKey] = Field(max_length=200)
 
 
 class ProcessorInput(OrganisationInput):
-    engaged_by: OrganisationReference
+    engaged_by: Reference
 
 
 class SubProcessorInput(OrganisationInput):
-    processor_id: OrganisationReference
+    processor_id: Reference
     authorisation: Authorisation
     authorised_on: PastDate
     notice_days: int | None = Field(ge=0, le=365)
@@ -141,16 +120,16 @@ class SystemInput(Registered):
     retrieval_method: Text | None
     identifiers: list[Text] = Field(max_length=20)
     rotation_days: int | None = Field(ge=1, le=36500)
-    operator_id: OrganisationReference
-    operator_role: Role
+    operator_id: Reference
+    operator_role: OperatorRole
     hosted_in: list[CountryCode] = Field(min_length=1, max_length=50)
     hr_data: bool | None = None
 
 
 class DataFlowInput(Registered):
-    from_system_id: SystemReference
-    to_system_id: SystemReference | None
-    to_organisation_id: OrganisationReference | None
+    from_system_id: Reference
+    to_system_id: Reference | None
+    to_organisation_id: Reference | None
     categories: list[CategoryKey] = Field(min_length=1, max_length=200)
     purpose: DataUseKey
     mode: FlowMode
@@ -172,8 +151,8 @@ class SafeguardInput(Registered):
     tia_on: PastDate | None
     tia_outcome: TiaOutcome | None
     supplementary_measures: list[Text] = Field(max_length=50)
-    exporter_id: OrganisationReference
-    importer_id: OrganisationReference
+    exporter_id: Reference
+    importer_id: Reference
 
     @model_validator(mode="after")
     def _coherent(self) -> "SafeguardInput":
@@ -195,7 +174,7 @@ class DpfCertificationInput(Registered):
     framework, so its datamap id is `<organisationId>:<framework>` (as the seeds key theirs), and
     registering it again replaces it."""
 
-    organisation_id: OrganisationReference
+    organisation_id: Reference
     framework: DpfFramework
     status: DpfStatus
     data_types: list[DpfDataType] = Field(min_length=1, max_length=2)

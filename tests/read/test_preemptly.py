@@ -33,16 +33,16 @@ async def test_a_system_with_its_relationships(graphql: GraphQL) -> None:
 
 async def test_a_processor_with_its_sub_processors_and_certifications(graphql: GraphQL) -> None:
     body = await graphql(
-        """{ organisation(id: "nimbus-inc") {
+        """{ processor(id: "nimbus-inc") {
              legalName establishedIn { code }
-             subProcessors { engaged { key establishedIn { code } } }
+             subProcessors { organisation { key establishedIn { code } } }
              dpfCertifications { framework status dataTypes } } }"""
     )
     assert "errors" not in body, body
-    nimbus = body["data"]["organisation"]
+    nimbus = body["data"]["processor"]
     assert nimbus["establishedIn"]["code"] == "US"
     assert {"key": "nimbus-india", "establishedIn": {"code": "IN"}} in [
-        e["engaged"] for e in nimbus["subProcessors"]
+        e["organisation"] for e in nimbus["subProcessors"]
     ]
     assert {"framework": "EU_US", "status": "ACTIVE", "dataTypes": ["HR", "NON_HR"]} in nimbus[
         "dpfCertifications"

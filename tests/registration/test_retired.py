@@ -11,22 +11,22 @@ import pytest
 from tests.conftest import GraphQL
 
 PROCESSOR = """
-mutation($input: ProcessorInput!) { registerProcessor(input: $input) { key } }
+mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id } }
 """
 FLOW = """
-mutation($input: DataFlowInput!) { registerDataFlow(input: $input) { key } }
+mutation($input: DataFlowInput!) { registerDataFlow(input: $input) { id } }
 """
 RETIRE_FLOW = "mutation($id: ID!) { retireDataFlow(id: $id) { retiredOn } }"
 RETIRE_ENGAGEMENT = "mutation($id: ID!) { retireEngagement(id: $id) { retiredOn } }"
 READ = """
-query($org: ID!, $day: Date!) {
+query($org: String!, $day: Date!) {
   transfers(organisationId: $org, asOf: $day) { paths { hops { id } } }
   accessPlan(subject: "preemptly.account_user") { recipients { organisation { id } } }
   lineage(from: "accounts-db") { nodes { id } }
   deletionPlan(subject: "preemptly.account_user", asOf: $day) {
     notifications { recipient { id } }
   }
-  organisation(id: "preemptly") { subProcessors { key retiredOn } }
+  processor(id: "preemptly") { subProcessors { id retiredOn } }
 }
 """
 
@@ -42,7 +42,7 @@ async def seen(graphql: GraphQL, vendor: str, day: str) -> dict[str, Any]:
         "notified": {
             n["recipient"]["id"] for n in data["deletionPlan"]["notifications"] if n["recipient"]
         },
-        "engagements": {e["key"]: e["retiredOn"] for e in data["organisation"]["subProcessors"]},
+        "engagements": {e["id"]: e["retiredOn"] for e in data["processor"]["subProcessors"]},
     }
 
 
@@ -63,7 +63,7 @@ async def test_retired_flows_and_engagements_count_nowhere(graphql: GraphQL) -> 
         },
     )
     assert "errors" not in registered, registered
-    vendor = registered["data"]["registerProcessor"]["key"]
+    vendor = registered["data"]["registerProcessor"]["id"]
     flow = await graphql(
         FLOW,
         {
@@ -79,7 +79,7 @@ async def test_retired_flows_and_engagements_count_nowhere(graphql: GraphQL) -> 
         },
     )
     assert "errors" not in flow, flow
-    flow_id = flow["data"]["registerDataFlow"]["key"]
+    flow_id = flow["data"]["registerDataFlow"]["id"]
     engagement_id = f"preemptly>{vendor}"
     before = await seen(graphql, vendor, str(date.today()))
     assert flow_id in before["hops"] and engagement_id in before["hops"]
