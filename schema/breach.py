@@ -10,6 +10,7 @@ from strawberry.types import Info
 from resolvers.breach import decisions as breach
 from resolvers.breach import document
 from resolvers.breach.service import breach_impact_of
+from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION
 from schema.context import Context
 
 
@@ -492,27 +493,30 @@ class BreachQuery:
         ],
         kind: Annotated[BreachKind, strawberry.argument(description="What was compromised.")],
         system_ids: Annotated[
-            list[str] | None,
-            strawberry.argument(description="The compromised systems, by key or global id."),
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="The compromised systems. Each accepts the global id (`id`) or the "
+                "key (`key`); one naming no system is NOT_FOUND naming `systemIds[i]`."
+            ),
         ] = None,
         organisation_id: Annotated[
-            str | None,
+            strawberry.ID | None,
             strawberry.argument(
-                description="A compromised organisation (a vendor), by key or global id: the "
-                "systems it and its sub-processors operate, and the flows they receive."
+                description="A compromised organisation (a vendor): the systems it and its "
+                "sub-processors operate, and the flows they receive. " + ID_DESCRIPTION
             ),
         ] = None,
         categories: Annotated[
             list[str] | None,
             strawberry.argument(
                 description="Only these categories (with descendants and ancestors) were "
-                "affected; all when left out."
+                "affected; all when left out." + CATEGORIES_NOTE
             ),
         ] = None,
     ) -> BreachImpact:
         impact = await breach_impact_of(
             info.context.db,
-            system_ids=system_ids,
+            system_ids=None if system_ids is None else [str(v) for v in system_ids],
             organisation_id=organisation_id,
             aware_at=aware_at,
             kind=breach.Kind(kind.value),

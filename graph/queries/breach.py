@@ -22,12 +22,6 @@ CALL () {
   RETURN collect(id) AS unknown_systems
 }
 CALL () {
-  UNWIND coalesce($categories, []) AS key
-  OPTIONAL MATCH (c:DataCategory {key: key})
-  WITH key, c WHERE c IS NULL
-  RETURN collect(key) AS unknown_categories
-}
-CALL () {
   OPTIONAL MATCH (start:Organisation {id: $organisation_id})
   RETURN start IS NOT NULL AS organisation_found
 }
@@ -64,7 +58,7 @@ CALL () {
   RETURN head(collect(me {.id, .legal_name, .country, .supervisory_authority,
                           .directed_at_children, .serves, .dpo_contact})) AS self
 }
-RETURN unknown_systems, unknown_categories, organisation_found, organisations, obligations,
+RETURN unknown_systems, organisation_found, organisations, obligations,
        exemptions, risk_factors, self, regimes
 """
 
@@ -154,7 +148,6 @@ RETURN collect(s {.id, .name, .kind, .security_measures, .retired_on, operator: 
 @dataclass
 class BreachRecords:
     unknown_systems: list[str]
-    unknown_categories: list[str]
     organisation_found: bool
     organisations: list[Record]
     obligations: list[Record]
@@ -186,18 +179,15 @@ async def breach_subgraph(
     *,
     system_ids: list[str] | None,
     organisation_id: str | None,
-    categories: list[str] | None,
 ) -> BreachRecords:
     async def work(tx: AsyncManagedTransaction) -> BreachRecords:
         params: dict[str, Any] = {
             "system_ids": system_ids,
             "organisation_id": organisation_id,
-            "categories": categories,
         }
         head = await fetch_single(tx, db, SELECTION, params)
         records = BreachRecords(
             unknown_systems=head["unknown_systems"],
-            unknown_categories=head["unknown_categories"],
             organisation_found=head["organisation_found"],
             organisations=head["organisations"],
             obligations=head["obligations"],
@@ -206,7 +196,7 @@ async def breach_subgraph(
             self=head["self"],
             regimes=head["regimes"],
         )
-        if records.unknown_systems or records.unknown_categories:
+        if records.unknown_systems:
             return records
         if system_ids is not None:
             records.selected = sorted(set(system_ids))

@@ -16,7 +16,7 @@ AWARE = "2026-11-30T09:00:00+00:00"
 AWARE_AT = datetime.fromisoformat(AWARE)
 
 IMPACT = """
-query Impact($systemIds: [String!], $organisationId: String, $awareAt: DateTime!,
+query Impact($systemIds: [ID!], $organisationId: ID, $awareAt: DateTime!,
              $kind: BreachKind!, $categories: [String!]) {
   breachImpact(systemIds: $systemIds, organisationId: $organisationId, awareAt: $awareAt,
                kind: $kind, categories: $categories) {
