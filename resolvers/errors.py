@@ -8,10 +8,13 @@ from collections.abc import Collection
 class DatamapError(Exception):
     code = "INTERNAL"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, suggestions: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.suggestions = suggestions
 
 
 class BadUserInput(DatamapError):
@@ -49,4 +52,4 @@ def not_among(what: str, plural: str, key: str, known: Collection[str], field: s
     near)."""
     near = difflib.get_close_matches(key, list(known), n=3, cutoff=0.3) or sorted(known)
     listed = ", ".join(near) if near else "none is loaded"
-    return NotFound(f"no {what} {key!r}; {plural}: {listed}", field=field)
+    return NotFound(f"no {what} {key!r}; {plural}: {listed}", field=field, suggestions=near)

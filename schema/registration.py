@@ -10,40 +10,30 @@ from strawberry.types import Info
 
 from graph.database import Database
 from graph.queries.registration import RetirableKind
+from resolvers.global_id import encode
+from resolvers.references import ID_DESCRIPTION, key_of
 from resolvers.registration import inputs as models
-from resolvers.registration import service, vocabulary
+from resolvers.registration import service
 from resolvers.registration.decisions import Subject, TransferDecisions
 from resolvers.registration.inputs import Retirement, validated, validated_batch
-from resolvers.registration.vocabulary import (
+from schema.auth import actor
+from schema.context import Context
+from schema.transfer import TransferPath
+from schema.vocabulary import (
     Authorisation,
     DeletionMethod,
-    EngagedRole,
+    DpfDataType,
+    DpfFramework,
+    DpfStatus,
     FlowMode,
     OnErasure,
-    OperatorRole,
     OrganisationKind,
-    OwnerRole,
     RegimeKey,
+    Role,
     SafeguardType,
     SystemKind,
     TiaOutcome,
 )
-from schema.auth import actor
-from schema.context import Context
-from schema.transfer import TransferPath, TransferRegime
-
-strawberry.enum(SystemKind, description="What kind of system holds the data.")
-strawberry.enum(DeletionMethod, description="How data is deleted from a system.")
-strawberry.enum(OperatorRole, description="The operating organisation's role for the data.")
-strawberry.enum(Authorisation, description="How a sub-processor was authorised (Art. 28(2)).")
-strawberry.enum(FlowMode, description="How data moves along a flow.")
-strawberry.enum(SafeguardType, description="The kind of transfer safeguard.")
-strawberry.enum(TiaOutcome, description="The outcome of a transfer impact assessment.")
-strawberry.enum(RegimeKey, description="A data-protection regime.")
-strawberry.enum(EngagedRole, description="The engaged organisation's role in an engagement.")
-strawberry.enum(OwnerRole, description="The map owner's role for the data.")
-strawberry.enum(OrganisationKind, description="What kind of organisation it is.")
-strawberry.enum(OnErasure, description="What erasure does to a storage's data.")
 
 SOURCE = "The integration's source name (lower case, digits, `.`, `_`, `-`)."
 EXTERNAL_ID = "The caller's own stable id there; with `source` it keys the upsert."
@@ -54,9 +44,11 @@ SERVES = (
     "serves one of its markets."
 )
 SUBJECTS = (
-    "The data-subject keys whose data it carries; left out, it names none and is followed for "
-    "any subject whose categories it carries (inferred from categories alone)."
+    "The data subjects whose data it carries (each a global id or key); left out, it names none "
+    "and is followed for any subject whose categories it carries (inferred from categories alone)."
 )
+ENGAGED_ROLE = "The engaged organisation's role: PROCESSOR, SUB_PROCESSOR or THIRD_PARTY."
+OWNER_ROLE = "The map owner's role for it: CONTROLLER or PROCESSOR."
 
 
 @strawberry.input(description="An organisation that processes personal data for another.")
@@ -69,8 +61,8 @@ class ProcessorInput:
         description="The id of the organisation that engages it (the controller)."
     )
     website: str | None = strawberry.field(default=None, description="Its website (http/https).")
-    dpa_signed: bool | None = strawberry.field(
-        default=None, description="Whether a data-processing agreement is signed."
+    dpa_signed: datetime.date | None = strawberry.field(
+        default=None, description="When the data-processing agreement was signed."
     )
     subject_to: list[str] = strawberry.field(
         default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
@@ -78,7 +70,7 @@ class ProcessorInput:
     serves: list[str] = strawberry.field(default_factory=list, description=SERVES)
     service: str | None = strawberry.field(default=None, description="What it does.")
     categories: list[str] = strawberry.field(default_factory=list, description=CATEGORIES)
-    subjects: list[str] | None = strawberry.field(default=None, description=SUBJECTS)
+    subjects: list[strawberry.ID] | None = strawberry.field(default=None, description=SUBJECTS)
 
 
 @strawberry.input(description="A sub-processor engaged by a processor.")
@@ -96,8 +88,8 @@ class SubProcessorInput:
         default=None, description="Days of notice before a change (general authorisation)."
     )
     website: str | None = strawberry.field(default=None, description="Its website (http/https).")
-    dpa_signed: bool | None = strawberry.field(
-        default=None, description="Whether a data-processing agreement is signed."
+    dpa_signed: datetime.date | None = strawberry.field(
+        default=None, description="When the data-processing agreement was signed."
     )
     subject_to: list[str] = strawberry.field(
         default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
@@ -105,7 +97,7 @@ class SubProcessorInput:
     serves: list[str] = strawberry.field(default_factory=list, description=SERVES)
     service: str | None = strawberry.field(default=None, description="What it does.")
     categories: list[str] = strawberry.field(default_factory=list, description=CATEGORIES)
-    subjects: list[str] | None = strawberry.field(default=None, description=SUBJECTS)
+    subjects: list[strawberry.ID] | None = strawberry.field(default=None, description=SUBJECTS)
 
 
 @strawberry.input(
@@ -119,8 +111,8 @@ class OrganisationInput:
     country: str = strawberry.field(description="ISO 3166-1 alpha-2 country of establishment.")
     kind: OrganisationKind = strawberry.field(description="What kind of organisation it is.")
     website: str | None = strawberry.field(default=None, description="Its website (http/https).")
-    dpa_signed: bool | None = strawberry.field(
-        default=None, description="Whether a data-processing agreement is signed."
+    dpa_signed: datetime.date | None = strawberry.field(
+        default=None, description="When the data-processing agreement was signed."
     )
     subject_to: list[str] = strawberry.field(
         default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
@@ -139,10 +131,10 @@ class EngagementInput:
     source: str = strawberry.field(description=SOURCE)
     engager_id: strawberry.ID = strawberry.field(description="The engaging organisation.")
     engaged_id: strawberry.ID = strawberry.field(description="The engaged organisation.")
-    role: EngagedRole = strawberry.field(description="The engaged organisation's role.")
+    role: Role = strawberry.field(description=ENGAGED_ROLE)
     service: str | None = strawberry.field(default=None, description="What it does.")
     categories: list[str] = strawberry.field(default_factory=list, description=CATEGORIES)
-    subjects: list[str] | None = strawberry.field(default=None, description=SUBJECTS)
+    subjects: list[strawberry.ID] | None = strawberry.field(default=None, description=SUBJECTS)
     authorisation: Authorisation | None = strawberry.field(
         default=None, description="Specific or general (Art. 28(2))."
     )
@@ -169,7 +161,7 @@ class SystemInput:
     operator_id: strawberry.ID = strawberry.field(
         description="The id of the organisation that operates it."
     )
-    operator_role: OperatorRole = strawberry.field(description="The operator's role for the data.")
+    operator_role: Role = strawberry.field(description="The operator's role for the data.")
     hosted_in: list[str] = strawberry.field(
         description="ISO alpha-2 codes of the countries where the data rests."
     )
@@ -208,9 +200,9 @@ class StorageInput:
     source: str = strawberry.field(description=SOURCE)
     external_id: str = strawberry.field(description=EXTERNAL_ID)
     system_id: strawberry.ID = strawberry.field(description="The system that holds it.")
-    subject: str = strawberry.field(description="The data-subject key.")
+    subject: strawberry.ID = strawberry.field(description="The data subject. " + ID_DESCRIPTION)
     categories: list[str] = strawberry.field(description=CATEGORIES)
-    controller_role: OwnerRole = strawberry.field(description="The map owner's role for it.")
+    controller_role: Role = strawberry.field(description=OWNER_ROLE)
     retention: str | None = strawberry.field(default=None, description="The retention rule.")
     retention_days: int | None = strawberry.field(
         default=None, description="Days kept after the purpose ends; null = unknown."
@@ -240,7 +232,7 @@ class StorageInput:
 @strawberry.input(description="An organisation an activity discloses data to, in a role.")
 class RecipientInput:
     organisation_id: strawberry.ID = strawberry.field(description="The recipient.")
-    role: OperatorRole = strawberry.field(description="Its role for the data.")
+    role: Role = strawberry.field(description="Its role for the data.")
 
 
 @strawberry.input(description="A processing activity (a record of processing, Art. 30).")
@@ -249,10 +241,12 @@ class ProcessingActivityInput:
     external_id: str = strawberry.field(description=EXTERNAL_ID)
     name: str = strawberry.field(description="Its name.")
     purpose: str = strawberry.field(description="The data use key of the taxonomy.")
-    subjects: list[str] = strawberry.field(description="The data-subject keys it concerns.")
+    subjects: list[strawberry.ID] = strawberry.field(
+        description="The data subjects it concerns (each a global id or key)."
+    )
     categories: list[str] = strawberry.field(description=CATEGORIES)
     controller_id: strawberry.ID = strawberry.field(description="The controller.")
-    preemptly_role: OwnerRole = strawberry.field(description="The map owner's role in it.")
+    preemptly_role: Role = strawberry.field(description=OWNER_ROLE)
     legal_basis: str | None = strawberry.field(
         default=None, description="The Art. 6 LegalBasis key; required when the owner controls."
     )
@@ -292,7 +286,7 @@ class DataFlowInput:
     to_organisation_id: strawberry.ID | None = strawberry.field(
         default=None, description="The receiving organisation (or give toSystemId)."
     )
-    subjects: list[str] | None = strawberry.field(default=None, description=SUBJECTS)
+    subjects: list[strawberry.ID] | None = strawberry.field(default=None, description=SUBJECTS)
 
 
 @strawberry.input(description="A transfer safeguard between an exporter and an importer.")
@@ -325,13 +319,9 @@ class DpfCertificationRegistration:
     source: str = strawberry.field(description=SOURCE)
     external_id: str = strawberry.field(description=EXTERNAL_ID)
     organisation_id: strawberry.ID = strawberry.field(description="The certified organisation.")
-    framework: vocabulary.DpfFramework = strawberry.field(description="The DPF programme.")
-    status: vocabulary.DpfStatus = strawberry.field(
-        description="ACTIVE or INACTIVE on the DPF List."
-    )
-    data_types: list[vocabulary.DpfDataType] = strawberry.field(
-        description="HR and/or NON_HR data."
-    )
+    framework: DpfFramework = strawberry.field(description="The DPF programme.")
+    status: DpfStatus = strawberry.field(description="ACTIVE or INACTIVE on the DPF List.")
+    data_types: list[DpfDataType] = strawberry.field(description="HR and/or NON_HR data.")
     certified_on: datetime.date = strawberry.field(description="When it was certified.")
     expires_on: datetime.date | None = strawberry.field(
         default=None, description="When it lapses unless recertified."
@@ -340,13 +330,23 @@ class DpfCertificationRegistration:
 
 @strawberry.type(description="A transfer path through a registered entity, for one regime.")
 class TransferDecision:
-    regime: TransferRegime = strawberry.field(description="The regime whose data takes the path.")
+    regime: RegimeKey = strawberry.field(description="The regime whose data takes the path.")
     path: TransferPath = strawberry.field(description="The path and each hop's decision.")
 
 
 @strawberry.type(description="What one registration did.")
 class Registration:
-    id: strawberry.ID = strawberry.field(description="The datamap id: `<source>:<externalId>`.")
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the entity registered (`node(id)` resolves it); for a data "
+        "flow the same edge id as in `dataMap`, `lineage` and transfer hops."
+    )
+    key: str = strawberry.field(
+        description="Its key: `<source>:<externalId>`; for an engagement `<engagerId>><engagedId>`."
+    )
+    engagement_id: strawberry.ID | None = strawberry.field(
+        description="For a processor or sub-processor: the global id of the engagement "
+        "(`ENGAGES`) it registered; null otherwise."
+    )
     created: bool = strawberry.field(description="True when the entity is new.")
     changed: bool = strawberry.field(description="True when anything about it changed.")
     subject: strawberry.Private[Subject]
@@ -358,7 +358,7 @@ class Registration:
     )
     async def transfer_decisions(self) -> list[TransferDecision]:
         return [
-            TransferDecision(regime=TransferRegime(found.regime), path=TransferPath.of(found.path))
+            TransferDecision(regime=RegimeKey(found.regime), path=TransferPath.of(found.path))
             for found in await self.decisions.of(self.subject)
         ]
 
@@ -370,22 +370,29 @@ class Retired:
 
 
 def registrations(
-    info: Info[Context, None],
-    outcomes: list[service.Outcome],
-    subject: Callable[[service.Outcome], Subject],
+    info: Info[Context, None], outcomes: list[service.Outcome], kind: "Kind"
 ) -> list[Registration]:
     """The payloads of one mutation; they share one reading of the transfer map."""
     decisions = TransferDecisions(info.context.db, datetime.date.today())
     return [
         Registration(
-            id=strawberry.ID(o.id),
+            id=strawberry.ID(encode(kind.node, o.id)),
+            key=o.id,
+            engagement_id=_engagement_id(o),
             created=o.created,
             changed=o.changed,
-            subject=subject(o),
+            subject=kind.subject(o),
             decisions=decisions,
         )
         for o in outcomes
     ]
+
+
+def _engagement_id(outcome: service.Outcome) -> strawberry.ID | None:
+    engagement = outcome.after.get("engagement")
+    if not engagement:
+        return None
+    return strawberry.ID(encode("Engagement", engagement["id"]))
 
 
 def organisation(outcome: service.Outcome) -> Subject:
@@ -442,6 +449,8 @@ class Kind:
     model: type[models.Keyed]
     plan: Planner
     subject: Callable[[service.Outcome], Subject]
+    node: str
+    """The kind of the entity it registers, for its global id."""
 
 
 async def registered(
@@ -458,7 +467,7 @@ async def registered(
         items = [(f"{field}[{index}]", item) for index, item in enumerate(batch)]
     plan = kind.plan(info.context.db, items)
     outcomes = await service.register(info.context.db, actor(info), operation, plan)
-    return registrations(info, outcomes, kind.subject)
+    return registrations(info, outcomes, kind)
 
 
 def register_one(input_type: type, kind: Kind, operation: str, description: str) -> Any:
@@ -481,16 +490,31 @@ def register_many(input_type: type, kind: Kind, operation: str, description: str
     )
 
 
-EntityId = Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")]
+EntityId = Annotated[
+    strawberry.ID, strawberry.argument(description="The entity. " + ID_DESCRIPTION)
+]
 RetireOn = Annotated[
     datetime.date | None,
     strawberry.argument(description="The retirement date; today when omitted."),
 ]
 
 
+RETIRABLE_KINDS: dict[RetirableKind, str] = {
+    "Organisation": "Organisation",
+    "ENGAGES": "Engagement",
+    "System": "System",
+    "Storage": "Storage",
+    "ProcessingActivity": "ProcessingActivity",
+    "FLOWS_TO": "Flow",
+    "Safeguard": "Safeguard",
+}
+"""The node kind whose global id names an entity each retire mutation takes."""
+
+
 def retire_mutation(operation: str, kind: RetirableKind, entity_type: str, description: str) -> Any:
     async def resolve(info: Info[Context, None], id: EntityId, on: RetireOn = None) -> Retired:
-        item = validated(Retirement, {"id": id, "on": on or datetime.date.today()}, "")
+        key = key_of(id, RETIRABLE_KINDS[kind], field="id")
+        item = validated(Retirement, {"id": key, "on": on or datetime.date.today()}, "")
         retired_on = await service.retire(
             info.context.db, actor(info), operation, kind, entity_type, item
         )
@@ -499,16 +523,24 @@ def retire_mutation(operation: str, kind: RetirableKind, entity_type: str, descr
     return strawberry.mutation(resolver=resolve, description=description)
 
 
-PROCESSOR = Kind(models.ProcessorInput, service.processors_plan, organisation)
-SUB_PROCESSOR = Kind(models.SubProcessorInput, service.sub_processors_plan, organisation)
-ORGANISATION = Kind(models.AnyOrganisationInput, service.organisations_plan, organisation)
-ENGAGEMENT = Kind(models.EngagementInput, service.engagements_plan, engagement)
-SYSTEM = Kind(models.SystemInput, service.systems_plan, system)
-DATA_FLOW = Kind(models.DataFlowInput, service.data_flows_plan, data_flow)
-SAFEGUARD = Kind(models.SafeguardInput, service.safeguards_plan, safeguard)
-STORAGE = Kind(models.StorageInput, service.storages_plan, storage)
-ACTIVITY = Kind(models.ProcessingActivityInput, service.activities_plan, activity)
-DPF_CERTIFICATION = Kind(models.DpfCertificationInput, service.dpf_certifications_plan, certified)
+PROCESSOR = Kind(models.ProcessorInput, service.processors_plan, organisation, "Organisation")
+SUB_PROCESSOR = Kind(
+    models.SubProcessorInput, service.sub_processors_plan, organisation, "Organisation"
+)
+ORGANISATION = Kind(
+    models.AnyOrganisationInput, service.organisations_plan, organisation, "Organisation"
+)
+ENGAGEMENT = Kind(models.EngagementInput, service.engagements_plan, engagement, "Engagement")
+SYSTEM = Kind(models.SystemInput, service.systems_plan, system, "System")
+DATA_FLOW = Kind(models.DataFlowInput, service.data_flows_plan, data_flow, "Flow")
+SAFEGUARD = Kind(models.SafeguardInput, service.safeguards_plan, safeguard, "Safeguard")
+STORAGE = Kind(models.StorageInput, service.storages_plan, storage, "Storage")
+ACTIVITY = Kind(
+    models.ProcessingActivityInput, service.activities_plan, activity, "ProcessingActivity"
+)
+DPF_CERTIFICATION = Kind(
+    models.DpfCertificationInput, service.dpf_certifications_plan, certified, "DpfCertification"
+)
 
 
 @strawberry.type

@@ -10,21 +10,10 @@ from strawberry.types import Info
 
 from graph.queries.registration import UpdatableKind
 from resolvers.errors import BadUserInput
+from resolvers.references import key_of
 from resolvers.registration import inputs as models
 from resolvers.registration import service
 from resolvers.registration.inputs import validated_patch
-from resolvers.registration.vocabulary import (
-    DeletionMethod,
-    FlowMode,
-    OnErasure,
-    OperatorRole,
-    OrganisationKind,
-    OwnerRole,
-    RegimeKey,
-    SafeguardType,
-    SystemKind,
-    TiaOutcome,
-)
 from schema.auth import actor
 from schema.context import Context
 from schema.registration import (
@@ -32,6 +21,9 @@ from schema.registration import (
     CATEGORIES,
     DATA_FLOW,
     ORGANISATION,
+    OWNER_ROLE,
+    PROCESSOR,
+    RETIRABLE_KINDS,
     SAFEGUARD,
     STORAGE,
     SUBJECTS,
@@ -42,8 +34,18 @@ from schema.registration import (
     Registration,
     RemoteAccessInput,
     fields_of,
-    organisation,
     registrations,
+)
+from schema.vocabulary import (
+    DeletionMethod,
+    FlowMode,
+    OnErasure,
+    OrganisationKind,
+    RegimeKey,
+    Role,
+    SafeguardType,
+    SystemKind,
+    TiaOutcome,
 )
 
 UNSET: Any = strawberry.UNSET
@@ -60,7 +62,7 @@ class OrganisationFactsPatch:
     legal_name: str | None = keep("The legal name.")
     country: str | None = keep("ISO 3166-1 alpha-2 country of establishment.")
     website: str | None = keep("Its website.")
-    dpa_signed: bool | None = keep("Whether a data-processing agreement is signed.")
+    dpa_signed: datetime.date | None = keep("When the data-processing agreement was signed.")
     subject_to: list[str] | None = keep("Laws it is subject to, such as `PIPEDA`.")
     serves: list[str] | None = keep("The markets it offers its services to.")
 
@@ -69,7 +71,7 @@ class OrganisationFactsPatch:
 class ProcessorPatch(OrganisationFactsPatch):
     service: str | None = keep("What it does, on its engagement.")
     categories: list[str] | None = keep(CATEGORIES + " On its engagement.")
-    subjects: list[str] | None = keep(SUBJECTS + " On its engagement.")
+    subjects: list[strawberry.ID] | None = keep(SUBJECTS + " On its engagement.")
 
 
 @strawberry.input(description="The fields of an organisation registered with its kind to change.")
@@ -83,7 +85,7 @@ class SystemPatch:
     name: str | None = keep("Its name.")
     kind: SystemKind | None = keep("Its kind.")
     operator_id: strawberry.ID | None = keep("The id of the organisation that operates it.")
-    operator_role: OperatorRole | None = keep("The operator's role for the data.")
+    operator_role: Role | None = keep("The operator's role for the data.")
     hosted_in: list[str] | None = keep("ISO alpha-2 codes of the countries where data rests.")
     description: str | None = keep("What it is for.")
     owner_team: str | None = keep("The team that owns it.")
@@ -98,9 +100,9 @@ class SystemPatch:
 @strawberry.input(description="The fields of a storage to change.")
 class StoragePatch:
     system_id: strawberry.ID | None = keep("The system that holds it.")
-    subject: str | None = keep("The data-subject key.")
+    subject: strawberry.ID | None = keep("The data subject (global id or key).")
     categories: list[str] | None = keep(CATEGORIES)
-    controller_role: OwnerRole | None = keep("The map owner's role for it.")
+    controller_role: Role | None = keep(OWNER_ROLE)
     retention: str | None = keep("The retention rule.")
     retention_days: int | None = keep("Days kept after the purpose ends.")
     retention_obligation: str | None = keep("The RetentionObligation id that keeps it.")
@@ -115,10 +117,10 @@ class StoragePatch:
 class ProcessingActivityPatch:
     name: str | None = keep("Its name.")
     purpose: str | None = keep("The data use key of the taxonomy.")
-    subjects: list[str] | None = keep("The data-subject keys it concerns.")
+    subjects: list[strawberry.ID] | None = keep("The data subjects it concerns.")
     categories: list[str] | None = keep(CATEGORIES)
     controller_id: strawberry.ID | None = keep("The controller.")
-    preemptly_role: OwnerRole | None = keep("The map owner's role in it.")
+    preemptly_role: Role | None = keep(OWNER_ROLE)
     legal_basis: str | None = keep("The Art. 6 LegalBasis key.")
     special_category_condition: str | None = keep("The Art. 9(2) condition key.")
     system_ids: list[strawberry.ID] | None = keep("The systems it runs on.")
@@ -142,7 +144,7 @@ class DataFlowPatch:
     categories: list[str] | None = keep(CATEGORIES)
     purpose: str | None = keep("The data use key of the taxonomy.")
     mode: FlowMode | None = keep("How it moves.")
-    subjects: list[str] | None = keep(SUBJECTS)
+    subjects: list[strawberry.ID] | None = keep(SUBJECTS)
 
 
 @strawberry.input(description="The fields of a transfer safeguard to change.")
@@ -175,8 +177,9 @@ def update_mutation(
     async def resolve(info: Info[Context, None], id: EntityId, input: Any) -> Registration:
         db = info.context.db
         planner = service.update_planner(db, kind.model, given(input, kind.model), kind.plan)
-        outcome = await service.update(db, actor(info), operation, entity, id, planner)
-        return registrations(info, [outcome], kind.subject)[0]
+        key = key_of(id, RETIRABLE_KINDS[entity], field="id")
+        outcome = await service.update(db, actor(info), operation, entity, key, planner)
+        return registrations(info, [outcome], kind)[0]
 
     resolve.__annotations__["input"] = patch_type
     return strawberry.mutation(resolver=resolve, description=description)
@@ -190,10 +193,11 @@ class RegistrationUpdateMutation:
     ) -> Registration:
         db = info.context.db
         planner = service.organisation_update_planner(db, given(input, models.ProcessorInput))
+        key = key_of(id, RETIRABLE_KINDS["Organisation"], field="id")
         outcome = await service.update(
-            db, actor(info), "updateProcessor", "Organisation", id, planner
+            db, actor(info), "updateProcessor", "Organisation", key, planner
         )
-        return registrations(info, [outcome], organisation)[0]
+        return registrations(info, [outcome], PROCESSOR)[0]
 
     update_organisation = update_mutation(
         OrganisationPatch,

@@ -36,7 +36,9 @@ FOLLOW: LiteralString = (
 EDGE: LiteralString = "[r:FLOWS_TO|OPERATED_BY|ENGAGES]"
 EDGE_INFO: LiteralString = (
     "{from: a.id, to: b.id, relationship: type(r), edge_id: r.id, categories: r.categories, "
-    "subjects: r.subjects}"
+    "subjects: r.subjects, "
+    "source_kind: head(labels(startNode(r))), source: startNode(r).id, "
+    "target_kind: head(labels(endNode(r))), target: endNode(r).id}"
 )
 NODE_INFO: LiteralString = "{.id, kind: head(labels(x)), name: coalesce(x.name, x.legal_name)}"
 
@@ -74,11 +76,12 @@ def expansion(hops: int) -> LiteralString:
     )
     return (
         "MATCH (s) WHERE s.id = $from AND (s:System OR s:Organisation) "
+        "AND ($kind IS NULL OR $kind IN labels(s)) "
+        "WITH s ORDER BY CASE WHEN s:System THEN 0 ELSE 1 END LIMIT 1 "
         + downstream
         + upstream
         + "RETURN s.id AS id, head(labels(s)) AS kind, coalesce(s.name, s.legal_name) AS name, "
-        "downstream_layers, upstream_layers, "
-        "$subject IS NULL OR EXISTS { (:DataSubject {key: $subject}) } AS subject_known"
+        "downstream_layers, upstream_layers"
     )
 
 
@@ -86,6 +89,7 @@ async def expand(
     db: Database,
     *,
     start: str,
+    kind: str | None,
     hops: int,
     downstream: bool,
     upstream: bool,
@@ -94,9 +98,12 @@ async def expand(
     limit: int,
 ) -> Record | None:
     """The start node and, per direction, the layers reached from it (each a list of `nodes`
-    and the `edges` into them), or None when no such start exists."""
+    and the `edges` into them), or None when no such start exists. `kind` (System or
+    Organisation) is the start's label when a global id named it; a key a system and an
+    organisation share starts at the system."""
     params: dict[str, Any] = {
         "from": start,
+        "kind": kind,
         "downstream": downstream,
         "upstream": upstream,
         "categories": categories,

@@ -45,13 +45,10 @@ CALL () {
   RETURN collect(k.key) AS held_special
 }
 CALL () {
-  OPTIONAL MATCH (d:DataSubject)
-  WITH collect(d.key) AS keys
-  RETURN $subject IS NULL OR $subject IN keys AS subject_known,
-         CASE WHEN $subject IS NULL OR $subject IN keys THEN [] ELSE keys END AS subjects
+  OPTIONAL MATCH (t:Regime) WHERE t.transfer_article IS NOT NULL
+  RETURN collect(t.key) AS transfer_regimes
 }
-RETURN r IS NOT NULL AS known, area, adequacy, tools, special, held_special,
-       subject_known, subjects,
+RETURN r IS NOT NULL AS known, area, adequacy, tools, special, held_special, transfer_regimes,
        coalesce(r.markets, []) AS markets, r.transfer_article AS transfer_article,
        r.transfer_source AS transfer_source, r.not_a_transfer AS not_a_transfer,
        r.not_a_transfer_source AS not_a_transfer_source, r.adequacy_article AS adequacy_article,
@@ -233,12 +230,8 @@ async def _rows(
     return rows
 
 
-async def _regime(
-    tx: AsyncManagedTransaction, db: Database, regime: str, subject: str | None = None
-) -> Record:
-    """The regime's reference data; `subject_known` whether `subject` (None: any) is a data
-    subject of the graph, and `subjects`, all of them, when it is not."""
-    row = await fetch_single(tx, db, REGIME, {"regime": regime, "subject": subject})
+async def _regime(tx: AsyncManagedTransaction, db: Database, regime: str) -> Record:
+    row = await fetch_single(tx, db, REGIME, {"regime": regime})
     return row | {
         "adequacy": records(ADEQUACY_FIELDS, row["adequacy"]),
         "tools": records(TOOL_FIELDS, row["tools"]),
@@ -251,13 +244,12 @@ async def transfer_map(
     *,
     hr_subjects: Collection[str],
     operator_roles: Collection[str],
-    subject: str | None = None,
 ) -> TransferMap:
     systems = {"hr_subjects": sorted(hr_subjects), "operator_roles": sorted(operator_roles)}
 
     async def work(tx: AsyncManagedTransaction) -> TransferMap:
         return TransferMap(
-            regime=await _regime(tx, db, regime, subject),
+            regime=await _regime(tx, db, regime),
             organisations=organisation_records(await _rows(tx, db, ORGANISATIONS)),
             safeguards=records(SAFEGUARD_FIELDS, await _rows(tx, db, SAFEGUARDS)),
             systems=records(SYSTEM_FIELDS, await _rows(tx, db, SYSTEMS, systems)),

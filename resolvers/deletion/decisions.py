@@ -237,6 +237,8 @@ class Plan:
     § 1798.105 CCPA; under the FADP, which has no general erasure right, Art. 6(4), 30(2)(b),
     32(2)(c) and 6(5))."""
     unplanned: list[Unplanned] = field(default_factory=list)
+    systems: dict[str, System] = field(default_factory=dict)
+    """The systems the plan names, for the analyst's working plan (owner, identifiers)."""
 
 
 def retention_end(obligation: Obligation, record_date: date) -> date | None:
@@ -778,6 +780,7 @@ def plan_deletion(graph: DeletionGraph, request: PlanRequest) -> Plan:
         duties,
         graph.rules.get(refs.ERASURE_RIGHT, []),
         unplanned_systems(graph, planned),
+        graph.systems,
     )
 
 

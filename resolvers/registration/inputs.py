@@ -2,6 +2,7 @@
 becomes BAD_USER_INPUT whose `field` is the GraphQL path of the offending value
 (`inputs[3].country`)."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
@@ -18,19 +19,20 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from resolvers.errors import BadUserInput
+from resolvers.references import key_of
 from resolvers.registration.vocabulary import (
+    ENGAGED_ROLES,
+    OWNER_ROLES,
     Authorisation,
     DeletionMethod,
     DpfDataType,
     DpfFramework,
     DpfStatus,
-    EngagedRole,
     FlowMode,
     OnErasure,
-    OperatorRole,
     OrganisationKind,
-    OwnerRole,
     RegimeKey,
+    Role,
     SafeguardType,
     SystemKind,
     TiaOutcome,
@@ -83,6 +85,43 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
 ExternalId = Annotated[str, StringConstraints(pattern=r"^[^\s:][^\s]{0,199}$")]
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+
+def _key(value: str, kind: str) -> str:
+    """The key a reference to a `kind` entity gives: its key, or its global id decoded."""
+    try:
+        return key_of(value, kind, field="")
+    except BadUserInput as error:
+        raise ValueError(error.message) from None
+
+
+def _system_key(value: str) -> str:
+    return _key(value, "System")
+
+
+def _organisation_key(value: str) -> str:
+    return _key(value, "Organisation")
+
+
+def _subject_key(value: str) -> str:
+    return _key(value, "DataSubject")
+
+
+def _one_of(roles: frozenset[Role], what: str) -> Callable[[Role], Role]:
+    def check(role: Role) -> Role:
+        if role not in roles:
+            allowed = ", ".join(sorted(r.value for r in roles))
+            raise ValueError(f"{what} is one of {allowed}, not {role.value}")
+        return role
+
+    return check
+
+
+SystemReference = Annotated[Reference, AfterValidator(_system_key)]
+OrganisationReference = Annotated[Reference, AfterValidator(_organisation_key)]
+SubjectReference = Annotated[Reference, AfterValidator(_subject_key)]
+EngagedRole = Annotated[Role, AfterValidator(_one_of(ENGAGED_ROLES, "an engaged party's role"))]
+OwnerRole = Annotated[Role, AfterValidator(_one_of(OWNER_ROLES, "the map owner's role"))]
 CountryCode = Annotated[str, AfterValidator(_country)]
 CategoryKey = Annotated[str, AfterValidator(_category)]
 Market = Annotated[str, AfterValidator(_market)]
@@ -91,7 +130,7 @@ DataUseKey = Annotated[str, AfterValidator(_data_use)]
 PastDate = Annotated[date, AfterValidator(_past_date)]
 LawCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_-]{1,31}$")]
 Days = Annotated[int, Field(ge=0, le=36500)]
-Subjects = Annotated[list[Reference], Field(min_length=1, max_length=50)]
+Subjects = Annotated[list[SubjectReference], Field(min_length=1, max_length=50)]
 """Data-subject keys (checked against the graph's DataSubject nodes as references)."""
 Website = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=300)]
 
@@ -123,7 +162,7 @@ class OrganisationFacts(Registered):
     legal_name: Text
     country: CountryCode
     website: Website | None
-    dpa_signed: bool | None
+    dpa_signed: PastDate | None
     subject_to: list[LawCode] = Field(max_length=20)
     serves: Markets = []
     """The markets it offers its services to (issue 18's territorial reach by targeting)."""
@@ -146,8 +185,8 @@ class OrganisationInput(OrganisationFacts):
 class EngagementInput(Keyed):
     """One organisation engaging another; keyed by the pair (`<engagerId>><engagedId>`)."""
 
-    engager_id: Reference
-    engaged_id: Reference
+    engager_id: OrganisationReference
+    engaged_id: OrganisationReference
     role: EngagedRole
     service: Text | None
     categories: list[CategoryKey] = Field(max_length=200)
@@ -168,11 +207,11 @@ class EngagementInput(Keyed):
 
 
 class ProcessorInput(OrganisationInput):
-    engaged_by: Reference
+    engaged_by: OrganisationReference
 
 
 class SubProcessorInput(OrganisationInput):
-    processor_id: Reference
+    processor_id: OrganisationReference
     authorisation: Authorisation
     authorised_on: PastDate
     notice_days: int | None = Field(ge=0, le=365)
@@ -194,8 +233,8 @@ class SystemInput(Registered):
     retrieval_method: Text | None
     identifiers: list[Text] = Field(max_length=20)
     rotation_days: int | None = Field(ge=1, le=36500)
-    operator_id: Reference
-    operator_role: OperatorRole
+    operator_id: OrganisationReference
+    operator_role: Role
     hosted_in: list[CountryCode] = Field(min_length=1, max_length=50)
     accessed_from: list[RemoteAccessInput] = Field(default=[], max_length=50)
     security_measures: list[Reference] = Field(default=[], max_length=50)
@@ -204,9 +243,9 @@ class SystemInput(Registered):
 
 
 class DataFlowInput(Registered):
-    from_system_id: Reference
-    to_system_id: Reference | None
-    to_organisation_id: Reference | None
+    from_system_id: SystemReference
+    to_system_id: SystemReference | None
+    to_organisation_id: OrganisationReference | None
     categories: list[CategoryKey] = Field(min_length=1, max_length=200)
     purpose: DataUseKey
     mode: FlowMode
@@ -229,8 +268,8 @@ class SafeguardInput(Registered):
     tia_on: PastDate | None
     tia_outcome: TiaOutcome | None
     supplementary_measures: list[Text] = Field(max_length=50)
-    exporter_id: Reference
-    importer_id: Reference
+    exporter_id: OrganisationReference
+    importer_id: OrganisationReference
 
     @model_validator(mode="after")
     def _coherent(self) -> "SafeguardInput":
@@ -250,8 +289,8 @@ class SafeguardInput(Registered):
 class StorageInput(Registered):
     """What a system holds of one kind of data subject, how long, and what erasure does."""
 
-    system_id: Reference
-    subject: Reference
+    system_id: SystemReference
+    subject: SubjectReference
     categories: list[CategoryKey] = Field(min_length=1, max_length=200)
     retention: Annotated[str, StringConstraints(max_length=2000)] | None
     retention_days: Days | None
@@ -268,8 +307,8 @@ class StorageInput(Registered):
 class RecipientInput(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    organisation_id: Reference
-    role: OperatorRole
+    organisation_id: OrganisationReference
+    role: Role
 
 
 class ProcessingActivityInput(Registered):
@@ -279,8 +318,8 @@ class ProcessingActivityInput(Registered):
     special_category_condition: Reference | None
     subjects: Subjects
     categories: list[CategoryKey] = Field(min_length=1, max_length=200)
-    system_ids: list[Reference] = Field(max_length=200)
-    controller_id: Reference
+    system_ids: list[SystemReference] = Field(max_length=200)
+    controller_id: OrganisationReference
     recipients: list[RecipientInput] = Field(max_length=200)
     recipient_categories: list[Text] = Field(max_length=50)
     retention: Annotated[str, StringConstraints(max_length=2000)] | None
@@ -291,7 +330,7 @@ class ProcessingActivityInput(Registered):
 
     @model_validator(mode="after")
     def _controller_decides_basis(self) -> "ProcessingActivityInput":
-        if self.preemptly_role is OwnerRole.CONTROLLER and self.legal_basis is None:
+        if self.preemptly_role is Role.CONTROLLER and self.legal_basis is None:
             raise ValueError("an activity the map owner controls needs its legalBasis (Art. 6)")
         return self
 
@@ -301,7 +340,7 @@ class DpfCertificationInput(Registered):
     framework, so its datamap id is `<organisationId>:<framework>` (as the seeds key theirs), and
     registering it again replaces it."""
 
-    organisation_id: Reference
+    organisation_id: OrganisationReference
     framework: DpfFramework
     status: DpfStatus
     data_types: list[DpfDataType] = Field(min_length=1, max_length=2)

@@ -1,5 +1,6 @@
-"""The closed vocabularies registrations are checked against: enums of the graph model, ISO
-country codes (pycountry) and the fideslang taxonomy keys."""
+"""The closed vocabularies of the graph model, one enum per concept (the API serves each as one
+GraphQL enum, schema/vocabulary.py), ISO country codes (pycountry) and the fideslang taxonomy
+keys, which registrations are checked against."""
 
 import enum
 from functools import cache
@@ -26,24 +27,11 @@ class DeletionMethod(enum.Enum):
     NONE = "NONE"
 
 
-class OperatorRole(enum.Enum):
+class Role(enum.Enum):
     CONTROLLER = "CONTROLLER"
     PROCESSOR = "PROCESSOR"
     SUB_PROCESSOR = "SUB_PROCESSOR"
     THIRD_PARTY = "THIRD_PARTY"
-
-
-class EngagedRole(enum.Enum):
-    PROCESSOR = "PROCESSOR"
-    SUB_PROCESSOR = "SUB_PROCESSOR"
-    THIRD_PARTY = "THIRD_PARTY"
-
-
-class OwnerRole(enum.Enum):
-    """The map owner's role for data it holds or processes."""
-
-    CONTROLLER = "CONTROLLER"
-    PROCESSOR = "PROCESSOR"
 
 
 class OrganisationKind(enum.Enum):
@@ -56,6 +44,12 @@ class OrganisationKind(enum.Enum):
 class OnErasure(enum.Enum):
     ERASE = "ERASE"
     ANONYMISE = "ANONYMISE"
+
+
+ENGAGED_ROLES = frozenset({Role.PROCESSOR, Role.SUB_PROCESSOR, Role.THIRD_PARTY})
+"""The roles an engaged organisation can have (the engager controls or processes)."""
+OWNER_ROLES = frozenset({Role.CONTROLLER, Role.PROCESSOR})
+"""The roles the map owner can have for data it holds or an activity it runs."""
 
 
 class Authorisation(enum.Enum):
@@ -102,6 +96,11 @@ class DpfStatus(enum.Enum):
 class DpfDataType(enum.Enum):
     HR = "HR"
     NON_HR = "NON_HR"
+
+
+class FlowProvenance(enum.Enum):
+    DECLARED = "DECLARED"
+    OBSERVED = "OBSERVED"
 
 
 class RegimeKey(enum.Enum):
