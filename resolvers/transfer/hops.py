@@ -316,6 +316,15 @@ def held_subjects(system: Record, as_of: date) -> tuple[str, ...]:
     )
 
 
+def may_hold(system: Record, subject: str, as_of: date) -> bool:
+    """Whether a system may hold `subject`'s data: its live storages hold it, or record none (an
+    application the data passes through, such as the platform every account user signs in to),
+    or a flow feeds it (flows into a system that starts paths itself are not read, so what they
+    bring is not known). A system whose storages hold only other subjects' data does not."""
+    held = held_subjects(system, as_of)
+    return bool(system["fed"]) or not held or subject in held
+
+
 def regime_origins(
     where: Placed, rules: RegimeRules, as_of: date, subject: str | None = None
 ) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
@@ -326,17 +335,14 @@ def regime_origins(
 
     Beside them, whose data each origin holds where it is not any subject's: a collection point's
     collected subjects. With `subject`, only origins that can hold that subject's data: a system
-    established in the area that holds it or that a flow feeds, an organisation established
-    there, and the collection points of that subject; each holds that subject's data only."""
+    established in the area that may hold it (`may_hold`), an organisation established there,
+    and the collection points of that subject; each holds that subject's data only."""
     origins: dict[str, str] = {}
     carried: dict[str, frozenset[str]] = {}
     only: frozenset[str] | None = None if subject is None else frozenset({subject})
     for system_id, operator in where.operated_by.items():
         if operator.country in rules.area:
-            system = where.systems[system_id]
-            if subject is not None and not (
-                system["fed"] or subject in held_subjects(system, as_of)
-            ):
+            if subject is not None and not may_hold(where.systems[system_id], subject, as_of):
                 continue
             origins[system_holder(system_id)] = (
                 f"{system_id} is run by {operator.id}, established in {operator.country}"

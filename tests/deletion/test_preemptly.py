@@ -331,12 +331,12 @@ async def test_an_obligation_citing_an_unseeded_exception_fails_with_a_code(
 
 
 ACCESS_PLACES = """
-query ($subject: String!) {
+query ($subject: ID!) {
   accessPlan(subject: $subject) { locations { systemId } routing { systems } }
 }
 """
 UNPLANNED = """
-query ($subject: String!) {
+query ($subject: ID!) {
   deletionPlan(subject: $subject) {
     steps { systems }
     processorRole { steps { systems } }

@@ -286,7 +286,7 @@ async def test_bad_input_is_coded(graphql: GraphQL) -> None:
 
 
 SUBJECT_LINEAGE = """
-query ($from: ID!, $subject: String) {
+query ($from: ID!, $subject: ID) {
   lineage(from: $from, subject: $subject, maxHops: 3) {
     nodes { id paths { hops { edgeId subjects } } }
   }
@@ -309,7 +309,8 @@ async def test_a_subject_follows_only_flows_that_name_it_or_name_none(
     assert "globex-inc" not in account_users
     assert "globex-inc" in end_customers
     [hop] = end_customers["globex-inc"]["paths"][0]["hops"]
-    assert hop["edgeId"] == "f-customer-data-globex"
+    assert hop["edgeId"] == encode("Flow", "f-customer-data-globex")
     assert hop["subjects"] == ["preemptly.end_customer_contact"]
     unknown = await graphql(SUBJECT_LINEAGE, {"from": "customer-data-db", "subject": "nobody"})
-    assert unknown["errors"][0]["extensions"]["field"] == "subject"
+    error = unknown["errors"][0]
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("NOT_FOUND", "subject")

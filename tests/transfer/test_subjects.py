@@ -11,14 +11,14 @@ from resolvers.transfer.hops import HopGraph, chains
 from tests.conftest import GraphQL
 
 ASSESSMENT = """
-query($regime: TransferRegime!, $subject: String) {
+query($regime: RegimeKey!, $subject: ID) {
   transferAssessment(regime: $regime, asOf: "2026-11-26", subject: $subject, first: 500) {
     totalCount truncated paths { verdict origin hops { id channel importerId subjects } }
   }
 }
 """
 TRANSFERS = """
-query($org: String!, $subject: String) {
+query($org: ID!, $subject: ID) {
   transfers(organisationId: $org, asOf: "2026-11-26", subject: $subject, first: 500) {
     paths { hops { id subjects } }
   }
