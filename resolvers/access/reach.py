@@ -27,10 +27,11 @@ def nearest(
     starts: Sequence[dict[str, Any]], edges: Sequence[FlowEdge], hops: int
 ) -> list[dict[str, Any]]:
     """Each node reached within `hops` from a start (`{id, categories}`), once, at its nearest
-    start (the first start id on a tie), with the flows of one shortest path from there:
+    start (the first start id on a tie), with the flows of one shortest path from there (by a
+    flow that names the subject before one inferred from its categories, which names none):
     `{start, degree, kind, id, flows: [[flow id, categories, subjects], ...]}`."""
     outgoing: dict[str, list[FlowEdge]] = {}
-    for edge in edges:
+    for edge in sorted(edges, key=lambda edge: edge.subjects is None):
         outgoing.setdefault(edge.source, []).append(edge)
     keys = {key for edge in edges for key in edge.categories}
     carried: dict[tuple[str, ...], set[str]] = {}

@@ -579,10 +579,15 @@ def update_planner(
     plan: Callable[[Database, Items[Row]], Plan],
 ) -> Planner:
     """A registered entity patched: its register input (the state's fields that `model` has)
-    with the patch laid over it."""
+    with the patch laid over it. A field the state lacks is null (Neo4j stores no null
+    property), or its default when it has one."""
 
     def planned(state: Record) -> Plan:
-        data = {name: state[name] for name in model.model_fields if name in state}
+        data = {
+            name: state.get(name)
+            for name, field in model.model_fields.items()
+            if name in state or field.is_required()
+        }
         return plan(db, [("input", validated(model, {**data, **patch}, "input"))])
 
     return planned

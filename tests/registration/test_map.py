@@ -468,3 +468,111 @@ async def test_an_impossible_date_is_refused(
     body = await graphql(MUTATIONS["registerEngagement"], {"input": engagement})
     assert body["errors"][0]["extensions"]["field"] == "input.authorisedOn"
     assert await graph_digest(db) == before
+
+
+def update(name: str, patch: str) -> str:
+    return f"mutation($id: ID!, $input: {patch}!) {{ {name}(id: $id, input: $input) {PAYLOAD} }}"
+
+
+def retire(name: str) -> str:
+    return f"mutation($id: ID!) {{ {name}(id: $id) {{ id retiredOn }} }}"
+
+
+LOCATIONS = """
+query ($subject: ID!) {
+  accessPlan(subject: $subject) { locations { systemId reasons } }
+}
+"""
+
+
+async def test_an_activity_and_an_organisation_are_updated_and_retired(
+    seeded: Database, db: Database, graphql: GraphQL, source: str
+) -> None:
+    vendor_id, system_id = await register_vendor_system(graphql, source)
+    activity_id = f"{source}:consultant-billing"
+    changed = await ok(
+        graphql,
+        update("updateProcessingActivity", "ProcessingActivityPatch"),
+        {"id": activity_id, "input": {"retentionDays": 365, "automatedDecisionMaking": True}},
+    )
+    assert (changed["key"], changed["changed"]) == (activity_id, True)
+    organisation = await ok(
+        graphql,
+        update("updateOrganisation", "OrganisationPatch"),
+        {"id": vendor_id, "input": {"serves": ["GB"], "kind": "GROUP_COMPANY"}},
+    )
+    assert organisation["changed"] is True
+    [row] = await db.read(
+        "MATCH (pa:ProcessingActivity {id: $activity}), (o:Organisation {id: $vendor}) "
+        "RETURN pa.retention_days AS days, pa.automated_decision_making AS adm, "
+        "o.serves AS serves, o.kind AS kind",
+        {"activity": activity_id, "vendor": vendor_id},
+    )
+    assert row == {"days": 365, "adm": True, "serves": ["GB"], "kind": "GROUP_COMPANY"}
+
+    def activity_reasons(body: dict[str, Any]) -> list[str]:
+        locations = body["data"]["accessPlan"]["locations"]
+        return [r for loc in locations if loc["systemId"] == system_id for r in loc["reasons"]]
+
+    before = await graphql(LOCATIONS, {"subject": SUBJECT})
+    assert f"runs activity {activity_id} on user.contact.email, user.name" in activity_reasons(
+        before
+    )
+    retired = await ok(
+        graphql,
+        retire("retireProcessingActivity"),
+        {"id": changed["id"]},  # the global id works as well as the key
+    )
+    assert retired["id"] == changed["id"]
+    after = await graphql(LOCATIONS, {"subject": SUBJECT})
+    assert not any(activity_id in reason for reason in activity_reasons(after))
+    await ok(graphql, retire("retireOrganisation"), {"id": vendor_id})
+    [gone] = await db.read(
+        "MATCH (o:Organisation {id: $id}) RETURN o.retired_on IS NOT NULL AS retired",
+        {"id": vendor_id},
+    )
+    assert gone["retired"] is True
+
+
+async def test_a_copy_along_a_flow_that_names_no_subject_says_it_is_inferred(
+    seeded: Database, graphql: GraphQL, source: str
+) -> None:
+    vendor_id, system_id = await register_vendor_system(graphql, source)
+    archive = system(source, vendor_id, externalId="archive", name="Timesheet archive")
+    archive_id = (await ok(graphql, MUTATIONS["registerSystem"], {"input": archive}))["key"]
+    named = flow(source, system_id, vendor_id, externalId="to-archive", toOrganisationId=None)
+    await ok(
+        graphql,
+        BULK["registerDataFlows"],
+        {
+            "inputs": [
+                {**named, "toSystemId": archive_id, "mode": "PUSH"},
+                {
+                    **named,
+                    "externalId": "to-archive-unnamed",
+                    "toSystemId": archive_id,
+                    "mode": "PUSH",
+                    "subjects": None,
+                },
+            ]
+        },
+    )
+    body = await graphql(LOCATIONS, {"subject": SUBJECT})
+    assert "errors" not in body, body["errors"]
+    [copy] = [
+        loc for loc in body["data"]["accessPlan"]["locations"] if loc["systemId"] == archive_id
+    ]
+    # Of the two flows into the archive, the reason gives the one that names the subject.
+    assert copy["reasons"] == [
+        f"receives user.contact.email from {system_id} via {source}:to-archive"
+    ]
+    await ok(graphql, retire("retireDataFlow"), {"id": f"{source}:to-archive"})
+    body = await graphql(LOCATIONS, {"subject": SUBJECT})
+    [copy] = [
+        loc for loc in body["data"]["accessPlan"]["locations"] if loc["systemId"] == archive_id
+    ]
+    unnamed = f"{source}:to-archive-unnamed"
+    assert copy["reasons"] == [
+        f"receives user.contact.email from {system_id} via {unnamed} (inferred from categories "
+        f"alone: {unnamed} names no data subject)"
+    ]
