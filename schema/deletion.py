@@ -10,6 +10,7 @@ from resolvers.deletion.references import LegalReference
 from resolvers.deletion.service import deletion_plan
 from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION, key_of
 from schema.context import Context
+from schema.deadlines import RequestDeadline
 from schema.vocabulary import RegimeKey
 
 
@@ -191,6 +192,11 @@ class DeletionPlan:
     unplanned: list[DeletionUnplanned] = strawberry.field(
         description="Systems the access plan lists for the subject that no step erases or keeps."
     )
+    deadline: RequestDeadline | None = strawberry.field(
+        description="When the answer is due by the regime's period for erasure requests (with "
+        "`statutory: false` where the law sets none); null without `receivedOn`, or where the "
+        "graph records no period for the regime."
+    )
 
 
 def reference_of(reference: LegalReference | None) -> DeletionReference | None:
@@ -309,6 +315,10 @@ class DeletionQuery:
                 "invoice), from which retention periods run; asOf if left out."
             ),
         ] = None,
+        received_on: Annotated[
+            date | None,
+            strawberry.argument(description="When the request was received, for `deadline`."),
+        ] = None,
     ) -> DeletionPlan:
         result = await deletion_plan(
             info.context.db,
@@ -317,6 +327,7 @@ class DeletionQuery:
             regime=regime.name,
             as_of=as_of,
             last_record_date=last_record_date,
+            received_on=received_on,
         )
         return DeletionPlan(
             subject=key_of(subject, "DataSubject", field="subject"),
@@ -336,4 +347,5 @@ class DeletionQuery:
                 )
                 for u in result.unplanned
             ],
+            deadline=RequestDeadline.of(result.deadline),
         )
