@@ -18,23 +18,26 @@ MAX_KEYS = 1024
 
 class KeyCache:
     """Key records by key id, each for `ttl_s` seconds after it was read; `ttl_s=0` keeps none.
-    `put` is refused when a key was evicted since the caller's `generation`, so a lookup that
-    raced a revocation cannot bring the old record back."""
+    `put` is refused when that key was evicted since the caller's `generation`, so a lookup that
+    raced its revocation cannot bring the old record back (other keys' evictions do not matter)."""
 
     def __init__(self, ttl_s: float) -> None:
         self.records: TTLCache[str, Record] | None = (
             TTLCache(maxsize=MAX_KEYS, ttl=ttl_s) if ttl_s > 0 else None
         )
         self.generation = 0
+        self.evicted_at: dict[str, int] = {}
+        """The generation of each key's latest eviction."""
 
     def get(self, key_id: str) -> Record | None:
         return None if self.records is None else self.records.get(key_id)
 
     def put(self, key_id: str, record: Record, generation: int) -> None:
-        if self.records is not None and generation == self.generation:
+        if self.records is not None and self.evicted_at.get(key_id, -1) < generation:
             self.records[key_id] = record
 
     def evict(self, key_id: str) -> None:
+        self.evicted_at[key_id] = self.generation
         self.generation += 1
         if self.records is not None:
             self.records.pop(key_id, None)

@@ -20,7 +20,9 @@ async def test_every_mutation_leaves_one_event_with_actor_entity_and_before_afte
     graphql: GraphQL, db: Database, api_keys: dict[Role, str]
 ) -> None:
     operator = f"t-audit-{uuid.uuid4().hex[:10]}"
-    await db.write("CREATE (:Organisation {id: $id, legal_name: 'Op'})", {"id": operator})
+    await db.write(
+        "CREATE (:Organisation {id: $id, legal_name: 'Op', country: 'DE'})", {"id": operator}
+    )
     source = f"t-audit-{uuid.uuid4().hex[:10]}"
     system = {
         "source": source,
