@@ -2,23 +2,35 @@ from collections.abc import Callable
 from functools import partial
 
 import strawberry
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
-    ValidationCache,
     max_aliases,
     query_depth_limiter,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from schema.auth import RoleCheck
+from schema.caches import ShortParserCache, ShortValidationCache
+from schema.cost import QueryCost
+from schema.errors import log_refusal
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.settings import SchemaSettings
+
+
+class DatamapSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Each refusal is one log line at INFO or WARNING, not strawberry's ERROR with a
+        traceback; an unexpected error is logged once, by `coded`, with its request id."""
+        for error in errors:
+            log_refusal(error)
 
 
 def build_schema(settings: SchemaSettings) -> strawberry.Schema:
@@ -34,14 +46,20 @@ def build_schema(settings: SchemaSettings) -> strawberry.Schema:
     ]
     extensions: list[Callable[[], SchemaExtension]] = [
         RoleCheck,
-        partial(ParserCache, maxsize=256),
-        partial(ValidationCache, maxsize=256),
+        ShortParserCache,
+        ShortValidationCache,
         partial(AddValidationRules, limits),
         partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+        partial(
+            QueryCost,
+            max_cost=settings.max_query_cost,
+            max_variable_values=settings.max_variable_values,
+            page_size=settings.max_page_size,
+        ),
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return DatamapSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,

@@ -9,15 +9,16 @@ from graphql.error import GraphQLError
 from neo4j.exceptions import ClientError, TransientError
 
 from graph.database import UNAVAILABLE_ERRORS
-from resolvers.errors import DatamapError, Timeout, Unavailable
+from resolvers.errors import DatamapError, Timeout, Unavailable, capped
 
 logger = logging.getLogger("datamap.errors")
 
-SUGGESTION = re.compile(r" Did you mean .*\?$")
+SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 INVALID_VARIABLE = re.compile(
     r"^Variable '\$(\w+)' has invalid value(?: at ((?:\.\w+|\[\d+\])+))?:"
 )
 INTERNAL_MESSAGE = "Internal error."
+MAX_LOGGED_MESSAGE = 500
 TIMEOUT_CODES = frozenset(
     {
         "Neo.ClientError.Transaction.TransactionTimedOut",
@@ -37,6 +38,33 @@ def domain_error(original: BaseException | None) -> DatamapError | None:
     if isinstance(original, UNAVAILABLE_ERRORS):
         return Unavailable("the graph database is unavailable; try again shortly")
     return None
+
+
+QUIET_CODES = frozenset({"BAD_USER_INPUT", "NOT_FOUND"})
+"""Refusals of what the client sent: logged at INFO. Other coded refusals (FORBIDDEN,
+UNAUTHENTICATED, TIMEOUT, UNAVAILABLE) at WARNING; only an unexpected error at ERROR, by `coded`,
+with its traceback and request id."""
+
+
+def log_refusal(error: GraphQLError) -> None:
+    """One line for an error the client gets a code for; nothing for an unexpected one, which
+    `coded` logs with its traceback."""
+    if error.original_error is None or isinstance(error.original_error, GraphQLError):
+        code, field = "BAD_USER_INPUT", None
+    else:
+        known = domain_error(error.original_error)
+        if known is None:
+            return
+        code, field = known.code, known.field
+    path = ".".join(str(step) for step in error.path or ())
+    logger.log(
+        logging.INFO if code in QUIET_CODES else logging.WARNING,
+        "refused %s%s%s: %s",
+        code,
+        f" field={field}" if field else "",
+        f" path={path}" if path else "",
+        error.message[:MAX_LOGGED_MESSAGE],
+    )
 
 
 def coded(error: GraphQLError, *, hide_suggestions: bool = False) -> GraphQLError:
@@ -67,7 +95,7 @@ def _bad_request(error: GraphQLError, hide_suggestions: bool) -> GraphQLError:
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
     return GraphQLError(
-        message=message,
+        message=capped(message),
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,

@@ -10,7 +10,7 @@ from graph.queries import lists
 from resolvers import global_id
 from resolvers.read.service import data_map, list_page
 from schema import datamap
-from schema.connection import Connection, connection
+from schema.connection import After, Connection, First, connection
 from schema.context import Context
 from schema.filters import MapFilter, filter_values
 from schema.law import (
@@ -66,8 +66,6 @@ NODE_TYPES: dict[str, type[Node]] = {
 }
 
 FILTER = "Narrows the list; see MapFilter for what each filter means here."
-FIRST = "How many rows to return; at most the server's maximum page size, which is the default."
-AFTER = "The cursor of the row to continue after (`pageInfo.endCursor`)."
 
 
 async def page_of(
@@ -102,8 +100,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[System]:
         return await page_of(info, lists.SYSTEMS, System, "systems", filter, first, after)
 
@@ -115,8 +113,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Organisation]:
         return await page_of(
             info, lists.ORGANISATIONS, Organisation, "processors", filter, first, after
@@ -130,8 +128,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[DataCategory]:
         return await page_of(
             info, lists.DATA_CATEGORIES, DataCategory, "dataCategories", filter, first, after
@@ -145,8 +143,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[DataSubject]:
         return await page_of(
             info, lists.DATA_SUBJECTS, DataSubject, "dataSubjects", filter, first, after
@@ -160,8 +158,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[ProcessingActivity]:
         return await page_of(
             info,
@@ -178,8 +176,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Country]:
         return await page_of(info, lists.COUNTRIES, Country, "countries", filter, first, after)
 

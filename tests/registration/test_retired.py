@@ -26,7 +26,7 @@ query($org: String!, $day: Date!) {
   deletionPlan(subject: "preemptly.account_user", asOf: $day) {
     notifications { recipient { id } }
   }
-  processor(id: "preemptly") { subProcessors { id retiredOn } }
+  processor(id: $org) { engagedBy { nodes { id retiredOn } } }
 }
 """
 
@@ -42,7 +42,7 @@ async def seen(graphql: GraphQL, vendor: str, day: str) -> dict[str, Any]:
         "notified": {
             n["recipient"]["id"] for n in data["deletionPlan"]["notifications"] if n["recipient"]
         },
-        "engagements": {e["id"]: e["retiredOn"] for e in data["processor"]["subProcessors"]},
+        "engagements": {e["id"]: e["retiredOn"] for e in data["processor"]["engagedBy"]["nodes"]},
     }
 
 
