@@ -9,7 +9,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from schema.errors import coded
+from schema.errors import coded, new_request_id
 
 
 def refusal(message: str, **extensions: object) -> dict[str, Any]:
@@ -44,8 +44,10 @@ class CodedGraphQLRouter(GraphQLRouter[Any, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         if result.errors:
+            request_id = new_request_id()
             result.errors = [
-                coded(error, hide_suggestions=self.hide_suggestions) for error in result.errors
+                coded(error, hide_suggestions=self.hide_suggestions, request_id=request_id)
+                for error in result.errors
             ]
         return process_result(result)
 

@@ -15,10 +15,13 @@ def capped(message: str) -> str:
 class DatamapError(Exception):
     code = "INTERNAL"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, suggestions: list[str] | None = None
+    ) -> None:
         super().__init__(capped(message))
         self.message = capped(message)
         self.field = field
+        self.suggestions = suggestions
 
 
 class BadUserInput(DatamapError):

@@ -17,7 +17,6 @@ from strawberry.types import ExecutionContext
 from schema.auth import RoleCheck
 from schema.caches import ShortParserCache, ShortValidationCache
 from schema.cost import QueryCost
-from schema.errors import log_refusal
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.settings import SchemaSettings
@@ -27,10 +26,8 @@ class DatamapSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Each refusal is one log line at INFO or WARNING, not strawberry's ERROR with a
-        traceback; an unexpected error is logged once, by `coded`, with its request id."""
-        for error in errors:
-            log_refusal(error)
+        """Nothing: the endpoint codes and logs each error once (schema/errors.py), a user
+        error as one line at INFO or WARNING and only a server fault with its traceback."""
 
 
 def build_schema(settings: SchemaSettings) -> strawberry.Schema:

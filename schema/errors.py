@@ -1,5 +1,7 @@
-"""Every error leaves with a stable `extensions.code`; an unexpected one is masked, logged with a
-request id, and the client gets that id instead of a stack trace or Cypher."""
+"""Every error leaves with a stable `extensions.code`. A user error (the caller's input) is logged
+as one line with the request's id, its code and field; a fault of the server, a value of its own
+data that its type cannot serialise included, is INTERNAL: masked, logged with its traceback, and
+the client gets the request id (`extensions.requestId`) instead of a stack trace or Cypher."""
 
 import logging
 import re
@@ -19,6 +21,10 @@ INVALID_VARIABLE = re.compile(
 )
 INTERNAL_MESSAGE = "Internal error."
 MAX_LOGGED_MESSAGE = 500
+QUIET_CODES = frozenset({"BAD_USER_INPUT", "NOT_FOUND"})
+"""Refusals of what the client sent: logged at INFO. Other coded refusals (FORBIDDEN,
+UNAUTHENTICATED, TIMEOUT, UNAVAILABLE) at WARNING; only a server fault at ERROR, with its
+traceback."""
 TIMEOUT_CODES = frozenset(
     {
         "Neo.ClientError.Transaction.TransactionTimedOut",
@@ -40,46 +46,62 @@ def domain_error(original: BaseException | None) -> DatamapError | None:
     return None
 
 
-QUIET_CODES = frozenset({"BAD_USER_INPUT", "NOT_FOUND"})
-"""Refusals of what the client sent: logged at INFO. Other coded refusals (FORBIDDEN,
-UNAUTHENTICATED, TIMEOUT, UNAVAILABLE) at WARNING; only an unexpected error at ERROR, by `coded`,
-with its traceback and request id."""
+def new_request_id() -> str:
+    return uuid.uuid4().hex
 
 
-def log_refusal(error: GraphQLError) -> None:
-    """One line for an error the client gets a code for; nothing for an unexpected one, which
-    `coded` logs with its traceback."""
-    if error.original_error is None or isinstance(error.original_error, GraphQLError):
-        code, field = "BAD_USER_INPUT", None
-    else:
-        known = domain_error(error.original_error)
-        if known is None:
-            return
-        code, field = known.code, known.field
-    path = ".".join(str(step) for step in error.path or ())
+def coded(
+    error: GraphQLError, *, hide_suggestions: bool = False, request_id: str | None = None
+) -> GraphQLError:
+    """`error` as the client may see it, with its `extensions.code`; `request_id` is the one of
+    the request, in every log line and in an INTERNAL error's extensions."""
+    request_id = request_id or new_request_id()
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        if error.path is not None:
+            return _internal(error, request_id, original or error)
+        return _logged(_bad_request(error, hide_suggestions), request_id)
+    known = domain_error(original)
+    if known is None:
+        return _internal(error, request_id, original)
+    extensions: dict[str, object] = {"code": known.code}
+    if known.code == "INTERNAL":
+        logger.error("INTERNAL request %s: %s", request_id, known.message, exc_info=original)
+        return _with(error, known.message, {**extensions, "requestId": request_id})
+    if known.field is not None:
+        extensions["field"] = known.field
+    if known.suggestions and not hide_suggestions:
+        extensions["suggestions"] = known.suggestions
+    return _logged(_with(error, known.message, extensions), request_id)
+
+
+def _internal(error: GraphQLError, request_id: str, cause: BaseException) -> GraphQLError:
+    """A fault of the server: an unexpected exception, or an execution error graphql-core raised
+    itself (a value of the server's data its type cannot serialise, a null for a non-null)."""
+    logger.error(
+        "INTERNAL request %s path %s: %s",
+        request_id,
+        ".".join(str(part) for part in error.path or ()),
+        error.message,
+        exc_info=cause,
+    )
+    return _with(error, INTERNAL_MESSAGE, {"code": "INTERNAL", "requestId": request_id})
+
+
+def _logged(error: GraphQLError, request_id: str) -> GraphQLError:
+    """Log a coded user error as one line: the request id, the code, the field, the message
+    (its first `MAX_LOGGED_MESSAGE` characters), at INFO or WARNING (`QUIET_CODES`)."""
+    extensions = error.extensions or {}
+    code = extensions.get("code")
     logger.log(
         logging.INFO if code in QUIET_CODES else logging.WARNING,
-        "refused %s%s%s: %s",
+        "%s request %s field %s: %s",
         code,
-        f" field={field}" if field else "",
-        f" path={path}" if path else "",
+        request_id,
+        extensions.get("field", "-"),
         error.message[:MAX_LOGGED_MESSAGE],
     )
-
-
-def coded(error: GraphQLError, *, hide_suggestions: bool = False) -> GraphQLError:
-    """`error` as the client may see it, with its `extensions.code`."""
-    if error.original_error is None or isinstance(error.original_error, GraphQLError):
-        return _bad_request(error, hide_suggestions)
-    known = domain_error(error.original_error)
-    if known is not None:
-        extensions: dict[str, object] = {"code": known.code}
-        if known.field is not None:
-            extensions["field"] = known.field
-        return _with(error, known.message, extensions)
-    request_id = uuid.uuid4().hex
-    logger.error("internal error, request id %s", request_id, exc_info=error.original_error)
-    return _with(error, INTERNAL_MESSAGE, {"code": "INTERNAL", "requestId": request_id})
+    return error
 
 
 def _bad_request(error: GraphQLError, hide_suggestions: bool) -> GraphQLError:

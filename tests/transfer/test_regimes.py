@@ -11,8 +11,8 @@ from tests.conftest import GraphQL
 from tests.transfer.test_preemptly import CHECK, TODAY, ending, preemptly_paths
 
 RETIRE = "mutation($id: ID!) { retireSafeguard(id: $id) { id retiredOn } }"
-REGISTER = "mutation($input: SafeguardInput!) { registerSafeguard(input: $input) { id created } }"
-SAFEGUARDS = """query { processor(id: "hale-whitcombe-us") {
+REGISTER = "mutation($input: SafeguardInput!) { registerSafeguard(input: $input) { key created } }"
+SAFEGUARDS = """query { organisation(id: "hale-whitcombe-us") {
   safeguards(first: 100) { totalCount nodes { key retiredOn } } } }"""
 
 
@@ -173,7 +173,7 @@ async def test_a_tia_date_without_outcome_is_no_tia_and_a_retired_safeguard_coun
         },
     )
     assert "errors" not in registered, registered
-    safeguard_id = registered["data"]["registerSafeguard"]["id"]
+    safeguard_id = registered["data"]["registerSafeguard"]["key"]
     roles = {"exporterRole": "CONTROLLER", "importerRole": "THIRD_PARTY", "regime": "UK"}
     pair = {"exporterId": "preemptly", "importerId": "hale-whitcombe-us"}
     with_idta = (await check(graphql, **pair, **roles))["data"]["transferCheck"]
@@ -183,7 +183,7 @@ async def test_a_tia_date_without_outcome_is_no_tia_and_a_retired_safeguard_coun
 
     retired = await graphql(RETIRE, {"id": safeguard_id})
     assert "errors" not in retired, retired
-    shown = (await graphql(SAFEGUARDS))["data"]["processor"]["safeguards"]
+    shown = (await graphql(SAFEGUARDS))["data"]["organisation"]["safeguards"]
     assert shown["totalCount"] <= 100, "the page holds every safeguard of the importer"
     [recorded] = [s for s in shown["nodes"] if s["key"] == safeguard_id]
     assert recorded["retiredOn"] == retired["data"]["retireSafeguard"]["retiredOn"]
