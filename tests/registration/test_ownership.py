@@ -24,7 +24,7 @@ __all__ = ["controller"]
 RETIRE = "mutation($id: ID!) {{ {field}(id: $id) {{ id retiredOn }} }}"
 RESTORE = "mutation($kind: RetiredKind!, $id: ID!) { restoreRetired(kind: $kind, id: $id) { id } }"
 UPDATE_SYSTEM = """mutation($id: ID!, $patch: SystemPatch!) {
-  updateSystem(id: $id, input: $patch) { id changed } }"""
+  updateSystem(id: $id, input: $patch) { id: key changed } }"""
 
 
 @pytest.fixture(scope="module")
