@@ -29,8 +29,8 @@ from resolvers.auth import keys
 from resolvers.auth.principal import Principal, Role
 
 HOST = "127.0.0.1"
-REGISTER = "mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id } }"
-REGISTER_SYSTEM = "mutation($input: SystemInput!) { registerSystem(input: $input) { id } }"
+REGISTER = "mutation($input: ProcessorInput!) { registerProcessor(input: $input) { key } }"
+REGISTER_SYSTEM = "mutation($input: SystemInput!) { registerSystem(input: $input) { key } }"
 COUNTRIES = ["IE", "US", "DE", "IN"]
 READS = [
     "{ processors(first: 20) { totalCount nodes { id legalName } } }",
@@ -98,7 +98,7 @@ async def client(
             variables = {"input": {**common, **fields}}
             body = await timed(http, tally, {"query": query, "variables": variables})
             if body is not None:
-                tally.acknowledged.append(body["data"][field]["id"])
+                tally.acknowledged.append(body["data"][field]["key"])
         else:
             await timed(http, tally, {"query": rng.choice(READS)})
 

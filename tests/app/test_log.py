@@ -48,7 +48,7 @@ async def test_refusals_are_one_line_at_info_or_warning(
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     refusals = [record for record in caplog.records if record.name.startswith("datamap")]
-    levels = {record.getMessage().split()[1].rstrip(":"): record.levelno for record in refusals}
+    levels = {record.getMessage().split()[0]: record.levelno for record in refusals}
     assert levels == {"FORBIDDEN": logging.WARNING, "BAD_USER_INPUT": logging.INFO}
     assert all(record.exc_info is None for record in caplog.records)
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
