@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,11 +112,24 @@ async def timed(http: httpx.AsyncClient, tally: Tally, payload: object) -> dict[
         tally.errors.append(type(error).__name__)
         return None
     tally.latencies_ms.append((time.perf_counter() - started) * 1000)
-    body: dict[str, object] = response.json()
+    try:
+        body: dict[str, Any] = response.json()
+    except ValueError:
+        tally.errors.append(f"{response.status_code} not JSON: {response.text[:120]!r}")
+        return None
     if response.status_code != 200 or body.get("errors"):
-        tally.errors.append(f"{response.status_code} {str(body.get('errors'))[:120]}")
+        tally.errors.append(error_kind(response.status_code, body))
         return None
     return body
+
+
+def error_kind(status: int, body: dict[str, Any]) -> str:
+    """`<status> <code> <root field>` of a refused request's first error, for counting."""
+    errors = body.get("errors") or [{}]
+    first = errors[0]
+    code = (first.get("extensions") or {}).get("code", "-")
+    path = (first.get("path") or ["-"])[0]
+    return f"{status} {code} {path}"
 
 
 async def sample_rss(pid: int, tally: Tally, until: float, every_s: float) -> None:
@@ -236,7 +250,8 @@ def report(tally: Tally, elapsed: float, clients: int, present: int, write_share
     )
     print(f"throughput: {len(tally.latencies_ms) / elapsed:.1f} req/s")
     print(f"latency ms: p50 {cuts[49]:.0f}, p95 {cuts[94]:.0f}, p99 {cuts[98]:.0f}")
-    print(f"errors: {len(tally.errors)} {sorted(set(tally.errors))[:5]}")
+    counted = ", ".join(f"{kind}: {n}" for kind, n in Counter(tally.errors).most_common())
+    print(f"errors: {len(tally.errors)} ({counted})")
     print(
         f"writes acknowledged: {len(tally.acknowledged)}, present: {present}, "
         f"lost: {len(tally.acknowledged) - present}"

@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from neo4j.exceptions import ConnectionAcquisitionTimeoutError
 
 from app.main import create_app
 from app.settings import Settings
@@ -12,6 +13,7 @@ from graph.database import Database
 from resolvers.auth.principal import Role
 from resolvers.errors import MAX_MESSAGE, BadUserInput
 from schema.caches import MAX_CACHED_QUERY_CHARS, ShortParserCache, ShortValidationCache
+from schema.errors import domain_error
 from tests.conftest import GraphQL
 
 
@@ -264,3 +266,11 @@ async def test_large_distinct_documents_are_not_kept_by_the_caches(graphql: Grap
     assert calls() == before
     await graphql(f"{{ about {{ version }} }} # {uuid.uuid4()}")
     assert calls() == [count + 1 for count in before]
+
+
+def test_no_free_connection_within_the_acquisition_timeout_is_unavailable_not_internal() -> None:
+    """At 200 concurrent clients every pooled connection stays busy for longer than the driver's
+    acquisition timeout; that is a busy service, not a fault of the server."""
+    busy = ConnectionAcquisitionTimeoutError("failed to obtain a connection from the pool")
+    known = domain_error(busy)
+    assert known is not None and known.code == "UNAVAILABLE"
