@@ -198,10 +198,22 @@ async def test_unknown_ids_are_not_found_from_lookups(graphql: GraphQL) -> None:
         assert error_of(body) == ("NOT_FOUND", field), document
 
 
-async def test_a_missing_node_behind_a_non_null_field_is_internal(graphql: GraphQL) -> None:
+async def test_a_missing_node_behind_a_non_null_field_is_internal(
+    graphql: GraphQL, db: Database
+) -> None:
     """The organisation's country node is missing: a fault of the server's data, not the
-    caller's."""
-    body = await graphql('{ organisation(id: "t-read-org-broken") { key establishedIn { code } } }')
+    caller's. The broken organisation lives for this test only, so that the lists other tests
+    read later in the session (the every-field test's `organisations`) do not meet it."""
+    await db.write(
+        "CREATE (:Organisation {id: 't-read-org-broken', legal_name: 'T-Read Broken Ltd', "
+        "country: 'ZZ'})"
+    )
+    try:
+        body = await graphql(
+            '{ organisation(id: "t-read-org-broken") { key establishedIn { code } } }'
+        )
+    finally:
+        await db.write("MATCH (o:Organisation {id: 't-read-org-broken'}) DETACH DELETE o")
     assert body["data"] is None
     assert error_of(body) == ("INTERNAL", None)
     assert body["errors"][0]["path"] == ["organisation", "establishedIn"]
