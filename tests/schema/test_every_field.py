@@ -112,6 +112,8 @@ async def roomy(neo4j_server: Settings) -> AsyncIterator[httpx.AsyncClient]:
             "max_query_tokens": 1_000_000,
             "max_query_depth": 50,
             "max_aliases": 100_000,
+            "max_query_cost": 10**12,
+            "max_response_bytes": 1 << 30,
             "neo4j_transaction_timeout_s": 600.0,
         }
     )
