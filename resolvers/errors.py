@@ -4,6 +4,16 @@
 import difflib
 from collections.abc import Collection
 
+MAX_MESSAGE = 1000
+"""The longest error message a client gets: one that echoes input (60,000 unknown keys, a 1 MB
+search) is cut, saying how much was left out."""
+
+
+def capped(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE]}... ({len(message) - MAX_MESSAGE} more characters)"
+
 
 class DatamapError(Exception):
     code = "INTERNAL"
@@ -11,8 +21,8 @@ class DatamapError(Exception):
     def __init__(
         self, message: str, *, field: str | None = None, suggestions: list[str] | None = None
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(capped(message))
+        self.message = capped(message)
         self.field = field
         self.suggestions = suggestions
 

@@ -4,7 +4,12 @@ import strawberry
 from strawberry.types import Info
 
 from graph.queries import about as queries
+from resolvers.auth.principal import Role
+from schema.auth import actor
 from schema.context import Context
+
+LABEL_ROLES = {"ApiKey": Role.ADMIN, "AuditEvent": Role.ANALYST, "SeedLoad": Role.ADMIN}
+"""The labels of the service's own records, and the role that may count them."""
 
 
 @strawberry.type(description="A count of the nodes that carry one label.")
@@ -19,10 +24,18 @@ class About:
     neo4j_version: str = strawberry.field(description="The Neo4j server version, read from it.")
     neo4j_edition: str = strawberry.field(description="The Neo4j edition, read from it.")
 
-    @strawberry.field(description="How many nodes of each kind the graph holds.")
+    @strawberry.field(
+        description="How many nodes of each kind the graph holds; the service's own records "
+        "(API keys, audit events) only for the roles that may read them."
+    )
     async def node_counts(self, info: Info[Context, None]) -> list[NodeCount]:
+        role = actor(info).role
         rows = await queries.node_counts(info.context.db)
-        return [NodeCount(label=row["label"], count=row["count"]) for row in rows]
+        return [
+            NodeCount(label=row["label"], count=row["count"])
+            for row in rows
+            if role.allows(LABEL_ROLES.get(row["label"], Role.VIEWER))
+        ]
 
 
 async def resolve_about(info: Info[Context, None]) -> About:

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import enum
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -490,6 +491,39 @@ def register_many(input_type: type, kind: Kind, operation: str, description: str
     )
 
 
+@strawberry.enum(description="A kind of entity that can be retired, and so restored.")
+class RetiredKind(enum.Enum):
+    ORGANISATION = "ORGANISATION"
+    PROCESSOR = strawberry.enum_value(
+        "PROCESSOR", deprecation_reason="Use ORGANISATION: an organisation of any kind."
+    )
+    ENGAGEMENT = "ENGAGEMENT"
+    SYSTEM = "SYSTEM"
+    STORAGE = "STORAGE"
+    PROCESSING_ACTIVITY = "PROCESSING_ACTIVITY"
+    DATA_FLOW = "DATA_FLOW"
+    SAFEGUARD = "SAFEGUARD"
+
+
+RETIRED_KINDS: dict[RetiredKind, tuple[RetirableKind, str]] = {
+    RetiredKind.ORGANISATION: ("Organisation", "Organisation"),
+    RetiredKind.PROCESSOR: ("Organisation", "Organisation"),
+    RetiredKind.ENGAGEMENT: ("ENGAGES", "Engagement"),
+    RetiredKind.SYSTEM: ("System", "System"),
+    RetiredKind.STORAGE: ("Storage", "Storage"),
+    RetiredKind.PROCESSING_ACTIVITY: ("ProcessingActivity", "ProcessingActivity"),
+    RetiredKind.DATA_FLOW: ("FLOWS_TO", "DataFlow"),
+    RetiredKind.SAFEGUARD: ("Safeguard", "Safeguard"),
+}
+"""Each restorable kind: the graph kind it names, and its entity type in the audit log (as its
+retire mutation records it)."""
+
+
+@strawberry.type(description="A restored entity: in the map again.")
+class Restored:
+    id: strawberry.ID = strawberry.field(description="The entity's id.")
+
+
 EntityId = Annotated[
     strawberry.ID, strawberry.argument(description="The entity. " + ID_DESCRIPTION)
 ]
@@ -656,3 +690,19 @@ class RegistrationMutation:
     retire_safeguard = retire_mutation(
         "retireSafeguard", "Safeguard", "Safeguard", "Retire a transfer safeguard."
     )
+
+    @strawberry.mutation(
+        description="Admin only: bring a retired entity back into the map (undo a retirement)."
+    )
+    async def restore_retired(
+        self,
+        info: Info[Context, None],
+        kind: Annotated[RetiredKind, strawberry.argument(description="What kind of entity.")],
+        id: EntityId,
+    ) -> Restored:
+        label, entity_type = RETIRED_KINDS[kind]
+        key = key_of(id, RETIRABLE_KINDS[label], field="id")
+        await service.restore(
+            info.context.db, actor(info), "restoreRetired", label, entity_type, key
+        )
+        return Restored(id=id)

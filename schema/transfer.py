@@ -293,6 +293,7 @@ class TransferQuery:
         first: int = 100,
         subject: SubjectArgument = None,
     ) -> TransferAssessment:
+        shown = _first(first)
         day = as_of or datetime.date.today()
         country = None
         if filter is not None and filter.country is not None:
@@ -303,7 +304,7 @@ class TransferQuery:
             info.context.db, regime=regime.value, as_of=day, subject=await _subject(info, subject)
         )
         matching = [path for path in paths if _matches(path, filter, country)]
-        return _assessment(regime, day, matching, _first(first))
+        return _assessment(regime, day, matching, shown)
 
     @strawberry.field(
         description="The transfer paths through one system or one organisation: give exactly one."
@@ -324,6 +325,7 @@ class TransferQuery:
         first: int = 100,
         subject: SubjectArgument = None,
     ) -> TransferAssessment:
+        shown = _first(first)
         if (system_id is None) == (organisation_id is None):
             raise BadUserInput("give exactly one of systemId and organisationId", field="systemId")
         day = as_of or datetime.date.today()
@@ -339,7 +341,7 @@ class TransferQuery:
         paths = await service.assess(
             db, regime=regime.value, as_of=day, scope=scope, subject=await _subject(info, subject)
         )
-        return _assessment(regime, day, paths, _first(first))
+        return _assessment(regime, day, paths, shown)
 
     @strawberry.field(
         description="Decide a transfer before it happens (a new vendor or integration) and say "

@@ -17,6 +17,8 @@ Rows = Sequence[Mapping[str, Any]]
 RetirableKind = Literal[
     "Organisation", "System", "Safeguard", "Storage", "ProcessingActivity", "ENGAGES", "FLOWS_TO"
 ]
+OwnedKind = RetirableKind | Literal["DpfCertification"]
+"""What records the key that registered it (`registered_by`)."""
 REFERABLE: tuple[LiteralString, ...] = (
     "Organisation",
     "System",
@@ -68,7 +70,12 @@ def relink(
 ) -> LiteralString:
     """Make `node`'s outgoing `rel` edges exactly those to the `label` nodes whose `key` is in
     the list expression `items` (with `prop`: maps `{key, <prop>}`, and `prop` set on the edge).
-    Edges that stay are kept as they are; Country targets are merged, with `$countries` names."""
+    Edges that stay are kept as they are; a missing Country is merged, with `$countries` names.
+
+    A node new in this transaction (`fresh` in scope) gets its edges with CREATE, and an existing
+    Country is matched, not merged: MERGE of an edge locks both of its nodes until commit, so
+    concurrent registrations naming one operator or country queued on it (as
+    `upsert_organisations` explains). A node that exists goes through MERGE."""
     if prop is None:
         stale: LiteralString = "NOT t." + key + " IN " + items
         wanted: LiteralString = "k"
@@ -78,14 +85,17 @@ def relink(
         wanted = "k.key"
         edge = "[:" + rel + " {" + prop + ": k." + prop + "}]"
     find: LiteralString = (
-        "MERGE (t:Country {code: " + wanted + "}) ON CREATE SET t.name = $countries[t.code] "
+        "OPTIONAL MATCH (known:Country {code: " + wanted + "}) "
+        "CALL (k, known) { WITH k WHERE known IS NULL "
+        "MERGE (c:Country {code: " + wanted + "}) ON CREATE SET c.name = $countries[c.code] } "
+        "MATCH (t:Country {code: " + wanted + "}) "
         if label == "Country"
         else "MATCH (t:" + label + " {" + key + ": " + wanted + "}) "
     )
     return (
         "CALL ("
         + node
-        + ", row) { OPTIONAL MATCH ("
+        + ", row, fresh) { WITH * WHERE NOT fresh OPTIONAL MATCH ("
         + node
         + ")-[old:"
         + rel
@@ -96,15 +106,22 @@ def relink(
         + " DELETE old } "
         "CALL ("
         + node
-        + ", row) { UNWIND "
+        + ", row, fresh) { UNWIND "
         + items
-        + " AS k "
+        + " AS k WITH DISTINCT "
+        + node
+        + ", fresh, k "
         + find
-        + "MERGE ("
+        + "FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END | CREATE ("
         + node
         + ")-"
         + edge
-        + "->(t) } "
+        + "->(t)) "
+        "FOREACH (_ IN CASE WHEN fresh THEN [] ELSE [1] END | MERGE ("
+        + node
+        + ")-"
+        + edge
+        + "->(t)) } "
     )
 
 
@@ -125,7 +142,11 @@ def one(value: LiteralString) -> LiteralString:
 
 
 async def upsert_organisations(
-    tx: AsyncManagedTransaction, db: Database, rows: Rows, countries: Mapping[str, str]
+    tx: AsyncManagedTransaction,
+    db: Database,
+    rows: Rows,
+    countries: Mapping[str, str],
+    owner: str,
 ) -> list[Record]:
     """Rows: id, props, engager_id, engagement {id, props}. The organisation is established in
     its country and engaged by `engager_id` through one ENGAGES edge.
@@ -143,7 +164,8 @@ async def upsert_organisations(
         "WITH row, o, CASE WHEN o.source IS NULL THEN null ELSE o {.*, "
         "  engagement: [(:Organisation {id: row.engager_id})-[e:ENGAGES {id: row.engagement.id}]"
         "->(o) | e {.*}][0]} END AS before "
-        "SET o += row.props, o.retired_on = null "
+        "SET o += row.props, o.retired_on = null, "
+        "o.registered_by = coalesce(o.registered_by, $owner) "
         + markets("o", "serves")
         + "WITH row, o, before, NOT EXISTS { (o)-[:ESTABLISHED_IN|ENGAGES]-() } AS fresh "
         "CALL (row, o, fresh) { "
@@ -152,7 +174,8 @@ async def upsert_organisations(
         "  MERGE (c:Country {code: row.props.country}) ON CREATE SET c.name = $countries[c.code] "
         "  CREATE (o)-[:ESTABLISHED_IN]->(c) "
         "  CREATE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
-        "  SET e += row.engagement.props, e.retired_on = null "
+        "  SET e += row.engagement.props, e.retired_on = null, "
+        "  e.registered_by = coalesce(e.registered_by, $owner) "
         "  RETURN e "
         "UNION ALL "
         "  WITH row, o WHERE NOT fresh "
@@ -166,15 +189,18 @@ async def upsert_organisations(
         "  WITH row, o "
         "  MATCH (engager:Organisation {id: row.engager_id}) "
         "  MERGE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
-        "  SET e += row.engagement.props, e.retired_on = null "
+        "  SET e += row.engagement.props, e.retired_on = null, "
+        "  e.registered_by = coalesce(e.registered_by, $owner) "
         "  RETURN e "
         "} "
         "RETURN row.id AS id, before, o {.*, engagement: e {.*}} AS after",
-        {"rows": list(rows), "countries": countries},
+        {"rows": list(rows), "countries": countries, "owner": owner},
     )
 
 
-async def upsert_flows(tx: AsyncManagedTransaction, db: Database, rows: Rows) -> list[Record]:
+async def upsert_flows(
+    tx: AsyncManagedTransaction, db: Database, rows: Rows, owner: str
+) -> list[Record]:
     """Rows: id, props, from_id, to_system_id, to_organisation_id. A flow whose ends changed is
     moved: the old edge goes, a new one with the same id comes."""
     return await fetch(
@@ -194,13 +220,16 @@ async def upsert_flows(tx: AsyncManagedTransaction, db: Database, rows: Rows) ->
         "  DELETE old "
         "} "
         "MERGE (source)-[f:FLOWS_TO {id: row.id}]->(target) "
-        "SET f += row.props, f.retired_on = null "
+        "SET f += row.props, f.retired_on = null, "
+        "f.registered_by = coalesce(f.registered_by, $owner) "
         "RETURN row.id AS id, before, f {.*, from_id: source.id, to_id: target.id} AS after",
-        {"rows": list(rows)},
+        {"rows": list(rows), "owner": owner},
     )
 
 
-async def upsert_safeguards(tx: AsyncManagedTransaction, db: Database, rows: Rows) -> list[Record]:
+async def upsert_safeguards(
+    tx: AsyncManagedTransaction, db: Database, rows: Rows, owner: str
+) -> list[Record]:
     """Rows: id, props, exporter_id, importer_id."""
     return await fetch(
         tx,
@@ -210,7 +239,8 @@ async def upsert_safeguards(tx: AsyncManagedTransaction, db: Database, rows: Row
         "WITH row, g, CASE WHEN g.source IS NULL THEN null ELSE g {.*, "
         "  exporter_id: [(g)-[:EXPORTER]->(o) | o.id][0], "
         "  importer_id: [(g)-[:IMPORTER]->(o) | o.id][0]} END AS before "
-        "SET g += row.props, g.retired_on = null "
+        "SET g += row.props, g.retired_on = null, "
+        "g.registered_by = coalesce(g.registered_by, $owner) "
         "WITH row, g, before "
         "CALL (row, g) { "
         "  OPTIONAL MATCH (g)-[old:EXPORTER|IMPORTER]->(o) "
@@ -224,7 +254,7 @@ async def upsert_safeguards(tx: AsyncManagedTransaction, db: Database, rows: Row
         "MERGE (g)-[:IMPORTER]->(importer) "
         "RETURN row.id AS id, before, "
         "g {.*, exporter_id: exporter.id, importer_id: importer.id} AS after",
-        {"rows": list(rows)},
+        {"rows": list(rows), "owner": owner},
     )
 
 
@@ -252,6 +282,7 @@ async def upsert_nodes(
     db: Database,
     label: Literal["Organisation", "System", "Storage", "ProcessingActivity"],
     rows: Rows,
+    owner: str,
     countries: Mapping[str, str] | None = None,
 ) -> list[Record]:
     """Rows: id, props and the keys the label's links read (see UPSERT_LINKS): `operator`
@@ -267,10 +298,11 @@ async def upsert_nodes(
         "MERGE (n:" + label + " {id: row.id}) ON MATCH SET n.id = row.id "
         "WITH row, n, CASE WHEN n.source IS NULL THEN null ELSE n {.*, " + projection + "} END "
         "AS before "
-        "SET n += row.props, n.retired_on = null "
-        "WITH row, n, before " + links + "WITH row, n, before "
+        "SET n += row.props, n.retired_on = null, "
+        "n.registered_by = coalesce(n.registered_by, $owner) "
+        "WITH row, n, before, before IS NULL AS fresh " + links + "WITH row, n, before "
         "RETURN row.id AS id, before, n {.*, " + projection + "} AS after",
-        {"rows": list(rows), "countries": countries or {}},
+        {"rows": list(rows), "countries": countries or {}, "owner": owner},
     )
 
 
@@ -310,7 +342,9 @@ UPSERT_LINKS: dict[str, tuple[LiteralString, LiteralString]] = {
 }
 
 
-async def upsert_engagements(tx: AsyncManagedTransaction, db: Database, rows: Rows) -> list[Record]:
+async def upsert_engagements(
+    tx: AsyncManagedTransaction, db: Database, rows: Rows, owner: str
+) -> list[Record]:
     """Rows: id (`<engager>><engaged>`), props, engager_id, engaged_id."""
     return await fetch(
         tx,
@@ -322,14 +356,15 @@ async def upsert_engagements(tx: AsyncManagedTransaction, db: Database, rows: Ro
         "WITH row, a, b, CASE WHEN old IS NULL THEN null "
         "  ELSE old {.*, engager_id: a.id, engaged_id: b.id} END AS before "
         "MERGE (a)-[e:ENGAGES {id: row.id}]->(b) "
-        "SET e += row.props, e.retired_on = null "
+        "SET e += row.props, e.retired_on = null, "
+        "e.registered_by = coalesce(e.registered_by, $owner) "
         "RETURN row.id AS id, before, e {.*, engager_id: a.id, engaged_id: b.id} AS after",
-        {"rows": list(rows)},
+        {"rows": list(rows), "owner": owner},
     )
 
 
 async def upsert_dpf_certifications(
-    tx: AsyncManagedTransaction, db: Database, rows: Rows
+    tx: AsyncManagedTransaction, db: Database, rows: Rows, owner: str | None
 ) -> list[Record]:
     """Rows: id (`<organisation id>:<framework>`), props, organisation_id."""
     return await fetch(
@@ -340,10 +375,11 @@ async def upsert_dpf_certifications(
         "MERGE (d:DpfCertification {id: row.id}) ON MATCH SET d.id = row.id "
         "WITH row, o, d, CASE WHEN d.framework IS NULL THEN null ELSE d {.*, "
         "  organisation_id: [(holder)-[:CERTIFIED_UNDER]->(d) | holder.id][0]} END AS before "
-        "SET d += row.props, d.retired_on = null "
+        "SET d += row.props, d.retired_on = null, "
+        "d.registered_by = coalesce(d.registered_by, $owner) "
         "MERGE (o)-[:CERTIFIED_UNDER]->(d) "
         "RETURN row.id AS id, before, d {.*, organisation_id: o.id} AS after",
-        {"rows": list(rows)},
+        {"rows": list(rows), "owner": owner},
     )
 
 
@@ -356,6 +392,46 @@ MATCH_RETIRABLE: dict[RetirableKind, LiteralString] = {
     "ENGAGES": "MATCH ()-[n:ENGAGES {id: $id}]->() ",
     "FLOWS_TO": "MATCH ()-[n:FLOWS_TO {id: $id}]->() ",
 }
+
+
+MATCH_MANY: dict[OwnedKind, LiteralString] = {
+    "Organisation": "MATCH (n:Organisation) WHERE n.id IN $ids ",
+    "System": "MATCH (n:System) WHERE n.id IN $ids ",
+    "Safeguard": "MATCH (n:Safeguard) WHERE n.id IN $ids ",
+    "Storage": "MATCH (n:Storage) WHERE n.id IN $ids ",
+    "ProcessingActivity": "MATCH (n:ProcessingActivity) WHERE n.id IN $ids ",
+    "ENGAGES": "MATCH ()-[n:ENGAGES]->() WHERE n.id IN $ids ",
+    "FLOWS_TO": "MATCH ()-[n:FLOWS_TO]->() WHERE n.id IN $ids ",
+    "DpfCertification": "MATCH (n:DpfCertification) WHERE n.id IN $ids ",
+}
+
+
+async def owners(
+    tx: AsyncManagedTransaction, db: Database, kind: OwnedKind, ids: Sequence[str]
+) -> list[Record]:
+    """`{id, registered_by, is_self}` of the entities of `kind` among `ids` that exist:
+    `registered_by` is the id of the key that first registered it (null for the seeded map)."""
+    return await fetch(
+        tx,
+        db,
+        MATCH_MANY[kind] + "RETURN n.id AS id, n.registered_by AS registered_by, "
+        "coalesce(n.is_self, false) AS is_self",
+        {"ids": list(ids)},
+    )
+
+
+async def restore(
+    tx: AsyncManagedTransaction, db: Database, kind: RetirableKind, entity_id: str
+) -> Record | None:
+    """Clear `retired_on`; None when there is no such entity."""
+    rows = await fetch(
+        tx,
+        db,
+        MATCH_RETIRABLE[kind] + "WITH n, n {.*} AS before SET n.retired_on = null "
+        "RETURN before, n {.*} AS after",
+        {"id": entity_id},
+    )
+    return rows[0] if rows else None
 
 
 async def retire(

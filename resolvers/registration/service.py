@@ -12,8 +12,8 @@ from graph.database import Database, Record
 from graph.queries import audit as audit_queries
 from graph.queries import registration as queries
 from resolvers.auth.audit import event
-from resolvers.auth.principal import Principal
-from resolvers.errors import BadUserInput, NotFound
+from resolvers.auth.principal import Principal, Role
+from resolvers.errors import BadUserInput, Forbidden, NotFound
 from resolvers.references import refuse
 from resolvers.registration.inputs import (
     AnyOrganisationInput,
@@ -33,7 +33,8 @@ from resolvers.registration.inputs import (
 )
 from resolvers.registration.vocabulary import country_name
 
-Upsert = Callable[[AsyncManagedTransaction], Awaitable[list[Record]]]
+Upsert = Callable[[AsyncManagedTransaction, str], Awaitable[list[Record]]]
+"""Writes a plan's rows in a transaction; the entities it creates are owned by the key id given."""
 Items = list[tuple[str, Row]]
 """The inputs of one mutation, each with its GraphQL path (`input`, `inputs[3]`)."""
 
@@ -47,11 +48,15 @@ class Reference:
 
 @dataclass(frozen=True)
 class Plan:
-    """What one register or update writes: the references it needs and the upsert that writes."""
+    """What one register or update writes: the references it needs, the upsert that writes, and
+    the entities it writes (of `kind`), each as (the field that names it, its id), for the
+    ownership check."""
 
     entity_type: str
     references: list[Reference]
     upsert: Upsert
+    kind: queries.OwnedKind
+    owned: list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,15 @@ async def apply(
         if first["retired"]:
             raise BadUserInput(f"{first['label']} {first['id']} is retired", field=first["field"])
         raise MissingReference(first["label"], first["id"], field=first["field"])
-    rows = await plan.upsert(tx)
+    if not actor.role.allows(Role.ADMIN):
+        fields: dict[str, str] = {}
+        for field, entity_id in plan.owned:
+            fields.setdefault(entity_id, field)
+        found = {row["id"]: row for row in await queries.owners(tx, db, plan.kind, list(fields))}
+        for entity_id, field in fields.items():
+            if entity_id in found:
+                check_owner(actor, plan.entity_type, found[entity_id], field=field)
+    rows = await plan.upsert(tx, actor.key_id)
     await audit_queries.write_events(
         tx,
         db,
@@ -143,6 +156,29 @@ async def apply(
 async def register(db: Database, actor: Principal, operation: str, plan: Plan) -> list[Outcome]:
     rows = await written(db, lambda tx: apply(tx, db, actor, operation, plan))
     return [outcome(row) for row in rows]
+
+
+def check_owner(actor: Principal, entity_type: str, found: Record, *, field: str = "id") -> None:
+    """FORBIDDEN unless `actor` may change the entity `found` (`{id, registered_by, is_self}`),
+    naming `field`: an integration changes only what its own key registered (never the seeded
+    map); no one retires the map's owner."""
+    if found["is_self"]:
+        raise Forbidden(
+            f"{entity_type} {found['id']} owns the map and cannot be changed", field=field
+        )
+    if not actor.role.allows(Role.ADMIN) and found["registered_by"] != actor.key_id:
+        raise Forbidden(
+            f"{entity_type} {found['id']} was not registered by this key; only its own "
+            "registrations may be updated or retired by an integration",
+            field=field,
+        )
+
+
+def owned(
+    items: Items[Row], field: str, id_of: Callable[[Row], str] | None = None
+) -> list[tuple[str, str]]:
+    """Each input's entity id with the field of the input that names it (`inputs[3].externalId`)."""
+    return [(f"{path}.{field}", item.id if id_of is None else id_of(item)) for path, item in items]
 
 
 def engagement_id(engager_id: str, organisation_id: str) -> str:
@@ -217,7 +253,9 @@ def processors_plan(db: Database, items: Items[ProcessorInput]) -> Plan:
     return Plan(
         "Organisation",
         references,
-        lambda tx: queries.upsert_organisations(tx, db, rows, codes),
+        lambda tx, owner: queries.upsert_organisations(tx, db, rows, codes, owner),
+        "Organisation",
+        owned(items, "externalId"),
     )
 
 
@@ -246,7 +284,9 @@ def sub_processors_plan(db: Database, items: Items[SubProcessorInput]) -> Plan:
     return Plan(
         "Organisation",
         references,
-        lambda tx: queries.upsert_organisations(tx, db, rows, codes),
+        lambda tx, owner: queries.upsert_organisations(tx, db, rows, codes, owner),
+        "Organisation",
+        owned(items, "externalId"),
     )
 
 
@@ -266,7 +306,9 @@ def organisations_plan(db: Database, items: Items[AnyOrganisationInput]) -> Plan
     return Plan(
         "Organisation",
         [],
-        lambda tx: queries.upsert_nodes(tx, db, "Organisation", rows, codes),
+        lambda tx, owner: queries.upsert_nodes(tx, db, "Organisation", rows, owner, codes),
+        "Organisation",
+        owned(items, "externalId"),
     )
 
 
@@ -297,7 +339,13 @@ def engagements_plan(db: Database, items: Items[EngagementInput]) -> Plan:
             *subjects_of(path, item.subjects),
         ],
     )
-    return Plan("Engagement", references, lambda tx: queries.upsert_engagements(tx, db, rows))
+    return Plan(
+        "Engagement",
+        references,
+        lambda tx, owner: queries.upsert_engagements(tx, db, rows, owner),
+        "ENGAGES",
+        owned(items, "engagedId"),
+    )
 
 
 def systems_plan(db: Database, items: Items[SystemInput]) -> Plan:
@@ -343,7 +391,11 @@ def systems_plan(db: Database, items: Items[SystemInput]) -> Plan:
         ],
     )
     return Plan(
-        "System", references, lambda tx: queries.upsert_nodes(tx, db, "System", rows, codes)
+        "System",
+        references,
+        lambda tx, owner: queries.upsert_nodes(tx, db, "System", rows, owner, codes),
+        "System",
+        owned(items, "externalId"),
     )
 
 
@@ -375,7 +427,13 @@ def data_flows_plan(db: Database, items: Items[DataFlowInput]) -> Plan:
                 Reference(f"{path}.toOrganisationId", "Organisation", item.to_organisation_id)
             )
         references.extend(subjects_of(path, item.subjects))
-    return Plan("DataFlow", references, lambda tx: queries.upsert_flows(tx, db, rows))
+    return Plan(
+        "DataFlow",
+        references,
+        lambda tx, owner: queries.upsert_flows(tx, db, rows, owner),
+        "FLOWS_TO",
+        owned(items, "externalId"),
+    )
 
 
 def safeguards_plan(db: Database, items: Items[SafeguardInput]) -> Plan:
@@ -407,7 +465,13 @@ def safeguards_plan(db: Database, items: Items[SafeguardInput]) -> Plan:
             Reference(f"{path}.importerId", "Organisation", item.importer_id),
         ],
     )
-    return Plan("Safeguard", references, lambda tx: queries.upsert_safeguards(tx, db, rows))
+    return Plan(
+        "Safeguard",
+        references,
+        lambda tx, owner: queries.upsert_safeguards(tx, db, rows, owner),
+        "Safeguard",
+        owned(items, "externalId"),
+    )
 
 
 def storages_plan(db: Database, items: Items[StorageInput]) -> Plan:
@@ -443,7 +507,13 @@ def storages_plan(db: Database, items: Items[StorageInput]) -> Plan:
                     f"{path}.retentionObligation", "RetentionObligation", item.retention_obligation
                 )
             )
-    return Plan("Storage", references, lambda tx: queries.upsert_nodes(tx, db, "Storage", rows))
+    return Plan(
+        "Storage",
+        references,
+        lambda tx, owner: queries.upsert_nodes(tx, db, "Storage", rows, owner),
+        "Storage",
+        owned(items, "externalId"),
+    )
 
 
 def activities_plan(db: Database, items: Items[ProcessingActivityInput]) -> Plan:
@@ -502,7 +572,9 @@ def activities_plan(db: Database, items: Items[ProcessingActivityInput]) -> Plan
     return Plan(
         "ProcessingActivity",
         references,
-        lambda tx: queries.upsert_nodes(tx, db, "ProcessingActivity", rows),
+        lambda tx, owner: queries.upsert_nodes(tx, db, "ProcessingActivity", rows, owner),
+        "ProcessingActivity",
+        owned(items, "externalId"),
     )
 
 
@@ -530,7 +602,11 @@ def dpf_certifications_plan(db: Database, items: Items[DpfCertificationInput]) -
         ],
     )
     return Plan(
-        "DpfCertification", references, lambda tx: queries.upsert_dpf_certifications(tx, db, rows)
+        "DpfCertification",
+        references,
+        lambda tx, owner: queries.upsert_dpf_certifications(tx, db, rows, owner),
+        "DpfCertification",
+        owned(items, "framework"),
     )
 
 
@@ -562,6 +638,7 @@ async def update(
         found = await queries.registered_state(tx, db, kind, entity_id)
         if found is None:
             raise NotFound(f"no registered {ENTITY_NAMES[kind]} {entity_id}", field="id")
+        await check_changeable(tx, db, actor, kind, ENTITY_NAMES[kind], entity_id)
         if found["retired_on"] is not None:
             raise BadUserInput(
                 f"{ENTITY_NAMES[kind]} {entity_id} is retired; register it again to restore it",
@@ -644,16 +721,51 @@ async def retire(
 ) -> date:
     """Retire one entity; the date it is retired on (an earlier retirement stays)."""
 
-    async def work(tx: AsyncManagedTransaction) -> Record | None:
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        await check_changeable(tx, db, actor, kind, entity_type, item.id)
         row = await queries.retire(tx, db, kind, item.id, item.on)
-        if row is not None:
-            await audit_queries.write_events(
-                tx, db, [event(actor, operation, entity_type, item.id, row["before"], row["after"])]
-            )
+        assert row is not None, "checked above, in this transaction"
+        await audit_queries.write_events(
+            tx, db, [event(actor, operation, entity_type, item.id, row["before"], row["after"])]
+        )
         return row
 
     row = await db.write_tx(work)
-    if row is None:
-        raise NotFound(f"no {entity_type} {item.id}", field="id")
     retired_on: date = row["after"]["retired_on"].to_native()
     return retired_on
+
+
+async def check_changeable(
+    tx: AsyncManagedTransaction,
+    db: Database,
+    actor: Principal,
+    kind: queries.OwnedKind,
+    entity_type: str,
+    entity_id: str,
+) -> None:
+    """NOT_FOUND when there is no such entity, FORBIDDEN when `actor` may not change it."""
+    found = await queries.owners(tx, db, kind, [entity_id])
+    if not found:
+        raise NotFound(f"no {entity_type} {entity_id}", field="id")
+    check_owner(actor, entity_type, found[0])
+
+
+async def restore(
+    db: Database,
+    actor: Principal,
+    operation: str,
+    kind: queries.RetirableKind,
+    entity_type: str,
+    entity_id: str,
+) -> None:
+    """Bring a retired entity back (an admin's undo of a retirement)."""
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await check_changeable(tx, db, actor, kind, entity_type, entity_id)
+        row = await queries.restore(tx, db, kind, entity_id)
+        assert row is not None, "checked above, in this transaction"
+        await audit_queries.write_events(
+            tx, db, [event(actor, operation, entity_type, entity_id, row["before"], row["after"])]
+        )
+
+    await db.write_tx(work)
