@@ -1,15 +1,18 @@
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
+from app.pages import graphiql_page
 from schema.errors import coded
 
 
 class CodedGraphQLRouter(GraphQLRouter[Any, None]):
-    """The GraphQL endpoint; every error it returns, parse errors included, carries a code."""
+    """The GraphQL endpoint; every error it returns, parse errors included, carries a code. Its
+    GraphiQL page loads the IDE from this service (app/static), not from a CDN."""
 
     def __init__(self, *args: Any, hide_suggestions: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -23,3 +26,6 @@ class CodedGraphQLRouter(GraphQLRouter[Any, None]):
                 coded(error, hide_suggestions=self.hide_suggestions) for error in result.errors
             ]
         return process_result(result)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return graphiql_page()

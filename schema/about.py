@@ -4,6 +4,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph.queries import about as queries
+from resolvers.auth.principal import Role
 from schema.context import Context
 
 
@@ -18,6 +19,13 @@ class About:
     version: str = strawberry.field(description="The datamap version.")
     neo4j_version: str = strawberry.field(description="The Neo4j server version, read from it.")
     neo4j_edition: str = strawberry.field(description="The Neo4j edition, read from it.")
+
+    @strawberry.field(
+        description="The role of the API key that sent this request: what else it may ask."
+    )
+    def key_role(self, info: Info[Context, None]) -> Role | None:
+        principal = info.context.principal
+        return None if principal is None else principal.role
 
     @strawberry.field(description="How many nodes of each kind the graph holds.")
     async def node_counts(self, info: Info[Context, None]) -> list[NodeCount]:
