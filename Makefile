@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The font the PDF documents are set in (resolvers/documents.py): Debian's fonts-dejavu-core.
+PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 # The tests' own Neo4j: another port and data directory, so `make test` never touches `make run`'s.
 TEST_NEO4J_PORT ?= 7688
@@ -26,6 +28,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	test -f $(PDF_FONT) || apt-get install --yes --quiet fonts-dejavu-core
 	touch $(STAMP)
 
 schema: install

@@ -10,11 +10,12 @@ from types import FrameType
 
 import typer
 import uvicorn
+from neo4j.exceptions import AuthError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from app.settings import Settings, get_settings
 from graph import provision
-from graph.database import Database
+from graph.database import UNAVAILABLE_ERRORS, Database
 from graph.migrations import migrate as apply_migrations
 from graph.queries import keys as key_queries
 from resolvers.auth import keys
@@ -83,10 +84,22 @@ def neo4j_status() -> None:
 
 
 async def _with_database(settings: Settings, work: Callable[[Database], Awaitable[None]]) -> None:
+    """Run `work` on the configured Neo4j; when it does not answer or refuses the credentials,
+    one line says so and how to fix it, and the command exits 1 (no traceback)."""
     db = Database.connect(settings)
     try:
         await apply_migrations(db)
         await work(db)
+    except AuthError:
+        raise fail(
+            f"Neo4j at {settings.bolt_uri} refused the credentials: check NEO4J_USER and "
+            "NEO4J_PASSWORD"
+        ) from None
+    except UNAVAILABLE_ERRORS:
+        raise fail(
+            f"Neo4j does not answer at {settings.bolt_uri}: start it with `datamap neo4j start` "
+            "(or use `datamap run`), or set NEO4J_URI to a running server"
+        ) from None
     finally:
         await db.close()
 
@@ -150,21 +163,44 @@ def keys_create(
 
 @keys_cli.command("list")
 def keys_list() -> None:
-    """List the API keys (never the keys themselves)."""
+    """List the API keys as a table (never the keys themselves)."""
 
     async def work(db: Database) -> None:
-        for record in await key_queries.list_keys(db):
-            state = f"revoked {record['revoked_at']}" if record["revoked_at"] else "active"
-            typer.echo(f"{record['id']}  {record['role']:<11} {record['name']}  {state}")
+        rows = [
+            (
+                record["id"],
+                record["role"],
+                record["name"],
+                record["created_at"],
+                f"revoked {record['revoked_at']}" if record["revoked_at"] else "active",
+            )
+            for record in await key_queries.list_keys(db)
+        ]
+        header = ("ID", "ROLE", "NAME", "CREATED", "STATE")
+        widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            typer.echo(
+                "  ".join(
+                    str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+        if not rows:
+            typer.echo("(no API keys)")
 
     asyncio.run(_with_database(get_settings(), work))
 
 
 @keys_cli.command("revoke")
 def keys_revoke(key_id: str = typer.Argument(..., help="The key's id.")) -> None:
-    """Revoke an API key; it stops working at once."""
+    """Revoke an API key. A running service refuses it once its cached record of the key expires,
+    within DATAMAP_API_KEY_CACHE_SECONDS (30 s by default); `revokeApiKey` on that service refuses
+    it at once there."""
 
     async def work(db: Database) -> None:
+        before = next((k for k in await key_queries.list_keys(db) if k["id"] == key_id), None)
+        if before is not None and before["revoked_at"]:
+            typer.echo(f"{key_id} was already revoked at {before['revoked_at']}")
+            return
         try:
             await keys.revoke(db, key_id, keys.SYSTEM_ACTOR)
         except NotFound as error:

@@ -7,7 +7,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
 from app.pages import graphiql_page
-from schema.errors import coded
+from schema.errors import coded, new_request_id
 
 
 class CodedGraphQLRouter(GraphQLRouter[Any, None]):
@@ -22,8 +22,10 @@ class CodedGraphQLRouter(GraphQLRouter[Any, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         if result.errors:
+            request_id = new_request_id()
             result.errors = [
-                coded(error, hide_suggestions=self.hide_suggestions) for error in result.errors
+                coded(error, hide_suggestions=self.hide_suggestions, request_id=request_id)
+                for error in result.errors
             ]
         return process_result(result)
 

@@ -112,9 +112,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def refused(request: Request, error: DatamapError) -> JSONResponse:
         """A request refused outside GraphQL execution: while authenticating (no key: 401; no
         Neo4j to check it: 503), or by a plain HTTP endpoint (its role, input or subject)."""
-        extensions: dict[str, str] = {"code": error.code}
+        extensions: dict[str, object] = {"code": error.code}
         if error.field is not None:
             extensions["field"] = error.field
+        if error.suggestions and not settings.production:
+            extensions["suggestions"] = error.suggestions
         body = {"data": None, "errors": [{"message": error.message, "extensions": extensions}]}
         unauthenticated = isinstance(error, Unauthenticated)
         return JSONResponse(

@@ -25,7 +25,7 @@ RUNS = 110
 WARM_UP = 10
 
 # Art. 15(2) asks the transfer engine, which reads the whole map: measured apart, with fewer runs.
-ACCESS_TRANSFERS = """query($subject: String!) { accessPlan(subject: $subject) {
+ACCESS_TRANSFERS = """query($subject: ID!) { accessPlan(subject: $subject) {
   locations { systemId } transfers { verdict decisions { id verdict } } } }"""
 ENGINE_RUNS = 6
 ENGINE_WARM_UP = 1

@@ -161,11 +161,11 @@ def graphql_call(
     return call
 
 
-DELETION_PLAN = """query($subject: String!) { deletionPlan(subject: $subject, asOf: "2026-01-01") {
+DELETION_PLAN = """query($subject: ID!) { deletionPlan(subject: $subject, asOf: "2026-01-01") {
   steps { position systems actions { system action categories until reasons { path rule } } }
   notifications { recipient { id } categories } blockers { kind system } } }"""
 
-BREACH_IMPACT = """query($systemIds: [String!]) { breachImpact(systemIds: $systemIds,
+BREACH_IMPACT = """query($systemIds: [ID!]) { breachImpact(systemIds: $systemIds,
     awareAt: "2026-11-30T09:00:00Z", kind: CONFIDENTIALITY) {
   systems { id reach } subjects { subject records } controllersToNotify { controller { id } }
   obligations { key status deadline } notifications { authority json } } }"""
@@ -177,7 +177,7 @@ LINEAGE_HOPS = 5
 LINEAGE = """query($from: ID!) { lineage(from: $from, maxHops: 5) {
   truncated nodes { id degree categories paths { nodeIds hops { edgeId } } } } }"""
 
-ACCESS_PLAN = """query($subject: String!) { accessPlan(subject: $subject) {
+ACCESS_PLAN = """query($subject: ID!) { accessPlan(subject: $subject) {
   locations { systemId reasons categories } recipients { organisation { id } reasons }
   sources { systemId } gaps { systemId missing } } }"""
 
@@ -201,7 +201,7 @@ NEO4J_GRAPHQL_SYSTEMS_PAGE = """query($limit: Int!) {
   hostingCountries { code name } } }"""
 
 
-SYSTEM_LOOKUP = """query($key: String!) { system(id: $key) {
+SYSTEM_LOOKUP = """query($key: ID!) { system(id: $key) {
   key name kind ownerTeam
   organisations { role organisation { key legalName establishedIn { code name } } }
   hostingCountries { code name } } }"""
@@ -455,6 +455,7 @@ async def lineage(bench: Bench) -> QueryResult:
         return await lineage_queries.expand(
             bench.db,
             start=starts[i % bench.domains],
+            kind="System",
             hops=LINEAGE_HOPS,
             downstream=True,
             upstream=False,
@@ -524,10 +525,7 @@ async def breach_impact(bench: Bench) -> QueryResult:
 
     async def raw(i: int) -> BreachRecords:
         return await breach_subgraph(
-            bench.db,
-            system_ids=[starts[i % bench.domains]],
-            organisation_id=None,
-            categories=None,
+            bench.db, system_ids=[starts[i % bench.domains]], organisation_id=None
         )
 
     result.timings += await timed("raw Cypher", raw, bench.args)

@@ -1,6 +1,7 @@
 """The one async Neo4j driver of a process, and the managed transactions every query runs in."""
 
 import asyncio
+import itertools
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from contextvars import ContextVar
 from typing import Any, Literal, LiteralString, NamedTuple, TypeVar
@@ -19,6 +20,9 @@ retries are spent: the request may succeed if sent again shortly."""
 
 AccessMode = Literal["READ", "WRITE"]
 _access_mode: ContextVar[AccessMode | None] = ContextVar("access_mode", default=None)
+_request: ContextVar[int] = ContextVar("request", default=0)
+"""The number of the transaction a statement runs in, in the order the transactions were asked
+for (which a loaded machine does not change, unlike the order they get a connection in)."""
 
 
 class Statement(NamedTuple):
@@ -27,6 +31,9 @@ class Statement(NamedTuple):
     text: str
     params: dict[str, Any]
     mode: AccessMode | None
+    transaction: int
+    """The number of its transaction, in the order transactions were asked for: sorting by it
+    gives a request's statements in an order that does not depend on the machine's load."""
 
 
 class Database:
@@ -45,6 +52,7 @@ class Database:
         """One bookmark manager for every session of the process: a read that follows a write
         of this process sees it, also on a cluster member that routes reads elsewhere."""
         self.running: set[asyncio.Task[Any]] = set()
+        self.transactions = itertools.count(1)
 
     @classmethod
     def connect(cls, settings: Neo4jConnection) -> "Database":
@@ -118,7 +126,11 @@ class Database:
         back to the pool; the cancelled caller goes on at once. The task is kept until it ends
         (the event loop holds tasks weakly), and its outcome is read, so an error nobody awaits
         any more is not reported as never retrieved."""
-        task = asyncio.ensure_future(call)
+        token = _request.set(next(self.transactions))
+        try:
+            task = asyncio.ensure_future(call)  # the task keeps the context it was created in
+        finally:
+            _request.reset(token)
         self.running.add(task)
         task.add_done_callback(self._finished)
         return await asyncio.shield(task)
@@ -134,7 +146,7 @@ def counted(db: Database, text: str, params: Mapping[str, Any] | None) -> dict[s
     db.statements += 1
     values = dict(params or {})
     if db.recorded is not None:
-        db.recorded.append(Statement(text, values, _access_mode.get()))
+        db.recorded.append(Statement(text, values, _access_mode.get(), _request.get()))
     return values
 
 

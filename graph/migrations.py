@@ -9,6 +9,7 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("DataUse", "key"),
     ("DataSubject", "key"),
     ("Regime", "key"),
+    ("RegimeRight", "key"),
     ("Country", "code"),
     ("AdequacyDecision", "id"),
     ("LegalBasis", "key"),

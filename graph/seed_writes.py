@@ -46,6 +46,12 @@ REGIMES = (
     "UNWIND $rows AS row MATCH (r:Regime {key: row.props.key}) "
     "UNWIND row.tools AS tool MATCH (t:TransferTool {key: tool.tool}) "
     "MERGE (r)-[a:ACCEPTS]->(t) SET a = tool",
+    "UNWIND $rows AS row MATCH (r:Regime {key: row.props.key})-[:GRANTS]->(old:RegimeRight) "
+    "WHERE NOT old.right IN [item IN row.rights | item.right] DETACH DELETE old",
+    "UNWIND $rows AS row MATCH (r:Regime {key: row.props.key}) "
+    "UNWIND row.rights AS item MERGE (g:RegimeRight {key: r.key + ':' + item.right}) "
+    "SET g = item, g.key = r.key + ':' + item.right, g.regime = r.key "
+    "MERGE (r)-[:GRANTS]->(g)",
 )
 ADEQUACY_DECISIONS = (
     merge_nodes("AdequacyDecision", "id"),

@@ -1,7 +1,9 @@
 """The prefix rule over dotted taxonomy keys (MODEL.md): `user.contact` covers
 `user.contact.email`, and a flow carrying `user` carries `user.contact.email` too."""
 
+from graph.database import Database
 from resolvers.errors import BadUserInput
+from resolvers.references import known_values
 
 
 def relevant(key: str, requested: str) -> bool:
@@ -26,15 +28,17 @@ def carried(held: frozenset[str] | None, carrying: list[str] | None) -> frozense
     )
 
 
-def checked_categories(categories: list[str] | None) -> list[str] | None:
+async def known_categories(
+    db: Database, categories: list[str] | None, *, field: str = "categories"
+) -> list[str] | None:
+    """The category keys asked for, once each and sorted, each a category of the graph (given
+    by its key or global id): an unknown one is BAD_USER_INPUT naming `field[i]`, with the
+    nearest valid keys; None when none is asked for."""
     if categories is None:
         return None
-    cleaned = [key.strip() for key in categories]
-    if not cleaned or any(not key for key in cleaned):
-        raise BadUserInput(
-            "categories must be non-empty keys such as user.contact", field="categories"
-        )
-    return sorted(set(cleaned))
+    if not categories or any(not key.strip() for key in categories):
+        raise BadUserInput("categories must be non-empty keys such as user.contact", field=field)
+    return sorted(set(await known_values(db, "DataCategory", categories, field=field)))
 
 
 def within(key: str, named: str) -> bool:

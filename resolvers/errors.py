@@ -5,10 +5,13 @@
 class DatamapError(Exception):
     code = "INTERNAL"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, suggestions: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.suggestions = suggestions
 
 
 class BadUserInput(DatamapError):

@@ -2,6 +2,16 @@
 
 from typing import Protocol
 
+from resolvers.errors import BadUserInput
+
+
+def bounded(value: int, maximum: int, *, field: str, minimum: int = 1) -> int:
+    """The one rule for a size or depth argument over its limit (`first`, `maxHops`,
+    `maxNodes`): refused with BAD_USER_INPUT naming it and the limit, never clamped."""
+    if not minimum <= value <= maximum:
+        raise BadUserInput(f"{field} must be between {minimum} and {maximum}", field=field)
+    return value
+
 
 class LineageLimits(Protocol):
     """How far lineage (and the access plan's reach) walks, and how much it returns."""

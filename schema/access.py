@@ -7,10 +7,11 @@ from strawberry.types import Info
 from resolvers.access import decisions, service
 from resolvers.access.document import render_markdown
 from resolvers.access.transfers import PlanTransfers, TransferAnswer
+from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION
 from resolvers.transfer.decisions import Verdict
 from schema.context import Context
-from schema.regime import RegimeCode
 from schema.transfer import TransferHop
+from schema.vocabulary import RegimeKey
 
 HeldAs = strawberry.enum(
     decisions.HeldAs,
@@ -204,8 +205,8 @@ class AccessPlan:
         return self.plan.subject
 
     @strawberry.field(description="The regime asked for.")
-    def regime(self) -> RegimeCode:
-        return RegimeCode(self.plan.regime)
+    def regime(self) -> RegimeKey:
+        return RegimeKey(self.plan.regime)
 
     @strawberry.field(
         description="The authority a complaint goes to under the regime (ICO, FDPIC, CPPA and "
@@ -240,6 +241,14 @@ class AccessPlan:
     def controller(self) -> AccessOrganisation | None:
         controller = self.plan.controller
         return None if controller is None else AccessOrganisation.of(controller)
+
+    @strawberry.field(
+        description="Whether the map holds any of the subject's data (in the categories asked "
+        "for): false says the plan is empty because nothing is held, not that nothing was looked "
+        "for."
+    )
+    def holds_data(self) -> bool:
+        return bool(self.plan.locations)
 
     @strawberry.field(description="Every system to search, directly holding, copy or backup.")
     def locations(self) -> list[AccessLocation]:
@@ -405,14 +414,22 @@ class AccessQuery:
     async def access_plan(
         self,
         info: Info[Context, None],
-        subject: Annotated[str, strawberry.argument(description="The data subject key.")],
+        subject: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The data subject. " + ID_DESCRIPTION + " One that names no data "
+                "subject is NOT_FOUND with the nearest keys."
+            ),
+        ],
         categories: Annotated[
             list[str] | None,
-            strawberry.argument(description="Only data relevant to these category keys."),
+            strawberry.argument(
+                description="Only data relevant to these category keys." + CATEGORIES_NOTE
+            ),
         ] = None,
         regime: Annotated[
-            RegimeCode, strawberry.argument(description="The law the request is made under.")
-        ] = RegimeCode.EU,
+            RegimeKey, strawberry.argument(description="The law the request is made under.")
+        ] = RegimeKey.EU,
         as_of: Annotated[
             datetime.date | None,
             strawberry.argument(description="The date transfers are decided for; today if absent."),

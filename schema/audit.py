@@ -7,6 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph.queries import audit as queries
+from resolvers import global_id
 from resolvers.errors import BadUserInput
 from schema.context import Context
 
@@ -23,7 +24,9 @@ class AuditFilter:
         default=None, description="Only this kind of entity, such as `System`."
     )
     entity_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Only this entity."
+        default=None,
+        description="Only this entity (one retired or removed since included). Accepts the "
+        "global id (`id`) or the key (`key`).",
     )
     since: datetime.datetime | None = strawberry.field(
         default=None, description="Only events at or after this time."
@@ -31,6 +34,15 @@ class AuditFilter:
     until: datetime.datetime | None = strawberry.field(
         default=None, description="Only events before this time."
     )
+
+
+def entity_key(value: str) -> str:
+    """The key an entity id names: a global id of any kind decoded, else the key itself (the
+    entity may be gone, so the graph is not asked)."""
+    try:
+        return global_id.decode(value.strip(), None, field="filter.entityId")[1]
+    except BadUserInput:
+        return value.strip()
 
 
 @strawberry.type(description="One change a mutation made, written in the same transaction.")
@@ -69,7 +81,7 @@ class AuditQuery:
             actor=given.actor_key_id,
             operation=given.operation,
             entity_type=given.entity_type,
-            entity_id=given.entity_id,
+            entity_id=None if given.entity_id is None else entity_key(given.entity_id),
             since=given.since,
             until=given.until,
             limit=limit,

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from resolvers.breach import decisions as breach
 from resolvers.breach import document
 from resolvers.breach.service import breach_impact_of
+from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION
 from schema.context import Context
 
 
@@ -61,10 +62,14 @@ class BreachScopeKind(Enum):
     ESTABLISHED = strawberry.enum_value("ESTABLISHED", description="By establishment.")
     HOSTED = strawberry.enum_value("HOSTED", description="By where the data are hosted.")
     RESIDENTS = strawberry.enum_value(
-        "RESIDENTS", description="By the residency or markets recorded."
+        "RESIDENTS",
+        description="By where the affected people are: each storage's subjects_in, else the "
+        "markets its controller serves.",
     )
     UNKNOWN = strawberry.enum_value(
-        "UNKNOWN", description="Neither residency nor markets are recorded: a person confirms."
+        "UNKNOWN",
+        description="The map does not record where some affected people are (or records only "
+        "the country of a state's residents): a person confirms.",
     )
     NONE = strawberry.enum_value("NONE", description="Not reached on the facts recorded.")
 
@@ -141,8 +146,13 @@ class BreachSubject:
         description="At least this many people: the largest storage's count."
     )
     counts_unknown_in: list[str] = strawberry.field(description="Storages without a count.")
-    residency: list[str] = strawberry.field(
-        description="Residency recorded on the storages (Storage.residency); empty = not recorded."
+    subjects_in: list[str] = strawberry.field(
+        description="The markets the affected people are in, as the regimes engine reads them: "
+        "each storage's subjects_in, else the markets its controller serves; empty = not recorded."
+    )
+    subjects_in_sources: list[str] = strawberry.field(
+        description="The graph facts subjectsIn is read from (`Storage:<id>.subjects_in`, "
+        "`Organisation:<id>.serves`)."
     )
     roles: list[str] = strawberry.field(description="Preemptly's roles for these data.")
     holdings: list[BreachHolding]
@@ -266,7 +276,10 @@ class BreachImpact:
     risk: BreachRisk
     scopes: list[BreachScope]
     obligations: list[BreachDuty]
-    residency_recorded: bool
+    subjects_in_recorded: bool = strawberry.field(
+        description="Whether the map records where every affected person of the owner's own "
+        "data is (subjectsIn), so each regime's reach is decided."
+    )
     notifications: list[BreachNotificationDraft]
     document: str = strawberry.field(description="Every draft notification as Markdown.")
 
@@ -363,7 +376,8 @@ def subject_of(s: breach.AffectedSubject) -> BreachSubject:
         records=s.records,
         people_at_least=s.people_at_least,
         counts_unknown_in=list(s.counts_unknown_in),
-        residency=list(s.residency),
+        subjects_in=list(s.residence.markets),
+        subjects_in_sources=list(s.residence.recorded_by),
         roles=list(s.roles),
         holdings=[holding_of(h) for h in s.holdings],
     )
@@ -453,7 +467,7 @@ def impact_of(impact: breach.Impact) -> BreachImpact:
             for s in impact.scopes
         ],
         obligations=[duty_of(d) for d in impact.duties],
-        residency_recorded=impact.residency_recorded,
+        subjects_in_recorded=impact.subjects_in_recorded,
         notifications=[draft_of(d) for d in drafts],
         document=document.render_markdown(drafts),
     )
@@ -479,27 +493,30 @@ class BreachQuery:
         ],
         kind: Annotated[BreachKind, strawberry.argument(description="What was compromised.")],
         system_ids: Annotated[
-            list[str] | None,
-            strawberry.argument(description="The compromised systems, by key or global id."),
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="The compromised systems. Each accepts the global id (`id`) or the "
+                "key (`key`); one naming no system is NOT_FOUND naming `systemIds[i]`."
+            ),
         ] = None,
         organisation_id: Annotated[
-            str | None,
+            strawberry.ID | None,
             strawberry.argument(
-                description="A compromised organisation (a vendor), by key or global id: the "
-                "systems it and its sub-processors operate, and the flows they receive."
+                description="A compromised organisation (a vendor): the systems it and its "
+                "sub-processors operate, and the flows they receive. " + ID_DESCRIPTION
             ),
         ] = None,
         categories: Annotated[
             list[str] | None,
             strawberry.argument(
                 description="Only these categories (with descendants and ancestors) were "
-                "affected; all when left out."
+                "affected; all when left out." + CATEGORIES_NOTE
             ),
         ] = None,
     ) -> BreachImpact:
         impact = await breach_impact_of(
             info.context.db,
-            system_ids=system_ids,
+            system_ids=None if system_ids is None else [str(v) for v in system_ids],
             organisation_id=organisation_id,
             aware_at=aware_at,
             kind=breach.Kind(kind.value),

@@ -2,7 +2,7 @@ from collections.abc import Callable
 from functools import partial
 
 import strawberry
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -14,11 +14,20 @@ from strawberry.extensions import (
     query_depth_limiter,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from schema.auth import RoleCheck
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.settings import SchemaSettings
+
+
+class DatamapSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Nothing: the endpoint codes and logs each error once (schema/errors.py), a user
+        error as one line and only a server fault with its traceback."""
 
 
 def build_schema(settings: SchemaSettings) -> strawberry.Schema:
@@ -41,7 +50,7 @@ def build_schema(settings: SchemaSettings) -> strawberry.Schema:
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return DatamapSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,

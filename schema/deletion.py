@@ -8,8 +8,9 @@ from strawberry.types import Info
 from resolvers.deletion import decisions as plan
 from resolvers.deletion.references import LegalReference
 from resolvers.deletion.service import deletion_plan
+from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION, key_of
 from schema.context import Context
-from schema.regime import RegimeCode
+from schema.vocabulary import RegimeKey
 
 
 @strawberry.enum(description="What to do with the subject's data in one system.")
@@ -153,7 +154,7 @@ class DeletionProcessorDuty:
 @strawberry.type(description="What to erase where, in which order, what to keep and whom to tell.")
 class DeletionPlan:
     subject: str = strawberry.field(description="The data subject key.")
-    regime: RegimeCode = strawberry.field(description="The regime whose rules apply.")
+    regime: RegimeKey = strawberry.field(description="The regime whose rules apply.")
     as_of: date = strawberry.field(description="The date the plan is made for.")
     legal_grounds: list[DeletionReference] = strawberry.field(
         description="What the request rests on in the regime's own law: Art. 17 GDPR or UK GDPR, "
@@ -263,17 +264,23 @@ class DeletionQuery:
     async def deletion_plan(
         self,
         info: Info[Context, None],
-        subject: Annotated[str, strawberry.argument(description="The DataSubject key.")],
+        subject: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The data subject. " + ID_DESCRIPTION + " One that names no data "
+                "subject is NOT_FOUND with the nearest keys."
+            ),
+        ],
         categories: Annotated[
             list[str] | None,
             strawberry.argument(
                 description="Category keys to erase (with their descendants and ancestors); "
-                "all of the subject's categories when left out."
+                "all of the subject's categories when left out." + CATEGORIES_NOTE
             ),
         ] = None,
         regime: Annotated[
-            RegimeCode, strawberry.argument(description="The regime whose rules apply.")
-        ] = RegimeCode.EU,
+            RegimeKey, strawberry.argument(description="The regime whose rules apply.")
+        ] = RegimeKey.EU,
         as_of: Annotated[
             date | None, strawberry.argument(description="The date of the plan; today if left out.")
         ] = None,
@@ -294,7 +301,7 @@ class DeletionQuery:
             last_record_date=last_record_date,
         )
         return DeletionPlan(
-            subject=subject,
+            subject=key_of(subject, "DataSubject", field="subject"),
             regime=regime,
             as_of=result.as_of,
             legal_grounds=[DeletionReference.of(g) for g in result.grounds],

@@ -1,5 +1,7 @@
-"""Every error leaves with a stable `extensions.code`; an unexpected one is masked, logged with a
-request id, and the client gets that id instead of a stack trace or Cypher."""
+"""Every error leaves with a stable `extensions.code`. A user error (the caller's input) is logged
+as one line with the request's id, its code and field; a fault of the server, a value of its own
+data that its type cannot serialise included, is INTERNAL: masked, logged with its traceback, and
+the client gets the request id (`extensions.requestId`) instead of a stack trace or Cypher."""
 
 import logging
 import re
@@ -39,19 +41,59 @@ def domain_error(original: BaseException | None) -> DatamapError | None:
     return None
 
 
-def coded(error: GraphQLError, *, hide_suggestions: bool = False) -> GraphQLError:
-    """`error` as the client may see it, with its `extensions.code`."""
-    if error.original_error is None or isinstance(error.original_error, GraphQLError):
-        return _bad_request(error, hide_suggestions)
-    known = domain_error(error.original_error)
-    if known is not None:
-        extensions: dict[str, object] = {"code": known.code}
-        if known.field is not None:
-            extensions["field"] = known.field
-        return _with(error, known.message, extensions)
-    request_id = uuid.uuid4().hex
-    logger.error("internal error, request id %s", request_id, exc_info=error.original_error)
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def coded(
+    error: GraphQLError, *, hide_suggestions: bool = False, request_id: str | None = None
+) -> GraphQLError:
+    """`error` as the client may see it, with its `extensions.code`; `request_id` is the one of
+    the request, in every log line and in an INTERNAL error's extensions."""
+    request_id = request_id or new_request_id()
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        if error.path is not None:
+            return _internal(error, request_id, original or error)
+        return _logged(_bad_request(error, hide_suggestions), request_id)
+    known = domain_error(original)
+    if known is None:
+        return _internal(error, request_id, original)
+    extensions: dict[str, object] = {"code": known.code}
+    if known.code == "INTERNAL":
+        logger.error("INTERNAL request %s: %s", request_id, known.message, exc_info=original)
+        return _with(error, known.message, {**extensions, "requestId": request_id})
+    if known.field is not None:
+        extensions["field"] = known.field
+    if known.suggestions and not hide_suggestions:
+        extensions["suggestions"] = known.suggestions
+    return _logged(_with(error, known.message, extensions), request_id)
+
+
+def _internal(error: GraphQLError, request_id: str, cause: BaseException) -> GraphQLError:
+    """A fault of the server: an unexpected exception, or an execution error graphql-core raised
+    itself (a value of the server's data its type cannot serialise, a null for a non-null)."""
+    logger.error(
+        "INTERNAL request %s path %s: %s",
+        request_id,
+        ".".join(str(part) for part in error.path or ()),
+        error.message,
+        exc_info=cause,
+    )
     return _with(error, INTERNAL_MESSAGE, {"code": "INTERNAL", "requestId": request_id})
+
+
+def _logged(error: GraphQLError, request_id: str) -> GraphQLError:
+    """Log a coded user error as one line: the request id, the code, the field, the message."""
+    extensions = error.extensions or {}
+    logger.info(
+        "%s request %s field %s: %s",
+        extensions.get("code"),
+        request_id,
+        extensions.get("field", "-"),
+        error.message,
+    )
+    return error
 
 
 def _bad_request(error: GraphQLError, hide_suggestions: bool) -> GraphQLError:

@@ -1,19 +1,10 @@
 """The filter input of the list fields and of `dataMap`."""
 
-import enum
 from dataclasses import asdict
 
 import strawberry
 
-
-@strawberry.enum(description="A role an organisation plays for some data.")
-class Role(enum.Enum):
-    CONTROLLER = strawberry.enum_value("CONTROLLER", description="Decides why and how.")
-    PROCESSOR = strawberry.enum_value("PROCESSOR", description="Processes for a controller.")
-    SUB_PROCESSOR = strawberry.enum_value("SUB_PROCESSOR", description="Processes for a processor.")
-    THIRD_PARTY = strawberry.enum_value(
-        "THIRD_PARTY", description="Receives the data for its own purposes."
-    )
+from schema.vocabulary import OrganisationKind, Role
 
 
 @strawberry.input(
@@ -26,25 +17,30 @@ class MapFilter:
     )
     country: str | None = strawberry.field(
         default=None,
-        description="A country code: systems hosted there; organisations established there; "
+        description="A country code (ISO 3166-1 alpha-2, any case): systems hosted there; "
+        "organisations established there; "
         "categories, subjects and activities held in systems hosted there.",
     )
     category: str | None = strawberry.field(
         default=None,
-        description="A data-category key; matches that category and its descendants.",
+        description="A data-category key or global id; matches that category and its descendants.",
     )
     subject: str | None = strawberry.field(
-        default=None, description="A data-subject key: nodes holding or concerning its data."
-    )
-    organisation: str | None = strawberry.field(
         default=None,
-        description="An organisation id: systems it operates; organisations it engages; "
-        "categories and subjects in its systems; activities it controls or receives from.",
+        description="A data-subject key or global id: nodes holding or concerning its data.",
+    )
+    organisation: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="An organisation's key or global id: systems it operates; organisations it "
+        "engages; categories and subjects in its systems; activities it controls or receives from.",
     )
     role: Role | None = strawberry.field(
         default=None,
         description="Systems operated in that role; organisations engaged or operating in it; "
         "activities where it is Preemptly's role.",
+    )
+    kind: OrganisationKind | None = strawberry.field(
+        default=None, description="Organisations of that kind (organisations, processors)."
     )
     eea: bool | None = strawberry.field(
         default=None,
@@ -61,6 +57,7 @@ def filter_values(given: MapFilter | None) -> dict[str, object]:
     if given is None:
         return {}
     values = asdict(given)
-    if given.role is not None:
-        values["role"] = given.role.value
+    for name in ("role", "kind"):
+        if values[name] is not None:
+            values[name] = values[name].value
     return values

@@ -4,6 +4,7 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers.lineage import decisions, service
+from resolvers.references import ID_DESCRIPTION
 from schema.context import Context
 
 LineageDirection = strawberry.enum(
@@ -18,15 +19,20 @@ LineageCap = strawberry.enum(
 )
 
 
-@strawberry.type(description="One edge walked, in the walk's direction.")
+@strawberry.type(
+    description="One edge of a path, `fromId` to `toId` in the direction the data goes (for an "
+    "UPSTREAM node, against the walk)."
+)
 class LineageHop:
-    from_id: strawberry.ID = strawberry.field(description="The node the hop leaves.")
-    to_id: strawberry.ID = strawberry.field(description="The node the hop enters.")
+    from_id: strawberry.ID = strawberry.field(description="The node the data leaves.")
+    to_id: strawberry.ID = strawberry.field(description="The node the data enters.")
     relationship: str = strawberry.field(
         description="The edge type: `FLOWS_TO`, `OPERATED_BY` or `ENGAGES`."
     )
-    edge_id: strawberry.ID | None = strawberry.field(
-        description="The flow id (FLOWS_TO) or engagement id (ENGAGES); null for OPERATED_BY."
+    edge_id: strawberry.ID = strawberry.field(
+        description="The edge's id, as in `dataMap` edges and transfer hops: the flow's or "
+        "engagement's global id (`node(id)` resolves it), or for OPERATED_BY "
+        "`OPERATED_BY:<system id>-><organisation id>`."
     )
     categories: list[str] | None = strawberry.field(
         description="The categories the flow or engagement carries; null when it names none."
@@ -70,7 +76,7 @@ class Lineage:
     direction: LineageDirection = strawberry.field(  # type: ignore[valid-type]
         description="The direction asked for."
     )
-    max_hops: int = strawberry.field(description="The hop bound applied, after clamping.")
+    max_hops: int = strawberry.field(description="The hop bound applied.")
     nodes: list[LineageNode] = strawberry.field(
         description="Every node reached, once each, nearest first."
     )
@@ -81,6 +87,17 @@ class Lineage:
     @strawberry.field(description="Whether a hop, node or path cap cut the result.")
     def truncated(self) -> bool:
         return bool(self.truncated_by)
+
+
+def _hop(hop: decisions.Hop, direction: decisions.Direction) -> LineageHop:
+    upstream = direction is decisions.Direction.UPSTREAM
+    return LineageHop(
+        from_id=strawberry.ID(hop.to_id if upstream else hop.from_id),
+        to_id=strawberry.ID(hop.from_id if upstream else hop.to_id),
+        relationship=hop.relationship,
+        edge_id=strawberry.ID(hop.edge_id),
+        categories=None if hop.categories is None else list(hop.categories),
+    )
 
 
 def _node(node: decisions.LineageNode, start: str) -> LineageNode:
@@ -94,16 +111,7 @@ def _node(node: decisions.LineageNode, start: str) -> LineageNode:
         paths=[
             LineagePath(
                 node_ids=[strawberry.ID(node_id) for node_id in path.node_ids(start)],
-                hops=[
-                    LineageHop(
-                        from_id=strawberry.ID(hop.from_id),
-                        to_id=strawberry.ID(hop.to_id),
-                        relationship=hop.relationship,
-                        edge_id=None if hop.edge_id is None else strawberry.ID(hop.edge_id),
-                        categories=None if hop.categories is None else list(hop.categories),
-                    )
-                    for hop in path.hops
-                ],
+                hops=[_hop(hop, node.direction) for hop in path.hops],
             )
             for path in node.paths
         ],
@@ -123,7 +131,10 @@ class LineageQuery:
         info: Info[Context, None],
         from_: Annotated[
             strawberry.ID,
-            strawberry.argument(name="from", description="The start system or organisation id."),
+            strawberry.argument(
+                name="from",
+                description="The start system or organisation. " + ID_DESCRIPTION,
+            ),
         ],
         direction: Annotated[
             LineageDirection,  # type: ignore[valid-type]
@@ -132,14 +143,15 @@ class LineageQuery:
         categories: Annotated[
             list[str] | None,
             strawberry.argument(
-                description="Follow only flows relevant to one of these category keys."
+                description="Follow only flows relevant to one of these category keys; an "
+                "unknown key is BAD_USER_INPUT."
             ),
         ] = None,
         max_hops: Annotated[
             int | None,
             strawberry.argument(
-                description="Hops to follow; the server applies its default and clamps to its "
-                "maximum."
+                description="Hops to follow; the server's default when absent, and over its "
+                "maximum a BAD_USER_INPUT (as `first` over the page size)."
             ),
         ] = None,
     ) -> Lineage:

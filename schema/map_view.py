@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers.read import map_view
+from resolvers.references import ID_DESCRIPTION
 from schema import datamap
 from schema.context import Context
 from schema.filters import MapFilter, filter_values
@@ -19,7 +20,7 @@ class MapGrouping(enum.Enum):
     OWNER_TEAM = strawberry.enum_value("OWNER_TEAM", description="By the system's owner team.")
     ORGANISATION = strawberry.enum_value(
         "ORGANISATION",
-        description="By the organisation operating it (the lowest id when several do).",
+        description="By the organisation operating it (the lowest key when several do).",
     )
     COUNTRY = strawberry.enum_value(
         "COUNTRY", description="By the country hosting it (the lowest code when several do)."
@@ -29,7 +30,7 @@ class MapGrouping(enum.Enum):
 @strawberry.type(description="A group of systems.")
 class MapGroup:
     key: str = strawberry.field(
-        description='The owner team, organisation id or country code; `""` for the systems '
+        description='The owner team, organisation key or country code; `""` for the systems '
         "that have none (`mapGroup(key:)` takes it)."
     )
     label: str = strawberry.field(description="The team, the legal name or the country name.")
@@ -96,7 +97,13 @@ class MapViewQuery:
         self,
         info: Info[Context, None],
         group_by: Annotated[MapGrouping, strawberry.argument(description="The grouping.")],
-        key: Annotated[str, strawberry.argument(description="The group's key (`MapGroup.key`).")],
+        key: Annotated[
+            str,
+            strawberry.argument(
+                description="The group's key (`MapGroup.key`); for organisations their global "
+                "id too, for countries a code in any case."
+            ),
+        ],
         filter: Annotated[
             MapFilter | None,
             strawberry.argument(description="Selects the systems, as for `dataMap`."),
@@ -129,7 +136,11 @@ class MapViewQuery:
         info: Info[Context, None],
         id: Annotated[
             strawberry.ID,
-            strawberry.argument(description="The node's global id (`MapNode.id`)."),
+            strawberry.argument(
+                description="The system, organisation or country. "
+                + ID_DESCRIPTION
+                + " A key a system and an organisation share names the system."
+            ),
         ],
         group_by: Annotated[
             MapGrouping,

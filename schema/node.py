@@ -3,7 +3,8 @@ properties into its GraphQL type."""
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from enum import Enum
+from typing import Any, ClassVar, Self, TypeVar, get_args, get_type_hints
 
 import strawberry
 from neo4j.time import Date, DateTime
@@ -23,9 +24,17 @@ class Node:
         description="The node's key in the graph model (its `id`, `key` or `code`)."
     )
 
-    @strawberry.field(description="The global id, opaque and stable; `node(id)` accepts it.")
+    @strawberry.field(
+        description="The global id, opaque and stable; `node(id)` and every argument naming the "
+        "node accept it (and the key)."
+    )
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode(self.LABEL, self.key))
+
+    @classmethod
+    def loaded(cls, properties: Mapping[str, Any]) -> Self:
+        """The node of what `load_node` read for it."""
+        return from_properties(cls, properties)
 
 
 N = TypeVar("N", bound=Node)
@@ -40,9 +49,44 @@ def native(value: Any) -> Any:
     return value
 
 
+E = TypeVar("E", bound=Enum)
+
+
+def enum_of(cls: type[E], value: Any) -> Any:
+    """A stored value (or list of them) as the member of the GraphQL enum `cls`; a value the
+    enum lacks is a fault of the server's data (ValueError, answered INTERNAL)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [cls(item) for item in value]
+    return cls(value)
+
+
+ENUM_FIELDS: dict[type, dict[str, type[Enum]]] = {}
+
+
+def enum_fields(cls: type) -> dict[str, type[Enum]]:
+    """The fields of `cls` typed with an enum (or a list or an optional of one), and the enum."""
+    if cls in ENUM_FIELDS:
+        return ENUM_FIELDS[cls]
+    found: dict[str, type[Enum]] = {}
+    for name, hint in get_type_hints(cls).items():
+        for part in (hint, *get_args(hint), *(a for arg in get_args(hint) for a in get_args(arg))):
+            if isinstance(part, type) and issubclass(part, Enum):
+                found[name] = part
+    ENUM_FIELDS[cls] = found
+    return found
+
+
 def from_properties(cls: type[N], properties: Mapping[str, Any]) -> N:
     names = {field.name for field in dataclasses.fields(cls) if field.init} - {"key"}
-    values = {name: native(properties.get(name)) for name in names}
+    enums = enum_fields(cls)
+    values = {
+        name: enum_of(enums[name], properties.get(name))
+        if name in enums
+        else native(properties.get(name))
+        for name in names
+    }
     return cls(key=str(properties[KEY_OF[cls.LABEL]]), **values)
 
 
@@ -62,4 +106,4 @@ async def by_key(info: Info[Context, None], cls: type[N], key: str | None) -> N 
     if key is None:
         return None
     properties = await load_node(info.context.loaders, cls.LABEL, key)
-    return None if properties is None else from_properties(cls, properties)
+    return None if properties is None else cls.loaded(properties)

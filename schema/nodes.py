@@ -5,18 +5,34 @@ per field however many rows it has."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
-from resolvers.errors import NotFound
+from resolvers.errors import MissingReferenceData
 from resolvers.read.loaders import load_related
 from resolvers.transfer.adequacy import AdequacyStatus, Decision, adequacy_status
 from schema.context import Context
 from schema.law import LegalBasis, RetentionObligation, SecurityMeasure
-from schema.node import Node, by_key, from_properties, native, related, related_one
+from schema.node import Node, by_key, enum_of, from_properties, native, related, related_one
+from schema.vocabulary import (
+    Authorisation,
+    DeletionMethod,
+    DpfDataType,
+    DpfFramework,
+    DpfStatus,
+    FlowMode,
+    FlowProvenance,
+    OrganisationKind,
+    RegimeKey,
+    Role,
+    SafeguardType,
+    SystemKind,
+    TiaOutcome,
+)
 
 
 @strawberry.enum(name="AdequacyStatus", description="A country's standing under a regime.")
@@ -188,18 +204,13 @@ class DataSubject(Node):
 
 @strawberry.type(description="An organisation in a role on a relationship.")
 class OrganisationRole:
-    role: str | None = strawberry.field(
-        description="`CONTROLLER`, `PROCESSOR`, `SUB_PROCESSOR` or `THIRD_PARTY`."
-    )
+    role: Role | None = strawberry.field(description="Its role.")
     organisation: Organisation = strawberry.field(description="The organisation.")
 
 
 @strawberry.type(description="A system an organisation operates, and its role for that data.")
 class OperatedSystem:
-    role: str | None = strawberry.field(
-        description="The operator's role: `CONTROLLER`, `PROCESSOR`, `SUB_PROCESSOR` or "
-        "`THIRD_PARTY`."
-    )
+    role: Role | None = strawberry.field(description="The operator's role.")
     system: System = strawberry.field(description="The system.")
 
 
@@ -218,50 +229,56 @@ class OrganisationCountry:
     country: Country = strawberry.field(description="The country.")
 
 
-@strawberry.type(description="An organisation engaging another for a service.")
-class Engagement:
-    id: str | None = strawberry.field(description="The engagement's id.")
-    role: str | None = strawberry.field(
-        description="The engaged party's role: `PROCESSOR`, `SUB_PROCESSOR`, `THIRD_PARTY`."
-    )
+@strawberry.type(description="An organisation engaging another for a service (`ENGAGES`).")
+class Engagement(Node):
+    LABEL = "Engagement"
+    role: Role | None = strawberry.field(description="The engaged party's role.")
     service: str | None = strawberry.field(description="The service engaged for.")
-    authorisation: str | None = strawberry.field(description="`SPECIFIC` or `GENERAL`.")
+    authorisation: Authorisation | None = strawberry.field(
+        description="How it was authorised (Art. 28(2) GDPR)."
+    )
     authorised_on: date | None = strawberry.field(description="When it was authorised.")
     notice_days: int | None = strawberry.field(description="Notice owed before a change.")
     categories: list[str] | None = strawberry.field(description="The category keys it covers.")
     retired_on: date | None = strawberry.field(
         description="When it was retired; a retired engagement counts in no decision."
     )
-    organisation: Organisation = strawberry.field(
-        description="The other party: the engaged one for `subProcessors`, the engaging one for "
-        "`engagedBy`."
-    )
+    engager: Organisation = strawberry.field(description="The engaging organisation.")
+    engaged: Organisation = strawberry.field(description="The engaged organisation.")
+
+    @classmethod
+    def loaded(cls, properties: Mapping[str, Any]) -> Engagement:
+        return engagement(
+            properties["rel"],
+            from_properties(Organisation, properties["source"]),
+            from_properties(Organisation, properties["target"]),
+        )
 
 
-def engagement(row: dict[str, Any]) -> Engagement:
-    rel = row["rel"]
+def engagement(rel: Mapping[str, Any], engager: Organisation, engaged: Organisation) -> Engagement:
     return Engagement(
-        id=rel.get("id"),
-        role=rel.get("role"),
+        key=rel["id"],
+        role=enum_of(Role, rel.get("role")),
         service=rel.get("service"),
-        authorisation=rel.get("authorisation"),
+        authorisation=enum_of(Authorisation, rel.get("authorisation")),
         authorised_on=native(rel.get("authorised_on")),
         notice_days=rel.get("notice_days"),
         categories=rel.get("categories"),
         retired_on=native(rel.get("retired_on")),
-        organisation=from_properties(Organisation, row["node"]),
+        engager=engager,
+        engaged=engaged,
     )
 
 
 @strawberry.type(description="A Data Privacy Framework certification of an organisation.")
 class DpfCertification(Node):
     LABEL = "DpfCertification"
-    framework: str | None = strawberry.field(
-        default=None, description="`EU_US`, `UK_EXTENSION` or `SWISS_US`."
+    framework: DpfFramework | None = strawberry.field(default=None, description="The programme.")
+    status: DpfStatus | None = strawberry.field(
+        default=None, description="Whether it is active on the DPF List."
     )
-    status: str | None = strawberry.field(default=None, description="`ACTIVE` or `INACTIVE`.")
-    data_types: list[str] | None = strawberry.field(
-        default=None, description="The data types covered: `HR`, `NON_HR`."
+    data_types: list[DpfDataType] | None = strawberry.field(
+        default=None, description="The data types covered."
     )
     certified_on: date | None = strawberry.field(default=None, description="When certified.")
     expires_on: date | None = strawberry.field(
@@ -277,8 +294,10 @@ class Organisation(Node):
         default=None, description="The code of its country of establishment."
     )
     website: str | None = strawberry.field(default=None, description="Its website.")
-    dpa_signed: bool | None = strawberry.field(
-        default=None, description="Whether a data processing agreement is signed with it."
+    dpa_signed: date | None = strawberry.field(
+        default=None,
+        description="When the data processing agreement with it was signed; null when none is "
+        "recorded.",
     )
     subject_to: list[str] | None = strawberry.field(
         default=None, description="Laws the entity is subject to, such as `PIPEDA`."
@@ -286,16 +305,21 @@ class Organisation(Node):
     is_self: bool | None = strawberry.field(
         default=None, description="Whether it owns the map (Preemptly)."
     )
-    kind: str | None = strawberry.field(
-        default=None, description="`COMPANY`, `CUSTOMER_CONTROLLER`, ..."
+    kind: OrganisationKind | None = strawberry.field(
+        default=None, description="What kind of organisation it is."
     )
     retired_on: date | None = strawberry.field(default=None, description="When it was retired.")
 
-    @strawberry.field(description="Its country of establishment; NOT_FOUND when it is missing.")
+    @strawberry.field(
+        description="Its country of establishment; INTERNAL when the graph lacks it (a fault of "
+        "the map's data)."
+    )
     async def established_in(self, info: Info[Context, None]) -> Country:
         found = await by_key(info, Country, self.country)
         if found is None:
-            raise NotFound(f"no country {self.country!r} for organisation {self.key!r}")
+            raise MissingReferenceData(
+                f"the graph has no country {self.country!r} for organisation {self.key!r}"
+            )
         return found
 
     @strawberry.field(
@@ -314,19 +338,26 @@ class Organisation(Node):
     async def systems(self, info: Info[Context, None]) -> list[OperatedSystem]:
         rows = await load_related(info.context.loaders, "organisation.systems", self.key)
         return [
-            OperatedSystem(role=row["rel"].get("role"), system=from_properties(System, row["node"]))
+            OperatedSystem(
+                role=enum_of(Role, row["rel"].get("role")),
+                system=from_properties(System, row["node"]),
+            )
             for row in rows
         ]
 
-    @strawberry.field(description="The organisations it engages (its sub-processors and others).")
+    @strawberry.field(description="Its engagements of others (its sub-processors and others).")
     async def sub_processors(self, info: Info[Context, None]) -> list[Engagement]:
         rows = await load_related(info.context.loaders, "organisation.sub_processors", self.key)
-        return [engagement(row) for row in rows]
+        return [
+            engagement(row["rel"], self, from_properties(Organisation, row["node"])) for row in rows
+        ]
 
-    @strawberry.field(description="The organisations that engage it.")
+    @strawberry.field(description="The engagements of it by others.")
     async def engaged_by(self, info: Info[Context, None]) -> list[Engagement]:
         rows = await load_related(info.context.loaders, "organisation.engaged_by", self.key)
-        return [engagement(row) for row in rows]
+        return [
+            engagement(row["rel"], from_properties(Organisation, row["node"]), self) for row in rows
+        ]
 
     @strawberry.field(description="The transfer safeguards it is exporter or importer of.")
     async def safeguards(self, info: Info[Context, None]) -> list[Safeguard]:
@@ -340,23 +371,21 @@ class Organisation(Node):
 @strawberry.type(description="A transfer safeguard between an exporter and an importer.")
 class Safeguard(Node):
     LABEL = "Safeguard"
-    type: str | None = strawberry.field(
-        default=None,
-        description="`SCC`, `IDTA`, `UK_ADDENDUM`, `SWISS_SCC`, `BCR`, `CODE_OF_CONDUCT`, "
-        "`CERTIFICATION` or `DEROGATION`.",
-    )
+    type: SafeguardType | None = strawberry.field(default=None, description="Its kind.")
     module: int | None = strawberry.field(default=None, description="The SCC module, 1-4.")
     derogation: str | None = strawberry.field(
         default=None, description="The Art. 49 derogation, such as `GDPR-49-1-b`."
     )
-    regimes: list[str] | None = strawberry.field(default=None, description="The regimes covered.")
+    regimes: list[RegimeKey] | None = strawberry.field(
+        default=None, description="The regimes covered."
+    )
     signed_on: date | None = strawberry.field(default=None, description="When it was signed.")
     expires_on: date | None = strawberry.field(default=None, description="When it expires.")
     tia_on: date | None = strawberry.field(
         default=None, description="When the transfer impact assessment was made."
     )
-    tia_outcome: str | None = strawberry.field(
-        default=None, description="`ADEQUATE`, `ADEQUATE_WITH_MEASURES` or `NOT_ADEQUATE`."
+    tia_outcome: TiaOutcome | None = strawberry.field(
+        default=None, description="The transfer impact assessment's outcome."
     )
     supplementary_measures: list[str] | None = strawberry.field(
         default=None, description="The supplementary measures taken."
@@ -378,11 +407,11 @@ class Safeguard(Node):
 
 
 @strawberry.type(description="A flow of personal data from a system to a system or organisation.")
-class Flow:
-    id: str = strawberry.field(description="The flow's id.")
+class Flow(Node):
+    LABEL = "Flow"
     categories: list[str] | None = strawberry.field(description="The category keys it carries.")
-    purpose: str | None = strawberry.field(description="Why the data flows.")
-    mode: str | None = strawberry.field(description="`PUSH`, `PULL` or `REMOTE_ACCESS`.")
+    purpose: str | None = strawberry.field(description="Why the data flows (a DataUse key).")
+    mode: FlowMode | None = strawberry.field(description="How the data moves.")
     assumed: bool | None = strawberry.field(
         description="Whether it goes beyond the privacy policy's words."
     )
@@ -399,20 +428,20 @@ class Flow:
     source: System = strawberry.field(description="The system the data leaves.")
     target: FlowTarget = strawberry.field(description="Where the data goes.")
 
+    @classmethod
+    def loaded(cls, properties: Mapping[str, Any]) -> Flow:
+        source = from_properties(System, properties["source"])
+        return flow(
+            properties["rel"], source, flow_end(properties["target_kind"], properties["target"])
+        )
 
-@strawberry.enum(description="Where a flow is known from.")
-class FlowProvenance(enum.Enum):
-    DECLARED = "DECLARED"
-    OBSERVED = "OBSERVED"
 
-
-def flow(row: dict[str, Any], source: System, target: System | Organisation) -> Flow:
-    rel = row["rel"]
+def flow(rel: Mapping[str, Any], source: System, target: System | Organisation) -> Flow:
     return Flow(
-        id=rel["id"],
+        key=rel["id"],
         categories=rel.get("categories"),
         purpose=rel.get("purpose"),
-        mode=rel.get("mode"),
+        mode=enum_of(FlowMode, rel.get("mode")),
         assumed=rel.get("assumed"),
         provenance=FlowProvenance(rel.get("provenance") or "DECLARED"),
         last_observed_at=native(rel.get("last_observed_at")),
@@ -422,10 +451,10 @@ def flow(row: dict[str, Any], source: System, target: System | Organisation) -> 
     )
 
 
-def flow_end(row: dict[str, Any]) -> System | Organisation:
-    if row["kind"] == "System":
-        return from_properties(System, row["node"])
-    return from_properties(Organisation, row["node"])
+def flow_end(kind: str, properties: Mapping[str, Any]) -> System | Organisation:
+    if kind == "System":
+        return from_properties(System, properties)
+    return from_properties(Organisation, properties)
 
 
 @strawberry.type(description="Categories of one subject kind held in a system.")
@@ -444,8 +473,8 @@ class Storage(Node):
     made_public: bool | None = strawberry.field(
         default=None, description="Whether the data was made public (Art. 17(2) GDPR)."
     )
-    controller_role: str | None = strawberry.field(
-        default=None, description="Preemptly's role for this data: `CONTROLLER` or `PROCESSOR`."
+    controller_role: Role | None = strawberry.field(
+        default=None, description="Preemptly's role for this data: CONTROLLER or PROCESSOR."
     )
     record_count: int | None = strawberry.field(
         default=None, description="About how many records (people) it holds; null when unknown."
@@ -475,18 +504,13 @@ class Storage(Node):
 class System(Node):
     LABEL = "System"
     name: str | None = strawberry.field(default=None, description="The system's name.")
-    kind: str | None = strawberry.field(
-        default=None,
-        description="`APPLICATION`, `DATABASE`, `FILE_STORE`, `SAAS`, `WAREHOUSE`, `LOG_STORE`, "
-        "`ANALYTICS` or `BACKUP`.",
-    )
+    kind: SystemKind | None = strawberry.field(default=None, description="What kind it is.")
     owner_team: str | None = strawberry.field(
         default=None, description="The owning team; null when it has none."
     )
     description: str | None = strawberry.field(default=None, description="What it is for.")
-    deletion_method: str | None = strawberry.field(
-        default=None,
-        description="`API`, `MANUAL`, `AUTOMATIC_EXPIRY` or `NONE`; null when unknown.",
+    deletion_method: DeletionMethod | None = strawberry.field(
+        default=None, description="How its data is deleted; null when unknown."
     )
     retrieval_method: str | None = strawberry.field(
         default=None, description="How data is retrieved from it; null when there is no way."
@@ -519,7 +543,7 @@ class System(Node):
         rows = await load_related(info.context.loaders, "system.operators", self.key)
         return [
             OrganisationRole(
-                role=row["rel"].get("role"),
+                role=enum_of(Role, row["rel"].get("role")),
                 organisation=from_properties(Organisation, row["node"]),
             )
             for row in rows
@@ -546,12 +570,12 @@ class System(Node):
     @strawberry.field(description="The flows into it.")
     async def upstream(self, info: Info[Context, None]) -> list[Flow]:
         rows = await load_related(info.context.loaders, "system.upstream", self.key)
-        return [flow(row, from_properties(System, row["node"]), self) for row in rows]
+        return [flow(row["rel"], from_properties(System, row["node"]), self) for row in rows]
 
     @strawberry.field(description="The flows out of it, to systems and organisations.")
     async def downstream(self, info: Info[Context, None]) -> list[Flow]:
         rows = await load_related(info.context.loaders, "system.downstream", self.key)
-        return [flow(row, self, flow_end(row)) for row in rows]
+        return [flow(row["rel"], self, flow_end(row["kind"], row["node"])) for row in rows]
 
     @strawberry.field(description="The backups of it.")
     async def backups(self, info: Info[Context, None]) -> list[System]:
@@ -579,8 +603,8 @@ class ProcessingActivity(Node):
     retention_days: int | None = strawberry.field(
         default=None, description="The retention in days."
     )
-    preemptly_role: str | None = strawberry.field(
-        default=None, description="Preemptly's role: `CONTROLLER` or `PROCESSOR`."
+    preemptly_role: Role | None = strawberry.field(
+        default=None, description="Preemptly's role: CONTROLLER or PROCESSOR."
     )
     automated_decision_making: bool | None = strawberry.field(
         default=None, description="Whether it makes automated decisions (Art. 22 GDPR)."
@@ -615,7 +639,7 @@ class ProcessingActivity(Node):
         rows = await load_related(info.context.loaders, "activity.recipients", self.key)
         return [
             OrganisationRole(
-                role=row["rel"].get("role"),
+                role=enum_of(Role, row["rel"].get("role")),
                 organisation=from_properties(Organisation, row["node"]),
             )
             for row in rows

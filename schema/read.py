@@ -8,7 +8,9 @@ from strawberry.types import Info
 
 from graph.queries import lists
 from resolvers import global_id
+from resolvers.errors import NotFound
 from resolvers.read.service import data_map, list_page
+from resolvers.references import country_code, key_of, refuse
 from schema import datamap
 from schema.connection import Connection, connection
 from schema.context import Context
@@ -31,6 +33,8 @@ from schema.nodes import (
     DataSubject,
     DataUse,
     DpfCertification,
+    Engagement,
+    Flow,
     Organisation,
     ProcessingActivity,
     Regime,
@@ -49,6 +53,8 @@ NODE_TYPES: dict[str, type[Node]] = {
         DataUse,
         Derogation,
         DpfCertification,
+        Engagement,
+        Flow,
         LegalBasis,
         LegalException,
         Organisation,
@@ -65,9 +71,20 @@ NODE_TYPES: dict[str, type[Node]] = {
     )
 }
 
+LOOKUP = "The global id (`id`) or the key (`key`)."
 FILTER = "Narrows the list; see MapFilter for what each filter means here."
 FIRST = "How many rows to return; at most the server's maximum page size, which is the default."
 AFTER = "The cursor of the row to continue after (`pageInfo.endCursor`)."
+
+
+async def lookup(info: Info[Context, None], cls: type[N], argument: str, field: str) -> N:
+    """The `cls` node an argument names (references.py's rule); NOT_FOUND naming `field`, with
+    the nearest keys, when there is none."""
+    key = key_of(argument, cls.LABEL, field=field)
+    found = await by_key(info, cls, key)
+    if found is None:
+        await refuse(info.context.db, (cls.LABEL,), key, field=field, error=NotFound)
+    return found
 
 
 async def page_of(
@@ -108,7 +125,23 @@ class ReadQuery:
         return await page_of(info, lists.SYSTEMS, System, "systems", filter, first, after)
 
     @strawberry.field(
-        description="Organisations (Preemptly, its vendors, its customers), by legal name. "
+        description="Every organisation (Preemptly, its vendors, its customers), by legal name. "
+        "Every filter applies; `role` and `kind` narrow by role and kind."
+    )
+    async def organisations(
+        self,
+        info: Info[Context, None],
+        filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> Connection[Organisation]:
+        return await page_of(
+            info, lists.ORGANISATIONS, Organisation, "organisations", filter, first, after
+        )
+
+    @strawberry.field(
+        description="The map's processors and sub-processors: organisations other than the map's "
+        "owner engaged, or operating a system, as PROCESSOR or SUB_PROCESSOR; by legal name. "
         "Every filter applies."
     )
     async def processors(
@@ -119,7 +152,7 @@ class ReadQuery:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[Organisation]:
         return await page_of(
-            info, lists.ORGANISATIONS, Organisation, "processors", filter, first, after
+            info, lists.PROCESSORS, Organisation, "processors", filter, first, after
         )
 
     @strawberry.field(
@@ -183,46 +216,69 @@ class ReadQuery:
     ) -> Connection[Country]:
         return await page_of(info, lists.COUNTRIES, Country, "countries", filter, first, after)
 
-    @strawberry.field(description="The system with this id (`System.key`), or null.")
+    @strawberry.field(description="The system; NOT_FOUND when it names none.")
     async def system(
         self,
         info: Info[Context, None],
-        id: Annotated[str, strawberry.argument(description="The system's id, such as `crm`.")],
-    ) -> System | None:
-        return await by_key(info, System, id)
+        id: Annotated[strawberry.ID, strawberry.argument(description=LOOKUP)],
+    ) -> System:
+        return await lookup(info, System, id, "id")
 
-    @strawberry.field(description="The organisation with this id (`Organisation.key`), or null.")
-    async def processor(
+    @strawberry.field(description="The organisation; NOT_FOUND when it names none.")
+    async def organisation(
         self,
         info: Info[Context, None],
-        id: Annotated[str, strawberry.argument(description="The organisation's id.")],
-    ) -> Organisation | None:
-        return await by_key(info, Organisation, id)
+        id: Annotated[strawberry.ID, strawberry.argument(description=LOOKUP)],
+    ) -> Organisation:
+        return await lookup(info, Organisation, id, "id")
 
-    @strawberry.field(description="The country with this code, or null.")
+    @strawberry.field(description="The country; NOT_FOUND when it names none.")
     async def country(
         self,
         info: Info[Context, None],
-        code: Annotated[str, strawberry.argument(description="An ISO 3166-1 alpha-2 code.")],
-    ) -> Country | None:
-        return await by_key(info, Country, code)
+        code: Annotated[
+            str,
+            strawberry.argument(
+                description="An ISO 3166-1 alpha-2 code in any case, or the country's global id."
+            ),
+        ],
+    ) -> Country:
+        return await lookup(
+            info, Country, country_code(key_of(code, "Country", field="code")), "code"
+        )
 
-    @strawberry.field(description="The data category with this key, or null.")
+    @strawberry.field(description="The data category; NOT_FOUND when it names none.")
     async def data_category(
         self,
         info: Info[Context, None],
-        key: Annotated[str, strawberry.argument(description="A key such as `user.contact`.")],
-    ) -> DataCategory | None:
-        return await by_key(info, DataCategory, key)
+        key: Annotated[
+            str,
+            strawberry.argument(description="A key such as `user.contact`, or the global id."),
+        ],
+    ) -> DataCategory:
+        return await lookup(info, DataCategory, key, "key")
 
-    @strawberry.field(description="The node with this global id, or null when it names none.")
+    @strawberry.field(
+        description="The data subject kind, such as `customer`; NOT_FOUND when it names none."
+    )
+    async def data_subject(
+        self,
+        info: Info[Context, None],
+        key: Annotated[str, strawberry.argument(description=LOOKUP)],
+    ) -> DataSubject:
+        return await lookup(info, DataSubject, key, "key")
+
+    @strawberry.field(
+        description="The node with this global id (any `Node`, flows and engagements included); "
+        "NOT_FOUND when it names none."
+    )
     async def node(
         self,
         info: Info[Context, None],
         id: Annotated[strawberry.ID, strawberry.argument(description="A global id (`Node.id`).")],
-    ) -> Node | None:
-        kind, key = global_id.decode(id, frozenset(NODE_TYPES))
-        return await by_key(info, NODE_TYPES[kind], key)
+    ) -> Node:
+        kind, _ = global_id.decode(id, frozenset(NODE_TYPES))
+        return await lookup(info, NODE_TYPES[kind], id, "id")
 
     @strawberry.field(
         description="The map of the systems the filter selects, with their operators, countries, "

@@ -12,7 +12,7 @@ from resolvers.roles import CONTROLLER, PROCESSOR
 from resolvers.transfer.decisions import Verdict
 from schema.context import Context
 from schema.read import NODE_TYPES
-from schema.transfer import TransferRegime
+from schema.vocabulary import RegimeKey
 
 
 @strawberry.type(description="A graph entity a cell was read from.")
@@ -262,8 +262,8 @@ class RecordsOfProcessing:
         return f"{self._records.profile.template} ({self._records.profile.source})"
 
     @strawberry.field(description="The regime whose transfer rules the records apply.")
-    def regime(self) -> TransferRegime:
-        return TransferRegime(self._records.regime)
+    def regime(self) -> RegimeKey:
+        return RegimeKey(self._records.regime)
 
     @strawberry.field(description="The date the transfers were decided for.")
     def evaluated_for(self) -> datetime.date:
@@ -302,7 +302,7 @@ class RecordsQuery:
             str, strawberry.argument(description="GDPR (default), ICO or CNIL.")
         ] = "GDPR",
         regime: Annotated[
-            TransferRegime | None,
+            RegimeKey | None,
             strawberry.argument(description="The transfer rules to apply; null: the profile's."),
         ] = None,
         as_of: datetime.date | None = None,

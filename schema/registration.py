@@ -9,7 +9,9 @@ import strawberry
 from strawberry.types import Info
 
 from graph.queries.registration import RetirableKind
-from resolvers.registration import service, vocabulary
+from resolvers.global_id import encode
+from resolvers.references import key_of
+from resolvers.registration import service
 from resolvers.registration.decisions import Subject, TransferDecisions
 from resolvers.registration.inputs import (
     DataFlowInput as DataFlowModel,
@@ -34,28 +36,22 @@ from resolvers.registration.inputs import (
 from resolvers.registration.inputs import (
     SystemInput as SystemModel,
 )
-from resolvers.registration.vocabulary import (
+from schema.auth import actor
+from schema.context import Context
+from schema.transfer import TransferPath
+from schema.vocabulary import (
     Authorisation,
     DeletionMethod,
+    DpfDataType,
+    DpfFramework,
+    DpfStatus,
     FlowMode,
-    OperatorRole,
     RegimeKey,
+    Role,
     SafeguardType,
     SystemKind,
     TiaOutcome,
 )
-from schema.auth import actor
-from schema.context import Context
-from schema.transfer import TransferPath, TransferRegime
-
-strawberry.enum(SystemKind, description="What kind of system holds the data.")
-strawberry.enum(DeletionMethod, description="How data is deleted from a system.")
-strawberry.enum(OperatorRole, description="The operating organisation's role for the data.")
-strawberry.enum(Authorisation, description="How a sub-processor was authorised (Art. 28(2)).")
-strawberry.enum(FlowMode, description="How data moves along a flow.")
-strawberry.enum(SafeguardType, description="The kind of transfer safeguard.")
-strawberry.enum(TiaOutcome, description="The outcome of a transfer impact assessment.")
-strawberry.enum(RegimeKey, description="A data-protection regime.")
 
 SOURCE = "The integration's source name (lower case, digits, `.`, `_`, `-`)."
 EXTERNAL_ID = "The caller's own stable id there; with `source` it keys the upsert."
@@ -72,8 +68,8 @@ class ProcessorInput:
         description="The id of the organisation that engages it (the controller)."
     )
     website: str | None = strawberry.field(default=None, description="Its website (http/https).")
-    dpa_signed: bool | None = strawberry.field(
-        default=None, description="Whether a data-processing agreement is signed."
+    dpa_signed: datetime.date | None = strawberry.field(
+        default=None, description="When the data-processing agreement was signed."
     )
     subject_to: list[str] = strawberry.field(
         default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
@@ -97,8 +93,8 @@ class SubProcessorInput:
         default=None, description="Days of notice before a change (general authorisation)."
     )
     website: str | None = strawberry.field(default=None, description="Its website (http/https).")
-    dpa_signed: bool | None = strawberry.field(
-        default=None, description="Whether a data-processing agreement is signed."
+    dpa_signed: datetime.date | None = strawberry.field(
+        default=None, description="When the data-processing agreement was signed."
     )
     subject_to: list[str] = strawberry.field(
         default_factory=list, description="Laws it is subject to, such as `PIPEDA`."
@@ -116,7 +112,7 @@ class SystemInput:
     operator_id: strawberry.ID = strawberry.field(
         description="The id of the organisation that operates it."
     )
-    operator_role: OperatorRole = strawberry.field(description="The operator's role for the data.")
+    operator_role: Role = strawberry.field(description="The operator's role for the data.")
     hosted_in: list[str] = strawberry.field(
         description="ISO alpha-2 codes of the countries where the data rests."
     )
@@ -187,13 +183,9 @@ class DpfCertificationRegistration:
     source: str = strawberry.field(description=SOURCE)
     external_id: str = strawberry.field(description=EXTERNAL_ID)
     organisation_id: strawberry.ID = strawberry.field(description="The certified organisation.")
-    framework: vocabulary.DpfFramework = strawberry.field(description="The DPF programme.")
-    status: vocabulary.DpfStatus = strawberry.field(
-        description="ACTIVE or INACTIVE on the DPF List."
-    )
-    data_types: list[vocabulary.DpfDataType] = strawberry.field(
-        description="HR and/or NON_HR data."
-    )
+    framework: DpfFramework = strawberry.field(description="The DPF programme.")
+    status: DpfStatus = strawberry.field(description="ACTIVE or INACTIVE on the DPF List.")
+    data_types: list[DpfDataType] = strawberry.field(description="HR and/or NON_HR data.")
     certified_on: datetime.date = strawberry.field(description="When it was certified.")
     expires_on: datetime.date | None = strawberry.field(
         default=None, description="When it lapses unless recertified."
@@ -202,13 +194,21 @@ class DpfCertificationRegistration:
 
 @strawberry.type(description="A transfer path through a registered entity, for one regime.")
 class TransferDecision:
-    regime: TransferRegime = strawberry.field(description="The regime whose data takes the path.")
+    regime: RegimeKey = strawberry.field(description="The regime whose data takes the path.")
     path: TransferPath = strawberry.field(description="The path and each hop's decision.")
 
 
 @strawberry.type(description="What one registration did.")
 class Registration:
-    id: strawberry.ID = strawberry.field(description="The datamap id: `<source>:<externalId>`.")
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the entity registered (`node(id)` resolves it); for a data "
+        "flow the same edge id as in `dataMap`, `lineage` and transfer hops."
+    )
+    key: str = strawberry.field(description="Its key: `<source>:<externalId>`.")
+    engagement_id: strawberry.ID | None = strawberry.field(
+        description="For a processor or sub-processor: the global id of the engagement "
+        "(`ENGAGES`) it registered; null otherwise."
+    )
     created: bool = strawberry.field(description="True when the entity is new.")
     changed: bool = strawberry.field(description="True when anything about it changed.")
     subject: strawberry.Private[Subject]
@@ -220,7 +220,7 @@ class Registration:
     )
     async def transfer_decisions(self) -> list[TransferDecision]:
         return [
-            TransferDecision(regime=TransferRegime(found.regime), path=TransferPath.of(found.path))
+            TransferDecision(regime=RegimeKey(found.regime), path=TransferPath.of(found.path))
             for found in await self.decisions.of(self.subject)
         ]
 
@@ -238,9 +238,12 @@ def registrations(
 ) -> list[Registration]:
     """The payloads of one mutation; they share one reading of the transfer map."""
     decisions = TransferDecisions(info.context.db, datetime.date.today())
+    kind = SUBJECT_KINDS[subject]
     return [
         Registration(
-            id=strawberry.ID(o.id),
+            id=strawberry.ID(encode(kind, o.id)),
+            key=o.id,
+            engagement_id=_engagement_id(o),
             created=o.created,
             changed=o.changed,
             subject=subject(o),
@@ -248,6 +251,13 @@ def registrations(
         )
         for o in outcomes
     ]
+
+
+def _engagement_id(outcome: service.Outcome) -> strawberry.ID | None:
+    engagement = outcome.after.get("engagement")
+    if not engagement:
+        return None
+    return strawberry.ID(encode("Engagement", engagement["id"]))
 
 
 def organisation(outcome: service.Outcome) -> Subject:
@@ -270,6 +280,24 @@ def safeguard(outcome: service.Outcome) -> Subject:
     return Subject(parties=(outcome.after["exporter_id"], outcome.after["importer_id"]))
 
 
+SUBJECT_KINDS: dict[Callable[[service.Outcome], Subject], str] = {
+    organisation: "Organisation",
+    system: "System",
+    data_flow: "Flow",
+    safeguard: "Safeguard",
+    certified: "DpfCertification",
+}
+"""The kind of the entity each registration registers, for its global id."""
+
+RETIRABLE_KINDS: dict[str, str] = {
+    "Organisation": "Organisation",
+    "ENGAGES": "Engagement",
+    "System": "System",
+    "FLOWS_TO": "Flow",
+    "Safeguard": "Safeguard",
+}
+
+
 def fields_of(value: Any) -> dict[str, Any]:
     """The fields of a register input as a dict. The inputs are flat (scalars, enums and lists
     of them), so a shallow read is what `strawberry.asdict` gives, without its recursive copy,
@@ -285,14 +313,18 @@ async def retire(
     id: strawberry.ID,
     on: datetime.date | None,
 ) -> Retired:
-    item = validated(Retirement, {"id": id, "on": on or datetime.date.today()}, "")
+    key = key_of(id, RETIRABLE_KINDS[kind], field="id")
+    item = validated(Retirement, {"id": key, "on": on or datetime.date.today()}, "")
     retired_on = await service.retire(
         info.context.db, actor(info), operation, kind, entity_type, item
     )
     return Retired(id=id, retired_on=retired_on)
 
 
-EntityId = Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")]
+EntityId = Annotated[
+    strawberry.ID,
+    strawberry.argument(description="The entity. Accepts the global id (`id`) or the key (`key`)."),
+]
 RetireOn = Annotated[
     datetime.date | None,
     strawberry.argument(description="The retirement date; today when omitted."),

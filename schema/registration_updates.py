@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from strawberry.types import Info
 
 from resolvers.errors import BadUserInput
+from resolvers.references import key_of
 from resolvers.registration import service
 from resolvers.registration.inputs import (
     DataFlowInput as DataFlowModel,
@@ -23,19 +24,11 @@ from resolvers.registration.inputs import (
     SystemInput as SystemModel,
 )
 from resolvers.registration.inputs import validated_patch
-from resolvers.registration.vocabulary import (
-    DeletionMethod,
-    FlowMode,
-    OperatorRole,
-    RegimeKey,
-    SafeguardType,
-    SystemKind,
-    TiaOutcome,
-)
 from schema.auth import actor
 from schema.context import Context
 from schema.registration import (
     CATEGORIES,
+    RETIRABLE_KINDS,
     EntityId,
     Registration,
     data_flow,
@@ -43,6 +36,15 @@ from schema.registration import (
     registrations,
     safeguard,
     system,
+)
+from schema.vocabulary import (
+    DeletionMethod,
+    FlowMode,
+    RegimeKey,
+    Role,
+    SafeguardType,
+    SystemKind,
+    TiaOutcome,
 )
 
 UNSET: Any = strawberry.UNSET
@@ -56,8 +58,8 @@ class ProcessorPatch:
         default=UNSET, description="ISO 3166-1 alpha-2 country of establishment." + KEEP
     )
     website: str | None = strawberry.field(default=UNSET, description="Its website." + KEEP)
-    dpa_signed: bool | None = strawberry.field(
-        default=UNSET, description="Whether a data-processing agreement is signed." + KEEP
+    dpa_signed: datetime.date | None = strawberry.field(
+        default=UNSET, description="When the data-processing agreement was signed." + KEEP
     )
     subject_to: list[str] | None = strawberry.field(
         default=UNSET, description="Laws it is subject to, such as `PIPEDA`." + KEEP
@@ -77,7 +79,7 @@ class SystemPatch:
     operator_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="The id of the organisation that operates it." + KEEP
     )
-    operator_role: OperatorRole | None = strawberry.field(
+    operator_role: Role | None = strawberry.field(
         default=UNSET, description="The operator's role for the data." + KEEP
     )
     hosted_in: list[str] | None = strawberry.field(
@@ -170,7 +172,12 @@ class RegistrationUpdateMutation:
         db = info.context.db
         planner = service.organisation_update_planner(db, given(input, ProcessorModel))
         outcome = await service.update(
-            db, actor(info), "updateProcessor", "Organisation", id, planner
+            db,
+            actor(info),
+            "updateProcessor",
+            "Organisation",
+            key_of(id, RETIRABLE_KINDS["Organisation"], field="id"),
+            planner,
         )
         return registrations(info, [outcome], organisation)[0]
 
@@ -181,7 +188,14 @@ class RegistrationUpdateMutation:
         db = info.context.db
         patch = given(input, SystemModel)
         planner = service.update_planner(db, SystemModel, patch, service.system_plan)
-        outcome = await service.update(db, actor(info), "updateSystem", "System", id, planner)
+        outcome = await service.update(
+            db,
+            actor(info),
+            "updateSystem",
+            "System",
+            key_of(id, RETIRABLE_KINDS["System"], field="id"),
+            planner,
+        )
         return registrations(info, [outcome], system)[0]
 
     @strawberry.mutation(description="Change fields of a registered data flow.")
@@ -191,7 +205,14 @@ class RegistrationUpdateMutation:
         db = info.context.db
         patch = given(input, DataFlowModel)
         planner = service.update_planner(db, DataFlowModel, patch, service.data_flow_plan)
-        outcome = await service.update(db, actor(info), "updateDataFlow", "FLOWS_TO", id, planner)
+        outcome = await service.update(
+            db,
+            actor(info),
+            "updateDataFlow",
+            "FLOWS_TO",
+            key_of(id, RETIRABLE_KINDS["FLOWS_TO"], field="id"),
+            planner,
+        )
         return registrations(info, [outcome], data_flow)[0]
 
     @strawberry.mutation(description="Change fields of a registered transfer safeguard.")
@@ -201,5 +222,12 @@ class RegistrationUpdateMutation:
         db = info.context.db
         patch = given(input, SafeguardModel)
         planner = service.update_planner(db, SafeguardModel, patch, service.safeguard_plan)
-        outcome = await service.update(db, actor(info), "updateSafeguard", "Safeguard", id, planner)
+        outcome = await service.update(
+            db,
+            actor(info),
+            "updateSafeguard",
+            "Safeguard",
+            key_of(id, RETIRABLE_KINDS["Safeguard"], field="id"),
+            planner,
+        )
         return registrations(info, [outcome], safeguard)[0]

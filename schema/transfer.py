@@ -1,11 +1,13 @@
 import datetime
-from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from resolvers.categories import known_categories
 from resolvers.errors import BadUserInput
-from resolvers.registration import vocabulary
+from resolvers.limits import bounded
+from resolvers.references import ID_DESCRIPTION, known_value, resolve_key
 from resolvers.transfer import service
 from resolvers.transfer.decisions import (
     VERDICT_RANK,
@@ -15,6 +17,7 @@ from resolvers.transfer.decisions import (
     Verdict,
 )
 from schema.context import Context
+from schema.vocabulary import DpfDataType, DpfFramework, DpfStatus, RegimeKey, Role
 
 TransferVerdict = strawberry.enum(
     Verdict,
@@ -26,21 +29,6 @@ TransferVerdict = strawberry.enum(
 )
 
 MAX_PATHS = 500
-
-
-@strawberry.enum(description="The origin regime whose personal data is followed.")
-class TransferRegime(Enum):
-    EU = "EU"
-    UK = "UK"
-    CH = "CH"
-
-
-@strawberry.enum(description="A party's role in the relationship a transfer belongs to.")
-class TransferRole(Enum):
-    CONTROLLER = "CONTROLLER"
-    PROCESSOR = "PROCESSOR"
-    SUB_PROCESSOR = "SUB_PROCESSOR"
-    THIRD_PARTY = "THIRD_PARTY"
 
 
 @strawberry.type(description="The law and instrument a decision rests on.")
@@ -56,14 +44,19 @@ class TransferLegalBasis:
 @strawberry.type(description="The decision on one hop: data moving between two legal entities.")
 class TransferHop:
     id: str = strawberry.field(description="The flow, engagement or operation id (@country).")
+    edge_id: strawberry.ID | None = strawberry.field(
+        description="The edge the hop crosses, the same id as in `dataMap` edges and `lineage` "
+        "hops: a flow's or engagement's global id (`node(id)` resolves it), or for an operation "
+        "`OPERATED_BY:<system id>-><organisation id>`; null for a what-if check."
+    )
     channel: str = strawberry.field(
         description="FLOW, OPERATION, ENGAGEMENT, REMOTE_ACCESS (charged to the organisation that "
         "has the access) or CHECK."
     )
     exporter_id: str = strawberry.field(description="The exporting organisation.")
     importer_id: str = strawberry.field(description="The importing organisation.")
-    exporter_role: str = strawberry.field(description="The exporter's role.")
-    importer_role: str = strawberry.field(description="The importer's role.")
+    exporter_role: Role = strawberry.field(description="The exporter's role.")
+    importer_role: Role = strawberry.field(description="The importer's role.")
     country: str | None = strawberry.field(description="The destination country (ISO code).")
     via: list[str] = strawberry.field(
         description="How the data reaches it: HOSTED_IN, ACCESSED_FROM, ESTABLISHED_IN."
@@ -88,11 +81,12 @@ class TransferHop:
         hop, basis = decision.hop, decision.legal_basis
         return cls(
             id=hop.id,
+            edge_id=None if hop.edge_id is None else strawberry.ID(hop.edge_id),
             channel=hop.channel,
             exporter_id=hop.exporter.id,
             importer_id=hop.importer.id,
-            exporter_role=hop.exporter_role,
-            importer_role=hop.importer_role,
+            exporter_role=Role(hop.exporter_role),
+            importer_role=Role(hop.importer_role),
             country=hop.country,
             via=list(hop.via),
             categories=list(hop.categories),
@@ -149,7 +143,7 @@ class VerdictCount:
 
 @strawberry.type(description="The transfer paths of one regime's data on one date.")
 class TransferAssessment:
-    regime: TransferRegime = strawberry.field(description="The origin regime.")
+    regime: RegimeKey = strawberry.field(description="The origin regime.")
     evaluated_for: datetime.date = strawberry.field(description="The date decided for.")
     total_count: int = strawberry.field(description="Paths matching the filter, before `first`.")
     counts: list[VerdictCount] = strawberry.field(description="Matching paths per verdict.")
@@ -163,33 +157,20 @@ class TransferFilter:
         default=None, description="Only paths with one of these verdicts."
     )
     country: str | None = strawberry.field(
-        default=None, description="Only paths whose last hop reaches this country."
+        default=None,
+        description="Only paths whose last hop reaches this country (ISO 3166-1 alpha-2, any "
+        "case); a code naming no country is BAD_USER_INPUT.",
     )
     special_category_only: bool = strawberry.field(
         default=False, description="Only paths that carry Art. 9 data."
     )
 
 
-DpfFramework = strawberry.enum(
-    vocabulary.DpfFramework, description="A Data Privacy Framework programme (regulatory.md 4.3)."
-)
-DpfDataType = strawberry.enum(
-    vocabulary.DpfDataType, description="The data a DPF certification covers."
-)
-DpfStatus = strawberry.enum(
-    vocabulary.DpfStatus, description="Whether an organisation is active on the DPF List."
-)
-
-
 @strawberry.input(description="A DPF certification, as the DPF List shows it.")
 class DpfCertificationInput:
-    framework: vocabulary.DpfFramework = strawberry.field(description="The programme.")
-    status: vocabulary.DpfStatus = strawberry.field(
-        description="ACTIVE or INACTIVE on the DPF List."
-    )
-    data_types: list[vocabulary.DpfDataType] = strawberry.field(
-        description="HR and/or NON_HR data."
-    )
+    framework: DpfFramework = strawberry.field(description="The programme.")
+    status: DpfStatus = strawberry.field(description="ACTIVE or INACTIVE on the DPF List.")
+    data_types: list[DpfDataType] = strawberry.field(description="HR and/or NON_HR data.")
     certified_on: datetime.date = strawberry.field(description="When it was certified.")
     expires_on: datetime.date | None = strawberry.field(
         default=None, description="When the certification lapses unless renewed."
@@ -211,53 +192,54 @@ class DpfCertificationInput:
 
 @strawberry.input(description="A transfer to decide before it exists on the map.")
 class TransferCheckInput:
-    exporter_id: str = strawberry.field(description="The exporting organisation's id.")
-    importer_id: str | None = strawberry.field(
-        default=None, description="The importing organisation's id, when it is on the map."
+    exporter_id: strawberry.ID = strawberry.field(
+        description="The exporting organisation. " + ID_DESCRIPTION
+    )
+    importer_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The importing organisation, when it is on the map. " + ID_DESCRIPTION,
     )
     importer_country: str | None = strawberry.field(
-        default=None, description="Where the importer receives the data (ISO code)."
+        default=None,
+        description="Where the importer receives the data (ISO 3166-1 alpha-2, any case).",
     )
     importer_subject_to: list[str] = strawberry.field(
         default_factory=list, description="Laws the importer is subject to, such as PIPEDA."
     )
     categories: list[str] = strawberry.field(
-        default_factory=list, description="The data categories to send."
+        default_factory=list,
+        description="The data categories to send; an unknown key is BAD_USER_INPUT.",
     )
-    exporter_role: TransferRole = strawberry.field(description="The exporter's role.")
-    importer_role: TransferRole = strawberry.field(description="The importer's role.")
+    exporter_role: Role = strawberry.field(description="The exporter's role.")
+    importer_role: Role = strawberry.field(description="The importer's role.")
     hr_data: bool = strawberry.field(default=False, description="HR data (for DPF scope).")
     importer_certifications: list[DpfCertificationInput] | None = strawberry.field(
         default=None,
         description="The prospective importer's DPF certifications; when given, they replace "
         "what the map records for it.",
     )
-    regime: TransferRegime = strawberry.field(
-        default=TransferRegime.EU, description="The origin regime."
-    )
+    regime: RegimeKey = strawberry.field(default=RegimeKey.EU, description="The origin regime.")
     as_of: datetime.date | None = strawberry.field(
         default=None, description="The date to decide for; today when absent."
     )
 
 
 def _first(first: int) -> int:
-    if not 0 <= first <= MAX_PATHS:
-        raise BadUserInput(f"first must be between 0 and {MAX_PATHS}", field="first")
-    return first
+    return bounded(first, MAX_PATHS, field="first", minimum=0)
 
 
-def _matches(path: PathDecision, filter: TransferFilter | None) -> bool:
+def _matches(path: PathDecision, filter: TransferFilter | None, country: str | None) -> bool:
     if filter is None:
         return True
     if filter.verdicts and path.verdict not in filter.verdicts:
         return False
-    if filter.country and path.last.hop.country != filter.country.upper():
+    if country is not None and path.last.hop.country != country:
         return False
     return not (filter.special_category_only and not path.special_category)
 
 
 def _assessment(
-    regime: TransferRegime, as_of: datetime.date, paths: list[PathDecision], first: int
+    regime: RegimeKey, as_of: datetime.date, paths: list[PathDecision], first: int
 ) -> TransferAssessment:
     ranked = sorted(paths, key=lambda p: -VERDICT_RANK[p.verdict])
     counts = {verdict: 0 for verdict in Verdict}
@@ -282,14 +264,19 @@ class TransferQuery:
     async def transfer_assessment(
         self,
         info: Info[Context, None],
-        regime: TransferRegime = TransferRegime.EU,
+        regime: RegimeKey = RegimeKey.EU,
         as_of: datetime.date | None = None,
         filter: TransferFilter | None = None,
         first: int = 100,
     ) -> TransferAssessment:
         day = as_of or datetime.date.today()
+        country = None
+        if filter is not None and filter.country is not None:
+            country = await known_value(
+                info.context.db, "Country", filter.country, field="filter.country"
+            )
         paths = await service.assess(info.context.db, regime=regime.value, as_of=day)
-        matching = [path for path in paths if _matches(path, filter)]
+        matching = [path for path in paths if _matches(path, filter, country)]
         return _assessment(regime, day, matching, _first(first))
 
     @strawberry.field(
@@ -298,17 +285,31 @@ class TransferQuery:
     async def transfers(
         self,
         info: Info[Context, None],
-        system_id: str | None = None,
-        organisation_id: str | None = None,
-        regime: TransferRegime = TransferRegime.EU,
+        system_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The system. " + ID_DESCRIPTION),
+        ] = None,
+        organisation_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The organisation. " + ID_DESCRIPTION),
+        ] = None,
+        regime: RegimeKey = RegimeKey.EU,
         as_of: datetime.date | None = None,
         first: int = 100,
     ) -> TransferAssessment:
         if (system_id is None) == (organisation_id is None):
             raise BadUserInput("give exactly one of systemId and organisationId", field="systemId")
         day = as_of or datetime.date.today()
-        scope = service.Scope(system_id=system_id, organisation_id=organisation_id)
-        paths = await service.assess(info.context.db, regime=regime.value, as_of=day, scope=scope)
+        db = info.context.db
+        scope = service.Scope(
+            system_id=None
+            if system_id is None
+            else await resolve_key(db, system_id, "System", field="systemId"),
+            organisation_id=None
+            if organisation_id is None
+            else await resolve_key(db, organisation_id, "Organisation", field="organisationId"),
+        )
+        paths = await service.assess(db, regime=regime.value, as_of=day, scope=scope)
         return _assessment(regime, day, paths, _first(first))
 
     @strawberry.field(
@@ -318,19 +319,32 @@ class TransferQuery:
     async def transfer_check(
         self, info: Info[Context, None], input: TransferCheckInput
     ) -> TransferHop:
+        db = info.context.db
         request = service.TransferCheck(
             regime=input.regime.value,
             as_of=input.as_of or datetime.date.today(),
-            exporter_id=input.exporter_id,
+            exporter_id=await resolve_key(
+                db, input.exporter_id, "Organisation", field="input.exporterId"
+            ),
             exporter_role=input.exporter_role.value,
             importer_role=input.importer_role.value,
-            categories=tuple(input.categories),
-            importer_id=input.importer_id,
-            importer_country=input.importer_country.upper() if input.importer_country else None,
+            categories=tuple(
+                await known_categories(db, input.categories, field="input.categories") or ()
+            )
+            if input.categories
+            else (),
+            importer_id=None
+            if input.importer_id is None
+            else await resolve_key(db, input.importer_id, "Organisation", field="input.importerId"),
+            importer_country=None
+            if input.importer_country is None
+            else await known_value(
+                db, "Country", input.importer_country, field="input.importerCountry"
+            ),
             importer_subject_to=tuple(input.importer_subject_to),
             importer_dpf=None
             if input.importer_certifications is None
             else tuple(c.certification() for c in input.importer_certifications),
             hr_data=input.hr_data,
         )
-        return TransferHop.of(await service.check(info.context.db, request))
+        return TransferHop.of(await service.check(db, request))

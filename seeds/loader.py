@@ -77,7 +77,13 @@ def spec(
 
 
 REGIMES = spec(
-    "reference/regimes.yaml", models.Regime, writes.REGIMES, "area", "area_is_eea", "tools"
+    "reference/regimes.yaml",
+    models.Regime,
+    writes.REGIMES,
+    "area",
+    "area_is_eea",
+    "tools",
+    "rights",
 )
 REFERENCE = (
     REGIMES,
@@ -341,6 +347,7 @@ def known_keys(seeds: Seeds) -> dict[str, set[str]]:
         e.code for e in seeds.entries("reference/international_organisations.yaml")
     }
     known["market"] = known["country"] | packages.subdivision_codes() | {EEA_MARKET}
+    known["jurisdiction"] = known["regime"] | (known["market"] - {EEA_MARKET})
     return known
 
 

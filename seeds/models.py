@@ -107,6 +107,31 @@ class RegimeTool(Entry):
         return self
 
 
+Right = Literal[
+    "ACCESS",
+    "CORRECTION",
+    "DELETION",
+    "PORTABILITY",
+    "RESTRICTION",
+    "OBJECTION",
+    "OPT_OUT",
+    "OPT_OUT_OF_SALE",
+]
+"""A data-subject right: OPT_OUT is the objection to (or opting out of) direct marketing,
+OBJECTION the general right to object to processing, OPT_OUT_OF_SALE the CCPA's right to opt out
+of the sale or sharing of personal information."""
+
+
+class RegimeRight(ReferenceEntry):
+    """A right the regime's law grants the people whose data it reaches, under `article`;
+    `applies_when` SELLS_OR_SHARES: only against a business that sells or shares personal data."""
+
+    right: Right
+    article: str = Field(min_length=1)
+    applies_when: Literal["ALWAYS", "SELLS_OR_SHARES"] = "ALWAYS"
+    note: str | None = None
+
+
 class Regime(ReferenceEntry):
     """One regime as data: its area and markets (who it reaches), the articles each transfer
     verdict cites, the tools it accepts, its access items, authority, deadlines and erasure
@@ -144,9 +169,13 @@ class Regime(ReferenceEntry):
     deadline_rule: str
     erasure_right: str
     erasure_notice: str | None = None
+    rights: list[RegimeRight] = []
 
     @model_validator(mode="after")
     def one_period(self) -> "Regime":
+        granted = [item.right for item in self.rights]
+        if len(set(granted)) != len(granted):
+            raise ValueError("a regime grants each right once (rights)")
         if (self.response_days is None) == (self.response_months is None):
             raise ValueError("give exactly one of response_days and response_months")
         if self.extension_days is not None and self.extension_months is not None:
@@ -376,7 +405,9 @@ class BreachCategory(ReferenceEntry):
 
 
 BreachKind = Literal["CONFIDENTIALITY", "INTEGRITY", "AVAILABILITY"]
-BreachJurisdiction = Literal["EU", "UK", "CH", "US-CA", "US-NY", "US-TX", "US-FL", "US-WA"]
+BreachJurisdiction = Annotated[str, Ref("jurisdiction")]
+"""Whose law a breach duty is: a regime key (its area and markets in regimes.yaml say where it
+reaches), or a country or ISO 3166-2 code (`US-NY`) for a law of that place alone."""
 
 
 class BreachObligation(ReferenceEntry):
@@ -724,17 +755,19 @@ class ErasureFromActiveSystems(Entry):
     kind: Literal["ERASURE_FROM_ACTIVE_SYSTEMS"]
 
 
-PolicyRight = Literal["ACCESS", "CORRECTION", "DELETION", "PORTABILITY", "OPT_OUT", "RESTRICTION"]
-
-
 class RightsServed(Entry):
-    """Each right the policy offers can be served in every system holding data Preemptly
-    controls: access and portability need a retrieval method, deletion a deletion method, opt-out
-    a consent basis for every marketing activity. The map records no correction or restriction
-    method, so those are uncheckable."""
+    """Each right the policy offers is judged under the law of each regime in `regimes` (empty:
+    every regime that reaches the owner, by establishment or the markets it serves) that grants
+    it: it can be served in every system holding the owner's own data of that regime's people
+    (a storage's subjects_in, else the markets the owner serves): access and portability need a
+    retrieval method, deletion a deletion method (or a retention after which the data go),
+    opt-out a consent basis for every marketing activity. The map records no correction,
+    restriction or objection method, so those are uncheckable. A right no such regime grants is
+    offered beyond the law, and checks nothing."""
 
     kind: Literal["RIGHTS_SERVED"]
-    rights: list[PolicyRight] = Field(min_length=1)
+    rights: list[Right] = Field(min_length=1)
+    regimes: list[RegimeKey] = []
     marketing_purposes: list[UseKey] = []
     consent_bases: list[LegalBasisKey] = []
 
@@ -767,12 +800,15 @@ class CookiesUsed(Entry):
 
 
 class Compliance(Entry):
-    """What the map can check of compliance with `regimes`: a legal basis for every activity
-    the owner controls, an Art. 9(2) condition for every special-category activity, no BLOCKED
-    transfer (EU, UK, CH) and no sale (CCPA)."""
+    """What the map can check of compliance with `regimes` (and, with `others_reached`, every
+    other regime that reaches the owner: "other relevant privacy frameworks"): a legal basis for
+    every activity the owner controls, an Art. 9(2) condition for every special-category activity
+    and no BLOCKED transfer (regimes with transfer rules), no sale (CCPA), and each right the
+    regime grants (`rights` in regimes.yaml) offered by the policy's rights claims."""
 
     kind: Literal["COMPLIANCE"]
     regimes: list[RegimeKey] = Field(min_length=1)
+    others_reached: bool = False
     sale_purposes: list[UseKey] = []
 
 

@@ -1,8 +1,9 @@
 """The subgraph a breach impact needs, read in one read transaction: the selection (the systems
 named, or the systems a compromised organisation and its sub-processors down the ENGAGES chains
-operate, with the flows they receive), the breach reference facts, the map owner, then the systems
-that flows reach from the selection (at most 12 hops, one statement per hop) and every one of
-those systems with its backups, storages, processor activities and flows."""
+operate, with the flows they receive), the breach reference facts, each regime's area and markets
+(where a duty's law reaches), the map owner, then the systems that flows reach from the selection
+(at most 12 hops, one statement per hop) and every one of those systems with its backups,
+storages, processor activities and flows."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,12 +20,6 @@ CALL () {
   OPTIONAL MATCH (s:System {id: id})
   WITH id, s WHERE s IS NULL
   RETURN collect(id) AS unknown_systems
-}
-CALL () {
-  UNWIND coalesce($categories, []) AS key
-  OPTIONAL MATCH (c:DataCategory {key: key})
-  WITH key, c WHERE c IS NULL
-  RETURN collect(key) AS unknown_categories
 }
 CALL () {
   OPTIONAL MATCH (start:Organisation {id: $organisation_id})
@@ -54,18 +49,17 @@ CALL () {
   RETURN collect(n {.*}) AS risk_factors
 }
 CALL () {
-  MATCH (c:Country {eea: true})
-  RETURN collect(c.code) AS eea
+  MATCH (r:Regime)
+  RETURN collect(r {.key, .name, .reach, markets: coalesce(r.markets, []),
+                    area: [(c:Country)-[:IN_AREA_OF]->(r) | c.code]}) AS regimes
 }
 CALL () {
   OPTIONAL MATCH (me:Organisation {is_self: true})
-  OPTIONAL MATCH (me)-[:ESTABLISHED_IN]->(c:Country)
   RETURN head(collect(me {.id, .legal_name, .country, .supervisory_authority,
-                          .directed_at_children, .markets, .dpo_contact,
-                          eea: coalesce(c.eea, false)})) AS self
+                          .directed_at_children, .serves, .dpo_contact})) AS self
 }
-RETURN unknown_systems, unknown_categories, organisation_found, organisations, obligations,
-       exemptions, risk_factors, self, eea
+RETURN unknown_systems, organisation_found, organisations, obligations,
+       exemptions, risk_factors, self, regimes
 """
 
 OPERATED = """
@@ -122,7 +116,7 @@ CALL (s) {
                       .us_breach_element, .us_breach_with_any}) AS categories
   }
   WITH st, ds, categories WHERE st IS NOT NULL
-  RETURN collect(st {.id, .record_count, .controller_role, .collected_from_subject, .residency,
+  RETURN collect(st {.id, .record_count, .controller_role, .collected_from_subject, .subjects_in,
                      subject: ds.key, subject_name: ds.name,
                      categories: categories}) AS storages
 }
@@ -139,9 +133,7 @@ CALL (s) {
   }
   CALL (pa) {
     OPTIONAL MATCH (pa)-[:CONTROLLED_BY]->(o:Organisation)
-    OPTIONAL MATCH (o)-[:ESTABLISHED_IN]->(c:Country)
-    RETURN head(collect(o {.id, .legal_name, .country, .is_self,
-                           eea: coalesce(c.eea, false)})) AS controller
+    RETURN head(collect(o {.id, .legal_name, .country, .is_self, .serves})) AS controller
   }
   WITH pa, subjects, categories, controller WHERE pa IS NOT NULL
   RETURN collect(pa {.id, .name, .preemptly_role, subjects: subjects, categories: categories,
@@ -156,14 +148,13 @@ RETURN collect(s {.id, .name, .kind, .security_measures, .retired_on, operator: 
 @dataclass
 class BreachRecords:
     unknown_systems: list[str]
-    unknown_categories: list[str]
     organisation_found: bool
     organisations: list[Record]
     obligations: list[Record]
     exemptions: list[Record]
     risk_factors: list[Record]
     self: Record | None
-    eea: list[str]
+    regimes: list[Record]
     selected: list[str] = field(default_factory=list)
     received: list[Record] = field(default_factory=list)
     systems: list[Record] = field(default_factory=list)
@@ -188,27 +179,24 @@ async def breach_subgraph(
     *,
     system_ids: list[str] | None,
     organisation_id: str | None,
-    categories: list[str] | None,
 ) -> BreachRecords:
     async def work(tx: AsyncManagedTransaction) -> BreachRecords:
         params: dict[str, Any] = {
             "system_ids": system_ids,
             "organisation_id": organisation_id,
-            "categories": categories,
         }
         head = await fetch_single(tx, db, SELECTION, params)
         records = BreachRecords(
             unknown_systems=head["unknown_systems"],
-            unknown_categories=head["unknown_categories"],
             organisation_found=head["organisation_found"],
             organisations=head["organisations"],
             obligations=head["obligations"],
             exemptions=head["exemptions"],
             risk_factors=head["risk_factors"],
             self=head["self"],
-            eea=head["eea"],
+            regimes=head["regimes"],
         )
-        if records.unknown_systems or records.unknown_categories:
+        if records.unknown_systems:
             return records
         if system_ids is not None:
             records.selected = sorted(set(system_ids))

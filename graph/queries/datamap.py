@@ -1,5 +1,7 @@
-"""The data map: the systems a filter selects, their neighbourhood, and the edges among them,
-capped at a node count, in a single statement."""
+"""The data map: the systems a filter selects, their neighbourhood (operators, countries,
+storages, categories, subjects, flow recipients, and the organisations engaged in a chain with an
+operator or recipient, either way), and the edges among them, capped at a node count, in a single
+statement."""
 
 from collections.abc import Mapping
 from typing import LiteralString
@@ -19,6 +21,10 @@ EDGE_TYPES: tuple[str, ...] = (
     "ENGAGES",
 )
 
+CHAIN_HOPS: LiteralString = "20"
+"""How far a sub-processor chain is followed from an operator or a flow's recipient, either way
+(lineage's hop ceiling): the map holds every organisation lineage reaches from it."""
+
 SOURCE_KEY: LiteralString = "coalesce(a.id, a.key, a.code)"
 TARGET_KEY: LiteralString = "coalesce(b.id, b.key, b.code)"
 
@@ -26,7 +32,7 @@ TARGET_KEY: LiteralString = "coalesce(b.id, b.key, b.code)"
 def statement(active: list[str]) -> LiteralString:
     return (
         "MATCH (n:System) WHERE " + filters.where(filters.SYSTEM, active) + " "
-        "WITH n ORDER BY n.name, n.id "
+        "WITH n ORDER BY toLower(n.name), n.id "
         "WITH collect(n) AS systems "
         "CALL (systems) { "
         "  CALL (systems) { "
@@ -40,6 +46,10 @@ def statement(active: list[str]) -> LiteralString:
         "    UNION "
         "    UNWIND systems AS s "
         "    MATCH (s)<-[:IN_SYSTEM]-(:Storage)-[:OF_SUBJECT|OF_CATEGORY]->(m) RETURN m "
+        "    UNION "
+        "    UNWIND systems AS s "
+        "    MATCH (s)-[:OPERATED_BY|FLOWS_TO]->(:Organisation)-[:ENGAGES*1.." + CHAIN_HOPS + "]-"
+        "(m:Organisation) RETURN DISTINCT m "
         "  } "
         "  WITH m ORDER BY labels(m)[0], coalesce(m.id, m.key, m.code) "
         "  RETURN collect(m) AS neighbours "

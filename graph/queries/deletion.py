@@ -206,3 +206,18 @@ async def deletion_subgraph(
         return records
 
     return await db.read_tx(work)
+
+
+LAW = """
+OPTIONAL MATCH (law:Regime {key: $regime})
+OPTIONAL MATCH (me:Organisation {is_self: true})
+RETURN law {.key, .name, .authority, .authority_rule, .complaint_route} AS law,
+       me {.id, .legal_name, .supervisory_authority} AS controller
+"""
+
+
+async def regime_law(db: Database, regime: str) -> Record:
+    """What a document to the data subject says of the regime: its name, authority and complaint
+    route, and the map owner that answers (whose lead authority an EU complaint goes to)."""
+    rows = await db.read(LAW, {"regime": regime})
+    return rows[0]

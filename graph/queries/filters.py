@@ -14,6 +14,7 @@ FILTER_NAMES: tuple[str, ...] = (
     "subject",
     "organisation",
     "role",
+    "kind",
     "eea",
     "special_categories",
 )
@@ -85,12 +86,22 @@ ORGANISATION: dict[str, LiteralString] = {
         "(EXISTS { (:Organisation)-[:ENGAGES {role: $role}]->(n) } "
         "OR EXISTS { (:System)-[:OPERATED_BY {role: $role}]->(n) })"
     ),
+    "kind": "n.kind = $kind",
     "eea": "EXISTS { (n)-[:ESTABLISHED_IN]->(c:Country) WHERE coalesce(c.eea, false) = $eea }",
     "special_categories": (
         "$special_categories = EXISTS { (n)<-[:OPERATED_BY]-(:System)<-[:IN_SYSTEM]-(:Storage)"
         "-[:OF_CATEGORY]->(c:DataCategory) WHERE " + SPECIAL + " }"
     ),
 }
+
+PROCESSOR: LiteralString = (
+    "NOT coalesce(n.is_self, false) AND (EXISTS { (:Organisation)-[e:ENGAGES]->(n) "
+    "WHERE e.role IN ['PROCESSOR', 'SUB_PROCESSOR'] } "
+    "OR EXISTS { (:System)-[o:OPERATED_BY]->(n) WHERE o.role IN ['PROCESSOR', 'SUB_PROCESSOR'] })"
+)
+"""A processor or sub-processor of the map: an organisation other than the map's owner engaged,
+or operating a system, as PROCESSOR or SUB_PROCESSOR (the owner's own processor role for its
+customers is `organisations(filter: {role: PROCESSOR})`)."""
 
 DATA_CATEGORY: dict[str, LiteralString] = {
     "search": "toLower(n.name) CONTAINS toLower($search)",

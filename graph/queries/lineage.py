@@ -33,7 +33,9 @@ FOLLOW: LiteralString = (
 )
 EDGE: LiteralString = "[r:FLOWS_TO|OPERATED_BY|ENGAGES]"
 EDGE_INFO: LiteralString = (
-    "{from: a.id, to: b.id, relationship: type(r), edge_id: r.id, categories: r.categories}"
+    "{from: a.id, to: b.id, relationship: type(r), edge_id: r.id, categories: r.categories, "
+    "source_kind: head(labels(startNode(r))), source: startNode(r).id, "
+    "target_kind: head(labels(endNode(r))), target: endNode(r).id}"
 )
 NODE_INFO: LiteralString = "{.id, kind: head(labels(x)), name: coalesce(x.name, x.legal_name)}"
 
@@ -71,6 +73,8 @@ def expansion(hops: int) -> LiteralString:
     )
     return (
         "MATCH (s) WHERE s.id = $from AND (s:System OR s:Organisation) "
+        "AND ($kind IS NULL OR $kind IN labels(s)) "
+        "WITH s ORDER BY CASE WHEN s:System THEN 0 ELSE 1 END LIMIT 1 "
         + downstream
         + upstream
         + "RETURN s.id AS id, head(labels(s)) AS kind, coalesce(s.name, s.legal_name) AS name, "
@@ -82,6 +86,7 @@ async def expand(
     db: Database,
     *,
     start: str,
+    kind: str | None,
     hops: int,
     downstream: bool,
     upstream: bool,
@@ -89,9 +94,12 @@ async def expand(
     limit: int,
 ) -> Record | None:
     """The start node and, per direction, the layers reached from it (each a list of `nodes`
-    and the `edges` into them), or None when no such start exists."""
+    and the `edges` into them), or None when no such start exists. `kind` (System or
+    Organisation) is the start's label when a global id named it; a key a system and an
+    organisation share starts at the system."""
     params: dict[str, Any] = {
         "from": start,
+        "kind": kind,
         "downstream": downstream,
         "upstream": upstream,
         "categories": categories,

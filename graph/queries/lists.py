@@ -16,20 +16,29 @@ class Listing:
     label: LiteralString
     order: LiteralString
     predicates: Mapping[str, LiteralString]
+    base: LiteralString | None = None
+    """What every node of the list is, whatever the filter."""
 
 
-SYSTEMS = Listing("System", "n.name, n.id", filters.SYSTEM)
-ORGANISATIONS = Listing("Organisation", "n.legal_name, n.id", filters.ORGANISATION)
+# Names sort case-insensitively; the key breaks ties.
+SYSTEMS = Listing("System", "toLower(n.name), n.id", filters.SYSTEM)
+ORGANISATIONS = Listing("Organisation", "toLower(n.legal_name), n.id", filters.ORGANISATION)
+PROCESSORS = Listing(
+    "Organisation", "toLower(n.legal_name), n.id", filters.ORGANISATION, filters.PROCESSOR
+)
 DATA_CATEGORIES = Listing("DataCategory", "n.key", filters.DATA_CATEGORY)
 DATA_SUBJECTS = Listing("DataSubject", "n.key", filters.DATA_SUBJECT)
-PROCESSING_ACTIVITIES = Listing("ProcessingActivity", "n.name, n.id", filters.PROCESSING_ACTIVITY)
+PROCESSING_ACTIVITIES = Listing(
+    "ProcessingActivity", "toLower(n.name), n.id", filters.PROCESSING_ACTIVITY
+)
 COUNTRIES = Listing("Country", "n.code", filters.COUNTRY)
 
 
 def page_statement(listing: Listing, active: list[str]) -> LiteralString:
-    match: LiteralString = (
-        "MATCH (n:" + listing.label + ") WHERE " + filters.where(listing.predicates, active)
-    )
+    where = filters.where(listing.predicates, active)
+    if listing.base is not None:
+        where = listing.base + " AND " + where
+    match: LiteralString = "MATCH (n:" + listing.label + ") WHERE " + where
     top: LiteralString = "WITH n ORDER BY " + listing.order + " SKIP $offset LIMIT $limit"
     total: LiteralString = "COUNT { " + match + " } AS total"
     return (

@@ -35,6 +35,13 @@ GROUP_LABEL: dict[str, LiteralString] = {
 }
 """The name of the group `g`, per grouping."""
 
+NEIGHBOURHOOD_KIND: dict[str, LiteralString] = {
+    "System": "System {id: $key}",
+    "Organisation": "Organisation {id: $key}",
+    "Country": "Country {code: $key}",
+}
+"""The node a neighbourhood is around, by kind, matched on its key."""
+
 NEIGHBOUR_EDGES: LiteralString = "OPERATED_BY|HOSTED_IN|ACCESSED_FROM|BACKS_UP|FLOWS_TO|ENGAGES"
 
 NODE_ROW: LiteralString = "{kind: labels(m)[0], node: properties(m), group: group}"
@@ -104,12 +111,13 @@ def group_statement(group_by: str, active: list[str]) -> LiteralString:
     )
 
 
-def neighbourhood_statement(group_by: str) -> LiteralString:
-    """The node of `$kind` with key `$key`, the systems, organisations and countries one edge
-    away (cut at `$max_nodes`, nearest by name first), and those edges."""
+def neighbourhood_statement(group_by: str, kind: str) -> LiteralString:
+    """The node of `kind` (System, Organisation or Country) with key `$key`, the systems,
+    organisations and countries one edge away (cut at `$max_nodes`, nearest by name first), and
+    those edges."""
     key = GROUP_KEY[group_by]
     return (
-        "MATCH (x) WHERE $kind IN labels(x) AND coalesce(x.id, x.key, x.code) = $key "
+        "MATCH (x:" + NEIGHBOURHOOD_KIND[kind] + ") "
         "OPTIONAL MATCH (x)-[r:" + NEIGHBOUR_EDGES + "]-(m) "
         "WHERE (m:System OR m:Organisation OR m:Country) AND " + filters.live("r") + " "
         "WITH x, m, collect(r) AS rels ORDER BY coalesce(m.name, m.legal_name, m.code) "
@@ -153,6 +161,6 @@ async def neighbourhood(
     db: Database, group_by: str, kind: str, key: str, *, max_nodes: int
 ) -> Record | None:
     """`{total, kept, nodes, edges}` around the node; None when there is no such node."""
-    text = neighbourhood_statement(group_by)
-    params = {"kind": kind, "key": key, "max_nodes": max_nodes}
+    text = neighbourhood_statement(group_by, kind)
+    params = {"key": key, "max_nodes": max_nodes}
     return await db.read_tx(lambda tx: fetch_optional(tx, db, text, params))

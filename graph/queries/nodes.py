@@ -16,7 +16,18 @@ def by_keys_statement(label: LiteralString, key: LiteralString) -> LiteralString
 
 
 BY_KEYS: dict[str, LiteralString] = {
-    label: by_keys_statement(label, key) for label, key in NODE_KEYS
+    **{label: by_keys_statement(label, key) for label, key in NODE_KEYS},
+    # The keyed relationships the API serves as nodes: the properties, and both ends.
+    "Flow": (
+        "MATCH (a:System)-[r:FLOWS_TO]->(b) WHERE r.id IN $keys "
+        "RETURN r.id AS key, {rel: properties(r), source: properties(a), "
+        "target: properties(b), target_kind: head(labels(b))} AS node"
+    ),
+    "Engagement": (
+        "MATCH (a:Organisation)-[r:ENGAGES]->(b:Organisation) WHERE r.id IN $keys "
+        "RETURN r.id AS key, {rel: properties(r), source: properties(a), "
+        "target: properties(b)} AS node"
+    ),
 }
 
 

@@ -1,8 +1,8 @@
 """What a policy check reads, in one read transaction: the policy and its claims, and the map of
-the policy's owner. The owner's map is the systems it operates or an organisation it engages
-operates (live on the date), the storages in them, the processing activities it controls or that
-run on those systems, and its recipients: the organisations it engages and those its systems'
-flows reach."""
+the policy's owner, with every regime's area, markets and rights. The owner's map is the systems
+it operates or an organisation it engages operates (live on the date), the storages in them, the
+processing activities it controls or that run on those systems, and its recipients: the
+organisations it engages and those its systems' flows reach."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -43,8 +43,16 @@ CALL () {
   MATCH (c:DataCategory) WHERE c.special_category OR c.criminal_data
   RETURN collect(c.key) AS special
 }
-RETURN o {.id, .legal_name, .sells_personal_data, .minimum_age, .directed_at_children} AS owner,
-  systems, special
+CALL () {
+  MATCH (r:Regime)
+  RETURN collect(r {.key, .name, .reach, markets: coalesce(r.markets, []),
+                    area: [(c:Country)-[:IN_AREA_OF]->(r) | c.code],
+                    rights: [(r)-[:GRANTS]->(g:RegimeRight) | g {.*}]}) AS regimes
+}
+RETURN o {.id, .legal_name, .sells_personal_data, .minimum_age, .directed_at_children,
+          .serves, country: coalesce([(o)-[:ESTABLISHED_IN]->(c:Country) | c.code][0],
+                                     o.country)} AS owner,
+  systems, special, regimes
 """
 
 STORAGES = """
@@ -54,6 +62,7 @@ RETURN st.id AS id, system_id AS system,
   [(st)-[:OF_SUBJECT]->(d:DataSubject) | d.key][0] AS subject,
   [(st)-[:OF_CATEGORY]->(c:DataCategory) | c.key] AS categories,
   st.retention_days AS retention_days, st.controller_role AS controller_role,
+  coalesce(st.subjects_in, []) AS subjects_in,
   [(st)-[:RETAINED_UNDER]->(r:RetentionObligation) | r.id][0] AS obligation
 ORDER BY id
 """
@@ -102,6 +111,7 @@ class OwnerRows:
     owner: Record | None
     systems: list[Record]
     special: list[str]
+    regimes: list[Record]
     storages: list[Record]
     activities: list[Record]
     engaged: list[Record]
@@ -124,6 +134,7 @@ async def owner_map(db: Database, owner: str, as_of: date) -> OwnerRows:
             owner=head["owner"],
             systems=sorted(head["systems"], key=lambda system: system["id"]),
             special=head["special"],
+            regimes=sorted(head["regimes"], key=lambda regime: regime["key"]),
             storages=storages,
             activities=activities,
             engaged=recipients[0]["engaged"] if recipients else [],

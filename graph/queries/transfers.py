@@ -44,7 +44,11 @@ CALL () {
                  WHERE h.key = k.key OR h.key STARTS WITH k.key + '.' }
   RETURN collect(k.key) AS held_special
 }
-RETURN r IS NOT NULL AS known, area, adequacy, tools, special, held_special,
+CALL () {
+  OPTIONAL MATCH (t:Regime) WHERE t.transfer_article IS NOT NULL
+  RETURN collect(t.key) AS transfer_regimes
+}
+RETURN r IS NOT NULL AS known, area, adequacy, tools, special, held_special, transfer_regimes,
        coalesce(r.markets, []) AS markets, r.transfer_article AS transfer_article,
        r.transfer_source AS transfer_source, r.not_a_transfer AS not_a_transfer,
        r.not_a_transfer_source AS not_a_transfer_source, r.adequacy_article AS adequacy_article,

@@ -2,12 +2,11 @@
 article and text of the graph's RightItem; the code only says which part of the plan answers it."""
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import partial
 
 from resolvers.access.decisions import AccessPlan, Location
 from resolvers.access.transfers import TransferAnswers
-from resolvers.documents import Document, plain
+from resolvers.documents import Document, Names, Table, plain
 from resolvers.documents import Section as DocumentSection
 from resolvers.transfer.decisions import HopDecision
 
@@ -64,15 +63,27 @@ def _recipients(plan: AccessPlan) -> Lines:
 def _retention(location: Location) -> str:
     texts = "; ".join(location.retention) or "not recorded"
     days = location.retention_days
-    return texts if days is None else f"{texts} (at most {days} days)"
+    return texts if not days else f"{texts} (at most {days} days)"
 
 
 def _storage(plan: AccessPlan) -> Lines:
     return [f"- {loc.system.name or loc.system.id}: {_retention(loc)}" for loc in plan.locations]
 
 
+def _rights(plan: AccessPlan) -> Lines:
+    return ["State these rights in the response (it names them under this heading)."]
+
+
+def _copy(plan: AccessPlan) -> Lines:
+    return [
+        f"Attach a copy of the data retrieved from the {len(plan.locations)} systems under *Where*."
+        if plan.locations
+        else "No copy: no system holds the data."
+    ]
+
+
 def _item_text_only(plan: AccessPlan) -> Lines:
-    return []
+    return ["Check the answer against this before it is sent."]
 
 
 def _complaint(plan: AccessPlan) -> Lines:
@@ -120,7 +131,11 @@ def _disclosed(plan: AccessPlan) -> Lines:
 def _sources(plan: AccessPlan) -> Lines:
     lines = [f"- {s.system.name or s.system.id}: {'; '.join(s.reasons)}" for s in plan.sources]
     if plan.collected_from_subject:
-        lines.append("- The rest was collected from the data subject.")
+        lines.append(
+            "- The rest was collected from the data subject."
+            if lines
+            else "Collected from the data subject."
+        )
     return lines or ["none recorded"]
 
 
@@ -189,69 +204,94 @@ SECTIONS: dict[str, Section] = {
     "SOLD_SHARED": _sold_shared,
     "DISCLOSED": _disclosed,
     "DEADLINE": _deadline,
+    "RIGHTS": _rights,
+    "COPY": _copy,
 }
-"""What answers each part of a RightItem (its `answers`); RIGHTS, COPY and TEXT items are
-answered by their own text, TRANSFERS by the transfer engine."""
+"""What answers each part of a RightItem (its `answers`); a TEXT item is a check on the answer,
+TRANSFERS is answered by the transfer engine."""
 
 
-def _where(plan: AccessPlan) -> Lines:
-    lines = [
-        "| system | held as | categories | search by | retrieval | owner | why |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for loc in plan.locations:
-        lines.append(
-            f"| {loc.system.id} | {', '.join(h.value for h in loc.held_as)} | "
-            f"{_joined(loc.categories)} | {_joined(list(loc.system.identifiers))} | "
-            f"{loc.system.retrieval_method or '**none**'} | "
-            f"{loc.system.owner_team or '**none**'} | "
-            f"{'; '.join(loc.reasons)} |"
-        )
-    return lines
+WHERE_HEADINGS = ("system", "held as", "categories", "search by", "retrieval", "owner", "why")
 
 
-def render_markdown(plan: AccessPlan, transfers: TransferAnswers) -> str:
-    """The plan, with its Art. 15(2) section from the transfer engine's `transfers`."""
+def _where(plan: AccessPlan) -> Table:
+    return Table(
+        WHERE_HEADINGS,
+        tuple(
+            (
+                loc.system.id,
+                ", ".join(h.value for h in loc.held_as),
+                _joined(loc.categories),
+                _joined(list(loc.system.identifiers)),
+                loc.system.retrieval_method or "NONE",
+                loc.system.owner_team or "NONE",
+                "; ".join(loc.reasons),
+            )
+            for loc in plan.locations
+        ),
+    )
+
+
+def access_working_plan(plan: AccessPlan, transfers: TransferAnswers) -> Document:
+    """The analyst's plan: where to search (systems, identifiers, retrieval methods, owners and
+    the graph path that put each system there), each right item of the regime with what answers
+    it, the transfers with their legal basis, the data to route to a controller, and the gaps."""
     sections: dict[str, Section] = {**SECTIONS, "TRANSFERS": partial(_transfers, transfers)}
     title = plan.subject_name or plan.subject
     scope = f" for {', '.join(plan.categories_asked)}" if plan.categories_asked else ""
-    lines = [f"# Access plan: {title} ({plan.law.name or plan.regime}){scope}", ""]
+    introduction: list[str] = []
     if plan.controller is not None:
-        lines += [f"Controller: {plan.controller.legal_name or plan.controller.id}", ""]
+        introduction.append(f"Controller: {plan.controller.legal_name or plan.controller.id}")
     if plan.truncated:
-        lines += [
-            "**Incomplete:** the hop bound or the node cap cut the copies or sources of some "
-            "system.",
-            "",
-        ]
-    lines += ["## Where", "", *_where(plan), ""]
+        introduction.append(
+            "Incomplete: the hop bound or the node cap cut the copies or sources of some system."
+        )
+    parts = [DocumentSection("Where", (), table=_where(plan))]
     if not transfers.applies:
-        lines += ["## Transfers to third countries", "", transfers.note, ""]
+        parts.append(DocumentSection("Transfers to third countries", (transfers.note,)))
     if not any(item.answers == "DEADLINE" for item in plan.right_items):
-        lines += ["## Response deadline", "", *_deadline(plan), ""]
+        parts.append(DocumentSection("Response deadline", tuple(_deadline(plan))))
     for item in plan.right_items:
-        lines += [
-            f"## {item.article}: {item.text}",
-            "",
-            *sections.get(item.answers, _item_text_only)(plan),
-        ]
-        lines.append("")
+        lines = sections.get(item.answers, _item_text_only)(plan)
+        parts.append(DocumentSection(f"{item.article}: {item.text}", tuple(lines)))
     if plan.routing:
-        lines += ["## Held as a processor: route to the controller (Art. 28(3)(e))", ""]
-        for route in plan.routing:
-            lines.append(
-                f"- {route.controller.legal_name or route.controller.id}: activities "
-                f"{_joined(route.activities)}; systems {_joined(route.systems)}; categories "
-                f"{_joined(route.categories)}"
+        # Art. 28(3)(e) is the processor's duty to assist in the GDPR and the UK GDPR alike (the
+        # laws that cite GDPR articles); the FADP and the CCPA put it in their own terms.
+        law = plan.law.legal_basis_law
+        parts.append(
+            DocumentSection(
+                "Held as a processor: route to the controller"
+                + (f" (Art. 28(3)(e) {law})" if law else ""),
+                tuple(
+                    f"- {route.controller.legal_name or route.controller.id}: activities "
+                    f"{_joined(route.activities)}; systems {_joined(route.systems)}; categories "
+                    f"{_joined(route.categories)}"
+                    for route in plan.routing
+                ),
             )
-        lines.append("")
+        )
     if plan.gaps:
-        lines += ["## Gaps in the map", ""]
-        for gap in plan.gaps:
-            missing = ", no ".join(m.value.lower().replace("_", " ") for m in gap.missing)
-            lines.append(f"- {gap.system.id}: no {missing}")
-        lines.append("")
-    return "\n".join(lines)
+        parts.append(
+            DocumentSection(
+                "Gaps in the map",
+                tuple(
+                    f"- {gap.system.id}: no "
+                    + ", no ".join(m.value.lower().replace("_", " ") for m in gap.missing)
+                    for gap in plan.gaps
+                ),
+            )
+        )
+    return Document(
+        kind="access-plan",
+        title=f"Access plan: {title} ({plan.law.name or plan.regime}){scope}",
+        introduction=tuple(introduction),
+        sections=tuple(parts),
+    )
+
+
+def render_markdown(plan: AccessPlan, transfers: TransferAnswers) -> str:
+    """The working plan as Markdown (`accessPlan { document }`, `/plans/access.md`)."""
+    return access_working_plan(plan, transfers).markdown()
 
 
 # The response to the data subject: plain language, the regime's own law, names instead of keys,
@@ -276,20 +316,6 @@ HEADINGS: dict[str, str] = {
     "DISCLOSED": "Disclosures for a business purpose",
     "DEADLINE": "When we answer",
 }
-
-
-@dataclass(frozen=True)
-class Names:
-    """Display names for the keys a plan holds."""
-
-    categories: dict[str, str]
-    countries: dict[str, str]
-
-    def category(self, key: str) -> str:
-        return self.categories.get(key) or key.rsplit(".", 1)[-1].replace("_", " ")
-
-    def country(self, code: str | None) -> str:
-        return self.countries.get(code or "", code or "an unrecorded country")
 
 
 ROLE_WORDS = {

@@ -6,11 +6,12 @@ from graph.database import Database
 from graph.queries import access as queries
 from resolvers.access import reach as flow_reach
 from resolvers.access.decisions import AccessPlan, plan_access
-from resolvers.access.document import Names
 from resolvers.access.facts import facts_from_rows
-from resolvers.categories import checked_categories
+from resolvers.categories import known_categories
+from resolvers.documents import Names
 from resolvers.errors import NotFound
 from resolvers.limits import LineageLimits
+from resolvers.references import key_of, refuse
 
 
 async def access_plan(
@@ -22,7 +23,8 @@ async def access_plan(
     regime: str,
     received_on: date | None = None,
 ) -> AccessPlan:
-    requested = checked_categories(categories)
+    requested = await known_categories(db, categories)
+    subject = key_of(subject, "DataSubject", field="subject")
     rows = await queries.access_rows(
         db,
         subject=subject,
@@ -32,7 +34,7 @@ async def access_plan(
         reach=flow_reach.reach_rows,
     )
     if rows.subject["key"] is None:
-        raise NotFound(f"no data subject has the key {subject!r}", field="subject")
+        await refuse(db, ("DataSubject",), subject, field="subject", error=NotFound)
     if rows.subject["law"] is None:
         raise NotFound(f"no regime {regime!r}: load the seeds", field="regime")
     return plan_access(facts_from_rows(rows, regime), requested, received_on)

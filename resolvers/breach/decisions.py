@@ -14,7 +14,6 @@ from enum import Enum
 from resolvers.categories import carried, relevant
 
 ENCRYPTION_AT_REST = "enc_at_rest"
-US_STATES = ("US-CA", "US-NY", "US-TX", "US-FL", "US-WA")
 
 
 class Kind(Enum):
@@ -71,8 +70,10 @@ class Organisation:
     id: str
     name: str
     country: str | None = None
-    eea: bool = False
     is_self: bool = False
+    serves: tuple[str, ...] = ()
+    """The markets it offers its services to (`Organisation.serves`, as the regimes engine reads
+    it): where the data subjects of what it controls are, unless a storage says otherwise."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Holding:
     categories: tuple[Category, ...]
     controller_role: str = "CONTROLLER"
     record_count: int | None = None
-    residency: tuple[str, ...] = ()
+    subjects_in: tuple[str, ...] = ()
     from_activity: bool = False
 
 
@@ -144,8 +145,23 @@ class Owner:
     organisation: Organisation
     supervisory_authority: str | None = None
     directed_at_children: bool | None = None
-    markets: tuple[str, ...] = ()
     dpo_contact: str | None = None
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """Where the law of a duty reaches: for a regime key (`EU`, `UK`, `CH`), the regime's own area
+    and its markets (regimes.yaml, as the regimes engine reads them); for a market code of its own
+    (`US-NY`), that market alone."""
+
+    key: str
+    name: str
+    area: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    reach: str | None = None
+
+    def holds(self, market: str) -> bool:
+        return market in self.places
 
 
 @dataclass(frozen=True)
@@ -206,7 +222,7 @@ class BreachGraph:
     exemptions: tuple[Exemption, ...]
     risk_factors: tuple[RiskFactor, ...]
     owner: Owner | None
-    eea: frozenset[str]
+    jurisdictions: dict[str, Jurisdiction]
 
 
 @dataclass(frozen=True)
@@ -243,7 +259,7 @@ class AffectedSubject:
     records: int | None
     people_at_least: int | None
     counts_unknown_in: tuple[str, ...]
-    residency: tuple[str, ...]
+    residence: "Residence"
     roles: tuple[str, ...]
 
     @property
@@ -314,6 +330,8 @@ class ScopeResult:
     jurisdiction: str
     scope: Scope
     reason: str
+    places: tuple[str, ...] = ()
+    """Where affected people are, within the jurisdiction's places (for RESIDENTS)."""
 
 
 @dataclass
@@ -328,7 +346,8 @@ class Impact:
     risk: Risk = field(default_factory=lambda: Risk(False, (), ""))
     scopes: list[ScopeResult] = field(default_factory=list)
     duties: list[Duty] = field(default_factory=list)
-    residency_recorded: bool = False
+    subjects_in_recorded: bool = False
+    """Whether the map records where every affected person of the owner's own data is."""
     owner: Owner | None = None
 
 
@@ -352,7 +371,7 @@ def held_in(graph: BreachGraph, system: System) -> list[Holding]:
                     h.categories,
                     h.controller_role,
                     h.record_count,
-                    h.residency,
+                    h.subjects_in,
                 )
                 for h in source.storages
             ]
@@ -387,7 +406,7 @@ def filtered(holding: Holding, categories: tuple[str, ...] | None) -> Holding | 
         kept,
         holding.controller_role,
         holding.record_count,
-        holding.residency,
+        holding.subjects_in,
         holding.from_activity,
     )
 
@@ -412,7 +431,7 @@ def received_holdings(graph: BreachGraph) -> list[Holding]:
                         kept.categories,
                         kept.controller_role,
                         kept.record_count,
-                        kept.residency,
+                        kept.subjects_in,
                         kept.from_activity,
                     )
                 )
@@ -542,7 +561,7 @@ def downstream_note(kind: Kind) -> str:
 # Subjects and counts
 
 
-def subjects_of(holdings: Iterable[Holding]) -> list[AffectedSubject]:
+def subjects_of(graph: BreachGraph, holdings: Iterable[Holding]) -> list[AffectedSubject]:
     by_subject: dict[str, list[Holding]] = {}
     for holding in holdings:
         by_subject.setdefault(holding.subject, []).append(holding)
@@ -561,7 +580,7 @@ def subjects_of(holdings: Iterable[Holding]) -> list[AffectedSubject]:
                 records=sum(known) if known else None,
                 people_at_least=max(known) if known else None,
                 counts_unknown_in=tuple(sorted(k for k, n in counts.items() if n is None)),
-                residency=tuple(sorted({r for h in items for r in h.residency})),
+                residence=residence(graph, items),
                 roles=tuple(sorted({h.controller_role for h in items})),
             )
         )
@@ -660,93 +679,159 @@ def evaluate(
     return FactorResult(factor, bool(unencrypted), weighs, detail, tuple(unencrypted))
 
 
-# Where the law reaches
+# Where the data subjects are, and where the law reaches
+
+HOSTING_REACHES = frozenset({"CH"})
+"""Regimes that a data centre in their area brings in, whoever runs it (FADP Art. 3(1), the
+effects principle: regulatory-scope-rights-breach.md §13.3, CH-SEC)."""
 
 
-def scopes(
+@dataclass(frozen=True)
+class Residence:
+    """Where the data subjects of some holdings are, read as the regimes engine reads it: each
+    storage's `subjects_in`, else the markets its controller `serves`. `recorded_by` names the
+    graph facts it was read from; `unrecorded`, the holdings for which the map records neither."""
+
+    markets: tuple[str, ...] = ()
+    recorded_by: tuple[str, ...] = ()
+    unrecorded: tuple[str, ...] = ()
+
+
+def processor_activities(graph: BreachGraph, holding: Holding) -> list[Activity]:
+    """The activities Preemptly runs as processor for a customer on the holding's system (or,
+    for a system without activities, on a backup's source or on the sender of a received flow)
+    concerning the holding's subject: whose controller the data are."""
+    system = graph.systems.get(holding.system_id)
+    sources = [system] if system else []
+    if system is None or not system.activities:
+        sources += [
+            graph.systems[s] for s in (system.backs_up if system else ()) if s in graph.systems
+        ]
+        sources += [
+            graph.systems[f.source]
+            for f in graph.received
+            if f.target == holding.system_id and f.source in graph.systems
+        ]
+    return [
+        a
+        for s in sources
+        for a in s.activities
+        if a.preemptly_role == "PROCESSOR"
+        and a.controller is not None
+        and not a.controller.is_self
+        and holding.subject in {key for key, _ in a.subjects}
+    ]
+
+
+def controllers_of(graph: BreachGraph, holding: Holding) -> list[Organisation]:
+    if holding.controller_role != "PROCESSOR":
+        return [graph.owner.organisation] if graph.owner else []
+    return [a.controller for a in processor_activities(graph, holding) if a.controller]
+
+
+def residence(
+    graph: BreachGraph,
+    holdings: Iterable[Holding],
+    controllers: Iterable[Organisation] | None = None,
+) -> Residence:
+    """Where the holdings' data subjects are; `controllers` instead of each holding's own."""
+    named = list(controllers) if controllers is not None else None
+    markets: set[str] = set()
+    recorded_by: set[str] = set()
+    unrecorded: set[str] = set()
+    for holding in holdings:
+        if holding.subjects_in:
+            markets.update(holding.subjects_in)
+            recorded_by.add(f"Storage:{holding.id}.subjects_in")
+            continue
+        serving = [
+            c for c in (named if named is not None else controllers_of(graph, holding)) if c.serves
+        ]
+        if not serving:
+            unrecorded.add(holding.id)
+        for controller in serving:
+            markets.update(controller.serves)
+            recorded_by.add(f"Organisation:{controller.id}.serves")
+    return Residence(tuple(sorted(markets)), tuple(sorted(recorded_by)), tuple(sorted(unrecorded)))
+
+
+def located(jurisdiction: Jurisdiction, here: Residence) -> ScopeResult:
+    """Whether the people are in the jurisdiction's places: RESIDENTS where the map records
+    some there, UNKNOWN where it records only their country (for a state) or nothing for some
+    holdings, NONE where it records them all elsewhere."""
+    j = jurisdiction
+    where = j.key if j.places == {j.key} else f"the area or markets of {j.name}"
+    read = ", ".join(here.recorded_by)
+    found = tuple(m for m in here.markets if j.holds(m))
+    if found:
+        law = f": {j.reach}" if j.reach else ""
+        return ScopeResult(
+            j.key, Scope.RESIDENTS, f"affected people in {', '.join(found)} ({read}){law}", found
+        )
+    countries = sorted({p.split("-")[0] for p in j.places if "-" in p} & set(here.markets))
+    if countries:
+        return ScopeResult(
+            j.key,
+            Scope.UNKNOWN,
+            f"applies if affected people live in {where}: the map records {', '.join(countries)} "
+            f"({read}), not the state",
+        )
+    if here.unrecorded:
+        return ScopeResult(
+            j.key,
+            Scope.UNKNOWN,
+            f"applies if affected people are in {where}: the map records neither the "
+            f"subjects_in of {', '.join(here.unrecorded)} nor the markets its controller serves",
+        )
+    return ScopeResult(
+        j.key,
+        Scope.NONE,
+        f"no affected person in {where}: the affected people are in "
+        f"{', '.join(here.markets)} ({read})",
+    )
+
+
+def scope(
+    jurisdiction: Jurisdiction,
     owner: Owner | None,
     holdings: list[Holding],
     systems: dict[str, System],
-    eea: frozenset[str],
-) -> dict[str, ScopeResult]:
-    """How each regime reaches the owner's affected data: by establishment, a data centre in
-    Switzerland (FADP effects principle), the residency recorded on the affected storages or the
-    markets the owner serves; UNKNOWN when neither residency nor markets are recorded."""
-    places = {r for h in holdings for r in h.residency} | set(owner.markets if owner else ())
-    recorded = bool(places)
-    country = owner.organisation.country if owner else None
-    hosted_ch = sorted(
-        {
-            h.system_id
-            for h in holdings
-            if "CH" in systems.get(h.system_id, System("", "")).hosted_in
-        }
-    )
-    result: dict[str, ScopeResult] = {}
-
-    def unknown_or_none(jurisdiction: str, where: str) -> ScopeResult:
-        if recorded:
-            return ScopeResult(jurisdiction, Scope.NONE, f"no affected person recorded in {where}")
+    here: Residence,
+) -> ScopeResult:
+    """How one jurisdiction reaches the owner's affected data: by establishment in its area, by a
+    data centre in the area of a regime the effects principle brings in, or by where the affected
+    people are (`located`)."""
+    j = jurisdiction
+    me = owner.organisation if owner else None
+    if me is not None and me.country in j.area:
         return ScopeResult(
-            jurisdiction,
-            Scope.UNKNOWN,
-            f"applies if affected people are in {where}: neither the affected storages' "
-            "residency nor the owner's markets are recorded in the map",
-        )
-
-    if owner and owner.organisation.eea:
-        result["EU"] = ScopeResult(
-            "EU",
+            j.key,
             Scope.ESTABLISHED,
-            f"{owner.organisation.name} is established in {country} (EEA): Art. 3(1) GDPR",
+            f"{me.name} is established in {me.country}, in the area of {j.name}: {j.reach}",
         )
-    elif places & eea:
-        states = ", ".join(sorted(places & eea))
-        result["EU"] = ScopeResult(
-            "EU",
-            Scope.RESIDENTS,
-            f"affected people in {states}, the owner not established in the Union: Art. 3(2) GDPR",
+    if j.key in HOSTING_REACHES:
+        hosted = sorted(
+            {
+                h.system_id
+                for h in holdings
+                if set(systems.get(h.system_id, System("", "")).hosted_in) & j.area
+            }
         )
-    else:
-        result["EU"] = unknown_or_none("EU", "the EEA")
-    if country == "GB":
-        result["UK"] = ScopeResult(
-            "UK", Scope.ESTABLISHED, "established in the UK: Art. 3(1) UK GDPR"
-        )
-    elif "GB" in places:
-        result["UK"] = ScopeResult(
-            "UK", Scope.RESIDENTS, "affected people in the UK: Art. 3(2) UK GDPR"
-        )
-    else:
-        result["UK"] = unknown_or_none("UK", "the UK")
-    if country == "CH":
-        result["CH"] = ScopeResult("CH", Scope.ESTABLISHED, "established in Switzerland")
-    elif hosted_ch:
-        result["CH"] = ScopeResult(
-            "CH",
-            Scope.HOSTED,
-            f"{', '.join(hosted_ch)} hosted in Switzerland: a Swiss data centre brings the "
-            "processing in scope (Art. 3(1) FADP, effects principle)",
-        )
-    elif "CH" in places:
-        result["CH"] = ScopeResult(
-            "CH", Scope.RESIDENTS, "affected people in Switzerland: Art. 3(1) FADP"
-        )
-    else:
-        result["CH"] = unknown_or_none("CH", "Switzerland")
-    for state in US_STATES:
-        if state in places:
-            result[state] = ScopeResult(state, Scope.RESIDENTS, f"affected residents of {state}")
-        elif "US" in places:
-            result[state] = ScopeResult(
-                state,
-                Scope.UNKNOWN,
-                f"applies if affected people live in {state}: the map "
-                "records the United States, not the state",
+        if hosted:
+            return ScopeResult(
+                j.key,
+                Scope.HOSTED,
+                f"{', '.join(hosted)} hosted in {', '.join(sorted(j.area))}: a data centre there "
+                f"brings the processing in scope ({j.reach})",
             )
-        else:
-            result[state] = unknown_or_none(state, state)
-    return result
+    return located(j, here)
+
+
+def scopes(graph: BreachGraph, holdings: list[Holding], here: Residence) -> dict[str, ScopeResult]:
+    return {
+        key: scope(j, graph.owner, holdings, graph.systems, here)
+        for key, j in graph.jurisdictions.items()
+    }
 
 
 # US personal information
@@ -860,8 +945,11 @@ def owner_duty(
     request: BreachRequest,
     risk: Risk,
     individual: dict[str, datetime],
+    here: Residence,
 ) -> list[Duty]:
-    """The map owner's duty as controller under one obligation, for the holdings it controls."""
+    """The map owner's duty as controller under one obligation, for the holdings it controls
+    (whose data subjects are `here`)."""
+    jurisdiction = graph.jurisdictions[obligation.jurisdiction]
     reasons: list[str] = []
     conditions: list[str] = []
     exemptions = exemption_results(
@@ -888,7 +976,9 @@ def owner_duty(
         if scope.scope is Scope.UNKNOWN:
             status = Status.CONDITIONAL
             conditions.append(scope.reason)
-        status = triggered(obligation, status, reasons, conditions, holdings, risk)
+        status = triggered(
+            obligation, status, reasons, conditions, holdings, risk, jurisdiction, here
+        )
     if status is not Status.NOT_REQUIRED:
         for result in exemptions:
             if (
@@ -902,7 +992,7 @@ def owner_duty(
         if status is Status.NOT_REQUIRED
         else deadline_of(obligation, request.aware_at, individual)
     )
-    authorities = authorities_of(obligation, scope, graph.owner, holdings, graph.eea)
+    authorities = authorities_of(obligation, scope, graph.owner, jurisdiction)
     return [
         Duty(
             obligation,
@@ -925,6 +1015,8 @@ def triggered(
     conditions: list[str],
     holdings: list[Holding],
     risk: Risk,
+    jurisdiction: Jurisdiction,
+    here: Residence,
 ) -> Status:
     if obligation.trigger == "RISK":
         conditions.append(
@@ -952,17 +1044,41 @@ def triggered(
             )
             return Status.NOT_REQUIRED
         reasons.append("personal information under the state law: " + "; ".join(elements))
-        if obligation.residents_over:
+        over = obligation.residents_over
+        if over:
             total = records_upper_bound(holdings)
-            if total is not None and total <= obligation.residents_over:
+            if total is not None and total <= over:
                 reasons.append(
                     f"at most {total} people affected in all; the duty starts above "
-                    f"{obligation.residents_over} residents"
+                    f"{over} residents"
                 )
                 return Status.NOT_REQUIRED
+            counts = [h.record_count for h in holdings if h.record_count is not None]
+            residents_only = (
+                bool(here.markets)
+                and not here.unrecorded
+                and all(jurisdiction.holds(m) for m in here.markets)
+            )
+            if residents_only and counts and max(counts) > over:
+                reasons.append(
+                    f"at least {max(counts)} people affected, all in {jurisdiction.key} "
+                    f"({', '.join(here.recorded_by)}): more than {over} residents"
+                )
+                return status
+            if not residents_only:
+                why = (
+                    "the affected people are in several markets, and the map does not count "
+                    "them per market"
+                    if here.markets
+                    else "the map does not record where the affected people are"
+                )
+            elif total is None:
+                unknown = sorted({h.id for h in holdings if h.record_count is None})
+                why = f"the map has no count for {', '.join(unknown)}"
+            else:
+                why = f"the storages' counts may overlap: between {max(counts)} and {total} people"
             conditions.append(
-                f"if more than {obligation.residents_over} residents of the state are notified: "
-                "the map does not count people per state"
+                f"if more than {over} residents of {jurisdiction.key} are notified: {why}"
             )
             return Status.CONDITIONAL
     return status
@@ -972,22 +1088,21 @@ def authorities_of(
     obligation: Obligation,
     scope: ScopeResult,
     owner: Owner | None,
-    holdings: list[Holding],
-    eea: frozenset[str],
+    jurisdiction: Jurisdiction,
 ) -> list[tuple[str | None, str | None]]:
     """Whom a duty addresses: the obligation's authority; for the EU, the owner's lead
-    authority, or for an owner reached only by Art. 3(2) each authority where affected people
-    live."""
+    authority, or for an owner reached only by Art. 3(2) each authority of a member state where
+    affected people are."""
     if obligation.addressee != "SUPERVISORY_AUTHORITY" or obligation.jurisdiction != "EU":
         return [(obligation.authority, None)]
     if scope.scope is Scope.RESIDENTS:
-        places = {r for h in holdings for r in h.residency} | set(owner.markets if owner else ())
         return [
             (
                 f"the supervisory authority of {code} (Art. 3(2) GDPR; EDPB Guidelines 9/2022 §73)",
                 code,
             )
-            for code in sorted(places & eea)
+            for code in scope.places
+            if code in jurisdiction.area
         ]
     if owner and owner.supervisory_authority:
         return [(owner.supervisory_authority, owner.organisation.country)]
@@ -1016,33 +1131,14 @@ def controller_notices(
     for holding in holdings:
         if holding.controller_role != "PROCESSOR":
             continue
-        system = graph.systems.get(holding.system_id)
-        sources = [system] if system else []
-        if system is None or not system.activities:
-            sources += [
-                graph.systems[s] for s in (system.backs_up if system else ()) if s in graph.systems
-            ]
-            sources += [
-                graph.systems[f.source]
-                for f in graph.received
-                if f.target == holding.system_id and f.source in graph.systems
-            ]
-        matches = [
-            (a.controller, a)
-            for s in sources
-            for a in s.activities
-            if a.preemptly_role == "PROCESSOR"
-            and a.controller is not None
-            and not a.controller.is_self
-            and holding.subject in {key for key, _ in a.subjects}
-        ]
+        matches = processor_activities(graph, holding)
         if not matches:
             orphans.append(holding)
-        for controller, activity in matches:
-            if controller is None:
+        for activity in matches:
+            if activity.controller is None:
                 continue
-            controllers[controller.id] = controller
-            by_controller.setdefault(controller.id, []).append((holding, activity))
+            controllers[activity.controller.id] = activity.controller
+            by_controller.setdefault(activity.controller.id, []).append((holding, activity))
     notices = []
     for controller_id in sorted(by_controller):
         pairs = by_controller[controller_id]
@@ -1055,7 +1151,9 @@ def controller_notices(
                 systems=tuple(sorted({h.system_id for h in held})),
                 activities=tuple(sorted({a.id for _, a in pairs})),
                 records=records_upper_bound(held),
-                duties=tuple(processor_duties(graph, held, request, scope_of)),
+                duties=tuple(
+                    processor_duties(graph, held, controllers[controller_id], request, scope_of)
+                ),
             )
         )
     return notices, orphans
@@ -1064,27 +1162,35 @@ def controller_notices(
 def processor_duties(
     graph: BreachGraph,
     holdings: list[Holding],
+    controller: Organisation,
     request: BreachRequest,
     scope_of: dict[str, ScopeResult],
 ) -> list[Duty]:
+    """What Preemptly owes one controller as its processor: under a regime, by the processor's
+    establishment (or a data centre where the regime's effects principle reaches); under a
+    state's law, when the controller's data subjects are in the state (`located`)."""
     duties = []
     for obligation in graph.obligations:
         if obligation.addressee != "CONTROLLER":
             continue
+        jurisdiction = graph.jurisdictions[obligation.jurisdiction]
         scope = scope_of.get(obligation.jurisdiction)
         reasons: list[str] = []
         conditions: list[str] = []
         status = Status.REQUIRED
-        if obligation.jurisdiction in ("EU", "UK", "CH"):
-            hosted_ch = obligation.jurisdiction == "CH" and any(
-                "CH" in graph.systems[h.system_id].hosted_in
+        if jurisdiction.area:
+            hosted = jurisdiction.key in HOSTING_REACHES and any(
+                set(graph.systems[h.system_id].hosted_in) & jurisdiction.area
                 for h in holdings
                 if h.system_id in graph.systems
             )
             if scope is not None and scope.scope is Scope.ESTABLISHED:
                 reasons.append(f"the processor's establishment: {scope.reason}")
-            elif hosted_ch:
-                reasons.append("the data are hosted in Switzerland (Art. 3(1) FADP)")
+            elif hosted:
+                reasons.append(
+                    f"the data are hosted in {', '.join(sorted(jurisdiction.area))} "
+                    f"({jurisdiction.reach})"
+                )
             else:
                 continue
         else:
@@ -1093,11 +1199,14 @@ def processor_duties(
             elements = us_personal_information(holdings)
             if not elements:
                 continue
+            where = located(jurisdiction, residence(graph, holdings, [controller]))
+            if where.scope is Scope.NONE:
+                continue
             reasons.append("personal information under the state law: " + "; ".join(elements))
-            status = Status.CONDITIONAL
-            conditions.append(
-                "if the data include residents of the state: residency is not recorded per storage"
-            )
+            reasons.append(f"the controller's data subjects: {where.reason}")
+            if where.scope is Scope.UNKNOWN:
+                status = Status.CONDITIONAL
+                conditions.append(where.reason)
         exemptions = exemption_results(
             obligation, graph.exemptions, holdings, graph.systems, request.kind
         )
@@ -1122,7 +1231,8 @@ def processor_duties(
 def breach_impact(graph: BreachGraph, request: BreachRequest) -> Impact:
     holdings = compromised_holdings(graph, request)
     own = [h for h in holdings if h.controller_role == "CONTROLLER"]
-    scope_of = scopes(graph.owner, own, graph.systems, graph.eea)
+    here = residence(graph, own)
+    scope_of = scopes(graph, own, here)
     risk = assess_risk(graph.risk_factors, own, graph.systems, graph.owner, request.kind)
     individual = individual_deadlines(graph.obligations, request.aware_at)
     duties = [
@@ -1137,6 +1247,7 @@ def breach_impact(graph: BreachGraph, request: BreachRequest) -> Impact:
             request=request,
             risk=risk,
             individual=individual,
+            here=here,
         )
     ]
     notices, orphans = controller_notices(graph, holdings, request, scope_of)
@@ -1145,13 +1256,12 @@ def breach_impact(graph: BreachGraph, request: BreachRequest) -> Impact:
         kind=request.kind,
         systems=affected_systems(graph, request),
         organisations=graph.organisations,
-        subjects=subjects_of(holdings),
+        subjects=subjects_of(graph, holdings),
         controllers=notices,
         processor_data_without_controller=orphans,
         risk=risk,
-        scopes=[scope_of[k] for k in ("EU", "UK", "CH", *US_STATES)],
+        scopes=list(scope_of.values()),
         duties=duties,
-        residency_recorded=any(h.residency for h in own)
-        or bool(graph.owner and graph.owner.markets),
+        subjects_in_recorded=bool(here.markets) and not here.unrecorded,
         owner=graph.owner,
     )

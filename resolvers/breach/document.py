@@ -59,15 +59,20 @@ def draft(impact: Impact, duty: Duty) -> Draft:
         notifier=impact.owner.organisation.name if impact.owner else "not recorded",
         aware_at=impact.aware_at,
         kind=impact.kind.value,
-        items=(nature(impact), contact(impact), consequences(impact), measures(impact)),
+        items=(nature(impact, duty), contact(impact), consequences(impact), measures(impact)),
     )
 
 
-def nature(impact: Impact) -> DraftItem:
+def nature(impact: Impact, duty: Duty) -> DraftItem:
     compromised = [s for s in impact.systems if s.reach is Reach.COMPROMISED]
     filled = [
         f"Type of breach: {impact.kind.value.lower()}.",
         "Systems concerned: " + ", ".join(f"{s.name} ({s.id})" for s in compromised) + ".",
+    ]
+    filled += [
+        f"Data subjects concerned are in: {', '.join(scope.places)}."
+        for scope in impact.scopes
+        if scope.jurisdiction == duty.obligation.jurisdiction and scope.places
     ]
     for subject in impact.subjects:
         if "CONTROLLER" not in subject.roles:

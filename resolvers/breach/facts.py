@@ -1,6 +1,7 @@
 """The breach subgraph's records (`graph.queries.breach`) as the plain `BreachGraph` the
 decisions read."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from graph.database import Record
@@ -12,6 +13,7 @@ from resolvers.breach.decisions import (
     Exemption,
     Flow,
     Holding,
+    Jurisdiction,
     Obligation,
     Organisation,
     Owner,
@@ -27,8 +29,8 @@ def organisation(row: Record) -> Organisation:
         id=row["id"],
         name=row.get("legal_name") or row["id"],
         country=row.get("country"),
-        eea=bool(row.get("eea")),
         is_self=bool(row.get("is_self")),
+        serves=tuple(sorted(row.get("serves") or ())),
     )
 
 
@@ -58,7 +60,7 @@ def holding(row: Record, system_id: str) -> Holding:
         categories=categories(row["categories"]),
         controller_role=row.get("controller_role") or "CONTROLLER",
         record_count=row.get("record_count"),
-        residency=tuple(sorted(row.get("residency") or ())),
+        subjects_in=tuple(sorted(row.get("subjects_in") or ())),
     )
 
 
@@ -167,7 +169,6 @@ def owner(row: Record | None) -> Owner | None:
         organisation=organisation({**row, "is_self": True}),
         supervisory_authority=row.get("supervisory_authority"),
         directed_at_children=row.get("directed_at_children"),
-        markets=tuple(sorted(row.get("markets") or ())),
         dpo_contact=row.get("dpo_contact"),
     )
 
@@ -192,11 +193,38 @@ def in_order(row: Record) -> tuple[int, int, str]:
     )
 
 
+def jurisdictions(
+    regimes: list[Record], obligations: Iterable[Obligation]
+) -> dict[str, Jurisdiction]:
+    """Each jurisdiction the obligations name, in their order: a regime's area and markets, or a
+    market code of its own."""
+    by_key = {row["key"]: row for row in regimes}
+    result: dict[str, Jurisdiction] = {}
+    for o in obligations:
+        key = o.jurisdiction
+        if key in result:
+            continue
+        row = by_key.get(key)
+        if row is None:
+            result[key] = Jurisdiction(key, key, places=frozenset({key}))
+            continue
+        area = frozenset(row["area"])
+        result[key] = Jurisdiction(
+            key,
+            row.get("name") or key,
+            area=area,
+            places=area | frozenset(row["markets"]),
+            reach=row.get("reach"),
+        )
+    return result
+
+
 def to_graph(records: BreachRecords) -> BreachGraph:
     systems = {row["id"]: system(row) for row in records.systems}
     received = tuple(
         flow(f, f["source"]) for f in sorted(records.received, key=lambda f: str(f["id"]))
     )
+    obligations = tuple(obligation(o) for o in sorted(records.obligations, key=in_order))
     return BreachGraph(
         systems=systems,
         selected=tuple(records.selected),
@@ -205,7 +233,7 @@ def to_graph(records: BreachRecords) -> BreachGraph:
             for o in sorted(records.organisations, key=lambda o: (len(o["chain"]), o["id"]))
         ),
         received=received,
-        obligations=tuple(obligation(o) for o in sorted(records.obligations, key=in_order)),
+        obligations=obligations,
         exemptions=tuple(
             exemption(e) for e in sorted(records.exemptions, key=lambda e: str(e["key"]))
         ),
@@ -213,5 +241,5 @@ def to_graph(records: BreachRecords) -> BreachGraph:
             risk_factor(f) for f in sorted(records.risk_factors, key=lambda f: str(f["key"]))
         ),
         owner=owner(records.self),
-        eea=frozenset(records.eea),
+        jurisdictions=jurisdictions(records.regimes, obligations),
     )

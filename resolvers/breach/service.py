@@ -4,22 +4,17 @@ from datetime import UTC, datetime
 
 from graph.database import Database
 from graph.queries.breach import breach_subgraph
-from resolvers import global_id
 from resolvers.breach.decisions import BreachRequest, Impact, Kind, breach_impact
 from resolvers.breach.facts import to_graph
-from resolvers.categories import checked_categories
-from resolvers.errors import BadUserInput
+from resolvers.categories import known_categories
+from resolvers.errors import BadUserInput, NotFound
+from resolvers.references import key_of, refuse
 
 
-def key_of(value: str, kind: str, field: str) -> str:
-    """The key a key or a global id of `kind` names."""
-    cleaned = value.strip()
-    if not cleaned:
+def _key(value: str, kind: str, field: str) -> str:
+    if not value.strip():
         raise BadUserInput(f"{field} must name a {kind} by key or global id", field=field)
-    try:
-        return global_id.decode(cleaned, frozenset({kind}), field=field)[1]
-    except BadUserInput:
-        return cleaned
+    return key_of(value, kind, field=field)
 
 
 def aware_moment(aware_at: datetime, now: datetime) -> datetime:
@@ -54,22 +49,19 @@ async def breach_impact_of(
     if system_ids is not None and not system_ids:
         raise BadUserInput("systemIds is empty: name at least one system", field="systemIds")
     moment = aware_moment(aware_at, now or datetime.now(UTC))
-    keys = sorted({key_of(v, "System", "systemIds") for v in system_ids or ()}) or None
+    given = [_key(v, "System", f"systemIds[{i}]") for i, v in enumerate(system_ids or ())]
+    keys = sorted(set(given)) or None
     organisation = (
-        key_of(organisation_id, "Organisation", "organisationId") if organisation_id else None
+        _key(organisation_id, "Organisation", "organisationId") if organisation_id else None
     )
-    wanted = checked_categories(categories)
-    records = await breach_subgraph(
-        db, system_ids=keys, organisation_id=organisation, categories=wanted
-    )
+    wanted = await known_categories(db, categories)
+    records = await breach_subgraph(db, system_ids=keys, organisation_id=organisation)
     if records.unknown_systems:
-        unknown = ", ".join(records.unknown_systems)
-        raise BadUserInput(f"unknown systems: {unknown}", field="systemIds")
+        unknown = records.unknown_systems[0]
+        field = f"systemIds[{given.index(unknown)}]"
+        await refuse(db, ("System",), unknown, field=field, error=NotFound)
     if organisation is not None and not records.organisation_found:
-        raise BadUserInput(f"unknown organisation: {organisation}", field="organisationId")
-    if records.unknown_categories:
-        unknown = ", ".join(records.unknown_categories)
-        raise BadUserInput(f"unknown data categories: {unknown}", field="categories")
+        await refuse(db, ("Organisation",), organisation, field="organisationId", error=NotFound)
     if organisation is not None and not records.selected and not records.received:
         raise BadUserInput(
             f"{organisation} and its sub-processors operate no system and receive no flow: "

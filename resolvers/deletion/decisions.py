@@ -205,6 +205,8 @@ class Plan:
     """What the request rests on in the regime's own law (Art. 17 GDPR, Art. 17 UK GDPR,
     § 1798.105 CCPA; under the FADP, which has no general erasure right, Art. 6(4), 30(2)(b),
     32(2)(c) and 6(5))."""
+    systems: dict[str, System] = field(default_factory=dict)
+    """The systems the plan names, for the analyst's working plan (owner, identifiers)."""
 
 
 def retention_end(obligation: Obligation, record_date: date) -> date | None:
@@ -715,4 +717,5 @@ def plan_deletion(graph: DeletionGraph, request: PlanRequest) -> Plan:
         blockers,
         duties,
         graph.rules.get(refs.ERASURE_RIGHT, []),
+        graph.systems,
     )

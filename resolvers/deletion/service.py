@@ -4,14 +4,18 @@ planner."""
 from datetime import date
 
 from graph.database import Database
-from graph.queries.deletion import deletion_subgraph
+from graph.queries.access import display_names
+from graph.queries.deletion import deletion_subgraph, regime_law
 from resolvers.deletion.decisions import (
     Plan,
     PlanRequest,
     plan_deletion,
 )
+from resolvers.deletion.document import Law
 from resolvers.deletion.facts import to_graph
+from resolvers.documents import Names
 from resolvers.errors import BadUserInput, NotFound
+from resolvers.references import key_of, refuse
 
 
 async def deletion_plan(
@@ -25,10 +29,16 @@ async def deletion_plan(
 ) -> Plan:
     if not subject.strip():
         raise BadUserInput("subject must be a data subject key", field="subject")
+    subject = key_of(subject, "DataSubject", field="subject")
     if categories is not None and not categories:
         raise BadUserInput(
             "categories must name at least one category, or be left out", field="categories"
         )
+    if categories is not None:
+        categories = [
+            key_of(key, "DataCategory", field=f"categories[{index}]")
+            for index, key in enumerate(categories)
+        ]
     today = as_of or date.today()
     record_date = last_record_date or today
     if record_date > today:
@@ -40,10 +50,11 @@ async def deletion_plan(
         regime=regime,
     )
     if not records.subject_found:
-        raise NotFound(f"no data subject with key {subject!r}", field="subject")
-    if records.unknown_categories:
-        unknown = ", ".join(records.unknown_categories)
-        raise BadUserInput(f"unknown data categories: {unknown}", field="categories")
+        await refuse(db, ("DataSubject",), subject, field="subject", error=NotFound)
+    if records.unknown_categories and categories is not None:
+        unknown = records.unknown_categories[0]
+        index = categories.index(unknown)
+        await refuse(db, ("DataCategory",), unknown, field=f"categories[{index}]")
     request = PlanRequest(
         regime=regime,
         as_of=today,
@@ -51,3 +62,32 @@ async def deletion_plan(
         categories=tuple(sorted(set(categories))) if categories is not None else None,
     )
     return plan_deletion(to_graph(records, regime), request)
+
+
+async def document_facts(db: Database, plan: Plan, regime: str) -> tuple[Law, Names]:
+    """What the deletion documents add to `plan`: the regime's name, authority and complaint
+    route, the controller that answers, and the names of the plan's categories."""
+    row = await regime_law(db, regime)
+    law, controller = row["law"] or {}, row["controller"] or {}
+    keys = {
+        k
+        for part in (plan.steps, *(d.steps for d in plan.processor_duties))
+        for step in part
+        for action in step.actions
+        for k in action.categories
+    }
+    keys |= {k for n in plan.notifications for k in n.categories}
+    keys |= {k for d in plan.processor_duties for k in d.categories}
+    categories, countries = await display_names(db, sorted(keys), [])
+    return (
+        Law(
+            regime=regime,
+            name=law.get("name"),
+            authority=law.get("authority"),
+            authority_rule=law.get("authority_rule"),
+            complaint_route=law.get("complaint_route"),
+            controller=controller.get("legal_name"),
+            controller_authority=controller.get("supervisory_authority"),
+        ),
+        Names(categories=categories, countries=countries),
+    )

@@ -33,7 +33,7 @@ class Hop:
     from_id: str
     to_id: str
     relationship: str
-    edge_id: str | None
+    edge_id: str
     categories: tuple[str, ...] | None
 
 
@@ -105,7 +105,7 @@ def _walk(
     for node in sorted(reached, key=lambda node: (node.degree, node.id)):
         entries = sorted(
             (hop for hop in node.entries if walk.degrees.get(hop.from_id) == node.degree - 1),
-            key=lambda hop: (hop.from_id, hop.edge_id or ""),
+            key=lambda hop: (hop.from_id, hop.edge_id),
         )
         paths: list[LineagePath] = []
         truncated = False

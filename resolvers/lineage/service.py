@@ -1,22 +1,25 @@
-"""What `lineage` does: clamp the hops, read the layers from the graph, build the lineage."""
+"""What `lineage` does: check the arguments, read the layers from the graph, build the lineage."""
 
 from collections.abc import Iterator
 from typing import Any
 
 from graph.database import Database
 from graph.queries import lineage as queries
-from resolvers.categories import checked_categories
-from resolvers.errors import BadUserInput, NotFound
-from resolvers.limits import LineageLimits
+from resolvers import global_id
+from resolvers.categories import known_categories
+from resolvers.errors import NotFound
+from resolvers.limits import LineageLimits, bounded
 from resolvers.lineage.decisions import Direction, Hop, Lineage, Reached, build_lineage
+from resolvers.references import decoded, refuse
+
+STARTS = ("System", "Organisation")
 
 
-def clamp_hops(max_hops: int | None, settings: LineageLimits) -> int:
+def hop_bound(max_hops: int | None, settings: LineageLimits) -> int:
+    """`maxHops`, the default when absent; over the maximum it is refused, as `first` is."""
     if max_hops is None:
         return min(settings.lineage_default_hops, settings.lineage_max_hops)
-    if max_hops < 1:
-        raise BadUserInput("maxHops must be at least 1", field="maxHops")
-    return min(max_hops, settings.lineage_max_hops)
+    return bounded(max_hops, settings.lineage_max_hops, field="maxHops")
 
 
 def _hop(edge: Any) -> Hop:
@@ -24,7 +27,12 @@ def _hop(edge: Any) -> Hop:
         from_id=edge["from"],
         to_id=edge["to"],
         relationship=edge["relationship"],
-        edge_id=edge["edge_id"],
+        edge_id=global_id.edge_id(
+            edge["relationship"],
+            edge["edge_id"],
+            (edge["source_kind"], edge["source"]),
+            (edge["target_kind"], edge["target"]),
+        ),
         categories=None if edge["categories"] is None else tuple(edge["categories"]),
     )
 
@@ -56,11 +64,13 @@ async def lineage(
     categories: list[str] | None,
     max_hops: int | None,
 ) -> Lineage:
-    hops = clamp_hops(max_hops, settings)
-    requested = checked_categories(categories)
+    hops = hop_bound(max_hops, settings)
+    requested = await known_categories(db, categories)
+    kind, key = decoded(start, STARTS, field="from")
     row = await queries.expand(
         db,
-        start=start,
+        start=key,
+        kind=kind,
         hops=hops,
         downstream=direction is not Direction.UPSTREAM,
         upstream=direction is not Direction.DOWNSTREAM,
@@ -68,9 +78,9 @@ async def lineage(
         limit=settings.lineage_max_nodes + 1,
     )
     if row is None:
-        raise NotFound(f"no system or organisation has the id {start!r}", field="from")
+        await refuse(db, STARTS, key, field="from", error=NotFound)
     nodes, caps = build_lineage(
-        start,
+        key,
         [
             *reached_of(Direction.DOWNSTREAM, row["downstream_layers"]),
             *reached_of(Direction.UPSTREAM, row["upstream_layers"]),

@@ -11,7 +11,18 @@ from enum import StrEnum
 from typing import TypeVar
 
 from resolvers.categories import within
-from resolvers.policy.facts import Activity, Claim, OwnerMap, Policy, Recipient, Storage, Transfer
+from resolvers.policy.facts import (
+    Activity,
+    Claim,
+    Grant,
+    Owner,
+    OwnerMap,
+    Policy,
+    Recipient,
+    RegimeLaw,
+    Storage,
+    Transfer,
+)
 from seeds import models
 
 
@@ -289,29 +300,54 @@ UNMAPPED_RIGHTS = {
     "CORRECTION": "a correction method per system: the map records retrieval and deletion "
     "methods only",
     "RESTRICTION": "a way to restrict processing per system: the map records none",
+    "OBJECTION": "a way to stop a processing on objection per system: the map records none",
 }
+
+
+def law_regimes(facts: OwnerMap, named: Sequence[str]) -> list[RegimeLaw]:
+    """The regimes `named`, or (none named) every regime that reaches the owner: established in
+    its area, or serving one of its area's countries or markets (the transfer engine's reach)."""
+    if named:
+        return [law for law in facts.regimes if law.key in named]
+    return [law for law in facts.regimes if law.reaches(facts.owner) is not None]
+
+
+def people_of(law: RegimeLaw, storage: Storage, owner: Owner) -> bool:
+    """Whether the storage may hold people of the regime's area or markets: its subjects_in,
+    else the markets the owner serves (as the transfer engine reads them); neither recorded:
+    it may."""
+    markets = storage.subjects_in or owner.serves
+    return not markets or any(law.covers(market) for market in markets)
+
+
+def cited(grants: Iterable[tuple[RegimeLaw, Grant]]) -> str:
+    return "; ".join(f"{law.key} {grant.article}" for law, grant in grants)
 
 
 def rights_served(p: models.RightsServed, facts: OwnerMap) -> Outcome:
     controlled = [s for s in facts.storages if s.controller_role != "PROCESSOR"]
+    laws = law_regimes(facts, p.regimes)
     contradictions: list[Evidence] = []
-    lacks = [UNMAPPED_RIGHTS[right] for right in p.rights if right in UNMAPPED_RIGHTS]
+    lacks: list[str] = []
+    support: list[Evidence] = []
+    checked = 0
     for right in p.rights:
-        for storage in controlled:
-            system = facts.system(storage.system)
-            assert system is not None
-            if right in ("ACCESS", "PORTABILITY") and system.retrieval_method is None:
-                contradictions.append(
-                    Evidence(storage_path(storage), f"{right}: {system.id} has no retrieval method")
+        granting = [(law, law.rights[right]) for law in laws if right in law.rights]
+        if not granting:
+            names = ", ".join(law.key for law in laws) or "no regime reaching the owner"
+            support.append(
+                Evidence(
+                    tuple(f"Regime:{law.key}" for law in laws),
+                    f"{right}: granted by none of {names}: offered beyond the law",
                 )
-            if right == "DELETION":
-                if system.deletion_method is None:
-                    lacks.append(f"DELETION: the deletion method of System:{system.id}")
-                elif system.deletion_method == "NONE" and not has_retention(storage):
-                    contradictions.append(
-                        Evidence(storage_path(storage), f"DELETION: {system.id} cannot delete")
-                    )
+            )
+            continue
+        if right in UNMAPPED_RIGHTS:
+            checked += 1
+            lacks.append(f"{right} ({cited(granting)}): {UNMAPPED_RIGHTS[right]}")
+            continue
         if right == "OPT_OUT":
+            checked += len(facts.activities)
             for activity in facts.activities:
                 marketing = activity.purpose and covered(activity.purpose, p.marketing_purposes)
                 if marketing and activity.legal_basis not in p.consent_bases:
@@ -322,12 +358,31 @@ def rights_served(p: models.RightsServed, facts: OwnerMap) -> Outcome:
                                 "ON_LEGAL_BASIS",
                                 f"LegalBasis:{activity.legal_basis}",
                             ),
-                            f"OPT_OUT: {activity.id} markets without a consent to withdraw",
+                            f"OPT_OUT ({cited(granting)}): {activity.id} markets without a "
+                            "consent to withdraw",
                         )
                     )
-    return Outcome(
-        len(controlled) * len(p.rights), tuple(contradictions), tuple(dict.fromkeys(lacks))
-    )
+            continue
+        for storage in controlled:
+            here = [(law, grant) for law, grant in granting if people_of(law, storage, facts.owner)]
+            if not here:
+                continue
+            checked += 1
+            system = facts.system(storage.system)
+            assert system is not None
+            law = f"{right} ({cited(here)})"
+            if right in ("ACCESS", "PORTABILITY") and system.retrieval_method is None:
+                contradictions.append(
+                    Evidence(storage_path(storage), f"{law}: {system.id} has no retrieval method")
+                )
+            if right == "DELETION":
+                if system.deletion_method is None:
+                    lacks.append(f"DELETION: the deletion method of System:{system.id}")
+                elif system.deletion_method == "NONE" and not has_retention(storage):
+                    contradictions.append(
+                        Evidence(storage_path(storage), f"{law}: {system.id} cannot delete")
+                    )
+    return Outcome(checked, tuple(contradictions), tuple(dict.fromkeys(lacks)), tuple(support))
 
 
 def minimum_age(p: models.MinimumAge, facts: OwnerMap) -> Outcome:
@@ -408,11 +463,56 @@ def special(key: str, facts: OwnerMap) -> bool:
     return covered(key, facts.special)
 
 
-def compliance(p: models.Compliance, facts: OwnerMap, transfers: Sequence[Transfer]) -> Outcome:
+def compliance_regimes(p: models.Compliance, facts: OwnerMap) -> list[str]:
+    """The regimes the claim names, then (with `others_reached`) every other one reaching the
+    owner."""
+    others = [law.key for law in law_regimes(facts, []) if p.others_reached]
+    return [*p.regimes, *(key for key in others if key not in p.regimes)]
+
+
+def rights_not_offered(regimes: Sequence[str], facts: OwnerMap, offered: frozenset[str]) -> Outcome:
+    """Each right a regime grants that no rights claim of the policy offers: against the claim
+    when its source is primary or secondary (P, S), to verify when it is not (T, M). A right
+    only against a business that sells or shares counts unless the owner records no sale."""
     contradictions: list[Evidence] = []
     lacks: list[str] = []
     checked = 0
-    if any(regime in ("EU", "UK", "CH") for regime in p.regimes):
+    for law in facts.regimes:
+        if law.key not in regimes:
+            continue
+        for grant in law.rights.values():
+            if grant.applies_when == "SELLS_OR_SHARES" and facts.owner.sells_personal_data is False:
+                continue
+            checked += 1
+            if grant.right in offered:
+                continue
+            if grant.confidence in ("P", "S"):
+                contradictions.append(
+                    Evidence(
+                        (f"Regime:{law.key}", "GRANTS", f"RegimeRight:{law.key}:{grant.right}"),
+                        f"{law.name} grants {grant.right} ({grant.article}); no rights claim of "
+                        "the policy offers it",
+                    )
+                )
+            else:
+                lacks.append(
+                    f"whether {law.name} grants {grant.right} ({grant.article}): its source is "
+                    f"{grant.confidence} ({grant.source}), to verify"
+                )
+    return Outcome(checked, tuple(contradictions), tuple(lacks))
+
+
+def compliance(
+    p: models.Compliance,
+    facts: OwnerMap,
+    transfers: Sequence[Transfer],
+    offered: frozenset[str],
+) -> Outcome:
+    contradictions: list[Evidence] = []
+    lacks: list[str] = []
+    checked = 0
+    regimes = compliance_regimes(p, facts)
+    if any(regime in ("EU", "UK", "CH") for regime in regimes):
         for activity in facts.activities:
             checked += 1
             own = activity.controller == facts.owner.id
@@ -440,13 +540,17 @@ def compliance(p: models.Compliance, facts: OwnerMap, transfers: Sequence[Transf
                         "condition",
                     )
                 )
-        contradictions.extend(blocked(transfers, p.regimes, ["BLOCKED"]))
-        checked += sum(1 for t in transfers if t.regime in p.regimes)
-    if "CCPA" in p.regimes:
+        contradictions.extend(blocked(transfers, regimes, ["BLOCKED"]))
+        checked += sum(1 for t in transfers if t.regime in regimes)
+    if "CCPA" in regimes:
         sold = sale(facts, p.sale_purposes)
         contradictions.extend(sold.contradictions)
         lacks.extend(sold.lacks)
         checked += sold.checked
+    rights = rights_not_offered(regimes, facts, offered)
+    contradictions.extend(rights.contradictions)
+    lacks.extend(rights.lacks)
+    checked += rights.checked
     return Outcome(checked, tuple(contradictions), tuple(lacks))
 
 
@@ -469,14 +573,21 @@ ON_MAP: dict[type, Callable[..., Outcome]] = {
 }
 WITH_TRANSFERS: dict[type, Callable[..., Outcome]] = {
     models.TransfersSafeguarded: transfers_safeguarded,
-    models.Compliance: compliance,
 }
 
 
-def decide(claim: Claim, facts: OwnerMap, transfers: Sequence[Transfer]) -> ClaimResult:
+def decide(
+    claim: Claim,
+    facts: OwnerMap,
+    transfers: Sequence[Transfer],
+    offered: frozenset[str] = frozenset(),
+) -> ClaimResult:
+    """`offered`: the rights the policy's rights claims offer (for a compliance claim)."""
     predicate = claim.predicate
     kind = type(predicate)
-    if kind in WITH_TRANSFERS:
+    if isinstance(predicate, models.Compliance):
+        outcome = compliance(predicate, facts, transfers, offered)
+    elif kind in WITH_TRANSFERS:
         outcome = WITH_TRANSFERS[kind](predicate, facts, transfers)
     else:
         outcome = ON_MAP[kind](predicate, facts)
@@ -497,6 +608,8 @@ def transfer_regimes(policy: Policy) -> tuple[str, ...]:
     for claim in policy.claims:
         if isinstance(claim.predicate, models.TransfersSafeguarded | models.Compliance):
             regimes.update(r for r in claim.predicate.regimes if r in ("EU", "UK", "CH"))
+        if isinstance(claim.predicate, models.Compliance) and claim.predicate.others_reached:
+            regimes.update(("EU", "UK", "CH"))
     return tuple(sorted(regimes or {"EU", "UK", "CH"}))
 
 
@@ -601,7 +714,10 @@ def undisclosed(policy: Policy, facts: OwnerMap, transfers: Sequence[Transfer]) 
 def check(
     policy: Policy, facts: OwnerMap, transfers: Sequence[Transfer]
 ) -> tuple[list[ClaimResult], list[Practice]]:
+    offered = frozenset(
+        right for p in predicates(policy, models.RightsServed) for right in p.rights
+    )
     return (
-        [decide(claim, facts, transfers) for claim in policy.claims],
+        [decide(claim, facts, transfers, offered) for claim in policy.claims],
         undisclosed(policy, facts, transfers),
     )

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from graph.database import Record
 from graph.queries.policy import OwnerRows
-from resolvers.transfer.decisions import PathDecision
+from resolvers.transfer.decisions import Party, PathDecision, RegimeRules
 from seeds.models import Predicate
 
 PREDICATE: TypeAdapter[Predicate] = TypeAdapter(Predicate)
@@ -42,6 +42,8 @@ class Owner:
     sells_personal_data: bool | None
     minimum_age: int | None
     directed_at_children: bool | None
+    country: str | None = None
+    serves: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Storage:
     retention_days: int | None
     obligation: str | None
     controller_role: str | None
+    subjects_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,37 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class Grant:
+    """A right a regime's law grants (a RegimeRight of regimes.yaml)."""
+
+    right: str
+    article: str
+    applies_when: str
+    confidence: str
+    source: str
+
+
+@dataclass(frozen=True)
+class RegimeLaw:
+    """A regime as the policy check reads it: where it reaches (its area and markets, as the
+    transfer engine's `RegimeRules`) and the rights it grants."""
+
+    rules: RegimeRules
+    name: str
+    rights: dict[str, Grant]
+
+    @property
+    def key(self) -> str:
+        return self.rules.key
+
+    def covers(self, market: str) -> bool:
+        return market in self.rules.area or market in self.rules.markets
+
+    def reaches(self, owner: Owner) -> str | None:
+        return self.rules.reaches(Party(owner.id, owner.country, serves=owner.serves))
+
+
+@dataclass(frozen=True)
 class OwnerMap:
     owner: Owner
     systems: tuple[System, ...]
@@ -116,6 +150,7 @@ class OwnerMap:
     activities: tuple[Activity, ...]
     recipients: tuple[Recipient, ...]
     special: tuple[str, ...]
+    regimes: tuple[RegimeLaw, ...] = ()
 
     def system(self, system_id: str) -> System | None:
         return next((system for system in self.systems if system.id == system_id), None)
@@ -157,6 +192,8 @@ def owner_map(rows: OwnerRows) -> OwnerMap:
             sells_personal_data=rows.owner["sells_personal_data"],
             minimum_age=rows.owner["minimum_age"],
             directed_at_children=rows.owner["directed_at_children"],
+            country=rows.owner["country"],
+            serves=tuple(sorted(rows.owner["serves"] or ())),
         ),
         systems=tuple(
             System(
@@ -180,12 +217,36 @@ def owner_map(rows: OwnerRows) -> OwnerMap:
                 retention_days=row["retention_days"],
                 obligation=row["obligation"],
                 controller_role=row["controller_role"],
+                subjects_in=tuple(sorted(row["subjects_in"])),
             )
             for row in rows.storages
         ),
         activities=activities,
         recipients=recipients(rows, activities),
         special=tuple(sorted(rows.special)),
+        regimes=tuple(regime_law(row) for row in rows.regimes),
+    )
+
+
+def regime_law(row: Record) -> RegimeLaw:
+    return RegimeLaw(
+        rules=RegimeRules(
+            key=row["key"],
+            area=frozenset(row["area"]),
+            markets=frozenset(row["markets"]),
+            reach_article=row.get("reach") or "",
+        ),
+        name=row.get("name") or row["key"],
+        rights={
+            grant["right"]: Grant(
+                right=grant["right"],
+                article=grant["article"],
+                applies_when=grant.get("applies_when") or "ALWAYS",
+                confidence=grant.get("confidence") or "P",
+                source=grant["source"],
+            )
+            for grant in sorted(row["rights"], key=lambda grant: str(grant["right"]))
+        },
     )
 
 

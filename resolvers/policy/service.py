@@ -29,7 +29,7 @@ class PolicyCheck:
 def unknown_policy(key: str, known: list[str]) -> NotFound:
     near = difflib.get_close_matches(key, known, n=3, cutoff=0.3) or sorted(known)
     listed = ", ".join(near) if near else "none is loaded"
-    return NotFound(f"no policy {key!r}; policies: {listed}", field="policy")
+    return NotFound(f"no policy {key!r}; policies: {listed}", field="policy", suggestions=near)
 
 
 async def policy_check(db: Database, key: str, as_of: date) -> PolicyCheck:

@@ -8,7 +8,7 @@ from typing import Any
 
 from graph.database import Record
 from graph.queries.nodes import KEY_OF
-from resolvers.global_id import encode
+from resolvers.global_id import edge_id, encode
 
 NODE_ATTRIBUTES: Mapping[str, tuple[str, ...]] = {
     "System": ("kind", "owner_team", "assumed"),
@@ -86,9 +86,13 @@ def map_edge(row: Record) -> MapEdge:
     target = encode(row["target_kind"], row["target"])
     rel = row["rel"] or {}
     kind = row["type"]
-    edge_id = f"{kind}:{rel['id']}" if "id" in rel else f"{kind}:{source}->{target}"
     return MapEdge(
-        id=edge_id,
+        id=edge_id(
+            kind,
+            rel.get("id"),
+            (row["source_kind"], row["source"]),
+            (row["target_kind"], row["target"]),
+        ),
         kind=kind,
         source=source,
         target=target,

@@ -2,7 +2,17 @@
 
 from collections.abc import Iterable, Mapping
 
+from graph.database import Database
 from resolvers.errors import BadUserInput
+from resolvers.references import key_for, refuse
+
+FILTER_KINDS: Mapping[str, str] = {
+    "country": "Country",
+    "category": "DataCategory",
+    "subject": "DataSubject",
+    "organisation": "Organisation",
+}
+"""The filters whose value names an entity, and its kind."""
 
 
 def field_of(name: str) -> str:
@@ -19,8 +29,19 @@ def check_applicable(values: Mapping[str, object], applicable: Iterable[str], ki
             raise BadUserInput(f"this filter does not apply to {kind}", field=field_of(name))
 
 
-def check_known(unknown: list[str], values: Mapping[str, object]) -> None:
-    """BAD_USER_INPUT naming the first filter whose value names no node of the graph."""
+def as_keys(values: Mapping[str, object]) -> dict[str, object]:
+    """The filter with each value that names an entity as its key (references.py's rule)."""
+    return {
+        name: key_for(FILTER_KINDS[name], value, field_of(name))
+        if name in FILTER_KINDS and isinstance(value, str)
+        else value
+        for name, value in values.items()
+    }
+
+
+async def check_known(db: Database, unknown: list[str], values: Mapping[str, object]) -> None:
+    """BAD_USER_INPUT naming the first filter whose value names no node of the graph, with the
+    nearest valid keys."""
     if unknown:
         name = unknown[0]
-        raise BadUserInput(f"no {name} {values[name]!r} in the graph", field=field_of(name))
+        await refuse(db, (FILTER_KINDS[name],), str(values[name]), field=field_of(name))

@@ -8,9 +8,11 @@ from graph.database import Database, Record
 from graph.queries import filters as filter_queries
 from graph.queries import map_view as queries
 from resolvers import global_id
-from resolvers.errors import BadUserInput, NotFound
+from resolvers.errors import NotFound
+from resolvers.limits import bounded
 from resolvers.read.datamap import DataMap, shape_map
-from resolvers.read.filters import check_applicable, check_known
+from resolvers.read.filters import as_keys, check_applicable, check_known
+from resolvers.references import country_code, key_of, resolve
 
 UNGROUPED: Mapping[str, str] = {
     "OWNER_TEAM": "no owner team",
@@ -19,7 +21,9 @@ UNGROUPED: Mapping[str, str] = {
 }
 """The label of the group of systems that have no owner team, operator or hosting country."""
 
-NEIGHBOURHOOD_KINDS = frozenset({"System", "Organisation", "Country"})
+NEIGHBOURHOOD_KINDS = ("System", "Organisation", "Country")
+"""What a neighbourhood is around; a key both a system and an organisation have names the
+system, as in `lineage(from:)`."""
 
 
 @dataclass(frozen=True)
@@ -56,11 +60,17 @@ class MapPart:
 
 
 def check_cap(max_nodes: int | None, cap: int) -> int:
-    if max_nodes is None:
-        return cap
-    if not 1 <= max_nodes <= cap:
-        raise BadUserInput(f"maxNodes must be between 1 and {cap}", field="maxNodes")
-    return max_nodes
+    return cap if max_nodes is None else bounded(max_nodes, cap, field="maxNodes")
+
+
+def group_key(group_by: str, key: str) -> str:
+    """A group's key as `mapGroup(key:)` takes it: an organisation's global id or key, a country
+    code in any case, an owner team as it is."""
+    if group_by == "ORGANISATION":
+        return key_of(key, "Organisation", field="key")
+    if group_by == "COUNTRY":
+        return country_code(key_of(key, "Country", field="key"))
+    return key
 
 
 def map_part(rows: Record, total: int) -> MapPart:
@@ -74,8 +84,9 @@ def map_part(rows: Record, total: int) -> MapPart:
 
 async def overview(db: Database, group_by: str, values: Mapping[str, object]) -> Overview:
     check_applicable(values, filter_queries.SYSTEM, "mapOverview")
+    values = as_keys(values)
     rows = await queries.overview(db, group_by, values)
-    check_known(rows["unknown"], values)
+    await check_known(db, rows["unknown"], values)
     return Overview(
         group_by=group_by,
         groups=[
@@ -100,8 +111,10 @@ async def group(
     """The group's systems (at most `max_nodes`) with their operators, countries and flows."""
     kept = check_cap(max_nodes, cap)
     check_applicable(values, filter_queries.SYSTEM, "mapGroup")
+    values = as_keys(values)
+    key = group_key(group_by, key)
     rows = await queries.group(db, group_by, key, values, max_nodes=kept)
-    check_known(rows["unknown"], values)
+    await check_known(db, rows["unknown"], values)
     if rows["total"] == 0:
         raise NotFound(f"no selected system is in the group {key!r}", field="key")
     extra = len(rows["nodes"]) - rows["kept"]
@@ -113,8 +126,8 @@ async def neighbourhood(
 ) -> MapPart:
     """The system, organisation or country and what is one edge away (at most `max_nodes`)."""
     kept = check_cap(max_nodes, cap)
-    kind, key = global_id.decode(node_id, NEIGHBOURHOOD_KINDS)
-    rows = await queries.neighbourhood(db, group_by, kind, key, max_nodes=kept)
+    node = await resolve(db, node_id, NEIGHBOURHOOD_KINDS, field="id")
+    rows = await queries.neighbourhood(db, group_by, node.kind, node.key, max_nodes=kept)
     if rows is None:
-        raise NotFound(f"no {kind} {key!r}", field="id")
+        raise NotFound(f"no {node.kind} {node.key!r}", field="id")
     return map_part(rows, rows["total"] + 1)

@@ -5,6 +5,7 @@ import binascii
 from dataclasses import dataclass
 
 from resolvers.errors import BadUserInput
+from resolvers.limits import bounded
 
 CURSOR_PREFIX = "offset:"
 
@@ -34,12 +35,9 @@ class Window:
 
 def window(first: int | None, after: str | None, max_page_size: int) -> Window:
     """The rows `first`/`after` ask for; at most `max_page_size`, which is also the default."""
-    if first is None:
-        first = max_page_size
-    if first < 0:
-        raise BadUserInput("first must not be negative", field="first")
-    if first > max_page_size:
-        raise BadUserInput(f"first must be at most {max_page_size}", field="first")
+    first = (
+        max_page_size if first is None else bounded(first, max_page_size, field="first", minimum=0)
+    )
     offset = 0 if after is None else decode_cursor(after) + 1
     return Window(offset=offset, limit=first)
 

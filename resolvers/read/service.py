@@ -7,9 +7,9 @@ from graph.database import Database, Record
 from graph.queries import datamap as datamap_queries
 from graph.queries import filters as filter_queries
 from graph.queries import lists
-from resolvers.errors import BadUserInput
+from resolvers.limits import bounded
 from resolvers.read.datamap import DataMap, shape_map
-from resolvers.read.filters import check_applicable, check_known
+from resolvers.read.filters import as_keys, check_applicable, check_known
 from resolvers.read.pagination import Window, window
 
 
@@ -33,8 +33,9 @@ async def list_page(
     """One page of `listing` under the filter `values`, after checking every argument."""
     rows = window(first, after, max_page_size)
     check_applicable(values, listing.predicates, kind)
+    values = as_keys(values)
     result = await lists.page(db, listing, values, offset=rows.offset, limit=rows.limit)
-    check_known(result["unknown"], values)
+    await check_known(db, result["unknown"], values)
     return Page(rows=result["page"], total=result["total"], window=rows)
 
 
@@ -42,11 +43,9 @@ async def data_map(
     db: Database, values: Mapping[str, object], *, max_nodes: int | None, cap: int
 ) -> DataMap:
     """The map of the systems the filter selects, cut at `max_nodes` (at most `cap`) nodes."""
-    if max_nodes is None:
-        max_nodes = cap
-    if not 1 <= max_nodes <= cap:
-        raise BadUserInput(f"maxNodes must be between 1 and {cap}", field="maxNodes")
+    max_nodes = cap if max_nodes is None else bounded(max_nodes, cap, field="maxNodes")
     check_applicable(values, filter_queries.SYSTEM, "dataMap")
+    values = as_keys(values)
     result = await datamap_queries.data_map(db, values, max_nodes=max_nodes)
-    check_known(result["unknown"], values)
+    await check_known(db, result["unknown"], values)
     return shape_map(result["nodes"], result["edges"], result["total"])

@@ -24,6 +24,7 @@ async def records_of(
         raise BadUserInput(
             f"unknown profile {profile!r}: give one of {', '.join(rows.known_profiles)}",
             field="profile",
+            suggestions=rows.known_profiles,
         )
     regime_key = str(rows.profile["regime"]) if regime is None else regime.strip().upper()
     if regime_key not in rows.transfer_regimes:
@@ -31,6 +32,7 @@ async def records_of(
             f"unknown regime {regime!r} for records of processing: give one of "
             f"{', '.join(rows.transfer_regimes)}, the regimes whose transfer rules are recorded",
             field="regime",
+            suggestions=rows.transfer_regimes,
         )
     paths = await assess(db, regime=regime_key, as_of=as_of)
     return records_of_processing(record_facts(rows, as_of), paths, regime_key, as_of)

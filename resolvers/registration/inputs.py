@@ -18,6 +18,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from resolvers.errors import BadUserInput
+from resolvers.references import key_of
 from resolvers.registration.vocabulary import (
     Authorisation,
     DeletionMethod,
@@ -25,8 +26,8 @@ from resolvers.registration.vocabulary import (
     DpfFramework,
     DpfStatus,
     FlowMode,
-    OperatorRole,
     RegimeKey,
+    Role,
     SafeguardType,
     SystemKind,
     TiaOutcome,
@@ -69,6 +70,26 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
 ExternalId = Annotated[str, StringConstraints(pattern=r"^[^\s:][^\s]{0,199}$")]
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+
+def _key(value: str, kind: str) -> str:
+    """The key a reference to a `kind` entity gives: its key, or its global id decoded."""
+    try:
+        return key_of(value, kind, field="")
+    except BadUserInput as error:
+        raise ValueError(error.message) from None
+
+
+def _system_key(value: str) -> str:
+    return _key(value, "System")
+
+
+def _organisation_key(value: str) -> str:
+    return _key(value, "Organisation")
+
+
+SystemReference = Annotated[Reference, AfterValidator(_system_key)]
+OrganisationReference = Annotated[Reference, AfterValidator(_organisation_key)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 CategoryKey = Annotated[str, AfterValidator(_category)]
 DataUseKey = Annotated[str, AfterValidator(_data_use)]
@@ -94,18 +115,18 @@ class OrganisationInput(Registered):
     legal_name: Text
     country: CountryCode
     website: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=300)] | None
-    dpa_signed: bool | None
+    dpa_signed: PastDate | None
     subject_to: list[LawCode] = Field(max_length=20)
     service: Text | None
     categories: list[CategoryKey] = Field(max_length=200)
 
 
 class ProcessorInput(OrganisationInput):
-    engaged_by: Reference
+    engaged_by: OrganisationReference
 
 
 class SubProcessorInput(OrganisationInput):
-    processor_id: Reference
+    processor_id: OrganisationReference
     authorisation: Authorisation
     authorised_on: PastDate
     notice_days: int | None = Field(ge=0, le=365)
@@ -120,16 +141,16 @@ class SystemInput(Registered):
     retrieval_method: Text | None
     identifiers: list[Text] = Field(max_length=20)
     rotation_days: int | None = Field(ge=1, le=36500)
-    operator_id: Reference
-    operator_role: OperatorRole
+    operator_id: OrganisationReference
+    operator_role: Role
     hosted_in: list[CountryCode] = Field(min_length=1, max_length=50)
     hr_data: bool | None = None
 
 
 class DataFlowInput(Registered):
-    from_system_id: Reference
-    to_system_id: Reference | None
-    to_organisation_id: Reference | None
+    from_system_id: SystemReference
+    to_system_id: SystemReference | None
+    to_organisation_id: OrganisationReference | None
     categories: list[CategoryKey] = Field(min_length=1, max_length=200)
     purpose: DataUseKey
     mode: FlowMode
@@ -151,8 +172,8 @@ class SafeguardInput(Registered):
     tia_on: PastDate | None
     tia_outcome: TiaOutcome | None
     supplementary_measures: list[Text] = Field(max_length=50)
-    exporter_id: Reference
-    importer_id: Reference
+    exporter_id: OrganisationReference
+    importer_id: OrganisationReference
 
     @model_validator(mode="after")
     def _coherent(self) -> "SafeguardInput":
@@ -174,7 +195,7 @@ class DpfCertificationInput(Registered):
     framework, so its datamap id is `<organisationId>:<framework>` (as the seeds key theirs), and
     registering it again replaces it."""
 
-    organisation_id: Reference
+    organisation_id: OrganisationReference
     framework: DpfFramework
     status: DpfStatus
     data_types: list[DpfDataType] = Field(min_length=1, max_length=2)

@@ -4,7 +4,7 @@ the references, upserts, and writes one audit event per entity; any failure roll
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
@@ -14,6 +14,7 @@ from graph.queries import registration as queries
 from resolvers.auth.audit import event
 from resolvers.auth.principal import Principal
 from resolvers.errors import BadUserInput, NotFound
+from resolvers.references import refuse
 from resolvers.registration.inputs import (
     DataFlowInput,
     DpfCertificationInput,
@@ -89,6 +90,28 @@ def distinct_references(references: Iterable[Reference]) -> list[dict[str, str]]
     return [vars(reference) for reference in first.values()]
 
 
+T = TypeVar("T")
+
+
+class MissingReference(NotFound):
+    """A reference naming nothing, found inside the write transaction; `written` adds the
+    nearest keys once the transaction has ended."""
+
+    def __init__(self, label: str, key: str, *, field: str) -> None:
+        super().__init__(f"{label} {key} does not exist", field=field)
+        self.label = label
+        self.key = key
+
+
+async def written(db: Database, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+    """`work` in one write transaction; a reference naming nothing is NOT_FOUND with the
+    nearest keys of its kind."""
+    try:
+        return await db.write_tx(work)
+    except MissingReference as missing:
+        await refuse(db, (missing.label,), missing.key, field=missing.field or "", error=NotFound)
+
+
 async def apply(
     tx: AsyncManagedTransaction, db: Database, actor: Principal, operation: str, plan: Plan
 ) -> list[Record]:
@@ -96,8 +119,9 @@ async def apply(
     invalid = await queries.invalid_references(tx, db, distinct_references(plan.references))
     if invalid:
         first = invalid[0]
-        state = "is retired" if first["retired"] else "does not exist"
-        raise BadUserInput(f"{first['label']} {first['id']} {state}", field=first["field"])
+        if first["retired"]:
+            raise BadUserInput(f"{first['label']} {first['id']} is retired", field=first["field"])
+        raise MissingReference(first["label"], first["id"], field=first["field"])
     rows = await plan.upsert(tx)
     await audit_queries.write_events(
         tx,
@@ -111,7 +135,7 @@ async def apply(
 
 
 async def register(db: Database, actor: Principal, operation: str, plan: Plan) -> list[Outcome]:
-    rows = await db.write_tx(lambda tx: apply(tx, db, actor, operation, plan))
+    rows = await written(db, lambda tx: apply(tx, db, actor, operation, plan))
     return [outcome(row) for row in rows]
 
 
@@ -307,7 +331,7 @@ async def update(
             )
         return await apply(tx, db, actor, operation, planner(found["state"]))
 
-    return outcome((await db.write_tx(work))[0])
+    return outcome((await written(db, work))[0])
 
 
 def update_planner(

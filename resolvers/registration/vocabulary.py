@@ -1,5 +1,6 @@
-"""The closed vocabularies registrations are checked against: enums of the graph model, ISO
-country codes (pycountry) and the fideslang taxonomy keys."""
+"""The closed vocabularies of the graph model, one enum per concept (the API serves each as one
+GraphQL enum, schema/vocabulary.py), ISO country codes (pycountry) and the fideslang taxonomy
+keys, which registrations are checked against."""
 
 import enum
 from functools import cache
@@ -26,11 +27,16 @@ class DeletionMethod(enum.Enum):
     NONE = "NONE"
 
 
-class OperatorRole(enum.Enum):
+class Role(enum.Enum):
     CONTROLLER = "CONTROLLER"
     PROCESSOR = "PROCESSOR"
     SUB_PROCESSOR = "SUB_PROCESSOR"
     THIRD_PARTY = "THIRD_PARTY"
+
+
+class OrganisationKind(enum.Enum):
+    COMPANY = "COMPANY"
+    CUSTOMER_CONTROLLER = "CUSTOMER_CONTROLLER"
 
 
 class Authorisation(enum.Enum):
@@ -77,6 +83,11 @@ class DpfStatus(enum.Enum):
 class DpfDataType(enum.Enum):
     HR = "HR"
     NON_HR = "NON_HR"
+
+
+class FlowProvenance(enum.Enum):
+    DECLARED = "DECLARED"
+    OBSERVED = "OBSERVED"
 
 
 class RegimeKey(enum.Enum):

@@ -143,6 +143,15 @@ class Safeguard:
     def expired(self, on: date) -> bool:
         return self.expires_on is not None and on > self.expires_on
 
+    @cached_property
+    def other_pair(self) -> str:
+        """The warning on a hop between other parties that this safeguard does not cover (made
+        once: a map owner's safeguards are named on each of its thousands of hops without one)."""
+        return (
+            f"safeguard {self.id} ({self.type}) binds {self.exporter_id} → {self.importer_id}, "
+            "not this hop's pair: a safeguard covers only the pair it was signed for"
+        )
+
 
 @dataclass(frozen=True)
 class RegimeRules:
@@ -207,6 +216,7 @@ class Hop:
     authorisation: str | None = None
     source: str | None = None
     target: str | None = None
+    edge_id: str | None = None
     evidence: tuple[str, ...] = ()
 
 
@@ -335,12 +345,7 @@ def decide_hop(
     )
     if decision is not None:
         return _finished(decision, found)
-    for other in others:
-        found.warnings.append(
-            f"safeguard {other.id} ({other.type}) binds {other.exporter_id} → {other.importer_id},"
-            f" not {hop.exporter.id} → {hop.importer.id}: a safeguard covers only the pair it was"
-            " signed for"
-        )
+    found.warnings.extend([other.other_pair for other in others])
     if found.expired:
         verdict, basis = Verdict.EXPIRED, found.expired[0]
         reason = "the decision or safeguard on record is no longer valid"

@@ -8,12 +8,14 @@ where the target system is hosted, where it is accessed from, and where its oper
 
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from graph.database import Record
 from graph.queries.transfers import TransferMap
+from resolvers import global_id
 from resolvers.roles import CONTROLLER, PROCESSOR, PROCESSOR_ROLES, SUB_PROCESSOR
 from resolvers.transfer.decisions import (
     Adequacy,
@@ -120,42 +122,60 @@ def safeguard(row: Mapping[str, Any]) -> Safeguard:
     )
 
 
+BY_ID = attrgetter("id")
+
+
 @dataclass(frozen=True)
 class RecordedSafeguards:
     """The live safeguards of the map, by the exporter → importer pair each was signed for, and
-    by party (to name, on a hop without its own, the safeguards its parties signed with others)."""
+    by exporter and by importer, each list in id order (to name, on a hop without its own, the
+    safeguards its parties signed with others)."""
 
     pairs: Mapping[tuple[str, str], list[Safeguard]]
-    by_party: Mapping[str, list[Safeguard]]
+    by_exporter: Mapping[str, list[Safeguard]]
+    by_importer: Mapping[str, list[Safeguard]]
+    _others: dict[tuple[str, str], tuple[Safeguard, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def of(self, exporter_id: str, importer_id: str) -> list[Safeguard]:
         return self.pairs.get((exporter_id, importer_id), [])
 
-    def others(self, exporter_id: str, importer_id: str) -> list[Safeguard]:
+    def others(self, exporter_id: str, importer_id: str) -> tuple[Safeguard, ...]:
         """Safeguards the exporter signed as exporter, or the importer as importer, with a party
-        other than this hop's: the case where a chain has a safeguard, but not for this hop."""
-        found = {
-            s.id: s
-            for s in [*self.by_party.get(exporter_id, []), *self.by_party.get(importer_id, [])]
-            if (s.exporter_id, s.importer_id) != (exporter_id, importer_id)
-            and (s.exporter_id == exporter_id or s.importer_id == importer_id)
-        }
-        return [found[key] for key in sorted(found)]
+        other than this hop's: the case where a chain has a safeguard, but not for this hop. Made
+        once per pair: a map owner that signed hundreds is the exporter of thousands of hops."""
+        pair = (exporter_id, importer_id)
+        found = self._others.get(pair)
+        if found is None:
+            sent = [
+                s for s in self.by_exporter.get(exporter_id, ()) if s.importer_id != importer_id
+            ]
+            received = [
+                s for s in self.by_importer.get(importer_id, ()) if s.exporter_id != exporter_id
+            ]
+            found = tuple(
+                sorted(sent + received, key=BY_ID) if sent and received else sent or received
+            )
+            self._others[pair] = found
+        return found
 
 
 def safeguards_by_pair(rows: Iterable[Record], as_of: date) -> RecordedSafeguards:
     """The safeguards not retired on `as_of`: a retired safeguard counts nowhere."""
     pairs: dict[tuple[str, str], list[Safeguard]] = defaultdict(list)
-    by_party: dict[str, list[Safeguard]] = defaultdict(list)
+    by_exporter: dict[str, list[Safeguard]] = defaultdict(list)
+    by_importer: dict[str, list[Safeguard]] = defaultdict(list)
     for row in rows:
         if retired(row, as_of):
             continue
         recorded = safeguard(row)
         pairs[(recorded.exporter_id, recorded.importer_id)].append(recorded)
-        by_party[recorded.exporter_id].append(recorded)
-        if recorded.importer_id != recorded.exporter_id:
-            by_party[recorded.importer_id].append(recorded)
-    return RecordedSafeguards(pairs, by_party)
+        by_exporter[recorded.exporter_id].append(recorded)
+        by_importer[recorded.importer_id].append(recorded)
+    for listed in (*by_exporter.values(), *by_importer.values()):
+        listed.sort(key=BY_ID)
+    return RecordedSafeguards(pairs, by_exporter, by_importer)
 
 
 def retired(row: Mapping[str, Any], as_of: date) -> bool:
@@ -197,6 +217,7 @@ class _Movement:
     source: str
     target: str
     evidence: str
+    edge_id: str
     authorisation_required: bool = False
     authorisation: str | None = None
 
@@ -359,6 +380,7 @@ def hop_graph(
                 source=system_holder(source["id"]),
                 target=target_holder,
                 evidence=f"flow {flow['id']}: system {source['id']} → {flow['target_id']}",
+                edge_id=global_id.encode("Flow", flow["id"]),
             )
         )
     operators: dict[str, str] = {}
@@ -386,6 +408,9 @@ def hop_graph(
                 source=organisation_holder(self_id),
                 target=system_holder(system["id"]),
                 evidence=f"system {system['id']} OPERATED_BY {importer.id} ({role})",
+                edge_id=global_id.edge_id(
+                    "OPERATED_BY", None, ("System", system["id"]), ("Organisation", importer.id)
+                ),
             )
         )
     for system_id, accesses in where.accessed_by.items():
@@ -409,6 +434,9 @@ def hop_graph(
                     evidence=(
                         f"system {system_id} (run by {operator_party.id}) ACCESSED_FROM {code}"
                         f" by {accessing.id}"
+                    ),
+                    edge_id=global_id.edge_id(
+                        "ACCESSED_FROM", None, ("System", system_id), ("Country", code)
                     ),
                 )
             )
@@ -442,6 +470,12 @@ def hop_graph(
                 ),
                 authorisation_required=role == SUB_PROCESSOR,
                 authorisation=engagement["authorisation"],
+                edge_id=global_id.edge_id(
+                    "ENGAGES",
+                    engagement["id"],
+                    ("Organisation", exporter_org.id),
+                    ("Organisation", importer_org.id),
+                ),
             )
         )
     special_of = SpecialCategories(special, held_special)
@@ -496,6 +530,7 @@ def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories
             authorisation=movement.authorisation,
             source=movement.source,
             target=movement.target,
+            edge_id=movement.edge_id,
             evidence=(
                 movement.evidence,
                 *(f"{movement.importer.id} reaches {country} by {place}" for place in via),

@@ -5,7 +5,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date
 
-from graph.database import Database
+from graph.database import Database, Record
 from graph.queries import transfers as queries
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.roles import PROCESSOR_ROLES
@@ -53,9 +53,19 @@ class Scope:
         return True
 
 
-def _known(regime: str, row: dict[str, object]) -> None:
+def _known(regime: str, row: Record, field: str) -> None:
+    """Refuse a regime the graph holds no transfer rules for: NOT_FOUND when it holds nothing
+    of it (the seeds are not loaded), BAD_USER_INPUT naming the regimes that have them when it
+    has no transfer rules (the CCPA restricts no transfer)."""
     if not row["known"]:
-        raise NotFound(f"no reference data for regime {regime}: load the seeds", field="regime")
+        raise NotFound(f"no reference data for regime {regime}: load the seeds", field=field)
+    if row["transfer_article"] is None:
+        having = sorted(row["transfer_regimes"])
+        raise BadUserInput(
+            f"{regime} has no transfer rules to decide with; give one of {', '.join(having)}",
+            field=field,
+            suggestions=having,
+        )
 
 
 async def map_rows(db: Database, regime: str) -> queries.TransferMap:
@@ -86,7 +96,7 @@ async def _assessed(
     db: Database, *, regime: str, as_of: date, scope: Scope | None
 ) -> list[PathDecision]:
     rows = await map_rows(db, regime)
-    _known(regime, rows.regime)
+    _known(regime, rows.regime, "regime")
     rules = regime_rules(regime, rows.regime)
     where = placed(rows, as_of)
     flows = await queries.flows_into(db, where.exposed_systems(rules.area))
@@ -136,7 +146,7 @@ async def check(db: Database, request: TransferCheck) -> HopDecision:
     """Decide a hypothetical hop with what the graph knows of its parties and their safeguards."""
     ids = [request.exporter_id] + ([request.importer_id] if request.importer_id else [])
     rows = await queries.check_map(db, regime=request.regime, organisation_ids=ids)
-    _known(request.regime, rows.regime)
+    _known(request.regime, rows.regime, "input.regime")
     known = {row["id"]: party(row) for row in rows.organisations}
     if request.exporter_id not in known:
         raise NotFound(f"no organisation {request.exporter_id}", field="exporterId")
@@ -150,7 +160,9 @@ async def check(db: Database, request: TransferCheck) -> HopDecision:
         dpf=recorded.dpf if request.importer_dpf is None else request.importer_dpf,
     )
     if importer.country is None:
-        raise BadUserInput("give importerCountry or a known importerId", field="importerCountry")
+        raise BadUserInput(
+            "give importerCountry or a known importerId", field="input.importerCountry"
+        )
     rules = regime_rules(request.regime, rows.regime)
     exporter = known[request.exporter_id]
     if rules.reaches(exporter) is None:

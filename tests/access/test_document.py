@@ -72,4 +72,35 @@ async def test_bad_input_names_the_parameter(
     for params, status, code, field in cases:
         response = await client.get(URL, params=params, headers=headers)
         assert response.status_code == status, (params, response.text)
-        assert response.json()["errors"][0]["extensions"] == {"code": code, "field": field}
+        extensions = response.json()["errors"][0]["extensions"]
+        assert (extensions["code"], extensions["field"]) == (code, field)
+
+
+async def test_several_categories_repeated_or_comma_separated_are_one_list(
+    seeded: Database, client: httpx.AsyncClient, api_keys: dict[Role, str]
+) -> None:
+    headers = bearer(api_keys[Role.ANALYST])
+    keys = ["user.contact.email", "user.account"]
+    repeated = await client.get(URL, params={**ACCOUNT_USER, "categories": keys}, headers=headers)
+    joined = await client.get(
+        URL, params={**ACCOUNT_USER, "categories": ",".join(keys)}, headers=headers
+    )
+    assert repeated.status_code == 200, repeated.text
+    assert joined.text == repeated.text
+    assert "user.contact.email, user.account" in repeated.text.splitlines()[0] or (
+        "user.account, user.contact.email" in repeated.text.splitlines()[0]
+    )
+
+
+async def test_an_unknown_category_is_refused_with_the_nearest_keys(
+    seeded: Database, client: httpx.AsyncClient, api_keys: dict[Role, str]
+) -> None:
+    response = await client.get(
+        URL,
+        params={**ACCOUNT_USER, "categories": "user.account,user.contact.emial"},
+        headers=bearer(api_keys[Role.ANALYST]),
+    )
+    assert response.status_code == 400, response.text
+    extensions = response.json()["errors"][0]["extensions"]
+    assert (extensions["code"], extensions["field"]) == ("BAD_USER_INPUT", "categories[1]")
+    assert "user.contact.email" in extensions["suggestions"]

@@ -7,7 +7,7 @@ from graph.database import Database
 from tests.conftest import GraphQL
 
 PLAN = """
-query ($subject: String!) {
+query ($subject: ID!) {
   accessPlan(subject: $subject) {
     controller { id }
     locations { systemId heldAs reasons }
@@ -78,7 +78,7 @@ async def test_customer_data_is_routed_to_the_customers_as_controllers(
 
 
 TRANSFERS = """
-query ($subject: String!, $regime: RegimeCode!, $asOf: Date!) {
+query ($subject: ID!, $regime: RegimeKey!, $asOf: Date!) {
   accessPlan(subject: $subject, regime: $regime, asOf: $asOf) {
     controller { id supervisoryAuthority }
     transfersApply transferNote

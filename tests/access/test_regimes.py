@@ -9,7 +9,7 @@ from graph.database import Database
 from tests.conftest import GraphQL
 
 PLAN = """
-query ($regime: RegimeCode!, $receivedOn: Date) {
+query ($regime: RegimeKey!, $receivedOn: Date) {
   accessPlan(subject: "preemptly.account_user", regime: $regime, asOf: "2026-11-26",
              receivedOn: $receivedOn) {
     authority complaintRoute deadlineRule

@@ -12,6 +12,7 @@ import pytest
 from graph.database import Database
 from resolvers.auth.principal import Role
 from seeds.loader import read
+from tests.conftest import GraphQL
 
 URL = "/documents/access-response"
 REGIMES = ("EU", "UK", "CH", "CCPA")
@@ -120,7 +121,7 @@ async def test_bad_input_and_roles(
     analyst = api_keys[Role.ANALYST]
     cases = [
         ("json", {"subject": "preemptly.account_user", "regime": "MARS"}, 400, "regime"),
-        ("pdf", {"subject": "preemptly.account_user"}, 400, "format"),
+        ("docx", {"subject": "preemptly.account_user"}, 400, "format"),
         ("md", {}, 400, "subject"),
         ("md", {"subject": "t-nobody"}, 404, "subject"),
     ]
@@ -134,3 +135,38 @@ async def test_bad_input_and_roles(
         headers=bearer(api_keys[Role.VIEWER]),
     )
     assert viewer.status_code == 403
+
+
+async def test_the_working_plan_and_the_pdf(
+    seeded: Database, client: httpx.AsyncClient, api_keys: dict[Role, str], graphql: GraphQL
+) -> None:
+    """The analyst's working plan in every format is the plan of `accessPlan { document }`, with
+    no empty section; the response is also a PDF."""
+    analyst = api_keys[Role.ANALYST]
+    subject = "preemptly.account_user"
+    params = {"subject": subject, "asOf": "2025-09-01"}
+    plan = await client.get("/documents/access-plan.md", params=params, headers=bearer(analyst))
+    assert plan.status_code == 200, plan.text
+    body = await graphql(
+        'query { accessPlan(subject: "preemptly.account_user", asOf: "2025-09-01") { document } }'
+    )
+    assert plan.text == body["data"]["accessPlan"]["document"]
+    assert plan.headers["content-disposition"] == (
+        f'attachment; filename="access-plan-{subject}-eu.md"'
+    )
+    as_json = await client.get(
+        "/documents/access-plan.json", params=params, headers=bearer(analyst)
+    )
+    sections = json.loads(as_json.content)["sections"]
+    where = sections[0]
+    assert where["heading"] == "Where" and where["table"]["rows"]
+    assert any(row[0] == "accounts-db" and row[6] for row in where["table"]["rows"])
+    for section in sections[1:]:
+        assert any(line.strip() for line in section["lines"]), section
+    page = await client.get("/documents/access-plan.html", params=params, headers=bearer(analyst))
+    assert "<table" in page.text and "<td>accounts-db</td>" in page.text
+    for url in ("/documents/access-plan.pdf", f"{URL}.pdf"):
+        pdf = await client.get(url, params=params, headers=bearer(analyst))
+        assert pdf.status_code == 200, pdf.text
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content.startswith(b"%PDF-") and pdf.content.rstrip().endswith(b"%%EOF")

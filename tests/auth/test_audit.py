@@ -3,6 +3,7 @@ import uuid
 
 from graph.database import Database
 from resolvers.auth.principal import Role, key_id_of
+from resolvers.global_id import encode
 from tests.conftest import GraphQL
 
 AUDIT = """
@@ -11,7 +12,7 @@ query($filter: AuditFilter) {
 }
 """
 REGISTER_SYSTEM = """
-mutation($input: SystemInput!) { registerSystem(input: $input) { id } }
+mutation($input: SystemInput!) { registerSystem(input: $input) { id: key } }
 """
 
 
@@ -46,6 +47,12 @@ async def test_every_mutation_leaves_one_event_with_actor_entity_and_before_afte
     body = await graphql(AUDIT, {"filter": {"entityId": f"{source}:s"}}, key=api_keys[Role.ANALYST])
     events = list(reversed(body["data"]["auditLog"]))
     assert [e["operation"] for e in events] == ["registerSystem", "registerSystem", "retireSystem"]
+    by_id = await graphql(
+        AUDIT,
+        {"filter": {"entityId": encode("System", f"{source}:s")}},
+        key=api_keys[Role.ANALYST],
+    )
+    assert by_id["data"]["auditLog"] == body["data"]["auditLog"]
     assert {e["actorKeyId"] for e in events} == {key_id_of(integration)}
     assert {e["entityType"] for e in events} == {"System"}
     assert events[0]["before"] is None

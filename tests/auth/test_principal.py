@@ -32,7 +32,9 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ("processingActivities", Role.VIEWER, "{ processingActivities(first: 1) { totalCount } }"),
     ("countries", Role.VIEWER, "{ countries(first: 1) { totalCount } }"),
     ("system", Role.VIEWER, '{ system(id: "t-auth-none") { id } }'),
-    ("processor", Role.VIEWER, '{ processor(id: "t-auth-none") { id } }'),
+    ("organisation", Role.VIEWER, '{ organisation(id: "t-auth-none") { id } }'),
+    ("organisations", Role.VIEWER, "{ organisations(first: 1) { totalCount } }"),
+    ("dataSubject", Role.VIEWER, '{ dataSubject(key: "t-auth-none") { key } }'),
     ("country", Role.VIEWER, '{ country(code: "DE") { code } }'),
     ("dataCategory", Role.VIEWER, '{ dataCategory(key: "user") { key } }'),
     ("node", Role.VIEWER, '{ node(id: "U3lzdGVtOnQtYXV0aC1ub25l") { id } }'),
@@ -62,6 +64,7 @@ OPERATIONS: list[tuple[str, Role, str]] = [
         '{ recordsOfProcessing(profile: "GDPR") { profile } }',
     ),
     ("apiKeys", Role.ADMIN, "{ apiKeys { id } }"),
+    ("drift", Role.ANALYST, "{ drift { since } }"),
     ("deletionPlan", Role.ANALYST, '{ deletionPlan(subject: "t-auth-none") { __typename } }'),
     (
         "registerProcessor",

@@ -1,6 +1,7 @@
 """The breach decisions on plain data: the reference facts are built here as the seeds shape them,
 so each test can vary the one fact it is about."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from resolvers.breach.decisions import (
@@ -12,6 +13,7 @@ from resolvers.breach.decisions import (
     Exemption,
     Flow,
     Holding,
+    Jurisdiction,
     Kind,
     Obligation,
     Organisation,
@@ -112,11 +114,24 @@ FACTORS = (
     RiskFactor("financial", "FINANCIAL", ("CONFIDENTIALITY",), True, "Fin", "loss", "E", SOURCE),
     RiskFactor("people", "SUBJECT_COUNT", ALL_KINDS, False, "People", "scale", "IV.B", SOURCE),
 )
-EU_OWNER = Owner(
-    Organisation("me", "Me GmbH", "DE", eea=True, is_self=True), supervisory_authority="BlnBDI"
+CA_PROCESSOR = Obligation(
+    "CA-1798.82-b",
+    "US-CA",
+    "CONTROLLER",
+    "STATE_PI",
+    ("CONFIDENTIALITY",),
+    "immediately",
+    "§ 1798.82(b)",
+    "tell the owner",
+    SOURCE,
 )
-US_OWNER = Owner(Organisation("me", "Me Inc.", "US", is_self=True), markets=("FR", "DE", "US-CA"))
+EU_OWNER = Owner(Organisation("me", "Me GmbH", "DE", is_self=True), supervisory_authority="BlnBDI")
+US_OWNER = Owner(Organisation("me", "Me Inc.", "US", is_self=True, serves=("DE", "FR", "US-CA")))
 EEA = frozenset({"DE", "FR", "IE", "NL"})
+JURISDICTIONS = {
+    "EU": Jurisdiction("EU", "EU GDPR", area=EEA, places=EEA, reach="GDPR Art. 3"),
+    "US-CA": Jurisdiction("US-CA", "US-CA", places=frozenset({"US-CA"})),
+}
 
 
 def holding(
@@ -125,7 +140,7 @@ def holding(
     role: str = "CONTROLLER",
     count: int | None = 100,
     subject: str = "user",
-    residency: tuple[str, ...] = (),
+    subjects_in: tuple[str, ...] = (),
 ) -> Holding:
     return Holding(
         f"st-{system}-{subject}",
@@ -135,7 +150,7 @@ def holding(
         categories,
         role,
         count,
-        residency,
+        subjects_in,
     )
 
 
@@ -143,7 +158,14 @@ def graph(
     *systems: System,
     selected: tuple[str, ...] = ("db",),
     owner: Owner = EU_OWNER,
-    obligations: tuple[Obligation, ...] = (SA, SUBJECTS, PROCESSOR, CA_PEOPLE, CA_AG),
+    obligations: tuple[Obligation, ...] = (
+        SA,
+        SUBJECTS,
+        PROCESSOR,
+        CA_PEOPLE,
+        CA_AG,
+        CA_PROCESSOR,
+    ),
 ) -> BreachGraph:
     return BreachGraph(
         systems={s.id: s for s in systems},
@@ -154,7 +176,7 @@ def graph(
         exemptions=(ENCRYPTION,),
         risk_factors=FACTORS,
         owner=owner,
-        eea=EEA,
+        jurisdictions=JURISDICTIONS,
     )
 
 
@@ -182,12 +204,19 @@ def test_the_authority_deadline_is_72_hours_from_awareness() -> None:
 
 
 def test_an_art_3_2_controller_notifies_each_authority_where_people_live() -> None:
-    db = System("db", "DB", storages=(holding("db", NAME, EMAIL, residency=("FR", "NL")),))
-    impact = breach_impact(graph(db, owner=US_OWNER), request())
+    served = System("db", "DB", storages=(holding("db", NAME, EMAIL),))
+    impact = breach_impact(graph(served, owner=US_OWNER), request())
     authorities = [d for d in impact.duties if d.obligation.key == "GDPR-33-1"]
-    assert [d.country for d in authorities] == ["DE", "FR", "NL"]  # markets DE + residency FR, NL
+    assert [d.country for d in authorities] == ["DE", "FR"]  # the owner serves DE, FR, US-CA
     assert all("Art. 3(2)" in (d.authority or "") for d in authorities)
     assert all(d.status is Status.REQUIRED for d in authorities)
+    assert any("Organisation:me.serves" in r for r in authorities[0].reasons)
+    # A storage's own subjects_in says where its people are, over the markets served.
+    db = System("db", "DB", storages=(holding("db", NAME, EMAIL, subjects_in=("FR", "NL")),))
+    impact = breach_impact(graph(db, owner=US_OWNER), request())
+    authorities = [d for d in impact.duties if d.obligation.key == "GDPR-33-1"]
+    assert [d.country for d in authorities] == ["FR", "NL"]
+    assert duty(impact.duties, "CA-1798.82-a").status is Status.NOT_REQUIRED
 
 
 def test_credentials_make_a_high_risk_likely_only_for_confidentiality() -> None:
@@ -230,10 +259,10 @@ def test_no_encryption_recorded_means_no_exemption() -> None:
 
 
 def test_us_personal_information_needs_the_element_with_its_partner() -> None:
-    alone = System("db", "DB", storages=(holding("db", PASSWORD, residency=("US-CA",)),))
+    alone = System("db", "DB", storages=(holding("db", PASSWORD, subjects_in=("US-CA",)),))
     impact = breach_impact(graph(alone), request())
     assert duty(impact.duties, "CA-1798.82-a").status is Status.NOT_REQUIRED
-    paired = System("db", "DB", storages=(holding("db", EMAIL, PASSWORD, residency=("US-CA",)),))
+    paired = System("db", "DB", storages=(holding("db", EMAIL, PASSWORD, subjects_in=("US-CA",)),))
     impact = breach_impact(graph(paired), request())
     people = duty(impact.duties, "CA-1798.82-a")
     assert people.status is Status.REQUIRED
@@ -242,32 +271,53 @@ def test_us_personal_information_needs_the_element_with_its_partner() -> None:
 
 def test_the_attorney_general_threshold_and_deadline_from_the_consumer_notice() -> None:
     few = System(
-        "db", "DB", storages=(holding("db", EMAIL, PASSWORD, count=300, residency=("US-CA",)),)
+        "db", "DB", storages=(holding("db", EMAIL, PASSWORD, count=300, subjects_in=("US-CA",)),)
     )
     assert (
         duty(breach_impact(graph(few), request()).duties, "CA-1798.82-AG").status
         is Status.NOT_REQUIRED
     )
     many = System(
-        "db", "DB", storages=(holding("db", EMAIL, PASSWORD, count=9000, residency=("US-CA",)),)
+        "db", "DB", storages=(holding("db", EMAIL, PASSWORD, count=9000, subjects_in=("US-CA",)),)
     )
     ag = duty(breach_impact(graph(many), request()).duties, "CA-1798.82-AG")
-    assert ag.status is Status.CONDITIONAL
+    assert ag.status is Status.REQUIRED  # all 9,000 are in California
     assert ag.deadline == AWARE + timedelta(days=30 + 15)
+    mixed = System(
+        "db",
+        "DB",
+        storages=(holding("db", EMAIL, PASSWORD, count=9000, subjects_in=("DE", "US-CA")),),
+    )
+    ag = duty(breach_impact(graph(mixed), request()).duties, "CA-1798.82-AG")
+    assert ag.status is Status.CONDITIONAL
+    assert "several markets" in ag.conditions[-1]
 
 
-def test_unknown_residency_makes_a_regime_conditional_and_recorded_residency_decides() -> None:
+def test_where_people_are_unrecorded_makes_a_law_conditional_and_recorded_decides() -> None:
     db = System("db", "DB", storages=(holding("db", EMAIL, PASSWORD),))
     unknown = breach_impact(graph(db), request())
     assert {s.jurisdiction: s.scope for s in unknown.scopes}["US-CA"] is Scope.UNKNOWN
     assert duty(unknown.duties, "CA-1798.82-a").status is Status.CONDITIONAL
-    elsewhere = System("db", "DB", storages=(holding("db", EMAIL, PASSWORD, residency=("DE",)),))
+    assert not unknown.subjects_in_recorded
+    elsewhere = System("db", "DB", storages=(holding("db", EMAIL, PASSWORD, subjects_in=("DE",)),))
     recorded = breach_impact(graph(elsewhere), request())
     assert duty(recorded.duties, "CA-1798.82-a").status is Status.NOT_REQUIRED
+    assert recorded.subjects_in_recorded
+    # The owner's serves decides for its storages that record no subjects_in.
+    serving = Owner(replace(EU_OWNER.organisation, serves=("DE", "US-CA")), "BlnBDI")
+    served = breach_impact(graph(db, owner=serving), request())
+    assert duty(served.duties, "CA-1798.82-a").status is Status.REQUIRED
+    [subject] = served.subjects
+    assert subject.residence.markets == ("DE", "US-CA")
+    assert subject.residence.recorded_by == ("Organisation:me.serves",)
+    # A country is not its state.
+    country = Owner(replace(EU_OWNER.organisation, serves=("US",)), "BlnBDI")
+    scope = {s.jurisdiction: s for s in breach_impact(graph(db, owner=country), request()).scopes}
+    assert scope["US-CA"].scope is Scope.UNKNOWN and "not the state" in scope["US-CA"].reason
 
 
 def test_processor_data_goes_to_its_controller_not_to_the_owners_authority() -> None:
-    customer = Organisation("acme", "Acme B.V.", "NL", eea=True)
+    customer = Organisation("acme", "Acme B.V.", "NL")
     activity = Activity(
         "pa-acme", "Host Acme's data", "PROCESSOR", (("contact", "Contact"),), (NAME,), customer
     )
@@ -333,3 +383,23 @@ def test_a_category_filter_narrows_the_affected_data() -> None:
     impact = breach_impact(graph(db), request(categories=("user.contact",)))
     assert [c.key for c in impact.subjects[0].categories] == ["user.contact.email"]
     assert not impact.risk.likely_high
+
+
+def test_a_customer_is_told_under_a_state_law_where_its_people_are() -> None:
+    def notice_duties(serves: tuple[str, ...]) -> list[tuple[str, Status]]:
+        customer = Organisation("acme", "Acme Inc.", "US", serves=serves)
+        activity = Activity(
+            "pa-acme", "Host Acme's data", "PROCESSOR", (("user", "User"),), (EMAIL,), customer
+        )
+        db = System(
+            "db",
+            "DB",
+            storages=(holding("db", EMAIL, PASSWORD, role="PROCESSOR"),),
+            activities=(activity,),
+        )
+        [notice] = breach_impact(graph(db), request()).controllers
+        return [(d.obligation.key, d.status) for d in notice.duties]
+
+    assert ("CA-1798.82-b", Status.REQUIRED) in notice_duties(("US-CA",))
+    assert "CA-1798.82-b" not in dict(notice_duties(("NL",)))
+    assert ("CA-1798.82-b", Status.CONDITIONAL) in notice_duties(())

@@ -16,16 +16,16 @@ AWARE = "2026-11-30T09:00:00+00:00"
 AWARE_AT = datetime.fromisoformat(AWARE)
 
 IMPACT = """
-query Impact($systemIds: [String!], $organisationId: String, $awareAt: DateTime!,
+query Impact($systemIds: [ID!], $organisationId: ID, $awareAt: DateTime!,
              $kind: BreachKind!, $categories: [String!]) {
   breachImpact(systemIds: $systemIds, organisationId: $organisationId, awareAt: $awareAt,
                kind: $kind, categories: $categories) {
-    awareAt kind residencyRecorded
+    awareAt kind subjectsInRecorded
     systems { id reach path categories operator { id } hostingCountries encryptedAtRest
               isOrganisation note }
     organisations { organisation { id } chain roles }
     subjects { subject name specialCategory criminalData credentials financial records
-               peopleAtLeast countsUnknownIn roles
+               peopleAtLeast countsUnknownIn roles subjectsIn subjectsInSources
                categories { key credential usBreachElement }
                holdings { id systemId controllerRole recordCount } }
     controllersToNotify { controller { id country } subjects systems activities
@@ -89,9 +89,14 @@ def check_authority_duty(seeds: Seeds, result: dict[str, Any]) -> None:
     assert sa["citation"] == source.citation == "Art. 33(1) GDPR"
     assert sa["source"] == source.source and sa["confidence"] == source.confidence
     assert any(f"established in {preemptly.country}" in r for r in sa["reasons"])
+    # The UK, Switzerland and California reach Preemptly's data by the markets it serves (no
+    # storage records subjects_in), as they reach it in the transfer assessment.
+    assert "GB" in preemptly.serves
+    assert not any(s.subjects_in for s in entries(seeds, "preemptly/storages.yaml"))
     ico = duty(result, "UK-33-1")
     assert ico["authority"] == obligation(seeds, "UK-33-1").authority
-    assert ico["status"] == "CONDITIONAL"  # no residency or markets recorded: the UK is possible
+    assert ico["status"] == "REQUIRED"
+    assert any("affected people in GB (Organisation:preemptly.serves)" in r for r in ico["reasons"])
     assert ico["deadline"] == at(timedelta(hours=72))
     fdpic = duty(result, "FADP-24-1")
     assert fdpic["deadline"] is None
@@ -213,6 +218,8 @@ async def test_support_desk_compromised(graphql: GraphQL, seeds: Seeds) -> None:
     assert california["status"] == "NOT_REQUIRED"  # name, email, text: no § 1798.82(h) element
     assert california["deadline"] is None
     assert [n["obligation"] for n in result["notifications"]] == ["GDPR-33-1", "UK-33-1"]
+    ico_draft = result["notifications"][1]
+    assert "Data subjects concerned are in: GB." in ico_draft["items"][0]["filled"]
     lead = result["notifications"][0]
     assert lead["items"][0]["key"] == "33(3)(a)"
     assert any(
@@ -255,28 +262,45 @@ async def test_the_credential_store_compromised(graphql: GraphQL, seeds: Seeds) 
     people = duty(result, "GDPR-34-1")
     assert people["status"] == "CONDITIONAL"  # high risk (credentials), unless 34(3)(a) holds
     assert any("high risk is likely" in r for r in people["reasons"])
+    preemptly = next(o for o in entries(seeds, "preemptly/organisations.yaml") if o.is_self)
+    assert subject["subjectsInSources"] == ["Organisation:preemptly.serves"]
+    assert {"GB", "CH", "US-CA", "DE", "FR"} <= set(subject["subjectsIn"])
     california = duty(result, "CA-1798.82-a")
     source = obligation(seeds, "CA-1798.82-a")
+    # California residents among them (Preemptly serves US-CA): only the encryption safe
+    # harbour is left for a person to confirm.
     assert california["status"] == "CONDITIONAL"
     assert california["deadline"] == at(timedelta(days=source.deadline_days))
     assert any(f"with user.contact.email in {storage.id}" in r for r in california["reasons"])
+    assert any("affected people in US-CA" in r for r in california["reasons"])
+    assert [c.split(":")[0] for c in california["conditions"]] == [
+        "unless Cal. Civ. Code § 1798.82(a) applies"
+    ]
     ag = duty(result, "CA-1798.82-AG")
     assert ag["authority"] == "California Attorney General"
     assert ag["deadline"] == at(timedelta(days=30 + 15))  # 15 days after the last day of notice
-    assert any("more than 500" in c for c in ag["conditions"])
-    texas = duty(result, "TX-521.053")
-    assert texas["deadline"] == at(timedelta(days=obligation(seeds, "TX-521.053").deadline_days))
+    assert any("more than 500 residents of US-CA" in c for c in ag["conditions"])
+    assert any("several markets" in c for c in ag["conditions"])
+    fdpic = duty(result, "FADP-24-1")
+    assert fdpic["status"] == "REQUIRED"  # Switzerland is served, and credentials: high risk
+    assert any("affected people in CH" in r for r in fdpic["reasons"])
+    # Preemptly serves no other state: their laws do not reach these people.
+    for key in ("NY-899-aa", "TX-521.053", "FL-501.171", "WA-19.255.010"):
+        other = duty(result, key)
+        assert other["status"] == "NOT_REQUIRED" and other["deadline"] is None, other
+        assert any("no affected person in US-" in r for r in other["reasons"]), other
     assert {s["jurisdiction"]: s["scope"] for s in result["scopes"]} == {
         "EU": "ESTABLISHED",
-        "UK": "UNKNOWN",
-        "CH": "UNKNOWN",
-        "US-CA": "UNKNOWN",
-        "US-NY": "UNKNOWN",
-        "US-TX": "UNKNOWN",
-        "US-FL": "UNKNOWN",
-        "US-WA": "UNKNOWN",
+        "UK": "RESIDENTS",
+        "CH": "RESIDENTS",
+        "US-CA": "RESIDENTS",
+        "US-NY": "NONE",
+        "US-TX": "NONE",
+        "US-FL": "NONE",
+        "US-WA": "NONE",
     }
-    assert not result["residencyRecorded"]
+    assert result["subjectsInRecorded"]
+    assert set(preemptly.serves) - {"EEA"} <= set(subject["subjectsIn"])
 
 
 async def test_an_availability_breach_of_the_credential_store(graphql: GraphQL) -> None:

@@ -10,7 +10,7 @@ from graph.database import Database
 from tests.conftest import GraphQL
 
 PLAN = """
-query Plan($regime: RegimeCode!, $subject: String! = "preemptly.account_user") {
+query Plan($regime: RegimeKey!, $subject: ID! = "preemptly.account_user") {
   deletionPlan(subject: $subject, regime: $regime, asOf: "2026-06-01",
                lastRecordDate: "2025-03-01") {
     legalGrounds { key article text }

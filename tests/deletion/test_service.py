@@ -10,7 +10,7 @@ from tests.deletion.graph import Spec, create
 pytestmark = pytest.mark.usefixtures("seeded")
 
 PLAN = """
-query Plan($subject: String!, $categories: [String!], $regime: RegimeCode = EU, $asOf: Date,
+query Plan($subject: ID!, $categories: [String!], $regime: RegimeKey = EU, $asOf: Date,
            $lastRecordDate: Date) {
   deletionPlan(subject: $subject, categories: $categories, regime: $regime, asOf: $asOf,
                lastRecordDate: $lastRecordDate) {
@@ -388,7 +388,8 @@ async def test_anonymise_where_the_model_says_so(db: Database, graphql: GraphQL)
 
 async def test_an_unknown_subject_is_not_found(graphql: GraphQL) -> None:
     body = await graphql(PLAN, {"subject": "t-del-nobody"})
-    assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "subject"}
+    extensions = body["errors"][0]["extensions"]
+    assert (extensions["code"], extensions["field"]) == ("NOT_FOUND", "subject")
 
 
 async def test_an_unknown_category_is_bad_input(db: Database, graphql: GraphQL) -> None:
@@ -397,9 +398,13 @@ async def test_an_unknown_category_is_bad_input(db: Database, graphql: GraphQL) 
     spec.storage("st-a", "a", [EMAIL], collected_from_subject=True)
     await create(db, spec)
 
-    body = await graphql(PLAN, {"subject": spec.subject, "categories": ["no.such.category"]})
+    body = await graphql(
+        PLAN, {"subject": spec.subject, "categories": [EMAIL, "user.contact.emial"]}
+    )
 
-    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "categories"}
+    extensions = body["errors"][0]["extensions"]
+    assert (extensions["code"], extensions["field"]) == ("BAD_USER_INPUT", "categories[1]")
+    assert "user.contact.email" in extensions["suggestions"]
 
 
 async def test_a_record_date_after_the_plan_date_is_bad_input(graphql: GraphQL) -> None:

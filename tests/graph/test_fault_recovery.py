@@ -21,7 +21,7 @@ from resolvers.auth import keys
 from resolvers.auth.principal import Principal, Role
 from tests.graph.test_faults import free_port, wait_ready
 
-REGISTER = "mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id } }"
+REGISTER = "mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id: key } }"
 READ = "{ processors(first: 5) { totalCount } }"
 WRITERS = 4
 READERS = 4

@@ -146,7 +146,7 @@ async def post(
 
 
 DOWNSTREAM = f"""{{ system(id: "{SOURCE}") {{ downstream {{
-    id provenance categories observedCategories lastObservedAt
+    id: key provenance categories observedCategories lastObservedAt
     target {{ ... on System {{ key }} }} }} }} }}"""
 DRIFT = """{ drift(windowDays: 7) {
     undeclaredFlows { id fromSystem toSystem categories events { kind eventType jobName } }

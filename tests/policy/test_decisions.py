@@ -10,14 +10,17 @@ from resolvers.policy.facts import (
     PREDICATE,
     Activity,
     Claim,
+    Grant,
     Owner,
     OwnerMap,
     Policy,
     Recipient,
+    RegimeLaw,
     Storage,
     System,
     Transfer,
 )
+from resolvers.transfer.decisions import RegimeRules
 from seeds import models
 
 
@@ -56,8 +59,30 @@ def activity(name: str, purpose: str, *categories: str, **fields: Any) -> Activi
     return Activity(id=name, purpose=purpose, categories=categories, **{**base, **fields})
 
 
+def law(key: str, *rights: str, area: tuple[str, ...] = (), markets: tuple[str, ...] = (),
+        confidence: str = "P", **articles: str) -> RegimeLaw:  # fmt: skip
+    return RegimeLaw(
+        RegimeRules(key, frozenset(area), markets=frozenset(markets), reach_article="Art. 3"),
+        f"{key} law",
+        {
+            right: Grant(
+                right,
+                articles.get(right, f"{key} {right.lower()}"),
+                "SELLS_OR_SHARES" if right == "OPT_OUT_OF_SALE" else "ALWAYS",
+                confidence,
+                "test",
+            )
+            for right in rights
+        },
+    )
+
+
+EU = law("EU", "ACCESS", "CORRECTION", "DELETION", "RESTRICTION", area=("DE", "FR"),
+         ACCESS="Art. 15", RESTRICTION="Art. 18")  # fmt: skip
+CCPA = law("CCPA", "ACCESS", "DELETION", "OPT_OUT_OF_SALE", markets=("US-CA",),
+           ACCESS="§ 1798.110")  # fmt: skip
 OWNER = Owner("owner", "Owner Ltd", sells_personal_data=False, minimum_age=16,
-              directed_at_children=False)  # fmt: skip
+              directed_at_children=False, country="DE")  # fmt: skip
 MAP = OwnerMap(
     owner=OWNER,
     systems=(
@@ -68,6 +93,7 @@ MAP = OwnerMap(
     activities=(activity("pa", "essential.service", "user.contact.email"),),
     recipients=(),
     special=("user.health_and_medical",),
+    regimes=(CCPA, EU),
 )
 
 
@@ -223,3 +249,70 @@ def test_a_policy_without_transfer_claims_still_has_its_destinations_checked() -
     )
     assert ("TRANSFER_COUNTRY", "US") in {(p.kind.value, p.key) for p in found}
     assert isinstance(policy.claims[0].predicate, models.Unmapped)
+
+
+def test_each_right_is_judged_under_the_regimes_whose_people_a_storage_holds() -> None:
+    """The owner is established in DE (the EU reaches it) and serves US-CA (the CCPA reaches
+    it); each storage's subjects_in says whose people it holds."""
+    facts = replace(
+        MAP,
+        owner=replace(OWNER, serves=("DE", "US-CA")),
+        systems=(system("eu-db", retrieval_method=None), system("ca-db", retrieval_method=None)),
+        storages=(
+            storage("st-eu", "eu-db", "user.name", subjects_in=("FR",)),
+            storage("st-ca", "ca-db", "user.name", subjects_in=("US-CA",)),
+        ),
+    )
+    access = decide({"kind": "RIGHTS_SERVED", "rights": ["ACCESS"]}, facts)
+    assert access.verdict is Verdict.CONTRADICTED
+    assert [e.detail for e in access.evidence] == [
+        "ACCESS (EU Art. 15): eu-db has no retrieval method",
+        "ACCESS (CCPA § 1798.110): ca-db has no retrieval method",
+    ]
+    # Restriction is a right of the EU only: checked for the EU's people, and the map records
+    # no way to serve it.
+    restriction = decide({"kind": "RIGHTS_SERVED", "rights": ["RESTRICTION"]}, facts)
+    assert restriction.verdict is Verdict.UNCHECKABLE
+    assert restriction.lacks[0].startswith("RESTRICTION (EU Art. 18)")
+    # A right no reaching regime grants is offered beyond the law: nothing to check.
+    beyond = decide({"kind": "RIGHTS_SERVED", "rights": ["OBJECTION"]}, facts)
+    assert beyond.verdict is Verdict.HOLDS and beyond.checked == 0
+    assert "offered beyond the law" in beyond.support[0].detail
+    # Named regimes only: the CCPA alone.
+    named_only = decide({"kind": "RIGHTS_SERVED", "rights": ["ACCESS"], "regimes": ["CCPA"]}, facts)
+    assert [e.path[-1] for e in named_only.evidence] == ["System:ca-db"]
+
+
+def test_compliance_names_the_rights_a_regime_grants_that_the_policy_does_not_offer() -> None:
+    def compliance(rights: list[str], facts: OwnerMap, **extra: Any) -> decisions.ClaimResult:
+        claims = (
+            claim({"kind": "RIGHTS_SERVED", "rights": rights}),
+            replace(claim({"kind": "COMPLIANCE", "regimes": ["EU"], **extra}), key="compliance"),
+        )
+        policy = Policy("p", "owner", "P", date(2026, 1, 1), "test", claims)
+        results, _ = decisions.check(policy, facts, [])
+        return next(r for r in results if r.claim.key == "compliance")
+
+    offered_all = compliance(["ACCESS", "CORRECTION", "DELETION", "RESTRICTION"], MAP)
+    assert offered_all.verdict is Verdict.HOLDS
+    missing = compliance(["ACCESS", "DELETION"], MAP)
+    assert [e.path for e in missing.evidence] == [
+        ("Regime:EU", "GRANTS", "RegimeRight:EU:CORRECTION"),
+        ("Regime:EU", "GRANTS", "RegimeRight:EU:RESTRICTION"),
+    ]
+    assert "EU law grants RESTRICTION (Art. 18)" in missing.evidence[1].detail
+    # An unverified (M) grant is a fact to verify, not a contradiction.
+    unverified = replace(MAP, regimes=(law("EU", "ACCESS", "RESTRICTION", area=("DE",),
+                                           confidence="M"),))  # fmt: skip
+    to_verify = compliance(["ACCESS"], unverified)
+    assert to_verify.verdict is Verdict.UNCHECKABLE
+    assert to_verify.lacks[0].startswith("whether EU law grants RESTRICTION")
+    # Other regimes that reach the owner count with others_reached: the CCPA, by US-CA served;
+    # its opt-out of sale binds only a business that sells.
+    serving = replace(MAP, owner=replace(OWNER, serves=("US-CA",)))
+    offered = ["ACCESS", "CORRECTION", "DELETION", "RESTRICTION"]
+    assert compliance(offered, serving, others_reached=True).verdict is Verdict.HOLDS
+    selling = replace(serving, owner=replace(serving.owner, sells_personal_data=True))
+    sold = compliance(offered, selling, others_reached=True)
+    assert sold.verdict is Verdict.CONTRADICTED  # the sale itself
+    assert any(e.path[-1] == "RegimeRight:CCPA:OPT_OUT_OF_SALE" for e in sold.evidence)

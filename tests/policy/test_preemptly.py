@@ -131,12 +131,37 @@ async def test_the_other_claims_with_their_evidence(check: dict[str, Any]) -> No
         ["Storage:st-lead-sheets", "IN_SYSTEM", "System:event-lead-sheets"]
     ]
     assert by_key["erasure"]["lacks"] == ["the deletion method of System:event-lead-sheets"]
+    # Section 7 under each regime that reaches Preemptly (established in DE; serves GB, CH and
+    # US-CA) and grants the right, with its article from regimes.yaml.
     rights = by_key["rights"]
     assert [e["detail"] for e in rights["evidence"]] == [
-        "ACCESS: event-lead-sheets has no retrieval method",
-        "PORTABILITY: event-lead-sheets has no retrieval method",
+        "ACCESS (CCPA Cal. Civ. Code § 1798.110, § 1798.115; CH Art. 25 FADP; EU Art. 15 GDPR; "
+        "UK Art. 15 UK GDPR): event-lead-sheets has no retrieval method",
+        "PORTABILITY (CCPA Cal. Civ. Code § 1798.130(a)(2)(A); CH Art. 28 FADP; EU Art. 20 GDPR; "
+        "UK Art. 20 UK GDPR): event-lead-sheets has no retrieval method",
     ]
     assert any("correction" in fact for fact in rights["lacks"])
+    restriction = next(f for f in rights["lacks"] if f.startswith("RESTRICTION"))
+    assert "EU Art. 18 GDPR" in restriction and "CH" not in restriction  # no Swiss restriction
+    assert "DELETION: the deletion method of System:event-lead-sheets" in rights["lacks"]
+    # Section 14: the UK and Switzerland reach Preemptly too ("other relevant privacy
+    # frameworks"); the right to object, which EU and Swiss law grant, is not offered.
+    compliance = by_key["compliance"]
+    objections = [e for e in compliance["evidence"] if "OBJECTION" in e["detail"]]
+    assert [e["path"] for e in objections] == [
+        ["Regime:CH", "GRANTS", "RegimeRight:CH:OBJECTION"],
+        ["Regime:EU", "GRANTS", "RegimeRight:EU:OBJECTION"],
+    ]
+    assert "Art. 21(1) GDPR" in objections[1]["detail"]
+    assert any(
+        fact.startswith("whether UK GDPR grants OBJECTION") and "M" in fact
+        for fact in compliance["lacks"]
+    )  # the UK's copy of the text was not re-read: to verify, not a contradiction
+    assert not any("OPT_OUT_OF_SALE" in e["detail"] for e in compliance["evidence"])  # no sale
+    regimes = {
+        e["detail"].split(" ")[0] for e in compliance["evidence"] if "BLOCKED" in e["detail"]
+    }
+    assert {"EU", "UK", "CH"} <= regimes
     assert by_key["training"]["lacks"][0].startswith("staff training records")
     assert by_key["children"]["checked"] == 2 and by_key["no-sale"]["checked"] > 1
     assert paths({"evidence": by_key["children"]["support"]}) == [
@@ -176,7 +201,9 @@ async def test_an_unknown_policy_is_not_found(graphql: GraphQL) -> None:
     body = await graphql('{ policyCheck(policy: "preemptly-2024") { contradicted } }')
     assert body["data"] is None
     error = body["errors"][0]
-    assert error["extensions"] == {"code": "NOT_FOUND", "field": "policy"}
+    extensions = error["extensions"]
+    assert (extensions["code"], extensions["field"]) == ("NOT_FOUND", "policy")
+    assert "preemptly" in extensions["suggestions"]
     assert "preemptly" in error["message"]
 
 

@@ -126,6 +126,16 @@ async def test_every_claim_holds_on_a_map_that_keeps_them(graphql: GraphQL) -> N
     }
     claims = by_key(result)
     assert claims.pop("audits")["verdict"] == "UNCHECKABLE"
+    # The map records no way to correct, restrict or object: the owner is established in the
+    # Union, whose law grants all three (regimes.yaml), so the claim cannot be checked.
+    unmapped = claims.pop("rights-unmapped")
+    assert unmapped["verdict"] == "UNCHECKABLE" and unmapped["evidence"] == []
+    assert [fact.split(" ")[0] for fact in unmapped["lacks"]] == [
+        "CORRECTION",
+        "RESTRICTION",
+        "OBJECTION",
+    ]
+    assert "EU Art. 18 GDPR" in unmapped["lacks"][1]
     for key, claim in claims.items():
         assert (key, claim["verdict"], claim["evidence"], claim["lacks"]) == (
             key, "HOLDS", [], []
@@ -144,6 +154,7 @@ async def test_every_claim_fails_on_a_map_that_breaks_them(graphql: GraphQL) -> 
     assert {key: claim["verdict"] for key, claim in claims.items()} == {
         **{key: "CONTRADICTED" for key in claims},
         "audits": "UNCHECKABLE",
+        "rights-unmapped": "UNCHECKABLE",
     }
 
     def details(key: str) -> list[str]:
@@ -182,9 +193,11 @@ async def test_every_claim_fails_on_a_map_that_breaks_them(graphql: GraphQL) -> 
         f"{p}app cannot delete (deletion method NONE) and {p}st-app has no retention after "
         "which it expires",
     ]
-    assert {d.split(":")[0] for d in details("rights")} == {
+    assert {d.split(" ")[0] for d in details("rights")} == {
         "ACCESS", "PORTABILITY", "DELETION", "OPT_OUT"
     }  # fmt: skip
+    # Judged under the law that reaches the owner (established in DE: the EU GDPR), citing it.
+    assert f"ACCESS (EU Art. 15 GDPR): {p}app has no retrieval method" in details("rights")
     assert details("cookies") == [
         f"{p}pa-ads uses cookie data for marketing.advertising.third_party"
     ]
@@ -214,7 +227,7 @@ async def test_a_second_policy_beside_preemptlys_checks_the_same_map(graphql: Gr
     ok, preemptly = await checked(graphql, "t-pol-ok"), await checked(graphql, "preemptly")
     assert ok["policy"]["owner"] == "t-pol-ok-owner"
     assert preemptly["policy"]["owner"] == "preemptly"
-    assert len(ok["claims"]) == 13 and len(preemptly["claims"]) == 16
+    assert len(ok["claims"]) == 14 and len(preemptly["claims"]) == 16
     every_path = [
         step
         for claim in preemptly["claims"]
@@ -236,7 +249,7 @@ async def test_a_policy_loaded_again_replaces_its_claims(
         "categories"
     ]
     await load_policy(seeded, DATA / "t-policy.yaml")
-    assert len((await checked(graphql, "t-pol-ok"))["claims"]) == 13
+    assert len((await checked(graphql, "t-pol-ok"))["claims"]) == 14
 
 
 async def test_a_policy_whose_words_are_not_in_its_text_is_refused(

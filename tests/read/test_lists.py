@@ -112,22 +112,28 @@ async def test_a_filter_that_does_not_apply_is_named(graphql: GraphQL) -> None:
     assert error_of(body) == ("BAD_USER_INPUT", "filter.eea")
 
 
-async def test_processors_filters(graphql: GraphQL) -> None:
+async def test_organisation_filters(graphql: GraphQL) -> None:
     query = """query($filter: MapFilter) {
-      processors(filter: $filter) { totalCount nodes { key legalName } }
+      organisations(filter: $filter) { totalCount nodes { key legalName } }
+      processors(filter: $filter) { totalCount nodes { key } }
     }"""
 
     async def keys(**filter: Any) -> list[str]:
         body = await graphql(query, {"filter": {"search": "t-read", **filter}})
-        return [node["key"] for node in body["data"]["processors"]["nodes"]]
+        return [node["key"] for node in body["data"]["organisations"]["nodes"]]
 
     assert await keys() == ["t-read-org-broken", "t-read-org-sub", "t-read-org-vendor"]
     assert await keys(country="QN") == ["t-read-org-vendor"]
+    assert await keys(country="qn") == ["t-read-org-vendor"]
     assert await keys(eea=True) == ["t-read-org-sub"]
     assert await keys(organisation="t-read-org-vendor") == ["t-read-org-sub"]
     assert await keys(role="SUB_PROCESSOR") == ["t-read-org-sub", "t-read-org-vendor"]
     assert await keys(specialCategories=True) == ["t-read-org-vendor"]
     assert await keys(category="t-read.contact") == ["t-read-org-sub", "t-read-org-vendor"]
+    assert await keys(kind="COMPANY") == []
+    body = await graphql(query, {"filter": {"search": "t-read"}})
+    processors = [node["key"] for node in body["data"]["processors"]["nodes"]]
+    assert processors == ["t-read-org-sub", "t-read-org-vendor"]
 
 
 async def test_taxonomy_activity_and_country_lists(graphql: GraphQL) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from graph.database import Database
+from resolvers.global_id import encode
 from tests.conftest import GraphQL
 from tests.read.graph import load_read_graph
 
@@ -29,7 +30,7 @@ async def test_a_system_and_its_relationships(graphql: GraphQL) -> None:
           organisations { role organisation { key } }
           hostingCountries { code }
           accessedFrom { purpose country { code } }
-          downstream { id mode categories source { key } target {
+          downstream { key mode categories source { key } target {
             __typename ... on System { key } ... on Organisation { key } } }
           backups { key }
           activities { key }
@@ -48,14 +49,14 @@ async def test_a_system_and_its_relationships(graphql: GraphQL) -> None:
     assert system["accessedFrom"] == [{"purpose": "support", "country": {"code": "QN"}}]
     assert system["downstream"] == [
         {
-            "id": "t-read-flow-1",
+            "key": "t-read-flow-1",
             "mode": "PUSH",
             "categories": ["t-read.contact.email"],
             "source": {"key": "t-read-sys-a"},
             "target": {"__typename": "System", "key": "t-read-sys-b"},
         },
         {
-            "id": "t-read-flow-2",
+            "key": "t-read-flow-2",
             "mode": "PULL",
             "categories": ["t-read.contact"],
             "source": {"key": "t-read-sys-a"},
@@ -67,23 +68,23 @@ async def test_a_system_and_its_relationships(graphql: GraphQL) -> None:
 
 
 async def test_upstream_flows_name_their_source(graphql: GraphQL) -> None:
-    body = await graphql('{ system(id: "t-read-sys-b") { upstream { id source { key } } } }')
+    body = await graphql('{ system(id: "t-read-sys-b") { upstream { key source { key } } } }')
     assert body["data"]["system"]["upstream"] == [
-        {"id": "t-read-flow-1", "source": {"key": "t-read-sys-a"}}
+        {"key": "t-read-flow-1", "source": {"key": "t-read-sys-a"}}
     ]
 
 
 async def test_an_organisation_and_its_relationships(graphql: GraphQL) -> None:
     body = await graphql(
-        """{ processor(id: "t-read-org-vendor") {
+        """{ organisation(id: "t-read-org-vendor") {
           legalName establishedIn { code }
           systems { role system { key } }
-          subProcessors { id role service organisation { key } }
+          subProcessors { key role service engager { key } engaged { key } }
           countries { how country { code } }
         } }"""
     )
     assert "errors" not in body, body
-    vendor = body["data"]["processor"]
+    vendor = body["data"]["organisation"]
     assert vendor["establishedIn"] == {"code": "QN"}
     assert vendor["systems"] == [
         {"role": "SUB_PROCESSOR", "system": {"key": "t-read-sys-b"}},
@@ -91,10 +92,11 @@ async def test_an_organisation_and_its_relationships(graphql: GraphQL) -> None:
     ]
     assert vendor["subProcessors"] == [
         {
-            "id": "t-read-eng-1",
+            "key": "t-read-eng-1",
             "role": "SUB_PROCESSOR",
             "service": "hosting",
-            "organisation": {"key": "t-read-org-sub"},
+            "engager": {"key": "t-read-org-vendor"},
+            "engaged": {"key": "t-read-org-sub"},
         }
     ]
     assert vendor["countries"] == [
@@ -155,21 +157,26 @@ async def test_an_activity_and_everything_it_links_to(graphql: GraphQL) -> None:
     ]
 
 
-async def test_unknown_ids_give_null_from_lookups(graphql: GraphQL) -> None:
-    body = await graphql(
-        """{ system(id: "t-read-none") { key } processor(id: "t-read-none") { key }
-             country(code: "ZZ") { code } dataCategory(key: "t-read.none") { key } }"""
-    )
-    assert body == {
-        "data": {"system": None, "processor": None, "country": None, "dataCategory": None}
-    }
+async def test_unknown_ids_are_not_found_from_lookups(graphql: GraphQL) -> None:
+    for document, field in [
+        ('{ system(id: "t-read-none") { key } }', "id"),
+        ('{ organisation(id: "t-read-none") { key } }', "id"),
+        ('{ country(code: "ZZ") { code } }', "code"),
+        ('{ dataCategory(key: "t-read.none") { key } }', "key"),
+        ('{ node(id: "U3lzdGVtOnQtcmVhZC1ub25l") { key } }', "id"),
+    ]:
+        body = await graphql(document)
+        assert body["data"] is None
+        assert error_of(body) == ("NOT_FOUND", field), document
 
 
-async def test_a_missing_node_behind_a_non_null_field_is_not_found(graphql: GraphQL) -> None:
-    body = await graphql('{ processor(id: "t-read-org-broken") { key establishedIn { code } } }')
-    assert body["data"] == {"processor": None}
-    assert error_of(body) == ("NOT_FOUND", None)
-    assert body["errors"][0]["path"] == ["processor", "establishedIn"]
+async def test_a_missing_node_behind_a_non_null_field_is_internal(graphql: GraphQL) -> None:
+    """The organisation's country node is missing: a fault of the server's data, not the
+    caller's."""
+    body = await graphql('{ organisation(id: "t-read-org-broken") { key establishedIn { code } } }')
+    assert body["data"] is None
+    assert error_of(body) == ("INTERNAL", None)
+    assert body["errors"][0]["path"] == ["organisation", "establishedIn"]
 
 
 async def test_node_fetches_any_kind_by_its_global_id(graphql: GraphQL) -> None:
@@ -200,12 +207,12 @@ async def test_node_fetches_any_kind_by_its_global_id(graphql: GraphQL) -> None:
     ]
 
 
-async def test_node_with_an_unknown_key_is_null_and_a_malformed_id_is_bad_input(
+async def test_node_with_an_unknown_key_is_not_found_and_a_malformed_id_is_bad_input(
     graphql: GraphQL,
 ) -> None:
     query = "query($id: ID!) { node(id: $id) { id } }"
     unknown = base64.urlsafe_b64encode(b"System:t-read-none").decode()
-    assert await graphql(query, {"id": unknown}) == {"data": {"node": None}}
+    assert error_of(await graphql(query, {"id": unknown})) == ("NOT_FOUND", "id")
     for malformed in ("%%%", base64.urlsafe_b64encode(b"Nothing:x").decode()):
         body = await graphql(query, {"id": malformed})
         assert error_of(body) == ("BAD_USER_INPUT", "id")
@@ -226,7 +233,11 @@ async def test_the_data_map_of_a_filter(graphql: GraphQL) -> None:
     found = body["data"]["dataMap"]
     nodes = {(node["kind"], node["key"]): node for node in found["nodes"]}
     assert [key for kind, key in nodes if kind == "System"] == ["t-read-sys-b", "t-read-sys-c"]
-    assert {key for kind, key in nodes if kind == "Organisation"} == {"t-read-org-vendor"}
+    # the operator, and the organisations engaged in a chain with it
+    assert {key for kind, key in nodes if kind == "Organisation"} == {
+        "t-read-org-vendor",
+        "t-read-org-sub",
+    }
     assert {key for kind, key in nodes if kind == "Country"} == {"QM", "QN"}
     assert nodes[("DataCategory", "t-read.health")]["attributes"] == {"specialCategory": True}
     assert nodes[("System", "t-read-sys-b")]["label"] == "T-Read Bravo"
@@ -241,11 +252,11 @@ async def test_the_data_map_of_a_filter(graphql: GraphQL) -> None:
 async def test_the_data_map_keeps_flows_between_selected_systems(graphql: GraphQL) -> None:
     body = await graphql(DATA_MAP, {"filter": {"search": "t-read"}})
     edges = {edge["id"]: edge for edge in body["data"]["dataMap"]["edges"]}
-    assert edges["FLOWS_TO:t-read-flow-1"]["attributes"] == {
+    assert edges[encode("Flow", "t-read-flow-1")]["attributes"] == {
         "categories": ["t-read.contact.email"],
         "mode": "PUSH",
     }
-    assert "FLOWS_TO:t-read-flow-2" in edges
+    assert encode("Flow", "t-read-flow-2") in edges
 
 
 async def test_the_data_map_is_capped_and_says_so(graphql: GraphQL) -> None:
@@ -260,7 +271,7 @@ async def test_the_data_map_is_capped_and_says_so(graphql: GraphQL) -> None:
     ]
     ids = {node["id"] for node in found["nodes"]}
     assert all(edge["source"] in ids and edge["target"] in ids for edge in found["edges"])
-    assert {edge["id"] for edge in found["edges"]} == {"FLOWS_TO:t-read-flow-1"}
+    assert {edge["id"] for edge in found["edges"]} == {encode("Flow", "t-read-flow-1")}
 
 
 @pytest.mark.parametrize(

@@ -33,16 +33,16 @@ async def test_a_system_with_its_relationships(graphql: GraphQL) -> None:
 
 async def test_a_processor_with_its_sub_processors_and_certifications(graphql: GraphQL) -> None:
     body = await graphql(
-        """{ processor(id: "nimbus-inc") {
+        """{ organisation(id: "nimbus-inc") {
              legalName establishedIn { code }
-             subProcessors { organisation { key establishedIn { code } } }
+             subProcessors { engaged { key establishedIn { code } } }
              dpfCertifications { framework status dataTypes } } }"""
     )
     assert "errors" not in body, body
-    nimbus = body["data"]["processor"]
+    nimbus = body["data"]["organisation"]
     assert nimbus["establishedIn"]["code"] == "US"
     assert {"key": "nimbus-india", "establishedIn": {"code": "IN"}} in [
-        e["organisation"] for e in nimbus["subProcessors"]
+        e["engaged"] for e in nimbus["subProcessors"]
     ]
     assert {"framework": "EU_US", "status": "ACTIVE", "dataTypes": ["HR", "NON_HR"]} in nimbus[
         "dpfCertifications"

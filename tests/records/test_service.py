@@ -11,7 +11,7 @@ from tests.conftest import GraphQL
 
 AS_OF = "2026-11-26"
 CELL = "values sources { kind key id } missing"
-RECORDS = f"""query($profile: String!, $regime: TransferRegime, $asOf: Date) {{
+RECORDS = f"""query($profile: String!, $regime: RegimeKey, $asOf: Date) {{
   recordsOfProcessing(profile: $profile, regime: $regime, asOf: $asOf) {{
     profile regime evaluatedFor
     controllerColumns {{ position heading item field }}
@@ -164,7 +164,11 @@ async def test_unknown_profile_is_bad_user_input_naming_it(
 ) -> None:
     body = await graphql(RECORDS, {"profile": "HIPAA", "asOf": AS_OF})
     error = body["errors"][0]
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "profile"}
+    assert error["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "field": "profile",
+        "suggestions": ["CNIL", "GDPR", "ICO"],
+    }
     assert "HIPAA" in error["message"] and "CNIL" in error["message"]
 
 

@@ -26,25 +26,25 @@ transferDecisions {
 }
 """
 REGISTER_PROCESSOR = (
-    "mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id " + DECISIONS + "} }"
+    "mutation($input: ProcessorInput!) { registerProcessor(input: $input) { "
+    "id: key " + DECISIONS + "} }"
 )
 REGISTER_PROCESSORS = (
-    "mutation($inputs: [ProcessorInput!]!) { registerProcessors(inputs: $inputs) { id "
+    "mutation($inputs: [ProcessorInput!]!) { registerProcessors(inputs: $inputs) { id: key "
     + DECISIONS
     + "} }"
 )
 REGISTER_SUB_PROCESSOR = (
-    "mutation($input: SubProcessorInput!) { registerSubProcessor(input: $input) { id "
-    + DECISIONS
-    + "} }"
+    "mutation($input: SubProcessorInput!) { registerSubProcessor(input: $input) { "
+    "id: key " + DECISIONS + "} }"
 )
 REGISTER_SAFEGUARD = (
-    "mutation($input: SafeguardInput!) { registerSafeguard(input: $input) { id " + DECISIONS + "} }"
+    "mutation($input: SafeguardInput!) { registerSafeguard(input: $input) { "
+    "id: key " + DECISIONS + "} }"
 )
 UPDATE_SAFEGUARD = (
-    "mutation($id: ID!, $input: SafeguardPatch!) { updateSafeguard(id: $id, input: $input) { id "
-    + DECISIONS
-    + "} }"
+    "mutation($id: ID!, $input: SafeguardPatch!) { updateSafeguard(id: $id, input: $input) { "
+    "id: key " + DECISIONS + "} }"
 )
 
 

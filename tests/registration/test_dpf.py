@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 
 from graph.database import Database
+from resolvers.global_id import encode
 from tests.conftest import GraphQL
 
 REGISTER = """
 mutation($input: DpfCertificationRegistration!) {
   registerDpfCertification(input: $input) {
-    id created changed
+    id key created changed
     transferDecisions { regime path { hops { id verdict legalBasis { instrumentId } missing } } }
   }
 }
@@ -26,7 +27,7 @@ SYSTEM = """
 mutation($input: SystemInput!) { registerSystem(input: $input) { id } }
 """
 TRANSFERS = """
-query($id: String!) { transfers(systemId: $id) { paths { hops { id verdict missing } } } }
+query($id: ID!) { transfers(systemId: $id) { paths { hops { id verdict missing } } } }
 """
 FLOW = """
 mutation($input: DataFlowInput!) { registerDataFlow(input: $input) { id } }
@@ -85,7 +86,8 @@ async def test_a_registered_certification_decides_the_transfer_and_is_audited(
     body = await graphql(REGISTER, {"input": certification(vendor)})
     assert "errors" not in body, body
     registered = body["data"]["registerDpfCertification"]
-    assert (registered["id"], registered["created"]) == (f"{vendor}:EU_US", True)
+    assert (registered["key"], registered["created"]) == (f"{vendor}:EU_US", True)
+    assert registered["id"] == encode("DpfCertification", f"{vendor}:EU_US")
     decided = await check(graphql, vendor)
     assert (decided["verdict"], decided["legalBasis"]["instrumentId"]) == ("ADEQUACY", "EU-US")
     hr = await check(graphql, vendor, hrData=True)
@@ -117,7 +119,6 @@ async def test_a_registered_certification_decides_the_transfer_and_is_audited(
         ({"dataTypes": []}, "input.dataTypes"),
         ({"certifiedOn": "2024-02-01", "expiresOn": "2024-01-01"}, "input"),
         ({"certifiedOn": "2999-01-01"}, "input.certifiedOn"),
-        ({"organisationId": "t-dpf-nobody"}, "input.organisationId"),
     ],
 )
 async def test_a_bad_certification_is_refused_and_nothing_is_written(
@@ -129,6 +130,25 @@ async def test_a_bad_certification_is_refused_and_nothing_is_written(
     assert error["extensions"]["field"] == field
     assert not await db.read(
         "MATCH (d:DpfCertification) WHERE d.id STARTS WITH $id RETURN d", {"id": vendor}
+    )
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_the_organisation_is_named_by_global_id_or_key_and_one_naming_nothing_is_not_found(
+    db: Database, graphql: GraphQL, vendor: str
+) -> None:
+    body = await graphql(
+        REGISTER, {"input": certification(vendor, organisationId=encode("Organisation", vendor))}
+    )
+    assert "errors" not in body, body
+    assert body["data"]["registerDpfCertification"]["key"] == f"{vendor}:EU_US"
+    nobody = await graphql(
+        REGISTER, {"input": certification(vendor, organisationId="t-dpf-nobody")}
+    )
+    [error] = nobody["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == (
+        "NOT_FOUND",
+        "input.organisationId",
     )
 
 
@@ -176,7 +196,7 @@ async def test_a_system_registered_as_holding_hr_data_needs_an_hr_certification(
     assert into_hr["verdict"] == "BLOCKED"
     assert any("covering HR data" in item for item in into_hr["missing"])
     crm = await graphql(
-        "query($id: String!) { transfers(systemId: $id) { paths { hops { id verdict } } } }",
+        "query($id: ID!) { transfers(systemId: $id) { paths { hops { id verdict } } } }",
         {"id": f"{source}:crm"},
     )
     [into_crm] = [

@@ -11,22 +11,22 @@ import pytest
 from tests.conftest import GraphQL
 
 PROCESSOR = """
-mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id } }
+mutation($input: ProcessorInput!) { registerProcessor(input: $input) { key } }
 """
 FLOW = """
-mutation($input: DataFlowInput!) { registerDataFlow(input: $input) { id } }
+mutation($input: DataFlowInput!) { registerDataFlow(input: $input) { key } }
 """
 RETIRE_FLOW = "mutation($id: ID!) { retireDataFlow(id: $id) { retiredOn } }"
 RETIRE_ENGAGEMENT = "mutation($id: ID!) { retireEngagement(id: $id) { retiredOn } }"
 READ = """
-query($org: String!, $day: Date!) {
+query($org: ID!, $day: Date!) {
   transfers(organisationId: $org, asOf: $day) { paths { hops { id } } }
   accessPlan(subject: "preemptly.account_user") { recipients { organisation { id } } }
   lineage(from: "accounts-db") { nodes { id } }
   deletionPlan(subject: "preemptly.account_user", asOf: $day) {
     notifications { recipient { id } }
   }
-  processor(id: "preemptly") { subProcessors { id retiredOn } }
+  organisation(id: "preemptly") { subProcessors { key retiredOn } }
 }
 """
 
@@ -42,7 +42,7 @@ async def seen(graphql: GraphQL, vendor: str, day: str) -> dict[str, Any]:
         "notified": {
             n["recipient"]["id"] for n in data["deletionPlan"]["notifications"] if n["recipient"]
         },
-        "engagements": {e["id"]: e["retiredOn"] for e in data["processor"]["subProcessors"]},
+        "engagements": {e["key"]: e["retiredOn"] for e in data["organisation"]["subProcessors"]},
     }
 
 
@@ -63,7 +63,7 @@ async def test_retired_flows_and_engagements_count_nowhere(graphql: GraphQL) -> 
         },
     )
     assert "errors" not in registered, registered
-    vendor = registered["data"]["registerProcessor"]["id"]
+    vendor = registered["data"]["registerProcessor"]["key"]
     flow = await graphql(
         FLOW,
         {
@@ -79,7 +79,7 @@ async def test_retired_flows_and_engagements_count_nowhere(graphql: GraphQL) -> 
         },
     )
     assert "errors" not in flow, flow
-    flow_id = flow["data"]["registerDataFlow"]["id"]
+    flow_id = flow["data"]["registerDataFlow"]["key"]
     engagement_id = f"preemptly>{vendor}"
     before = await seen(graphql, vendor, str(date.today()))
     assert flow_id in before["hops"] and engagement_id in before["hops"]

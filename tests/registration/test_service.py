@@ -10,22 +10,34 @@ from tests.conftest import GraphQL
 from tests.graph_digest import graph_digest
 
 REGISTER_PROCESSOR = """
-mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id created changed } }
+mutation($input: ProcessorInput!) { registerProcessor(input: $input) {
+  id: key created changed
+} }
 """
 REGISTER_PROCESSORS = """
-mutation($inputs: [ProcessorInput!]!) { registerProcessors(inputs: $inputs) { id created changed } }
+mutation($inputs: [ProcessorInput!]!) { registerProcessors(inputs: $inputs) {
+  id: key created changed
+} }
 """
 REGISTER_SUB_PROCESSOR = """
-mutation($input: SubProcessorInput!) { registerSubProcessor(input: $input) { id created changed } }
+mutation($input: SubProcessorInput!) { registerSubProcessor(input: $input) {
+  id: key created changed
+} }
 """
 REGISTER_SYSTEM = """
-mutation($input: SystemInput!) { registerSystem(input: $input) { id created changed } }
+mutation($input: SystemInput!) { registerSystem(input: $input) {
+  id: key created changed
+} }
 """
 REGISTER_FLOW = """
-mutation($input: DataFlowInput!) { registerDataFlow(input: $input) { id created changed } }
+mutation($input: DataFlowInput!) { registerDataFlow(input: $input) {
+  id: key created changed
+} }
 """
 REGISTER_SAFEGUARD = """
-mutation($input: SafeguardInput!) { registerSafeguard(input: $input) { id created changed } }
+mutation($input: SafeguardInput!) { registerSafeguard(input: $input) {
+  id: key created changed
+} }
 """
 
 
@@ -157,10 +169,9 @@ async def test_a_bulk_registration_is_all_or_nothing(
     body = await graphql(REGISTER_PROCESSORS, {"inputs": inputs})
 
     assert body["data"] is None
-    assert body["errors"][0]["extensions"] == {
-        "code": "BAD_USER_INPUT",
-        "field": "inputs[2].engagedBy",
-    }
+    extensions = body["errors"][0]["extensions"]
+    assert (extensions["code"], extensions["field"]) == ("NOT_FOUND", "inputs[2].engagedBy")
+    assert controller in extensions["suggestions"]
     assert await graph_digest(db) == before
 
     inputs[2]["engagedBy"] = controller
@@ -441,6 +452,10 @@ INVALID_OTHERS = [
 ]
 
 
+NAMING_NOTHING = {"input.operatorId", "input.fromSystemId"}
+"""The cases of INVALID_OTHERS whose reference names no entity: NOT_FOUND, not BAD_USER_INPUT."""
+
+
 @pytest.mark.parametrize(("mutation", "fields", "field"), INVALID_OTHERS)
 async def test_invalid_registrations_are_refused_and_leave_the_graph_unchanged(
     graphql: GraphQL,
@@ -462,7 +477,9 @@ async def test_invalid_registrations_are_refused_and_leave_the_graph_unchanged(
     body = await graphql(
         mutation, {"input": {"source": unique_source(), "externalId": "x", **values}}
     )
-    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+    extensions = body["errors"][0]["extensions"]
+    code = "NOT_FOUND" if field in NAMING_NOTHING else "BAD_USER_INPUT"
+    assert (extensions["code"], extensions["field"]) == (code, field)
     assert await graph_digest(db) == before
 
 
@@ -529,3 +546,81 @@ async def map_digest(db: Database) -> str:
         "MATCH (n) WHERE NOT n:AuditEvent RETURN count(n) AS n, collect(properties(n)) AS props"
     )
     return repr(sorted(repr(sorted(p.items())) for p in rows[0]["props"])) + str(rows[0]["n"])
+
+
+async def test_a_registration_takes_global_ids_and_returns_the_ids_it_created(
+    graphql: GraphQL, controller: str
+) -> None:
+    source = unique_source()
+    ids = "{ id key engagementId }"
+    organisation = (
+        await graphql("query($id: ID!) { organisation(id: $id) { id } }", {"id": controller})
+    )["data"]["organisation"]["id"]
+    vendor = await graphql(
+        "mutation($input: ProcessorInput!) { registerProcessor(input: $input) " + ids + " }",
+        {"input": processor(source, "vendor", organisation)},
+    )
+    assert "errors" not in vendor, vendor
+    registered = vendor["data"]["registerProcessor"]
+    assert registered["key"] == f"{source}:vendor"
+    system = await graphql(
+        "mutation($input: SystemInput!) { registerSystem(input: $input) " + ids + " }",
+        {
+            "input": {
+                "source": source,
+                "externalId": "app",
+                "name": "App",
+                "kind": "APPLICATION",
+                "operatorId": registered["id"],
+                "operatorRole": "PROCESSOR",
+                "hostedIn": ["US"],
+            }
+        },
+    )
+    assert "errors" not in system, system
+    app = system["data"]["registerSystem"]
+    assert app["engagementId"] is None
+    flow = await graphql(
+        "mutation($input: DataFlowInput!) { registerDataFlow(input: $input) " + ids + " }",
+        {
+            "input": {
+                "source": source,
+                "externalId": "out",
+                "fromSystemId": app["id"],
+                "toOrganisationId": organisation,
+                "categories": ["user.contact.email"],
+                "purpose": "marketing",
+                "mode": "PUSH",
+            }
+        },
+    )
+    assert "errors" not in flow, flow
+    found = await graphql(
+        """query($o: ID!, $e: ID!, $s: ID!, $f: ID!) {
+             o: node(id: $o) { key } s: node(id: $s) { key }
+             e: node(id: $e) { ... on Engagement { engager { key } engaged { key } } }
+             f: node(id: $f) { ... on Flow { source { key }
+               target { ... on Organisation { key } } } }
+             map: dataMap(filter: {organisation: $o}) { edges { id } } }""",
+        {
+            "o": registered["id"],
+            "e": registered["engagementId"],
+            "s": app["id"],
+            "f": flow["data"]["registerDataFlow"]["id"],
+        },
+    )
+    assert "errors" not in found, found
+    data = found["data"]
+    assert data["o"] == {"key": f"{source}:vendor"}
+    assert data["s"] == {"key": f"{source}:app"}
+    assert data["e"] == {"engager": {"key": controller}, "engaged": {"key": f"{source}:vendor"}}
+    assert data["f"] == {"source": {"key": f"{source}:app"}, "target": {"key": controller}}
+    assert flow["data"]["registerDataFlow"]["id"] in {edge["id"] for edge in data["map"]["edges"]}
+
+
+async def test_a_reference_naming_nothing_is_not_found(graphql: GraphQL) -> None:
+    body = await graphql(
+        REGISTER_PROCESSOR, {"input": processor(unique_source(), "x", "t-reg-nobody")}
+    )
+    extensions = body["errors"][0]["extensions"]
+    assert (extensions["code"], extensions["field"]) == ("NOT_FOUND", "input.engagedBy")

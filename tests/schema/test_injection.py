@@ -49,7 +49,7 @@ ORGANISATION_PROPS = (
 )
 WRITES = {
     "registerProcessor": Write(
-        "mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id } }",
+        "mutation($input: ProcessorInput!) { registerProcessor(input: $input) { id: key } }",
         "input",
         lambda source, refs: {
             "source": source,
@@ -65,7 +65,7 @@ WRITES = {
         ORGANISATION_PROPS,
     ),
     "registerProcessors": Write(
-        "mutation($input: [ProcessorInput!]!) { registerProcessors(inputs: $input) { id } }",
+        "mutation($input: [ProcessorInput!]!) { registerProcessors(inputs: $input) { id: key } }",
         "input",
         lambda source, refs: [
             {
@@ -80,7 +80,7 @@ WRITES = {
         ORGANISATION_PROPS,
     ),
     "registerSubProcessor": Write(
-        "mutation($input: SubProcessorInput!) { registerSubProcessor(input: $input) { id } }",
+        "mutation($input: SubProcessorInput!) { registerSubProcessor(input: $input) { id: key } }",
         "input",
         lambda source, refs: {
             "source": source,
@@ -96,7 +96,7 @@ WRITES = {
         ORGANISATION_PROPS,
     ),
     "registerSystem": Write(
-        "mutation($input: SystemInput!) { registerSystem(input: $input) { id } }",
+        "mutation($input: SystemInput!) { registerSystem(input: $input) { id: key } }",
         "input",
         lambda source, refs: {
             "source": source,
@@ -115,7 +115,7 @@ WRITES = {
         "RETURN properties(n) AS node, collect(properties(r)) AS edges",
     ),
     "registerDataFlow": Write(
-        "mutation($input: DataFlowInput!) { registerDataFlow(input: $input) { id } }",
+        "mutation($input: DataFlowInput!) { registerDataFlow(input: $input) { id: key } }",
         "input",
         lambda source, refs: {
             "source": source,
@@ -129,7 +129,7 @@ WRITES = {
         "MATCH ()-[r:FLOWS_TO {id: $id}]->() RETURN properties(r) AS node, [] AS edges",
     ),
     "registerSafeguard": Write(
-        "mutation($input: SafeguardInput!) { registerSafeguard(input: $input) { id } }",
+        "mutation($input: SafeguardInput!) { registerSafeguard(input: $input) { id: key } }",
         "input",
         lambda source, refs: {
             "source": source,
@@ -237,15 +237,15 @@ async def test_every_string_input_of_a_write_is_stored_verbatim_or_refused(
 
 
 QUERIES = [
-    ("query($v: String!) { system(id: $v) { id } }", "system"),
-    ("query($v: String!) { processor(id: $v) { id } }", "processor"),
+    ("query($v: ID!) { system(id: $v) { id } }", "system"),
+    ("query($v: ID!) { organisation(id: $v) { id } }", "organisation"),
     ("query($v: String!) { country(code: $v) { code } }", "country"),
     ("query($v: String!) { dataCategory(key: $v) { key } }", "dataCategory"),
     ("query($v: ID!) { node(id: $v) { id } }", "node"),
-    ("query($v: String!) { deletionPlan(subject: $v) { subject { key } } }", "deletionPlan"),
-    ("query($v: String!) { transfers(systemId: $v) { paths { id } } }", "transfers"),
+    ("query($v: ID!) { deletionPlan(subject: $v) { subject } }", "deletionPlan"),
+    ("query($v: ID!) { transfers(systemId: $v) { paths { id } } }", "transfers"),
     ("query($v: String!) { systems(after: $v) { totalCount } }", "systems"),
-    ("query($v: String!) { auditLog(filter: {entityId: $v}) { id } }", "auditLog"),
+    ("query($v: ID!) { auditLog(filter: {entityId: $v}) { id } }", "auditLog"),
     ("mutation($v: ID!) { retireSystem(id: $v) { id } }", "retireSystem"),
     ("mutation($v: ID!) { revokeApiKey(id: $v) { id } }", "revokeApiKey"),
 ]

@@ -19,6 +19,7 @@ from resolvers.transfer.decisions import (
     scc_module,
     worst,
 )
+from resolvers.transfer.hops import safeguards_by_pair
 from tests.transfer.rules import seeded_rules
 
 TODAY = date(2026, 11, 26)
@@ -322,3 +323,32 @@ def test_special_categories_follow_the_prefix_rule() -> None:
     assert carries_special_category(["user.health_and_medical.genetic"], special)
     assert carries_special_category(["user"], special)
     assert not carries_special_category(["user.contact.email"], special)
+
+
+def test_a_pairs_other_safeguards_are_those_its_parties_signed_with_someone_else() -> None:
+    def row(id: str, exporter: str, importer: str) -> dict[str, object]:
+        return {"id": id, "type": "SCC", "exporter_id": exporter, "importer_id": importer}
+
+    recorded = safeguards_by_pair(
+        [
+            row("sg-4", "acme-de", "vendor"),
+            row("sg-3", "acme-de", "other"),
+            row("sg-2", "parent", "vendor"),
+            row("sg-1", "vendor", "acme-de"),
+            row("sg-0", "third", "fourth"),
+        ],
+        TODAY,
+    )
+    assert [s.id for s in recorded.of("acme-de", "vendor")] == ["sg-4"]
+    assert [s.id for s in recorded.others("acme-de", "vendor")] == ["sg-2", "sg-3"]
+    assert recorded.others("acme-de", "vendor") is recorded.others("acme-de", "vendor")
+    assert [s.id for s in recorded.others("vendor", "acme-de")] == []
+    blocked = decide_hop(
+        hop(Party("vendor", "IN")), EU, TODAY, [], recorded.others("acme-de", "vendor")
+    )
+    assert [w for w in blocked.warnings if "only the pair" in w] == [
+        "safeguard sg-2 (SCC) binds parent → vendor, not this hop's pair: a safeguard covers "
+        "only the pair it was signed for",
+        "safeguard sg-3 (SCC) binds acme-de → other, not this hop's pair: a safeguard covers "
+        "only the pair it was signed for",
+    ]

@@ -22,14 +22,14 @@ hops {
 }
 """
 ASSESSMENT = (
-    """query($regime: TransferRegime!, $asOf: Date) {
+    """query($regime: RegimeKey!, $asOf: Date) {
   transferAssessment(regime: $regime, asOf: $asOf, first: 500) {
     totalCount truncated paths {"""
     + PATH_FIELDS
     + "} } }"
 )
 TRANSFERS = (
-    """query($org: String!, $regime: TransferRegime!, $asOf: Date) {
+    """query($org: ID!, $regime: RegimeKey!, $asOf: Date) {
   transfers(organisationId: $org, regime: $regime, asOf: $asOf, first: 500) {
     truncated paths {"""
     + PATH_FIELDS

@@ -11,8 +11,8 @@ from tests.conftest import GraphQL
 from tests.transfer.test_preemptly import CHECK, TODAY, ending, preemptly_paths
 
 RETIRE = "mutation($id: ID!) { retireSafeguard(id: $id) { id retiredOn } }"
-REGISTER = "mutation($input: SafeguardInput!) { registerSafeguard(input: $input) { id created } }"
-SAFEGUARDS = 'query { processor(id: "preemptly") { safeguards { key retiredOn } } }'
+REGISTER = "mutation($input: SafeguardInput!) { registerSafeguard(input: $input) { key created } }"
+SAFEGUARDS = 'query { organisation(id: "preemptly") { safeguards { key retiredOn } } }'
 
 
 async def check(graphql: GraphQL, **fields: Any) -> dict[str, Any]:
@@ -172,7 +172,7 @@ async def test_a_tia_date_without_outcome_is_no_tia_and_a_retired_safeguard_coun
         },
     )
     assert "errors" not in registered, registered
-    safeguard_id = registered["data"]["registerSafeguard"]["id"]
+    safeguard_id = registered["data"]["registerSafeguard"]["key"]
     roles = {"exporterRole": "CONTROLLER", "importerRole": "THIRD_PARTY", "regime": "UK"}
     pair = {"exporterId": "preemptly", "importerId": "hale-whitcombe-us"}
     with_idta = (await check(graphql, **pair, **roles))["data"]["transferCheck"]
@@ -182,7 +182,7 @@ async def test_a_tia_date_without_outcome_is_no_tia_and_a_retired_safeguard_coun
 
     retired = await graphql(RETIRE, {"id": safeguard_id})
     assert "errors" not in retired, retired
-    shown = (await graphql(SAFEGUARDS))["data"]["processor"]["safeguards"]
+    shown = (await graphql(SAFEGUARDS))["data"]["organisation"]["safeguards"]
     [recorded] = [s for s in shown if s["key"] == safeguard_id]
     assert recorded["retiredOn"] == retired["data"]["retireSafeguard"]["retiredOn"]
     on = recorded["retiredOn"]

@@ -202,7 +202,7 @@ async def transfer_graph(db: Database) -> None:
 
 
 TRANSFERS = """
-query($org: String, $system: String, $regime: TransferRegime! = EU, $asOf: Date) {
+query($org: ID, $system: ID, $regime: RegimeKey! = EU, $asOf: Date) {
   transfers(organisationId: $org, systemId: $system, regime: $regime, asOf: $asOf) {
     totalCount
     paths {
@@ -377,7 +377,8 @@ async def test_bad_input_names_the_argument(graphql: GraphQL) -> None:
     )  # fmt: skip
     first = await graphql("{ transferAssessment(first: 100000) { totalCount } }")
     assert both["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "systemId"}
-    assert unknown["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "exporterId"}
+    missing = unknown["errors"][0]["extensions"]
+    assert (missing["code"], missing["field"]) == ("NOT_FOUND", "input.exporterId")
     assert first["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}
 
 

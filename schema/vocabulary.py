@@ -1,0 +1,64 @@
+"""The closed vocabularies as GraphQL enums, one per concept, for inputs and answers alike."""
+
+import strawberry
+
+from resolvers.registration.vocabulary import (
+    Authorisation,
+    DeletionMethod,
+    DpfDataType,
+    DpfFramework,
+    DpfStatus,
+    FlowMode,
+    FlowProvenance,
+    OrganisationKind,
+    RegimeKey,
+    Role,
+    SafeguardType,
+    SystemKind,
+    TiaOutcome,
+)
+
+strawberry.enum(SystemKind, description="What kind of system holds the data.")
+strawberry.enum(DeletionMethod, description="How data is deleted from a system.")
+strawberry.enum(
+    Role,
+    description="A role an organisation plays for some data: CONTROLLER decides why and how, "
+    "PROCESSOR processes for a controller, SUB_PROCESSOR for a processor, THIRD_PARTY receives "
+    "the data for its own purposes.",
+)
+strawberry.enum(OrganisationKind, description="What kind of organisation it is for the map.")
+strawberry.enum(Authorisation, description="How a sub-processor was authorised (Art. 28(2)).")
+strawberry.enum(FlowMode, description="How data moves along a flow.")
+strawberry.enum(
+    FlowProvenance,
+    description="Where a flow is known from: DECLARED (seeds, register mutations, imports) or "
+    "OBSERVED (only OpenLineage events show it).",
+)
+strawberry.enum(SafeguardType, description="The kind of transfer safeguard.")
+strawberry.enum(TiaOutcome, description="The outcome of a transfer impact assessment.")
+strawberry.enum(DpfFramework, description="A Data Privacy Framework programme (regulatory.md 4.3).")
+strawberry.enum(DpfStatus, description="Whether an organisation is active on the DPF List.")
+strawberry.enum(DpfDataType, description="The data a DPF certification covers.")
+strawberry.enum(
+    RegimeKey,
+    description="A data-protection regime, as `seeds/data/reference/regimes.yaml` defines it: EU "
+    "(the GDPR, the EEA), UK (the UK GDPR), CH (the Swiss FADP), CCPA (the California CCPA as "
+    "amended by the CPRA). A decision that needs rules a regime has none of in the graph (the "
+    "CCPA's transfer rules) refuses it as BAD_USER_INPUT naming the regimes that have them.",
+)
+
+__all__ = [
+    "Authorisation",
+    "DeletionMethod",
+    "DpfDataType",
+    "DpfFramework",
+    "DpfStatus",
+    "FlowMode",
+    "FlowProvenance",
+    "OrganisationKind",
+    "RegimeKey",
+    "Role",
+    "SafeguardType",
+    "SystemKind",
+    "TiaOutcome",
+]
