@@ -178,7 +178,7 @@ async def test_the_transfer_overlay_colours_the_verdicts_and_shows_a_hop(
         await api(
             graphql,
             "{ transferAssessment(regime: EU, first: 500) { paths { hops {"
-            " id channel country verdict reason evidence legalBasis { article } } } } }",
+            " id edgeId channel country verdict reason evidence legalBasis { article } } } } }",
         )
     )["transferAssessment"]["paths"]
     hops = [hop for path in paths for hop in path["hops"]]
@@ -188,7 +188,7 @@ async def test_the_transfer_overlay_colours_the_verdicts_and_shows_a_hop(
         if hop["country"]:
             by_country.setdefault(hop["country"], []).append(hop["verdict"])
         if hop["channel"] == "FLOW":
-            by_flow.setdefault("FLOWS_TO:" + hop["id"].split("@")[0], []).append(hop["verdict"])
+            by_flow.setdefault(hop["edgeId"], []).append(hop["verdict"])
     assert by_country and by_flow
     countries = await drawn_keys(page, "Country")
     for code, verdicts in by_country.items():
@@ -209,7 +209,7 @@ async def test_the_transfer_overlay_colours_the_verdicts_and_shows_a_hop(
     await cy(page, "(cy, id) => cy.fit(cy.getElementById(id), 200)", edge)
     await click_element(page, edge)
     await page.wait_for_selector("#details .evidence", state="attached")
-    hop = next(hop for hop in hops if "FLOWS_TO:" + hop["id"].split("@")[0] == edge)
+    hop = next(hop for hop in hops if hop["edgeId"] == edge)
     details = await page.text_content("#details") or ""
     assert hop["legalBasis"]["article"] in details and hop["reason"] in details
     assert hop["evidence"][0] in await list_items(page, "#details .evidence")
@@ -225,7 +225,7 @@ async def test_the_access_plan_overlay_marks_where_the_data_is_and_the_gaps(
     plan = (
         await api(
             graphql,
-            "query($s: String!) { accessPlan(subject: $s) {"
+            "query($s: ID!) { accessPlan(subject: $s) {"
             " locations { systemId } gaps { systemId } } }",
             s=SUBJECT,
         )
@@ -249,7 +249,7 @@ async def test_the_deletion_plan_overlay_shows_the_steps_in_order_and_what_is_ke
     plan = (
         await api(
             graphql,
-            "query($s: String!) { deletionPlan(subject: $s) {"
+            "query($s: ID!) { deletionPlan(subject: $s) {"
             " steps { systems actions { system action } } blockers { system } } }",
             s=SUBJECT,
         )

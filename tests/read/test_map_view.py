@@ -186,10 +186,18 @@ async def test_a_country_neighbourhood_holds_the_systems_hosted_there(graphql: G
     assert systems
 
 
+async def test_a_neighbourhood_takes_the_key_as_the_global_id(graphql: GraphQL) -> None:
+    by_id = (await answer(graphql, AROUND, id=encode("System", "accounts-db")))["mapNeighbourhood"]
+    by_key = (await answer(graphql, AROUND, id="accounts-db"))["mapNeighbourhood"]
+    assert by_key == by_id
+
+
 async def test_a_neighbourhood_of_nothing_is_refused(graphql: GraphQL) -> None:
-    assert await refused(graphql, AROUND, id="not-an-id") == ("BAD_USER_INPUT", "id")
+    assert await refused(graphql, AROUND, id="no-such-system") == ("NOT_FOUND", "id")
     missing = encode("System", "no-such-system")
     assert await refused(graphql, AROUND, id=missing) == ("NOT_FOUND", "id")
+    category = encode("DataCategory", "user.contact")
+    assert await refused(graphql, AROUND, id=category) == ("BAD_USER_INPUT", "id")
 
 
 async def test_a_viewer_reads_the_map_views_and_learns_its_role(
@@ -220,7 +228,7 @@ async def test_a_retired_flow_is_on_no_map_view(graphql: GraphQL) -> None:
             "mode": "PUSH",
         },
     )
-    edge = "FLOWS_TO:" + flow["registerDataFlow"]["id"]
+    edge = flow["registerDataFlow"]["id"]
     start = encode("System", "accounts-db")
 
     async def shown() -> tuple[bool, bool]:
@@ -232,8 +240,6 @@ async def test_a_retired_flow_is_on_no_map_view(graphql: GraphQL) -> None:
         )
 
     assert await shown() == (True, True)
-    await answer(
-        graphql, "mutation($id: ID!) { retireDataFlow(id: $id) { retiredOn } }", id=edge[9:]
-    )
+    await answer(graphql, "mutation($id: ID!) { retireDataFlow(id: $id) { retiredOn } }", id=edge)
     assert await shown() == (False, False)
     await test_overview_counts_every_system_once_and_the_flows_between_teams(graphql)

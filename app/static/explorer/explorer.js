@@ -502,7 +502,9 @@ async function select(id) {
 }
 
 function hopEdges(hop) {
-  if (hop.edgeId) return cy.edges().filter((e) => e.id() === `${hop.relationship}:${hop.edgeId}`);
+  // An edge's id is the same in dataMap and in lineage's hops.
+  const drawn = cy.getElementById(hop.edgeId);
+  if (!drawn.empty()) return drawn;
   const from = byKey("System", hop.fromId) || byKey("Organisation", hop.fromId);
   const to = byKey("System", hop.toId) || byKey("Organisation", hop.toId);
   if (!from || !to) return cy.collection();
@@ -588,16 +590,16 @@ async function loadOverlay() {
     report("No transfer verdicts under the CCPA", ["The CCPA has no rules on transfers abroad (GDPR Chapter V has)."], "transfer-countries");
   } else if (overlay === "transfers") {
     const data = await gql(
-      `query Transfers($regime: TransferRegime!) {
+      `query Transfers($regime: RegimeKey!) {
         transferAssessment(regime: $regime, first: 500) { totalCount truncated counts { verdict count }
-          paths { verdict hops { id channel exporterId importerId country via verdict reason legalBasis { article instrument } missing evidence } } }
+          paths { verdict hops { id edgeId channel exporterId importerId country via verdict reason legalBasis { article instrument } missing evidence } } }
       }`,
       { regime },
     );
     overlayData = { kind: "transfers", regime, result: data.transferAssessment };
   } else if (overlay === "access") {
     const data = await gql(
-      `query Access($subject: String!, $regime: RegimeCode!, $categories: [String!]) {
+      `query Access($subject: ID!, $regime: RegimeKey!, $categories: [String!]) {
         accessPlan(subject: $subject, regime: $regime, categories: $categories) { locations { systemId name heldAs } gaps { systemId name missing } truncated }
       }`,
       { subject, regime, categories: category ? [category] : null },
@@ -605,7 +607,7 @@ async function loadOverlay() {
     overlayData = { kind: "access", result: data.accessPlan };
   } else {
     const data = await gql(
-      `query Deletion($subject: String!, $regime: RegimeCode!, $categories: [String!]) {
+      `query Deletion($subject: ID!, $regime: RegimeKey!, $categories: [String!]) {
         deletionPlan(subject: $subject, regime: $regime, categories: $categories) {
           steps { position systems actions { system action until obligation { __typename } } }
           blockers { kind system detail }
@@ -701,10 +703,14 @@ function applyOverlay() {
   }
 }
 
+// The drawn edges a transfer hop moves along: its edge (a flow or an engagement, the same id as
+// in dataMap), or for an operation the system's OPERATED_BY edge to the importer.
 function transferEdges(hop) {
+  if (hop.edgeId) {
+    const drawn = cy.getElementById(hop.edgeId);
+    if (!drawn.empty()) return drawn;
+  }
   const id = hop.id.split("@")[0];
-  if (hop.channel === "FLOW") return cy.getElementById(`FLOWS_TO:${id}`);
-  if (hop.channel === "ENGAGEMENT") return cy.getElementById(`ENGAGES:${id}`);
   if (hop.channel === "OPERATION") {
     const system = systemNode(id.replace(/^operation:/, ""));
     const importer = byKey("Organisation", hop.importerId);
