@@ -243,3 +243,62 @@ async def test_a_retired_flow_is_on_no_map_view(graphql: GraphQL) -> None:
     await answer(graphql, "mutation($id: ID!) { retireDataFlow(id: $id) { retiredOn } }", id=edge)
     assert await shown() == (False, False)
     await test_overview_counts_every_system_once_and_the_flows_between_teams(graphql)
+
+
+GOVERNED = """
+query($after: String) {
+  systems(after: $after) {
+    nodes {
+      id
+      storages { key }
+      organisations { organisation { establishedIn { code eea } } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+async def every_system(graphql: GraphQL) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await answer(graphql, GOVERNED, after=after))["systems"]
+        found.extend(page["nodes"])
+        if not page["pageInfo"]["hasNextPage"]:
+            return found
+        after = page["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize("regime", ["EU", "UK", "CH", "CCPA"])
+async def test_the_regime_filter_keeps_the_systems_the_regime_governs(
+    graphql: GraphQL, regime: str
+) -> None:
+    """On the seeded map no storage records its people's markets, and the owner serves the EEA,
+    GB, CH and California: a regime governs every system holding a storage, and those an
+    organisation established in its area operates."""
+    systems = await every_system(graphql)
+
+    def established_in_area(country: dict[str, Any]) -> bool:
+        return {"EU": bool(country["eea"]), "UK": country["code"] == "GB"}.get(
+            regime, country["code"] == regime
+        )
+
+    expected = {
+        system["id"]
+        for system in systems
+        if system["storages"]
+        or any(
+            established_in_area(o["organisation"]["establishedIn"]) for o in system["organisations"]
+        )
+    }
+    assert set(await owner_teams(graphql, regime=regime)) == expected
+    overview = await answer(graphql, OVERVIEW, groupBy="OWNER_TEAM", filter={"regime": regime})
+    assert overview["mapOverview"]["systems"] == len(expected)
+    if regime != "EU":
+        assert expected < {system["id"] for system in systems}
+
+
+async def test_the_regime_filter_applies_to_systems_only(graphql: GraphQL) -> None:
+    body = "{ organisations(filter: {regime: EU}) { totalCount } }"
+    assert await refused(graphql, body) == ("BAD_USER_INPUT", "filter.regime")

@@ -327,6 +327,7 @@ function readFilters() {
     const value = form.elements[name].value.trim();
     if (value) filter[name] = value;
   }
+  if (form.elements.underRegime.checked) filter.regime = form.elements.regime.value;
   state.filter = filter;
   return form.elements.grouping.value;
 }
