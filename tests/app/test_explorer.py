@@ -137,7 +137,7 @@ async def test_the_seeded_map_renders_as_the_api_draws_it(
 
 
 async def test_a_filter_narrows_the_map(
-    page: Page, service: str, graphql: GraphQL, api_keys: dict[Role, str]
+    page: Page, service: str, graphql: GraphQL, api_keys: dict[Role, str], artifacts: Path
 ) -> None:
     await open_explorer(page, service, api_keys[Role.VIEWER])
     whole = await counts(page)
@@ -154,6 +154,16 @@ async def test_a_filter_narrows_the_map(
     await redrawn(page, page.click("#filters button[type=submit]"))
     nodes, edges = await drawn_map(graphql, subject=SUBJECT, category="user.contact")
     assert await counts(page) == (len(nodes), len(edges))
+
+    await page.fill("input[name=subject]", "")
+    await page.fill("input[name=category]", "")
+    await page.select_option("select[name=regime]", "UK")
+    await page.check("input[name=underRegime]")
+    await redrawn(page, page.click("#filters button[type=submit]"))
+    nodes, edges = await drawn_map(graphql, regime="UK")
+    assert await counts(page) == (len(nodes), len(edges))
+    assert len(nodes) < whole[0]
+    await page.screenshot(path=str(artifacts / "explorer-regime-uk.png"))
 
 
 async def test_a_click_shows_the_node_and_its_lineage_both_ways(
@@ -193,7 +203,7 @@ async def test_a_click_shows_the_node_and_its_lineage_both_ways(
 
 
 async def test_the_transfer_overlay_colours_the_verdicts_and_shows_a_hop(
-    page: Page, service: str, graphql: GraphQL, api_keys: dict[Role, str]
+    page: Page, service: str, graphql: GraphQL, api_keys: dict[Role, str], artifacts: Path
 ) -> None:
     await open_explorer(page, service, api_keys[Role.ANALYST])
     await choose_overlay(page, "transfers", "#transfer-countries")
@@ -236,10 +246,11 @@ async def test_the_transfer_overlay_colours_the_verdicts_and_shows_a_hop(
     details = await page.text_content("#details") or ""
     assert hop["legalBasis"]["article"] in details and hop["reason"] in details
     assert hop["evidence"][0] in await list_items(page, "#details .evidence")
+    await page.screenshot(path=str(artifacts / "explorer-transfers-eu.png"))
 
 
 async def test_the_access_plan_overlay_marks_where_the_data_is_and_the_gaps(
-    page: Page, service: str, graphql: GraphQL, api_keys: dict[Role, str]
+    page: Page, service: str, graphql: GraphQL, api_keys: dict[Role, str], artifacts: Path
 ) -> None:
     await open_explorer(page, service, api_keys[Role.ANALYST])
     await page.fill("input[name=subject]", SUBJECT)
@@ -260,10 +271,11 @@ async def test_the_access_plan_overlay_marks_where_the_data_is_and_the_gaps(
     assert await keys_with_class(page, "System", "gap") == gaps
     assert len(await list_items(page, "#access-locations")) == len(locations)
     assert len(await list_items(page, "#access-gaps")) == len(gaps)
+    await page.screenshot(path=str(artifacts / "explorer-access-plan.png"))
 
 
 async def test_the_deletion_plan_overlay_shows_the_steps_in_order_and_what_is_kept(
-    page: Page, service: str, graphql: GraphQL, api_keys: dict[Role, str]
+    page: Page, service: str, graphql: GraphQL, api_keys: dict[Role, str], artifacts: Path
 ) -> None:
     await open_explorer(page, service, api_keys[Role.ANALYST])
     await page.fill("input[name=subject]", SUBJECT)
@@ -294,6 +306,7 @@ async def test_the_deletion_plan_overlay_shows_the_steps_in_order_and_what_is_ke
         page, "(cy, id) => cy.getElementById(id).data('stepLabel')", encode("System", first)
     )
     assert label.startswith("1. ")
+    await page.screenshot(path=str(artifacts / "explorer-deletion-plan.png"))
 
 
 async def test_a_viewer_sees_the_map_without_the_overlays(
@@ -338,7 +351,7 @@ async def test_an_unknown_filter_value_is_said_on_the_page(
 
 
 async def test_the_grouped_view_opens_a_group_and_a_neighbourhood(
-    page: Page, service: str, graphql: GraphQL, api_keys: dict[Role, str]
+    page: Page, service: str, graphql: GraphQL, api_keys: dict[Role, str], artifacts: Path
 ) -> None:
     await open_explorer(page, service, api_keys[Role.VIEWER])
     await page.select_option("select[name=grouping]", "OWNER_TEAM")
@@ -378,3 +391,4 @@ async def test_the_grouped_view_opens_a_group_and_a_neighbourhood(
     shown = set(await cy(page, "cy => cy.nodes().map(n => n.id())"))
     assert {node["id"] for node in around} <= shown
     assert encode("Country", "IN") in shown
+    await page.screenshot(path=str(artifacts / "explorer-grouped-neighbourhood.png"))
