@@ -116,8 +116,10 @@ async def explore(page: Page, base_url: str, key: str, scale: str, opens: int) -
         first_view_ms=first_view_ms,
         first_view_groups=len(groups),
     )
+    print(f"first view: {first_view_ms} ms, {len(groups)} groups", flush=True)
     for group in sorted(groups)[:opens]:
         result.expansions.append(await expansion(page, "open a group", group, tap(page, group)))
+        print(result.expansions[-1], flush=True)
         members = await page.evaluate(
             """(key) => {
                 const { cy, state } = window.datamapExplorer;
@@ -132,6 +134,7 @@ async def explore(page: Page, base_url: str, key: str, scale: str, opens: int) -
         result.expansions.append(
             await expansion(page, "a system's neighbourhood", system, page.click("#neighbourhood"))
         )
+        print(result.expansions[-1], flush=True)
     await asyncio.sleep(0.5)  # the last answers' bodies
     result.operations = [" ".join(query.split())[:120] for query in asked]
     result.largest_answer_bytes = max(sizes, default=0)
@@ -167,6 +170,8 @@ async def run(args: argparse.Namespace) -> Result:
             async with chromium() as browser:
                 context = await browser.new_context(viewport={"width": 1600, "height": 1000})
                 page = await context.new_page()
+                page.on("console", lambda message: print("page:", message.text, flush=True))
+                page.on("crash", lambda _: print("page: the renderer crashed", flush=True))
                 offsite = offsite_requests(page, base_url)
                 result = await explore(page, base_url, key, args.scale, args.opens)
                 await page.screenshot(path=str(args.data_dir / f"explorer-{args.scale}.png"))
