@@ -234,7 +234,7 @@ def documents_router(settings: Settings) -> APIRouter:
             subject=subject,
             categories=None,
             regime=_regime(regime),
-            received_on=_day(received_on) if received_on else None,
+            received_on=_date(received_on, "receivedOn"),
         )
         document = access_response(
             plan, await transfer_answers(db, plan, _day(as_of)), await response_names(db, plan)
@@ -262,7 +262,7 @@ def documents_router(settings: Settings) -> APIRouter:
             subject=_subject(subject),
             categories=categories,
             regime=_regime(regime),
-            received_on=_day(received_on) if received_on else None,
+            received_on=_date(received_on, "receivedOn"),
         )
         document = access_working_plan(plan, await transfer_answers(db, plan, _day(as_of)))
         return _attachment(document, chosen, f"access-plan-{plan.subject}-{plan.regime.lower()}")
@@ -275,6 +275,7 @@ def documents_router(settings: Settings) -> APIRouter:
         categories: list[str] | None,
         as_of: str | None,
         last_record_date: str | None,
+        received_on: str | None,
     ) -> Deletion:
         await request_principal_with(request, settings, DELETION_ROLE, "the deletion plan")
         chosen = file_format(DocumentFormat, fmt)
@@ -288,6 +289,7 @@ def documents_router(settings: Settings) -> APIRouter:
             regime=key,
             as_of=_day(as_of),
             last_record_date=_date(last_record_date, "lastRecordDate"),
+            received_on=_date(received_on, "receivedOn"),
         )
         law, names = await document_facts(db, plan, key)
         return Deletion(chosen, f"{subject_key}-{key.lower()}", subject_key, plan, law, names)
@@ -301,9 +303,12 @@ def documents_router(settings: Settings) -> APIRouter:
         categories: list[str] | None = Query(default=None),
         as_of: str | None = Query(default=None, alias="asOf"),
         last_record_date: str | None = Query(default=None, alias="lastRecordDate"),
+        received_on: str | None = Query(default=None, alias="receivedOn"),
     ) -> Response:
         """The erasure confirmation to the data subject, from the plan `deletionPlan` returns."""
-        asked = await deletion(request, fmt, subject, regime, categories, as_of, last_record_date)
+        asked = await deletion(
+            request, fmt, subject, regime, categories, as_of, last_record_date, received_on
+        )
         document = deletion_response(asked.plan, asked.law, asked.names)
         return _attachment(document, asked.fmt, f"deletion-response-{asked.name}")
 
@@ -316,9 +321,12 @@ def documents_router(settings: Settings) -> APIRouter:
         categories: list[str] | None = Query(default=None),
         as_of: str | None = Query(default=None, alias="asOf"),
         last_record_date: str | None = Query(default=None, alias="lastRecordDate"),
+        received_on: str | None = Query(default=None, alias="receivedOn"),
     ) -> Response:
         """The analyst's working deletion plan, from the plan `deletionPlan` returns."""
-        asked = await deletion(request, fmt, subject, regime, categories, as_of, last_record_date)
+        asked = await deletion(
+            request, fmt, subject, regime, categories, as_of, last_record_date, received_on
+        )
         document = deletion_working_plan(asked.plan, asked.subject, asked.law)
         return _attachment(document, asked.fmt, f"deletion-plan-{asked.name}")
 

@@ -10,6 +10,7 @@ from resolvers.access.transfers import PlanTransfers, TransferAnswer
 from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION
 from resolvers.transfer.decisions import Verdict
 from schema.context import Context
+from schema.deadlines import RequestDeadline
 from schema.transfer import TransferHop
 from schema.vocabulary import RegimeKey
 
@@ -183,16 +184,6 @@ class AccessRightItem:
     )
 
 
-@strawberry.type(description="When the answer is due, from the date the request was received.")
-class AccessDeadline:
-    received_on: datetime.date = strawberry.field(description="When the request was received.")
-    due_on: datetime.date = strawberry.field(description="When the answer is due.")
-    extended_to: datetime.date | None = strawberry.field(
-        description="The latest date with the regime's one extension; null where it has none."
-    )
-    rule: str = strawberry.field(description="The regime's rule, with its extension.")
-
-
 @strawberry.type(
     description="What the answer to an access request must contain and where to find it."
 )
@@ -222,16 +213,8 @@ class AccessPlan:
     @strawberry.field(
         description="When the answer is due by the regime's rule; null without `receivedOn`."
     )
-    def deadline(self) -> AccessDeadline | None:
-        due = self.plan.deadline
-        if due is None:
-            return None
-        return AccessDeadline(
-            received_on=due.received_on,
-            due_on=due.due_on,
-            extended_to=due.extended_to,
-            rule=due.rule,
-        )
+    def deadline(self) -> RequestDeadline | None:
+        return RequestDeadline.of(self.plan.deadline)
 
     @strawberry.field(description="The rule the regime sets for the response deadline.")
     def deadline_rule(self) -> str | None:

@@ -10,6 +10,7 @@ from resolvers.deletion.references import LegalReference
 from resolvers.deletion.service import deletion_plan
 from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION, key_of
 from schema.context import Context
+from schema.deadlines import RequestDeadline
 from schema.vocabulary import RegimeKey
 
 
@@ -174,6 +175,11 @@ class DeletionPlan:
     processor_role: list[DeletionProcessorDuty] = strawberry.field(
         description="Data Preemptly holds as a processor, per controller."
     )
+    deadline: RequestDeadline | None = strawberry.field(
+        description="When the answer is due by the regime's period for erasure requests (with "
+        "`statutory: false` where the law sets none); null without `receivedOn`, or where the "
+        "graph records no period for the regime."
+    )
 
 
 def reference_of(reference: LegalReference | None) -> DeletionReference | None:
@@ -291,6 +297,10 @@ class DeletionQuery:
                 "invoice), from which retention periods run; asOf if left out."
             ),
         ] = None,
+        received_on: Annotated[
+            date | None,
+            strawberry.argument(description="When the request was received, for `deadline`."),
+        ] = None,
     ) -> DeletionPlan:
         result = await deletion_plan(
             info.context.db,
@@ -299,6 +309,7 @@ class DeletionQuery:
             regime=regime.name,
             as_of=as_of,
             last_record_date=last_record_date,
+            received_on=received_on,
         )
         return DeletionPlan(
             subject=key_of(subject, "DataSubject", field="subject"),
@@ -309,4 +320,5 @@ class DeletionQuery:
             notifications=[notification_of(n) for n in result.notifications],
             blockers=[blocker_of(b) for b in result.blockers],
             processor_role=[duty_of(d) for d in result.processor_duties],
+            deadline=RequestDeadline.of(result.deadline),
         )

@@ -169,6 +169,16 @@ class Regime(ReferenceEntry):
     deadline_rule: str
     erasure_right: str
     erasure_notice: str | None = None
+    erasure_response_days: int | None = Field(default=None, ge=1)
+    erasure_response_months: int | None = Field(default=None, ge=1)
+    erasure_extension_days: int | None = Field(default=None, ge=1)
+    erasure_extension_months: int | None = Field(default=None, ge=1)
+    erasure_deadline_rule: str | None = None
+    erasure_deadline_statutory: bool = True
+    """False where the law sets no deadline and the period is the map owner's choice (FADP)."""
+    erasure_deadline_source: str | None = None
+    erasure_deadline_source_date: date | None = None
+    erasure_deadline_confidence: Confidence = "P"
     rights: list[RegimeRight] = []
 
     @model_validator(mode="after")
@@ -182,6 +192,15 @@ class Regime(ReferenceEntry):
             raise ValueError("give at most one of extension_days and extension_months")
         if self.authority is None and self.authority_rule is None:
             raise ValueError("name the authority, or the rule that finds it (authority_rule)")
+        erasure = (self.erasure_response_days, self.erasure_response_months)
+        if erasure.count(None) == 0:
+            raise ValueError("give at most one of erasure_response_days and _months")
+        if erasure.count(None) == 1 and not (
+            self.erasure_deadline_rule and self.erasure_deadline_source
+        ):
+            raise ValueError("an erasure period needs its erasure_deadline_rule and source")
+        if self.erasure_extension_days is not None and self.erasure_extension_months is not None:
+            raise ValueError("give at most one of erasure_extension_days and _months")
         return self
 
 

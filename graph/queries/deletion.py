@@ -211,13 +211,16 @@ async def deletion_subgraph(
 LAW = """
 OPTIONAL MATCH (law:Regime {key: $regime})
 OPTIONAL MATCH (me:Organisation {is_self: true})
-RETURN law {.key, .name, .authority, .authority_rule, .complaint_route} AS law,
+RETURN law {.key, .name, .authority, .authority_rule, .complaint_route, .erasure_response_days,
+            .erasure_response_months, .erasure_extension_days, .erasure_extension_months,
+            .erasure_deadline_rule, .erasure_deadline_statutory} AS law,
        me {.id, .legal_name, .supervisory_authority} AS controller
 """
 
 
 async def regime_law(db: Database, regime: str) -> Record:
     """What a document to the data subject says of the regime: its name, authority and complaint
-    route, and the map owner that answers (whose lead authority an EU complaint goes to)."""
+    route, its period for answering an erasure request, and the map owner that answers (whose lead
+    authority an EU complaint goes to)."""
     rows = await db.read(LAW, {"regime": regime})
     return rows[0]

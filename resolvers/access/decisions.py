@@ -5,13 +5,13 @@ is, what the answer must contain, what goes to a customer as controller, and wha
 from the graph's rows and `service.access_plan` joins the two.
 """
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import Enum
 
 from resolvers.categories import carried
+from resolvers.deadlines import Deadline, Period, due
 
 
 class HeldAs(Enum):
@@ -56,43 +56,20 @@ class Law:
         return f"{article.removesuffix(' GDPR')} {self.legal_basis_law}: {text}"
 
     @property
+    def response_period(self) -> Period:
+        """The regime's period for answering an access request."""
+        return Period(
+            days=self.response_days,
+            months=self.response_months,
+            extension_days=self.extension_days,
+            extension_months=self.extension_months,
+            rule=self.deadline_rule or "",
+        )
+
+    @property
     def transfers(self) -> bool:
         """Whether the regime has transfer rules (a Chapter V of its own)."""
         return self.transfer_article is not None
-
-
-@dataclass(frozen=True)
-class Deadline:
-    received_on: date
-    due_on: date
-    extended_to: date | None
-    rule: str
-
-
-def add_months(day: date, months: int) -> date:
-    """The corresponding calendar date `months` later, or the last day of that month when it has
-    none (the ICO's arithmetic for "one month": 31 January + 1 month = 28/29 February)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _after(day: date, days: int, months: int) -> date:
-    return add_months(day, months) + timedelta(days=days)
-
-
-def deadline(law: Law, received_on: date) -> Deadline:
-    """When the answer is due under `law`, counted from `received_on`, and how far the law's one
-    extension reaches, from the same start (one month + two is three months from receipt, 45 days
-    + 45 is 90)."""
-    days, months = law.response_days or 0, law.response_months or 0
-    due = _after(received_on, days, months)
-    extended = None
-    if law.extension_days is not None or law.extension_months is not None:
-        extended = _after(
-            received_on, days + (law.extension_days or 0), months + (law.extension_months or 0)
-        )
-    return Deadline(received_on, due, extended, law.deadline_rule or "")
 
 
 @dataclass(frozen=True)
@@ -470,7 +447,7 @@ def plan_access(
             if loc.missing
         ],
         truncated=facts.truncated,
-        deadline=None if received_on is None else deadline(facts.law, received_on),
+        deadline=None if received_on is None else due(facts.law.response_period, received_on),
         sells_personal_data=None if controller is None else controller.sells_personal_data,
     )
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from resolvers.categories import relevant
+from resolvers.deadlines import Deadline
 from resolvers.deletion import references as refs
 from resolvers.deletion.order import deletion_order
 from resolvers.deletion.references import LegalReference
@@ -207,6 +208,8 @@ class Plan:
     32(2)(c) and 6(5))."""
     systems: dict[str, System] = field(default_factory=dict)
     """The systems the plan names, for the analyst's working plan (owner, identifiers)."""
+    deadline: Deadline | None = None
+    """When the answer is due, for a request received on a given day, by the regime's period."""
 
 
 def retention_end(obligation: Obligation, record_date: date) -> date | None:

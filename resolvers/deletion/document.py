@@ -186,6 +186,14 @@ def deletion_response(plan: Plan, law: Law, names: Names) -> Document:
             "Dear data subject,",
             f"{law.controller or 'We'} received your request to erase your personal data. This "
             f"is our answer under {plain(law.title)}, as of {plan.as_of}.",
+            *(
+                (
+                    f"We received your request on {plan.deadline.received_on} and answer it by "
+                    f"{plan.deadline.due_on}.",
+                )
+                if plan.deadline is not None
+                else ()
+            ),
         ),
         sections=tuple(sections),
     )
@@ -257,9 +265,23 @@ def _notice_rows(notices: Iterable[Notification]) -> tuple[tuple[str, ...], ...]
     )
 
 
+def _deadline(plan: Plan) -> Section:
+    due = plan.deadline
+    if due is None:
+        return Section("Deadline", ("Give `receivedOn` for the due date.",))
+    lines = [f"Received on {due.received_on}: due on {due.due_on}."]
+    if due.extended_to is not None:
+        lines.append(f"With the extension: at the latest {due.extended_to}.")
+    if not due.statutory:
+        lines.append("The law sets no deadline: this period is the map owner's choice.")
+    lines.append(f"Rule: {due.rule}")
+    return Section("Deadline", tuple(lines))
+
+
 def deletion_working_plan(plan: Plan, subject: str, law: Law) -> Document:
     """The plan for the analyst, from the plan `deletionPlan` returns."""
     sections = [
+        _deadline(plan),
         Section(
             "Legal grounds",
             tuple(f"- {g.article}" + (f": {g.text}" if g.text else "") for g in plan.grounds)

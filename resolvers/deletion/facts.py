@@ -5,6 +5,7 @@ from typing import Any
 
 from graph.database import Record
 from graph.queries.deletion import DeletionRecords
+from resolvers.deadlines import Period
 from resolvers.deletion.decisions import (
     DeletionGraph,
     Engagement,
@@ -111,3 +112,18 @@ def to_graph(records: DeletionRecords, regime: str) -> DeletionGraph:
         rules=rules,
         regime=regime,
     )
+
+
+def erasure_period(law: Record | None) -> Period | None:
+    """The regime's period for answering an erasure request, from its Regime node; None where the
+    graph records none."""
+    row = law or {}
+    period = Period(
+        days=row.get("erasure_response_days"),
+        months=row.get("erasure_response_months"),
+        extension_days=row.get("erasure_extension_days"),
+        extension_months=row.get("erasure_extension_months"),
+        rule=row.get("erasure_deadline_rule") or "",
+        statutory=row.get("erasure_deadline_statutory") is not False,
+    )
+    return period if period.recorded else None

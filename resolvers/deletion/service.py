@@ -6,13 +6,14 @@ from datetime import date
 from graph.database import Database
 from graph.queries.access import display_names
 from graph.queries.deletion import deletion_subgraph, regime_law
+from resolvers.deadlines import due
 from resolvers.deletion.decisions import (
     Plan,
     PlanRequest,
     plan_deletion,
 )
 from resolvers.deletion.document import Law
-from resolvers.deletion.facts import to_graph
+from resolvers.deletion.facts import erasure_period, to_graph
 from resolvers.documents import Names
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.references import key_of, refuse
@@ -26,6 +27,7 @@ async def deletion_plan(
     regime: str,
     as_of: date | None,
     last_record_date: date | None,
+    received_on: date | None = None,
 ) -> Plan:
     if not subject.strip():
         raise BadUserInput("subject must be a data subject key", field="subject")
@@ -61,7 +63,11 @@ async def deletion_plan(
         record_date=record_date,
         categories=tuple(sorted(set(categories))) if categories is not None else None,
     )
-    return plan_deletion(to_graph(records, regime), request)
+    plan = plan_deletion(to_graph(records, regime), request)
+    if received_on is not None:
+        period = erasure_period((await regime_law(db, regime))["law"])
+        plan.deadline = None if period is None else due(period, received_on)
+    return plan
 
 
 async def document_facts(db: Database, plan: Plan, regime: str) -> tuple[Law, Names]:

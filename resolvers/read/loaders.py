@@ -1,6 +1,12 @@
 """Per-request DataLoaders: one per node label (by key) and one per relationship of the model, so
-that a nesting level of any query costs one statement per field, whatever the number of rows."""
+that a nesting level of any query costs one statement per field, whatever the number of rows.
 
+A loader caches one future per key, which every field asking for that key awaits. graphql-core
+cancels a field's siblings when one of them fails; a cancelled field that awaited the future
+directly would cancel it for every other field awaiting the same key, and their CancelledError
+(not an Exception) would end the whole request. So each field awaits the future shielded."""
+
+import asyncio
 from collections import defaultdict
 from typing import Any, cast
 
@@ -41,9 +47,9 @@ def create_loaders(db: Database) -> dict[str, Any]:
 
 async def load_node(loaders: dict[str, Any], label: str, key: str) -> Record | None:
     """The properties of the `label` node with `key`, or None when there is none."""
-    return await cast(NodeLoader, loaders[f"node:{label}"]).load(key)
+    return await asyncio.shield(cast(NodeLoader, loaders[f"node:{label}"]).load(key))
 
 
 async def load_related(loaders: dict[str, Any], relation: str, key: str) -> list[Record]:
     """The `{kind, node, rel}` neighbours of the node `key` along `relation`."""
-    return await cast(RelationLoader, loaders[f"relation:{relation}"]).load(key)
+    return await asyncio.shield(cast(RelationLoader, loaders[f"relation:{relation}"]).load(key))

@@ -1,7 +1,5 @@
 """plan_access and build_lineage over plain data, without a server."""
 
-from datetime import date
-
 from resolvers.access.decisions import (
     AccessFacts,
     Flow,
@@ -12,8 +10,6 @@ from resolvers.access.decisions import (
     Reach,
     Record,
     SystemFacts,
-    add_months,
-    deadline,
     plan_access,
 )
 from resolvers.lineage.decisions import Cap, Direction, Hop, Reached, build_lineage
@@ -144,19 +140,3 @@ def test_build_lineage_prefers_the_shorter_direction_and_keeps_downstream_on_a_t
         ("y", 1, Direction.UPSTREAM),
     ]
     assert caps == [Cap.HOPS]
-
-
-def test_one_month_is_the_corresponding_date_or_the_last_day_of_that_month() -> None:
-    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
-    assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
-
-
-def test_each_regime_counts_its_own_deadline_and_extension() -> None:
-    received = date(2026, 1, 31)
-    gdpr = deadline(Law(key="EU", response_months=1, extension_months=2), received)
-    assert (gdpr.due_on, gdpr.extended_to) == (date(2026, 2, 28), date(2026, 4, 30))
-    fadp = deadline(Law(key="CH", response_days=30), received)
-    assert (fadp.due_on, fadp.extended_to) == (date(2026, 3, 2), None)
-    ccpa = deadline(Law(key="CCPA", response_days=45, extension_days=45), received)
-    assert (ccpa.due_on, ccpa.extended_to) == (date(2026, 3, 17), date(2026, 5, 1))

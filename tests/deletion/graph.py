@@ -65,6 +65,7 @@ CREATE (s:System) SET s = row
 """
 ORGANISATIONS = """
 UNWIND $organisations AS row CREATE (o:Organisation) SET o = row
+WITH o MATCH (c:Country {code: o.country}) CREATE (o)-[:ESTABLISHED_IN]->(c)
 """
 OBLIGATIONS = """
 UNWIND $obligations AS row CREATE (r:RetentionObligation) SET r = row
@@ -126,7 +127,7 @@ async def create(db: Database, spec: Spec) -> None:
         "keys": keys,
         "subject": spec.subject,
         "systems": spec.systems,
-        "organisations": spec.organisations,
+        "organisations": [{"country": "DE", **row} for row in spec.organisations],
         "obligations": spec.obligations,
         "storages": spec.storages,
         "flows": spec.flows,

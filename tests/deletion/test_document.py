@@ -183,3 +183,27 @@ async def test_bad_input_and_roles(
             f"{URL}-{kind}.md", params=subject, headers=bearer(api_keys[Role.VIEWER])
         )
         assert viewer.status_code == 403
+
+
+async def test_the_documents_give_the_deadline_of_the_request(
+    seeded: Database, client: httpx.AsyncClient, api_keys: dict[Role, str]
+) -> None:
+    received = {"subject": "preemptly.account_user", "regime": "CH", "receivedOn": "2026-01-31"}
+    response = await client.get(
+        f"{URL}-response.json", params=received, headers=bearer(api_keys[Role.ANALYST])
+    )
+    assert response.status_code == 200, response.text
+    assert "answer it by 2026-03-02" in text_of(response.json())
+    plan = await client.get(
+        f"{URL}-plan.json", params=received, headers=bearer(api_keys[Role.ANALYST])
+    )
+    deadline = next(s for s in plan.json()["sections"] if s["heading"] == "Deadline")
+    assert deadline["lines"][0] == "Received on 2026-01-31: due on 2026-03-02."
+    assert "the map owner's choice" in deadline["lines"][1]
+    wrong = await client.get(
+        f"{URL}-response.json",
+        params={**received, "receivedOn": "31.01.2026"},
+        headers=bearer(api_keys[Role.ANALYST]),
+    )
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"][0]["extensions"]["field"] == "receivedOn"

@@ -94,3 +94,40 @@ async def test_under_the_fadp_the_plan_says_there_is_no_general_erasure_right(
         if a["legalReference"]
     }
     assert eu_holds == {"GDPR-17-3-b"}
+
+
+DEADLINE = """
+query Deadline($regime: RegimeKey!, $receivedOn: Date) {
+  deletionPlan(subject: "preemptly.account_user", regime: $regime, receivedOn: $receivedOn) {
+    deadline { receivedOn dueOn extendedTo rule statutory }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("regime", "due_on", "extended_to", "statutory", "cites"),
+    [
+        ("EU", "2026-02-28", "2026-04-30", True, "Art. 12(3) GDPR"),
+        ("UK", "2026-02-28", "2026-04-30", True, "Art. 12A"),
+        ("CH", "2026-03-02", None, False, "No statutory deadline"),
+        ("CCPA", "2026-03-17", "2026-05-01", True, "11 CCR § 7021"),
+    ],
+)
+async def test_each_regime_gives_its_own_deadline_for_an_erasure_request(
+    seeded: Database,
+    graphql: GraphQL,
+    regime: str,
+    due_on: str,
+    extended_to: str | None,
+    statutory: bool,
+    cites: str,
+) -> None:
+    body = await graphql(DEADLINE, {"regime": regime, "receivedOn": "2026-01-31"})
+    assert "errors" not in body, body["errors"]
+    deadline = body["data"]["deletionPlan"]["deadline"]
+    assert (deadline["dueOn"], deadline["extendedTo"]) == (due_on, extended_to)
+    assert deadline["statutory"] is statutory
+    assert cites in deadline["rule"]
+    unasked = await graphql(DEADLINE, {"regime": regime, "receivedOn": None})
+    assert unasked["data"]["deletionPlan"]["deadline"] is None
