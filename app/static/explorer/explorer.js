@@ -263,8 +263,8 @@ function layeredBlock(nodes, origin) {
 }
 
 // Draws what `elements()` says. `around` set (an expansion): only the elements that changed are
-// removed and added, and only the new nodes are laid out, from `around`, the others keep their
-// places; otherwise the whole diagram is laid out again.
+// removed and added, and only the new nodes are laid out, at `around`'s height right of what is
+// drawn, the others keep their places; otherwise the whole diagram is laid out again.
 function draw(around) {
   const wanted = elements();
   const ids = new Set(wanted.map((e) => e.data.id));
@@ -280,7 +280,11 @@ function draw(around) {
   });
   const fresh = added.nodes();
   if (around && fresh.length < cy.nodes().length) {
-    const positions = layeredBlock(fresh.toArray(), around);
+    // Right of everything drawn: a new node on an old one leaves edges with no length, which
+    // Cytoscape cannot draw.
+    const box = cy.nodes().difference(fresh).boundingBox();
+    const start = { x: Math.max(around.x, box.x2 + 170), y: around.y };
+    const positions = layeredBlock(fresh.toArray(), start);
     fresh.layout({ name: "preset", positions: (n) => positions[n.id()], fit: false, animate: false }).run();
     cy.fit(fresh.length ? fresh : cy.elements(), 30);
   } else {
