@@ -14,6 +14,7 @@ from graph.database import Database
 from resolvers.auth.principal import Role
 
 ARTIFACTS = PROJECT_ROOT / "var" / "test" / "artifacts"
+PAGE_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +33,9 @@ async def browser() -> AsyncIterator[Browser]:
 @pytest.fixture
 async def page(browser: Browser, service: str) -> AsyncIterator[Page]:
     context = await browser.new_context(viewport={"width": 1600, "height": 1000})
+    # The first page of a session waits for Neo4j to plan the map's statements, which on a loaded
+    # 2-core machine took over Playwright's default 30 s.
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     opened = await context.new_page()
     offsite = offsite_requests(opened, service)
     errors: list[str] = []
