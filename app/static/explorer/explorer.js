@@ -8,6 +8,7 @@ const KEY_STORAGE = "datamap.apiKey";
 const WHOLE_MAP_LIMIT = 300; // systems: above it, "whole map, grouped when large" groups them
 const LAYERED_LIMIT = 100; // drawn nodes laid out by dagre
 const GROUP_PAGE = 150; // systems drawn when a group opens
+const MAX_ZOOM = 1.6; // a fitted view of a few nodes stops here
 const DRAWN_KINDS = new Set(["System", "Organisation", "Country"]);
 const DRAWN_EDGES = new Set(["FLOWS_TO", "OPERATED_BY", "HOSTED_IN", "ACCESSED_FROM", "ENGAGES", "BACKS_UP"]);
 const VERDICT_ORDER = ["BLOCKED", "EXPIRED", "ACTION_REQUIRED", "DEROGATION", "SAFEGUARD", "ADEQUACY", "NOT_A_TRANSFER"];
@@ -133,6 +134,7 @@ cytoscape.use(cytoscapeDagre);
 
 const cy = cytoscape({
   container: document.getElementById("graph"),
+  maxZoom: MAX_ZOOM,
   style: [
     { selector: "node", style: { label: "data(label)", "font-size": 10, "text-valign": "center", "text-halign": "center", "text-wrap": "wrap", "text-max-width": 110, width: 120, height: 34, shape: "round-rectangle", "background-color": "#d6e4f5", "border-width": 1, "border-color": "#5b7db1" } },
     { selector: 'node[kind = "Organisation"]', style: { shape: "hexagon", "background-color": "#fbe5c8", "border-color": "#c07b26" } },
@@ -286,7 +288,9 @@ function draw(around) {
     const start = { x: Math.max(around.x, box.x2 + 170), y: around.y };
     const positions = layeredBlock(fresh.toArray(), start);
     fresh.layout({ name: "preset", positions: (n) => positions[n.id()], fit: false, animate: false }).run();
-    cy.fit(fresh.length ? fresh : cy.elements(), 30);
+    // The new nodes with what they hang off (the opened node, the group's neighbours), at most
+    // at MAX_ZOOM: a handful of new nodes alone would fill the screen.
+    cy.fit(fresh.union(fresh.neighborhood("node")), 30);
   } else {
     cy.layout(layout(cy.nodes().length)).run();
   }
