@@ -13,6 +13,7 @@ import uvicorn
 from neo4j.exceptions import AuthError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from app.log import LOG_CONFIG
 from app.settings import Settings, get_settings
 from graph import provision
 from graph.database import UNAVAILABLE_ERRORS, Database
@@ -300,13 +301,16 @@ def local_neo4j(settings: Settings) -> Iterator[None]:
 @cli.command()
 def serve() -> None:
     """Serve GraphQL on the configured host and port (Neo4j must be reachable)."""
-    settings = get_settings()
+    _serve(get_settings())
+
+
+def _serve(settings: Settings) -> None:
     uvicorn.run(
         "app.asgi:app",
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        log_level="info",
+        log_config=LOG_CONFIG,
     )
 
 
@@ -319,13 +323,7 @@ def run() -> None:
     with local_neo4j(settings):
         asyncio.run(_with_database(settings, _first_start))
         typer.echo(f"GraphQL on http://{settings.host}:{settings.port}/graphql")
-        uvicorn.run(
-            "app.asgi:app",
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            log_level="info",
-        )
+        _serve(settings)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -19,6 +19,7 @@ from app.lineage import lineage_router
 from app.pages import mount_pages
 from app.principal import request_principal
 from app.settings import Settings, get_settings
+from app.websocket import RefuseWebSocket
 from graph.database import UNAVAILABLE_ERRORS, Database
 from graph.migrations import migrate
 from resolvers.auth.key_cache import KeyCache
@@ -105,8 +106,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await watcher
             await db.close()
 
-    app = FastAPI(title="datamap", lifespan=lifespan)
+    # The generated API pages describe every HTTP endpoint: off in production, like introspection.
+    pages = not settings.production
+    app = FastAPI(
+        title="datamap",
+        lifespan=lifespan,
+        docs_url="/docs" if pages else None,
+        redoc_url="/redoc" if pages else None,
+        openapi_url="/openapi.json" if pages else None,
+    )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RefuseWebSocket)
 
     @app.exception_handler(DatamapError)
     async def refused(request: Request, error: DatamapError) -> JSONResponse:
@@ -140,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     graphql = CodedGraphQLRouter(
         build_schema(settings),
         hide_suggestions=settings.production,
+        max_response_bytes=settings.max_response_bytes,
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )

@@ -72,11 +72,35 @@ class Settings(BaseSettings):
     lineage_max_hops: int = Field(default=10, ge=1, le=LINEAGE_HOPS_CEILING)
     lineage_max_nodes: int = Field(default=1000, ge=1)
     lineage_max_paths_per_node: int = Field(default=3, ge=1)
-    max_query_depth: int = Field(default=10, ge=2)
+    max_query_depth: int = Field(
+        default=15,
+        ge=2,
+        description="The deepest selection a query may have; every nested list adds a level "
+        "(`nodes`), and the cost limit bounds what nesting fans out to.",
+    )
     max_query_tokens: int = Field(default=2000, ge=10)
+    max_query_cost: int = Field(
+        default=50_000,
+        ge=1,
+        description="The most fields a query may resolve by estimate (a nested list counts its "
+        "`first`, the maximum page size when not given); a costlier query is refused before it "
+        "runs.",
+    )
+    max_variable_values: int = Field(
+        default=50_000,
+        ge=100,
+        description="The most scalar values a request's variables may hold (list variables "
+        "escape the token limit; a bulk registration of 1,000 inputs holds some 10,000).",
+    )
     max_aliases: int = Field(default=15, ge=1)
     max_batch_operations: int = Field(default=5, ge=1, le=9)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    max_response_bytes: int = Field(
+        default=20_000_000,
+        ge=1024,
+        description="The largest GraphQL response body; a larger one is replaced by an error "
+        "naming this limit.",
+    )
     introspection: bool | None = Field(
         default=None, description="Schema introspection; on in development, off in production."
     )

@@ -39,7 +39,7 @@ from graph.queries.breach import BreachRecords, breach_subgraph
 from graph.queries.deletion import DeletionRecords, deletion_subgraph
 from graph.queries.nodes import nodes_by_keys
 from graph.queries.registration import upsert_organisations
-from graph.queries.relations import neighbours
+from graph.queries.relations import neighbour_pages
 from resolvers.access import reach as flow_reach
 from resolvers.auth import keys
 from resolvers.auth.principal import Role
@@ -189,10 +189,12 @@ TRANSFER_REQUESTS_DIVISOR = 10
 """transferAssessment reads the whole map and takes seconds: it runs a tenth of the requests."""
 
 PAGE_SIZE = 20
+NESTED_PAGE_SIZE = 100
+"""The default `first` of a nested list: the server's default maximum page size."""
 SYSTEMS_PAGE = """query($first: Int!) { systems(first: $first) { nodes {
   key name kind ownerTeam
-  organisations { role organisation { key legalName establishedIn { code name } } }
-  hostingCountries { code name } } } }"""
+  organisations { nodes { role organisation { key legalName establishedIn { code name } } } }
+  hostingCountries { nodes { code name } } } } }"""
 NEO4J_GRAPHQL_SYSTEMS_PAGE = """query($limit: Int!) {
   systems(limit: $limit, sort: [{ name: ASC }, { key: ASC }]) {
   key name kind ownerTeam
@@ -203,8 +205,8 @@ NEO4J_GRAPHQL_SYSTEMS_PAGE = """query($limit: Int!) {
 
 SYSTEM_LOOKUP = """query($key: ID!) { system(id: $key) {
   key name kind ownerTeam
-  organisations { role organisation { key legalName establishedIn { code name } } }
-  hostingCountries { code name } } }"""
+  organisations { nodes { role organisation { key legalName establishedIn { code name } } } }
+  hostingCountries { nodes { code name } } } }"""
 NEO4J_GRAPHQL_SYSTEM_LOOKUP = """query($key: String!) { systems(where: { key: { eq: $key } }) {
   key name kind ownerTeam
   operatorConnection { edges { properties { role } node { key legalName
@@ -213,10 +215,12 @@ NEO4J_GRAPHQL_SYSTEM_LOOKUP = """query($key: String!) { systems(where: { key: { 
 
 
 def system_rows(systems: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """Systems of either side as comparable rows: datamap names the operators `organisations`,
-    @neo4j/graphql has them as a connection with the role on the relationship."""
+    """Systems of either side as comparable rows: datamap names the operators `organisations`
+    and pages its nested lists (`nodes`), @neo4j/graphql has the operators as a connection with
+    the role on the relationship and the countries as a list."""
     rows = []
     for system in systems:
+        hosting = system["hostingCountries"]
         if "organisations" in system:
             operators = [
                 (
@@ -225,8 +229,9 @@ def system_rows(systems: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
                     o["organisation"]["legalName"],
                     o["organisation"]["establishedIn"]["code"],
                 )
-                for o in system["organisations"]
+                for o in system["organisations"]["nodes"]
             ]
+            hosting = hosting["nodes"]
         else:
             operators = [
                 (
@@ -237,7 +242,7 @@ def system_rows(systems: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
                 )
                 for e in system["operatorConnection"]["edges"]
             ]
-        countries = sorted((c["code"], c["name"]) for c in system["hostingCountries"])
+        countries = sorted((c["code"], c["name"]) for c in hosting)
         rows.append(
             (
                 system["key"],
@@ -276,12 +281,15 @@ async def raw_system_lookup(db: Database, key: str) -> list[Record]:
 
 
 async def raw_system_details(db: Database, ids: list[str]) -> list[Record]:
-    """The operators and hosting countries of systems, then the operators' countries."""
+    """The operators and hosting countries of systems (a first page of each, the nested lists'
+    default), then the operators' countries."""
+    window = {"offset": 0, "limit": NESTED_PAGE_SIZE}
     operators, _ = await asyncio.gather(
-        neighbours(db, "system.operators", ids), neighbours(db, "system.hosting_countries", ids)
+        neighbour_pages(db, "system.operators", ids, **window),
+        neighbour_pages(db, "system.hosting_countries", ids, **window),
     )
-    organisations = sorted({row["node"]["id"] for row in operators})
-    await neighbours(db, "organisation.established_in", organisations)
+    countries = sorted({row["node"]["country"] for page in operators for row in page["page"]})
+    await nodes_by_keys(db, "Country", countries)
     return operators
 
 
@@ -646,7 +654,7 @@ async def register_processors_bulk(
             )
             for p in processor_inputs(i, "r")
         ]
-        return await db.write_tx(lambda tx: upsert_organisations(tx, db, rows, codes))
+        return await db.write_tx(lambda tx: upsert_organisations(tx, db, rows, codes, "bench"))
 
     result.timings += await timed("raw Cypher", raw, calls)
     await bulk.remove_registered(db, "bench")

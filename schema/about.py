@@ -5,7 +5,11 @@ from strawberry.types import Info
 
 from graph.queries import about as queries
 from resolvers.auth.principal import Role
+from schema.auth import actor
 from schema.context import Context
+
+LABEL_ROLES = {"ApiKey": Role.ADMIN, "AuditEvent": Role.ANALYST, "SeedLoad": Role.ADMIN}
+"""The labels of the service's own records, and the role that may count them."""
 
 
 @strawberry.type(description="A count of the nodes that carry one label.")
@@ -27,10 +31,18 @@ class About:
         principal = info.context.principal
         return None if principal is None else principal.role
 
-    @strawberry.field(description="How many nodes of each kind the graph holds.")
+    @strawberry.field(
+        description="How many nodes of each kind the graph holds; the service's own records "
+        "(API keys, audit events) only for the roles that may read them."
+    )
     async def node_counts(self, info: Info[Context, None]) -> list[NodeCount]:
+        role = actor(info).role
         rows = await queries.node_counts(info.context.db)
-        return [NodeCount(label=row["label"], count=row["count"]) for row in rows]
+        return [
+            NodeCount(label=row["label"], count=row["count"])
+            for row in rows
+            if role.allows(LABEL_ROLES.get(row["label"], Role.VIEWER))
+        ]
 
 
 async def resolve_about(info: Info[Context, None]) -> About:

@@ -8,8 +8,13 @@ from strawberry.types import Info
 
 from graph.queries import audit as queries
 from resolvers import global_id
-from resolvers.errors import BadUserInput
+from resolvers.auth.principal import Role
+from resolvers.errors import BadUserInput, Forbidden
+from schema.auth import actor
 from schema.context import Context
+
+ADMIN_ONLY_ENTITY = "ApiKey"
+"""The API-key inventory (ids, roles, labels, who created and revoked them) is the admins'."""
 
 
 @strawberry.input(description="Which audit events to return; every given condition must hold.")
@@ -45,7 +50,10 @@ def entity_key(value: str) -> str:
         return value.strip()
 
 
-@strawberry.type(description="One change a mutation made, written in the same transaction.")
+@strawberry.type(
+    description="One change a mutation made, written in the same transaction. Events about API "
+    "keys are shown to admins only."
+)
 class AuditEvent:
     id: strawberry.ID = strawberry.field(description="The event's id.")
     at: datetime.datetime = strawberry.field(description="When it happened.")
@@ -76,6 +84,11 @@ class AuditQuery:
         if not 1 <= limit <= cap:
             raise BadUserInput(f"limit must be between 1 and {cap}", field="limit")
         given = filter or AuditFilter()
+        hidden = [] if actor(info).role.allows(Role.ADMIN) else [ADMIN_ONLY_ENTITY]
+        if given.entity_type in hidden:
+            raise Forbidden(
+                f"events about {given.entity_type} need the admin role", field="filter.entityType"
+            )
         rows = await queries.search(
             info.context.db,
             actor=given.actor_key_id,
@@ -85,6 +98,7 @@ class AuditQuery:
             since=given.since,
             until=given.until,
             limit=limit,
+            hidden_types=hidden,
         )
         return [
             AuditEvent(

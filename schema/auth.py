@@ -44,6 +44,7 @@ FIELD_ROLES: dict[tuple[str, str], Role] = {
     ("Query", "apiKeys"): Role.ADMIN,
     ("Mutation", "createApiKey"): Role.ADMIN,
     ("Mutation", "revokeApiKey"): Role.ADMIN,
+    ("Mutation", "restoreRetired"): Role.ADMIN,
 }
 ROOT_DEFAULTS: dict[str, Role] = {"Query": Role.VIEWER, "Mutation": Role.INTEGRATION}
 STRICTEST_DEFAULT = max(ROOT_DEFAULTS.values(), key=lambda role: role.rank)

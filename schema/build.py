@@ -7,9 +7,7 @@ from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
-    ValidationCache,
     max_aliases,
     query_depth_limiter,
 )
@@ -17,6 +15,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.auth import RoleCheck
+from schema.caches import ShortParserCache, ShortValidationCache
+from schema.cost import QueryCost
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.settings import SchemaSettings
@@ -27,7 +27,7 @@ class DatamapSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Nothing: the endpoint codes and logs each error once (schema/errors.py), a user
-        error as one line and only a server fault with its traceback."""
+        error as one line at INFO or WARNING and only a server fault with its traceback."""
 
 
 def build_schema(settings: SchemaSettings) -> strawberry.Schema:
@@ -43,10 +43,16 @@ def build_schema(settings: SchemaSettings) -> strawberry.Schema:
     ]
     extensions: list[Callable[[], SchemaExtension]] = [
         RoleCheck,
-        partial(ParserCache, maxsize=256),
-        partial(ValidationCache, maxsize=256),
+        ShortParserCache,
+        ShortValidationCache,
         partial(AddValidationRules, limits),
         partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+        partial(
+            QueryCost,
+            max_cost=settings.max_query_cost,
+            max_variable_values=settings.max_variable_values,
+            page_size=settings.max_page_size,
+        ),
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)

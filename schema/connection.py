@@ -1,7 +1,7 @@
 """Relay connections: a page of a list with its cursors, page info and total count."""
 
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -9,6 +9,11 @@ from resolvers.read import pagination
 from resolvers.read.service import Page
 
 T = TypeVar("T")
+
+FIRST = "How many rows to return; at most the server's maximum page size, which is the default."
+AFTER = "The cursor of the row to continue after (`pageInfo.endCursor`)."
+First = Annotated[int | None, strawberry.argument(description=FIRST)]
+After = Annotated[str | None, strawberry.argument(description=AFTER)]
 
 
 @strawberry.type(description="Where a page sits in its list.")

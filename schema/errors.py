@@ -11,15 +11,20 @@ from graphql.error import GraphQLError
 from neo4j.exceptions import ClientError, TransientError
 
 from graph.database import UNAVAILABLE_ERRORS
-from resolvers.errors import DatamapError, Timeout, Unavailable
+from resolvers.errors import DatamapError, Timeout, Unavailable, capped
 
 logger = logging.getLogger("datamap.errors")
 
-SUGGESTION = re.compile(r" Did you mean .*\?$")
+SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 INVALID_VARIABLE = re.compile(
     r"^Variable '\$(\w+)' has invalid value(?: at ((?:\.\w+|\[\d+\])+))?:"
 )
 INTERNAL_MESSAGE = "Internal error."
+MAX_LOGGED_MESSAGE = 500
+QUIET_CODES = frozenset({"BAD_USER_INPUT", "NOT_FOUND"})
+"""Refusals of what the client sent: logged at INFO. Other coded refusals (FORBIDDEN,
+UNAUTHENTICATED, TIMEOUT, UNAVAILABLE) at WARNING; only a server fault at ERROR, with its
+traceback."""
 TIMEOUT_CODES = frozenset(
     {
         "Neo.ClientError.Transaction.TransactionTimedOut",
@@ -84,14 +89,17 @@ def _internal(error: GraphQLError, request_id: str, cause: BaseException) -> Gra
 
 
 def _logged(error: GraphQLError, request_id: str) -> GraphQLError:
-    """Log a coded user error as one line: the request id, the code, the field, the message."""
+    """Log a coded user error as one line: the request id, the code, the field, the message
+    (its first `MAX_LOGGED_MESSAGE` characters), at INFO or WARNING (`QUIET_CODES`)."""
     extensions = error.extensions or {}
-    logger.info(
+    code = extensions.get("code")
+    logger.log(
+        logging.INFO if code in QUIET_CODES else logging.WARNING,
         "%s request %s field %s: %s",
-        extensions.get("code"),
+        code,
         request_id,
         extensions.get("field", "-"),
-        error.message,
+        error.message[:MAX_LOGGED_MESSAGE],
     )
     return error
 
@@ -109,7 +117,7 @@ def _bad_request(error: GraphQLError, hide_suggestions: bool) -> GraphQLError:
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
     return GraphQLError(
-        message=message,
+        message=capped(message),
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,

@@ -21,11 +21,11 @@ class MapFilter:
         "organisations established there; "
         "categories, subjects and activities held in systems hosted there.",
     )
-    category: str | None = strawberry.field(
+    category: strawberry.ID | None = strawberry.field(
         default=None,
         description="A data-category key or global id; matches that category and its descendants.",
     )
-    subject: str | None = strawberry.field(
+    subject: strawberry.ID | None = strawberry.field(
         default=None,
         description="A data-subject key or global id: nodes holding or concerning its data.",
     )

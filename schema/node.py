@@ -13,6 +13,9 @@ from strawberry.types import Info
 from graph.queries.nodes import KEY_OF
 from resolvers.global_id import encode
 from resolvers.read.loaders import load_node, load_related
+from resolvers.read.pagination import Window, window
+from resolvers.read.service import Page
+from schema.connection import Connection, connection
 from schema.context import Context
 
 
@@ -90,15 +93,32 @@ def from_properties(cls: type[N], properties: Mapping[str, Any]) -> N:
     return cls(key=str(properties[KEY_OF[cls.LABEL]]), **values)
 
 
-async def related(info: Info[Context, None], relation: str, key: str, cls: type[N]) -> list[N]:
-    """The neighbours of the node `key` along `relation`, as `cls`."""
-    rows = await load_related(info.context.loaders, relation, key)
-    return [from_properties(cls, row["node"]) for row in rows]
+async def related_page(
+    info: Info[Context, None], relation: str, key: str, first: int | None, after: str | None
+) -> Page:
+    """The page `first`/`after` ask for of the neighbours of the node `key` along `relation`
+    (rows `{kind, node, rel}`); `first` is capped like the root lists'."""
+    rows = window(first, after, info.context.settings.max_page_size)
+    found, total = await load_related(info.context.loaders, relation, key, rows)
+    return Page(rows=found, total=total, window=rows)
+
+
+async def related(
+    info: Info[Context, None],
+    relation: str,
+    key: str,
+    cls: type[N],
+    first: int | None,
+    after: str | None,
+) -> Connection[N]:
+    """A page of the neighbours of the node `key` along `relation`, as `cls`."""
+    page = await related_page(info, relation, key, first, after)
+    return connection(page, lambda row: from_properties(cls, row["node"]))
 
 
 async def related_one(info: Info[Context, None], relation: str, key: str, cls: type[N]) -> N | None:
-    found = await related(info, relation, key, cls)
-    return found[0] if found else None
+    found, _ = await load_related(info.context.loaders, relation, key, Window(offset=0, limit=1))
+    return from_properties(cls, found[0]["node"]) if found else None
 
 
 async def by_key(info: Info[Context, None], cls: type[N], key: str | None) -> N | None:

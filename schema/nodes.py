@@ -13,11 +13,20 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers.errors import MissingReferenceData
-from resolvers.read.loaders import load_related
 from resolvers.transfer.adequacy import AdequacyStatus, Decision, adequacy_status
+from schema.connection import After, Connection, First, connection
 from schema.context import Context
 from schema.law import LegalBasis, RetentionObligation, SecurityMeasure
-from schema.node import Node, by_key, enum_of, from_properties, native, related, related_one
+from schema.node import (
+    Node,
+    by_key,
+    enum_of,
+    from_properties,
+    native,
+    related,
+    related_one,
+    related_page,
+)
 from schema.vocabulary import (
     Authorisation,
     DeletionMethod,
@@ -61,8 +70,10 @@ class Regime(Node):
     instrument: str | None = strawberry.field(default=None, description="The law that makes it.")
 
     @strawberry.field(description="The countries of the regime's own area.")
-    async def area(self, info: Info[Context, None]) -> list[Country]:
-        return await related(info, "regime.area", self.key, Country)
+    async def area(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Country]:
+        return await related(info, "regime.area", self.key, Country, first, after)
 
 
 @strawberry.type(description="An adequacy decision of a regime for one or more destinations.")
@@ -97,8 +108,10 @@ class AdequacyDecision(Node):
         return await related_one(info, "adequacy_decision.regime", self.key, Regime)
 
     @strawberry.field(description="The destinations it covers.")
-    async def countries(self, info: Info[Context, None]) -> list[Country]:
-        return await related(info, "adequacy_decision.countries", self.key, Country)
+    async def countries(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Country]:
+        return await related(info, "adequacy_decision.countries", self.key, Country, first, after)
 
 
 @strawberry.type(description="A country's adequacy under one regime.")
@@ -123,14 +136,18 @@ class Country(Node):
 
     @strawberry.field(description="Its adequacy under each regime on a date (default: today).")
     async def adequacy(
-        self, info: Info[Context, None], on: date | None = None
-    ) -> list[RegimeAdequacy]:
+        self,
+        info: Info[Context, None],
+        on: date | None = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[RegimeAdequacy]:
         day = on or date.today()
-        rows = await load_related(info.context.loaders, "country.adequacy", self.key)
-        return [regime_adequacy(row, day) for row in rows]
+        page = await related_page(info, "country.adequacy", self.key, first, after)
+        return connection(page, lambda row: regime_adequacy(row, day))
 
 
-def regime_adequacy(row: dict[str, Any], day: date) -> RegimeAdequacy:
+def regime_adequacy(row: Mapping[str, Any], day: date) -> RegimeAdequacy:
     decisions = [from_properties(AdequacyDecision, d) for d in row["rel"]["decisions"]]
     status = adequacy_status(
         row["rel"]["in_area"],
@@ -163,12 +180,16 @@ class DataCategory(Node):
         return await by_key(info, DataCategory, self.parent_key)
 
     @strawberry.field(description="The direct child categories.")
-    async def children(self, info: Info[Context, None]) -> list[DataCategory]:
-        return await related(info, "data_category.children", self.key, DataCategory)
+    async def children(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[DataCategory]:
+        return await related(info, "data_category.children", self.key, DataCategory, first, after)
 
     @strawberry.field(description="The systems holding this category.")
-    async def systems(self, info: Info[Context, None]) -> list[System]:
-        return await related(info, "data_category.systems", self.key, System)
+    async def systems(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[System]:
+        return await related(info, "data_category.systems", self.key, System, first, after)
 
 
 @strawberry.type(description="A purpose of processing of the fideslang taxonomy.")
@@ -183,8 +204,10 @@ class DataUse(Node):
         return await by_key(info, DataUse, self.parent_key)
 
     @strawberry.field(description="The direct child purposes.")
-    async def children(self, info: Info[Context, None]) -> list[DataUse]:
-        return await related(info, "data_use.children", self.key, DataUse)
+    async def children(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[DataUse]:
+        return await related(info, "data_use.children", self.key, DataUse, first, after)
 
 
 @strawberry.type(description="A kind of person the data is about.")
@@ -198,8 +221,10 @@ class DataSubject(Node):
     )
 
     @strawberry.field(description="The systems holding data of this subject kind.")
-    async def systems(self, info: Info[Context, None]) -> list[System]:
-        return await related(info, "data_subject.systems", self.key, System)
+    async def systems(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[System]:
+        return await related(info, "data_subject.systems", self.key, System, first, after)
 
 
 @strawberry.type(description="An organisation in a role on a relationship.")
@@ -325,47 +350,63 @@ class Organisation(Node):
     @strawberry.field(
         description="The countries it is established in, or holds or reaches data in."
     )
-    async def countries(self, info: Info[Context, None]) -> list[OrganisationCountry]:
-        rows = await load_related(info.context.loaders, "organisation.countries", self.key)
-        return [
-            OrganisationCountry(
+    async def countries(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[OrganisationCountry]:
+        page = await related_page(info, "organisation.countries", self.key, first, after)
+        return connection(
+            page,
+            lambda row: OrganisationCountry(
                 how=row["rel"]["how"], country=from_properties(Country, row["node"])
-            )
-            for row in rows
-        ]
+            ),
+        )
 
     @strawberry.field(description="The systems it operates, with its role for each.")
-    async def systems(self, info: Info[Context, None]) -> list[OperatedSystem]:
-        rows = await load_related(info.context.loaders, "organisation.systems", self.key)
-        return [
-            OperatedSystem(
+    async def systems(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[OperatedSystem]:
+        page = await related_page(info, "organisation.systems", self.key, first, after)
+        return connection(
+            page,
+            lambda row: OperatedSystem(
                 role=enum_of(Role, row["rel"].get("role")),
                 system=from_properties(System, row["node"]),
-            )
-            for row in rows
-        ]
+            ),
+        )
 
     @strawberry.field(description="Its engagements of others (its sub-processors and others).")
-    async def sub_processors(self, info: Info[Context, None]) -> list[Engagement]:
-        rows = await load_related(info.context.loaders, "organisation.sub_processors", self.key)
-        return [
-            engagement(row["rel"], self, from_properties(Organisation, row["node"])) for row in rows
-        ]
+    async def sub_processors(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Engagement]:
+        page = await related_page(info, "organisation.sub_processors", self.key, first, after)
+        return connection(
+            page,
+            lambda row: engagement(row["rel"], self, from_properties(Organisation, row["node"])),
+        )
 
     @strawberry.field(description="The engagements of it by others.")
-    async def engaged_by(self, info: Info[Context, None]) -> list[Engagement]:
-        rows = await load_related(info.context.loaders, "organisation.engaged_by", self.key)
-        return [
-            engagement(row["rel"], from_properties(Organisation, row["node"]), self) for row in rows
-        ]
+    async def engaged_by(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Engagement]:
+        page = await related_page(info, "organisation.engaged_by", self.key, first, after)
+        return connection(
+            page,
+            lambda row: engagement(row["rel"], from_properties(Organisation, row["node"]), self),
+        )
 
     @strawberry.field(description="The transfer safeguards it is exporter or importer of.")
-    async def safeguards(self, info: Info[Context, None]) -> list[Safeguard]:
-        return await related(info, "organisation.safeguards", self.key, Safeguard)
+    async def safeguards(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Safeguard]:
+        return await related(info, "organisation.safeguards", self.key, Safeguard, first, after)
 
     @strawberry.field(description="Its Data Privacy Framework certifications.")
-    async def dpf_certifications(self, info: Info[Context, None]) -> list[DpfCertification]:
-        return await related(info, "organisation.dpf_certifications", self.key, DpfCertification)
+    async def dpf_certifications(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[DpfCertification]:
+        return await related(
+            info, "organisation.dpf_certifications", self.key, DpfCertification, first, after
+        )
 
 
 @strawberry.type(description="A transfer safeguard between an exporter and an importer.")
@@ -492,12 +533,18 @@ class Storage(Node):
         return await related_one(info, "storage.subject", self.key, DataSubject)
 
     @strawberry.field(description="The categories it holds.")
-    async def categories(self, info: Info[Context, None]) -> list[DataCategory]:
-        return await related(info, "storage.categories", self.key, DataCategory)
+    async def categories(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[DataCategory]:
+        return await related(info, "storage.categories", self.key, DataCategory, first, after)
 
     @strawberry.field(description="The retention obligations that keep it.")
-    async def retention_obligations(self, info: Info[Context, None]) -> list[RetentionObligation]:
-        return await related(info, "storage.retention_obligations", self.key, RetentionObligation)
+    async def retention_obligations(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[RetentionObligation]:
+        return await related(
+            info, "storage.retention_obligations", self.key, RetentionObligation, first, after
+        )
 
 
 @strawberry.type(description="A system holding personal data, operated by one organisation.")
@@ -527,67 +574,97 @@ class System(Node):
     )
 
     @strawberry.field(description="The data categories it holds.")
-    async def categories(self, info: Info[Context, None]) -> list[DataCategory]:
-        return await related(info, "system.categories", self.key, DataCategory)
+    async def categories(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[DataCategory]:
+        return await related(info, "system.categories", self.key, DataCategory, first, after)
 
     @strawberry.field(description="The subject kinds whose data it holds.")
-    async def subjects(self, info: Info[Context, None]) -> list[DataSubject]:
-        return await related(info, "system.subjects", self.key, DataSubject)
+    async def subjects(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[DataSubject]:
+        return await related(info, "system.subjects", self.key, DataSubject, first, after)
 
     @strawberry.field(description="Its storages: categories of one subject kind each.")
-    async def storages(self, info: Info[Context, None]) -> list[Storage]:
-        return await related(info, "system.storages", self.key, Storage)
+    async def storages(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Storage]:
+        return await related(info, "system.storages", self.key, Storage, first, after)
 
     @strawberry.field(description="The organisations operating it, with their role.")
-    async def organisations(self, info: Info[Context, None]) -> list[OrganisationRole]:
-        rows = await load_related(info.context.loaders, "system.operators", self.key)
-        return [
-            OrganisationRole(
+    async def organisations(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[OrganisationRole]:
+        page = await related_page(info, "system.operators", self.key, first, after)
+        return connection(
+            page,
+            lambda row: OrganisationRole(
                 role=enum_of(Role, row["rel"].get("role")),
                 organisation=from_properties(Organisation, row["node"]),
-            )
-            for row in rows
-        ]
+            ),
+        )
 
     @strawberry.field(description="The security measures recorded as applied to it (Art. 32).")
-    async def security_measures(self, info: Info[Context, None]) -> list[SecurityMeasure]:
-        return await related(info, "system.security_measures", self.key, SecurityMeasure)
+    async def security_measures(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[SecurityMeasure]:
+        return await related(
+            info, "system.security_measures", self.key, SecurityMeasure, first, after
+        )
 
     @strawberry.field(description="The countries its data rests in.")
-    async def hosting_countries(self, info: Info[Context, None]) -> list[Country]:
-        return await related(info, "system.hosting_countries", self.key, Country)
+    async def hosting_countries(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Country]:
+        return await related(info, "system.hosting_countries", self.key, Country, first, after)
 
     @strawberry.field(description="The countries it is reached from remotely.")
-    async def accessed_from(self, info: Info[Context, None]) -> list[CountryAccess]:
-        rows = await load_related(info.context.loaders, "system.accessed_from", self.key)
-        return [
-            CountryAccess(
+    async def accessed_from(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[CountryAccess]:
+        page = await related_page(info, "system.accessed_from", self.key, first, after)
+        return connection(
+            page,
+            lambda row: CountryAccess(
                 purpose=row["rel"].get("purpose"), country=from_properties(Country, row["node"])
-            )
-            for row in rows
-        ]
+            ),
+        )
 
     @strawberry.field(description="The flows into it.")
-    async def upstream(self, info: Info[Context, None]) -> list[Flow]:
-        rows = await load_related(info.context.loaders, "system.upstream", self.key)
-        return [flow(row["rel"], from_properties(System, row["node"]), self) for row in rows]
+    async def upstream(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Flow]:
+        page = await related_page(info, "system.upstream", self.key, first, after)
+        return connection(
+            page, lambda row: flow(row["rel"], from_properties(System, row["node"]), self)
+        )
 
     @strawberry.field(description="The flows out of it, to systems and organisations.")
-    async def downstream(self, info: Info[Context, None]) -> list[Flow]:
-        rows = await load_related(info.context.loaders, "system.downstream", self.key)
-        return [flow(row["rel"], self, flow_end(row["kind"], row["node"])) for row in rows]
+    async def downstream(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Flow]:
+        page = await related_page(info, "system.downstream", self.key, first, after)
+        return connection(
+            page, lambda row: flow(row["rel"], self, flow_end(row["kind"], row["node"]))
+        )
 
     @strawberry.field(description="The backups of it.")
-    async def backups(self, info: Info[Context, None]) -> list[System]:
-        return await related(info, "system.backups", self.key, System)
+    async def backups(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[System]:
+        return await related(info, "system.backups", self.key, System, first, after)
 
     @strawberry.field(description="For a backup: the systems it backs up.")
-    async def backup_of(self, info: Info[Context, None]) -> list[System]:
-        return await related(info, "system.backup_of", self.key, System)
+    async def backup_of(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[System]:
+        return await related(info, "system.backup_of", self.key, System, first, after)
 
     @strawberry.field(description="The processing activities running on it.")
-    async def activities(self, info: Info[Context, None]) -> list[ProcessingActivity]:
-        return await related(info, "system.activities", self.key, ProcessingActivity)
+    async def activities(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[ProcessingActivity]:
+        return await related(info, "system.activities", self.key, ProcessingActivity, first, after)
 
 
 @strawberry.type(description="A processing activity of the record of processing (Art. 30 GDPR).")
@@ -615,39 +692,53 @@ class ProcessingActivity(Node):
     )
 
     @strawberry.field(description="Its purposes.")
-    async def purposes(self, info: Info[Context, None]) -> list[DataUse]:
-        return await related(info, "activity.purposes", self.key, DataUse)
+    async def purposes(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[DataUse]:
+        return await related(info, "activity.purposes", self.key, DataUse, first, after)
 
     @strawberry.field(description="The subject kinds it concerns.")
-    async def subjects(self, info: Info[Context, None]) -> list[DataSubject]:
-        return await related(info, "activity.subjects", self.key, DataSubject)
+    async def subjects(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[DataSubject]:
+        return await related(info, "activity.subjects", self.key, DataSubject, first, after)
 
     @strawberry.field(description="The categories it uses.")
-    async def categories(self, info: Info[Context, None]) -> list[DataCategory]:
-        return await related(info, "activity.categories", self.key, DataCategory)
+    async def categories(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[DataCategory]:
+        return await related(info, "activity.categories", self.key, DataCategory, first, after)
 
     @strawberry.field(description="The systems it runs on.")
-    async def systems(self, info: Info[Context, None]) -> list[System]:
-        return await related(info, "activity.systems", self.key, System)
+    async def systems(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[System]:
+        return await related(info, "activity.systems", self.key, System, first, after)
 
     @strawberry.field(description="Its controllers.")
-    async def controllers(self, info: Info[Context, None]) -> list[Organisation]:
-        return await related(info, "activity.controllers", self.key, Organisation)
+    async def controllers(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[Organisation]:
+        return await related(info, "activity.controllers", self.key, Organisation, first, after)
 
     @strawberry.field(description="The recipients it discloses to, with their role.")
-    async def recipients(self, info: Info[Context, None]) -> list[OrganisationRole]:
-        rows = await load_related(info.context.loaders, "activity.recipients", self.key)
-        return [
-            OrganisationRole(
+    async def recipients(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[OrganisationRole]:
+        page = await related_page(info, "activity.recipients", self.key, first, after)
+        return connection(
+            page,
+            lambda row: OrganisationRole(
                 role=enum_of(Role, row["rel"].get("role")),
                 organisation=from_properties(Organisation, row["node"]),
-            )
-            for row in rows
-        ]
+            ),
+        )
 
     @strawberry.field(description="Its legal bases.")
-    async def legal_bases(self, info: Info[Context, None]) -> list[LegalBasis]:
-        return await related(info, "activity.legal_bases", self.key, LegalBasis)
+    async def legal_bases(
+        self, info: Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[LegalBasis]:
+        return await related(info, "activity.legal_bases", self.key, LegalBasis, first, after)
 
 
 FlowTarget = Annotated[

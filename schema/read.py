@@ -12,7 +12,7 @@ from resolvers.errors import NotFound
 from resolvers.read.service import data_map, list_page
 from resolvers.references import country_code, key_of, refuse
 from schema import datamap
-from schema.connection import Connection, connection
+from schema.connection import After, Connection, First, connection
 from schema.context import Context
 from schema.filters import MapFilter, filter_values
 from schema.law import (
@@ -73,8 +73,6 @@ NODE_TYPES: dict[str, type[Node]] = {
 
 LOOKUP = "The global id (`id`) or the key (`key`)."
 FILTER = "Narrows the list; see MapFilter for what each filter means here."
-FIRST = "How many rows to return; at most the server's maximum page size, which is the default."
-AFTER = "The cursor of the row to continue after (`pageInfo.endCursor`)."
 
 
 async def lookup(info: Info[Context, None], cls: type[N], argument: str, field: str) -> N:
@@ -119,8 +117,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[System]:
         return await page_of(info, lists.SYSTEMS, System, "systems", filter, first, after)
 
@@ -132,8 +130,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Organisation]:
         return await page_of(
             info, lists.ORGANISATIONS, Organisation, "organisations", filter, first, after
@@ -148,8 +146,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Organisation]:
         return await page_of(
             info, lists.PROCESSORS, Organisation, "processors", filter, first, after
@@ -163,8 +161,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[DataCategory]:
         return await page_of(
             info, lists.DATA_CATEGORIES, DataCategory, "dataCategories", filter, first, after
@@ -178,8 +176,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[DataSubject]:
         return await page_of(
             info, lists.DATA_SUBJECTS, DataSubject, "dataSubjects", filter, first, after
@@ -193,8 +191,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[ProcessingActivity]:
         return await page_of(
             info,
@@ -211,8 +209,8 @@ class ReadQuery:
         self,
         info: Info[Context, None],
         filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Country]:
         return await page_of(info, lists.COUNTRIES, Country, "countries", filter, first, after)
 

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import enum
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -321,6 +322,29 @@ async def retire(
     return Retired(id=id, retired_on=retired_on)
 
 
+@strawberry.enum(description="A kind of entity that can be retired, and so restored.")
+class RetiredKind(enum.Enum):
+    PROCESSOR = "PROCESSOR"
+    ENGAGEMENT = "ENGAGEMENT"
+    SYSTEM = "SYSTEM"
+    DATA_FLOW = "DATA_FLOW"
+    SAFEGUARD = "SAFEGUARD"
+
+
+RETIRED_KINDS: dict[RetiredKind, tuple[RetirableKind, str]] = {
+    RetiredKind.PROCESSOR: ("Organisation", "Organisation"),
+    RetiredKind.ENGAGEMENT: ("ENGAGES", "Engagement"),
+    RetiredKind.SYSTEM: ("System", "System"),
+    RetiredKind.DATA_FLOW: ("FLOWS_TO", "DataFlow"),
+    RetiredKind.SAFEGUARD: ("Safeguard", "Safeguard"),
+}
+
+
+@strawberry.type(description="A restored entity: in the map again.")
+class Restored:
+    id: strawberry.ID = strawberry.field(description="The entity's id.")
+
+
 EntityId = Annotated[
     strawberry.ID,
     strawberry.argument(description="The entity. Accepts the global id (`id`) or the key (`key`)."),
@@ -444,6 +468,22 @@ class RegistrationMutation:
         on: RetireOn = None,
     ) -> Retired:
         return await retire(info, "retireDataFlow", "FLOWS_TO", "DataFlow", id, on)
+
+    @strawberry.mutation(
+        description="Admin only: bring a retired entity back into the map (undo a retirement)."
+    )
+    async def restore_retired(
+        self,
+        info: Info[Context, None],
+        kind: Annotated[RetiredKind, strawberry.argument(description="What kind of entity.")],
+        id: EntityId,
+    ) -> Restored:
+        label, entity_type = RETIRED_KINDS[kind]
+        key = key_of(id, RETIRABLE_KINDS[label], field="id")
+        await service.restore(
+            info.context.db, actor(info), "restoreRetired", label, entity_type, key
+        )
+        return Restored(id=id)
 
     @strawberry.mutation(description="Retire a transfer safeguard.")
     async def retire_safeguard(

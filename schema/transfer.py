@@ -269,6 +269,7 @@ class TransferQuery:
         filter: TransferFilter | None = None,
         first: int = 100,
     ) -> TransferAssessment:
+        shown = _first(first)
         day = as_of or datetime.date.today()
         country = None
         if filter is not None and filter.country is not None:
@@ -277,7 +278,7 @@ class TransferQuery:
             )
         paths = await service.assess(info.context.db, regime=regime.value, as_of=day)
         matching = [path for path in paths if _matches(path, filter, country)]
-        return _assessment(regime, day, matching, _first(first))
+        return _assessment(regime, day, matching, shown)
 
     @strawberry.field(
         description="The transfer paths through one system or one organisation: give exactly one."
@@ -297,6 +298,7 @@ class TransferQuery:
         as_of: datetime.date | None = None,
         first: int = 100,
     ) -> TransferAssessment:
+        shown = _first(first)
         if (system_id is None) == (organisation_id is None):
             raise BadUserInput("give exactly one of systemId and organisationId", field="systemId")
         day = as_of or datetime.date.today()
@@ -310,7 +312,7 @@ class TransferQuery:
             else await resolve_key(db, organisation_id, "Organisation", field="organisationId"),
         )
         paths = await service.assess(db, regime=regime.value, as_of=day, scope=scope)
-        return _assessment(regime, day, paths, _first(first))
+        return _assessment(regime, day, paths, shown)
 
     @strawberry.field(
         description="Decide a transfer before it happens (a new vendor or integration) and say "

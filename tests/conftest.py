@@ -49,10 +49,7 @@ def neo4j_server(settings: Settings) -> Iterator[Settings]:
 async def db(neo4j_server: Settings) -> AsyncIterator[Database]:
     database = Database.connect(neo4j_server)
     await migrate(database)
-    # What earlier runs' tests left in a kept test database, so a local run starts as CI does.
-    await database.write(
-        "MATCH (n) WHERE n.id STARTS WITH 't-' OR n.key STARTS WITH 't-' DETACH DELETE n"
-    )
+    await clear_test_nodes(database)  # what earlier runs left, so a local run starts as CI does
     yield database
     await database.close()
 
@@ -63,6 +60,13 @@ async def seeded(db: Database) -> Database:
     idempotent, so tests that create their own `t-` nodes beside the seeds are unaffected."""
     await load_all(db)
     return db
+
+
+async def clear_test_nodes(db: Database) -> None:
+    """Delete the nodes tests created (their ids and keys start with `t-`)."""
+    await db.write(
+        "MATCH (n) WHERE n.id STARTS WITH 't-' OR n.key STARTS WITH 't-' DETACH DELETE n"
+    )
 
 
 async def clear(db: Database) -> None:

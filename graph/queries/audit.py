@@ -35,12 +35,15 @@ async def search(
     since: datetime | None,
     until: datetime | None,
     limit: int,
+    hidden_types: list[str],
 ) -> list[Record]:
+    """The newest events that match, leaving out those about an entity type in `hidden_types`."""
     return await db.read(
         "MATCH (a:AuditEvent) "
         "WHERE ($actor IS NULL OR a.actor = $actor) "
         "AND ($operation IS NULL OR a.operation = $operation) "
         "AND ($entity_type IS NULL OR a.entity_type = $entity_type) "
+        "AND NOT a.entity_type IN $hidden_types "
         "AND ($entity_id IS NULL OR a.entity_id = $entity_id) "
         "AND ($since IS NULL OR a.at >= $since) "
         "AND ($until IS NULL OR a.at < $until) "
@@ -56,5 +59,6 @@ async def search(
             "since": since,
             "until": until,
             "limit": limit,
+            "hidden_types": hidden_types,
         },
     )

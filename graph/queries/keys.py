@@ -48,6 +48,18 @@ async def create_key(tx: AsyncManagedTransaction, db: Database, key: Mapping[str
     return rows[0]
 
 
+async def lock_active_admins(tx: AsyncManagedTransaction, db: Database) -> list[str]:
+    """The ids of the active admin keys, write-locked until the transaction ends, so that two
+    revocations cannot each leave the other as the last admin and both go through."""
+    rows = await fetch(
+        tx,
+        db,
+        "MATCH (k:ApiKey {role: 'admin'}) WHERE k.revoked_at IS NULL "
+        "SET k.revoked_at = null RETURN k.id AS id",
+    )
+    return [row["id"] for row in rows]
+
+
 async def revoke_key(tx: AsyncManagedTransaction, db: Database, key_id: str) -> Record | None:
     """Mark a key revoked (it stays, for the audit trail); None when there is no such key.
     `was_revoked_at` is its revocation time before."""

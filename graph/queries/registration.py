@@ -14,6 +14,8 @@ from graph.database import Database, Record, fetch
 
 Rows = Sequence[Mapping[str, Any]]
 RetirableKind = Literal["Organisation", "System", "Safeguard", "ENGAGES", "FLOWS_TO"]
+OwnedKind = RetirableKind | Literal["DpfCertification"]
+"""What records the key that registered it (`registered_by`)."""
 
 
 async def invalid_references(
@@ -35,7 +37,11 @@ async def invalid_references(
 
 
 async def upsert_organisations(
-    tx: AsyncManagedTransaction, db: Database, rows: Rows, countries: Mapping[str, str]
+    tx: AsyncManagedTransaction,
+    db: Database,
+    rows: Rows,
+    countries: Mapping[str, str],
+    owner: str,
 ) -> list[Record]:
     """Rows: id, props, engager_id, engagement {id, props}. The organisation is established in
     its country and engaged by `engager_id` through one ENGAGES edge.
@@ -53,7 +59,8 @@ async def upsert_organisations(
         "WITH row, o, CASE WHEN o.source IS NULL THEN null ELSE o {.*, "
         "  engagement: [(:Organisation {id: row.engager_id})-[e:ENGAGES {id: row.engagement.id}]"
         "->(o) | e {.*}][0]} END AS before "
-        "SET o += row.props, o.retired_on = null "
+        "SET o += row.props, o.retired_on = null, "
+        "o.registered_by = coalesce(o.registered_by, $owner) "
         "WITH row, o, before, NOT EXISTS { (o)-[:ESTABLISHED_IN|ENGAGES]-() } AS fresh "
         "CALL (row, o, fresh) { "
         "  WITH row, o WHERE fresh "
@@ -61,7 +68,8 @@ async def upsert_organisations(
         "  MERGE (c:Country {code: row.props.country}) ON CREATE SET c.name = $countries[c.code] "
         "  CREATE (o)-[:ESTABLISHED_IN]->(c) "
         "  CREATE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
-        "  SET e += row.engagement.props, e.retired_on = null "
+        "  SET e += row.engagement.props, e.retired_on = null, "
+        "  e.registered_by = coalesce(e.registered_by, $owner) "
         "  RETURN e "
         "UNION ALL "
         "  WITH row, o WHERE NOT fresh "
@@ -75,18 +83,29 @@ async def upsert_organisations(
         "  WITH row, o "
         "  MATCH (engager:Organisation {id: row.engager_id}) "
         "  MERGE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
-        "  SET e += row.engagement.props, e.retired_on = null "
+        "  SET e += row.engagement.props, e.retired_on = null, "
+        "  e.registered_by = coalesce(e.registered_by, $owner) "
         "  RETURN e "
         "} "
         "RETURN row.id AS id, before, o {.*, engagement: e {.*}} AS after",
-        {"rows": list(rows), "countries": countries},
+        {"rows": list(rows), "countries": countries, "owner": owner},
     )
 
 
 async def upsert_systems(
-    tx: AsyncManagedTransaction, db: Database, rows: Rows, countries: Mapping[str, str]
+    tx: AsyncManagedTransaction,
+    db: Database,
+    rows: Rows,
+    countries: Mapping[str, str],
+    owner: str,
 ) -> list[Record]:
-    """Rows: id, props, operator_id, operator_role, hosted_in (country codes)."""
+    """Rows: id, props, operator_id, operator_role, hosted_in (country codes).
+
+    As for organisations: a system without edges yet (new) gets its HOSTED_IN and OPERATED_BY
+    edges with CREATE, and its countries are matched, not merged, when they exist (every country
+    of the seeds does). MERGE of an edge locks both of its nodes until commit, so concurrent
+    registrations of systems run by one operator in one country queued on those two shared nodes
+    (5 % of them timed out at 200 clients). A system with edges goes through MERGE as before."""
     return await fetch(
         tx,
         db,
@@ -95,30 +114,54 @@ async def upsert_systems(
         "WITH row, s, CASE WHEN s.source IS NULL THEN null ELSE s {.*, "
         "  operator: [(s)-[r:OPERATED_BY]->(op) | {id: op.id, role: r.role}][0], "
         "  hosted_in: [(s)-[:HOSTED_IN]->(c) | c.code]} END AS before "
-        "SET s += row.props, s.retired_on = null "
-        "WITH row, s, before "
-        "CALL (row, s) { "
-        "  OPTIONAL MATCH (s)-[old:OPERATED_BY]->(op) WHERE op.id <> row.operator_id "
-        "  DELETE old "
-        "} "
-        "CALL (row, s) { "
-        "  OPTIONAL MATCH (s)-[old:HOSTED_IN]->(c) WHERE NOT c.code IN row.hosted_in "
-        "  DELETE old "
-        "} "
+        "SET s += row.props, s.retired_on = null, "
+        "s.registered_by = coalesce(s.registered_by, $owner) "
+        "WITH row, s, before, NOT EXISTS { (s)-[:OPERATED_BY|HOSTED_IN]->() } AS fresh "
         "CALL (row, s) { "
         "  UNWIND row.hosted_in AS code "
-        "  MERGE (c:Country {code: code}) ON CREATE SET c.name = $countries[code] "
+        "  OPTIONAL MATCH (known:Country {code: code}) "
+        "  CALL (code, known) { "
+        "    WITH code WHERE known IS NULL "
+        "    MERGE (c:Country {code: code}) ON CREATE SET c.name = $countries[code] "
+        "  } "
+        "} "
+        "CALL (row, s, fresh) { "
+        "  WITH row, s WHERE fresh "
+        "  MATCH (c:Country) WHERE c.code IN row.hosted_in "
+        "  CREATE (s)-[:HOSTED_IN]->(c) "
+        "} "
+        "CALL (row, s, fresh) { "
+        "  WITH row, s WHERE NOT fresh "
+        "  CALL (row, s) { "
+        "    OPTIONAL MATCH (s)-[old:OPERATED_BY]->(op) WHERE op.id <> row.operator_id "
+        "    DELETE old "
+        "  } "
+        "  CALL (row, s) { "
+        "    OPTIONAL MATCH (s)-[old:HOSTED_IN]->(c) WHERE NOT c.code IN row.hosted_in "
+        "    DELETE old "
+        "  } "
+        "  MATCH (c:Country) WHERE c.code IN row.hosted_in "
         "  MERGE (s)-[:HOSTED_IN]->(c) "
         "} "
         "MATCH (operator:Organisation {id: row.operator_id}) "
-        "MERGE (s)-[r:OPERATED_BY]->(operator) SET r.role = row.operator_role "
+        "CALL (row, s, fresh, operator) { "
+        "  WITH row, s, operator WHERE fresh "
+        "  CREATE (s)-[r:OPERATED_BY {role: row.operator_role}]->(operator) "
+        "  RETURN r "
+        "UNION ALL "
+        "  WITH row, s, operator WHERE NOT fresh "
+        "  MERGE (s)-[r:OPERATED_BY]->(operator) SET r.role = row.operator_role "
+        "  RETURN r "
+        "} "
         "RETURN row.id AS id, before, s {.*, operator: {id: operator.id, role: r.role}, "
         "  hosted_in: row.hosted_in} AS after",
-        {"rows": list(rows), "countries": countries},
+        {"rows": list(rows), "countries": countries, "owner": owner},
     )
 
 
-async def upsert_flows(tx: AsyncManagedTransaction, db: Database, rows: Rows) -> list[Record]:
+async def upsert_flows(
+    tx: AsyncManagedTransaction, db: Database, rows: Rows, owner: str
+) -> list[Record]:
     """Rows: id, props, from_id, to_system_id, to_organisation_id. A flow whose ends changed is
     moved: the old edge goes, a new one with the same id comes."""
     return await fetch(
@@ -138,13 +181,16 @@ async def upsert_flows(tx: AsyncManagedTransaction, db: Database, rows: Rows) ->
         "  DELETE old "
         "} "
         "MERGE (source)-[f:FLOWS_TO {id: row.id}]->(target) "
-        "SET f += row.props, f.retired_on = null "
+        "SET f += row.props, f.retired_on = null, "
+        "f.registered_by = coalesce(f.registered_by, $owner) "
         "RETURN row.id AS id, before, f {.*, from_id: source.id, to_id: target.id} AS after",
-        {"rows": list(rows)},
+        {"rows": list(rows), "owner": owner},
     )
 
 
-async def upsert_safeguards(tx: AsyncManagedTransaction, db: Database, rows: Rows) -> list[Record]:
+async def upsert_safeguards(
+    tx: AsyncManagedTransaction, db: Database, rows: Rows, owner: str
+) -> list[Record]:
     """Rows: id, props, exporter_id, importer_id."""
     return await fetch(
         tx,
@@ -154,7 +200,8 @@ async def upsert_safeguards(tx: AsyncManagedTransaction, db: Database, rows: Row
         "WITH row, g, CASE WHEN g.source IS NULL THEN null ELSE g {.*, "
         "  exporter_id: [(g)-[:EXPORTER]->(o) | o.id][0], "
         "  importer_id: [(g)-[:IMPORTER]->(o) | o.id][0]} END AS before "
-        "SET g += row.props, g.retired_on = null "
+        "SET g += row.props, g.retired_on = null, "
+        "g.registered_by = coalesce(g.registered_by, $owner) "
         "WITH row, g, before "
         "CALL (row, g) { "
         "  OPTIONAL MATCH (g)-[old:EXPORTER|IMPORTER]->(o) "
@@ -168,12 +215,12 @@ async def upsert_safeguards(tx: AsyncManagedTransaction, db: Database, rows: Row
         "MERGE (g)-[:IMPORTER]->(importer) "
         "RETURN row.id AS id, before, "
         "g {.*, exporter_id: exporter.id, importer_id: importer.id} AS after",
-        {"rows": list(rows)},
+        {"rows": list(rows), "owner": owner},
     )
 
 
 async def upsert_dpf_certifications(
-    tx: AsyncManagedTransaction, db: Database, rows: Rows
+    tx: AsyncManagedTransaction, db: Database, rows: Rows, owner: str | None
 ) -> list[Record]:
     """Rows: id (`<organisation id>:<framework>`), props, organisation_id."""
     return await fetch(
@@ -184,10 +231,11 @@ async def upsert_dpf_certifications(
         "MERGE (d:DpfCertification {id: row.id}) ON MATCH SET d.id = row.id "
         "WITH row, o, d, CASE WHEN d.framework IS NULL THEN null ELSE d {.*, "
         "  organisation_id: [(holder)-[:CERTIFIED_UNDER]->(d) | holder.id][0]} END AS before "
-        "SET d += row.props, d.retired_on = null "
+        "SET d += row.props, d.retired_on = null, "
+        "d.registered_by = coalesce(d.registered_by, $owner) "
         "MERGE (o)-[:CERTIFIED_UNDER]->(d) "
         "RETURN row.id AS id, before, d {.*, organisation_id: o.id} AS after",
-        {"rows": list(rows)},
+        {"rows": list(rows), "owner": owner},
     )
 
 
@@ -198,6 +246,44 @@ MATCH_RETIRABLE: dict[RetirableKind, LiteralString] = {
     "ENGAGES": "MATCH ()-[n:ENGAGES {id: $id}]->() ",
     "FLOWS_TO": "MATCH ()-[n:FLOWS_TO {id: $id}]->() ",
 }
+
+
+MATCH_MANY: dict[OwnedKind, LiteralString] = {
+    "Organisation": "MATCH (n:Organisation) WHERE n.id IN $ids ",
+    "System": "MATCH (n:System) WHERE n.id IN $ids ",
+    "Safeguard": "MATCH (n:Safeguard) WHERE n.id IN $ids ",
+    "ENGAGES": "MATCH ()-[n:ENGAGES]->() WHERE n.id IN $ids ",
+    "FLOWS_TO": "MATCH ()-[n:FLOWS_TO]->() WHERE n.id IN $ids ",
+    "DpfCertification": "MATCH (n:DpfCertification) WHERE n.id IN $ids ",
+}
+
+
+async def owners(
+    tx: AsyncManagedTransaction, db: Database, kind: OwnedKind, ids: Sequence[str]
+) -> list[Record]:
+    """`{id, registered_by, is_self}` of the entities of `kind` among `ids` that exist:
+    `registered_by` is the id of the key that first registered it (null for the seeded map)."""
+    return await fetch(
+        tx,
+        db,
+        MATCH_MANY[kind] + "RETURN n.id AS id, n.registered_by AS registered_by, "
+        "coalesce(n.is_self, false) AS is_self",
+        {"ids": list(ids)},
+    )
+
+
+async def restore(
+    tx: AsyncManagedTransaction, db: Database, kind: RetirableKind, entity_id: str
+) -> Record | None:
+    """Clear `retired_on`; None when there is no such entity."""
+    rows = await fetch(
+        tx,
+        db,
+        MATCH_RETIRABLE[kind] + "WITH n, n {.*} AS before SET n.retired_on = null "
+        "RETURN before, n {.*} AS after",
+        {"id": entity_id},
+    )
+    return rows[0] if rows else None
 
 
 async def retire(

@@ -5,7 +5,7 @@ interval, and at the latest when the record's time-to-live runs out.
 
     cache = KeyCache(ttl_s=30)
     generation = cache.generation
-    record = cache.get(key_id) or await find_key(db, key_id)
+    record = cache.get(key_id) or await find_key(db, key_id)  # unless cache.is_unknown(key_id)
     cache.put(key_id, record, generation)
 """
 
@@ -14,27 +14,45 @@ from cachetools import TTLCache
 from graph.database import Record
 
 MAX_KEYS = 1024
+MAX_UNKNOWN = 4096
 
 
 class KeyCache:
     """Key records by key id, each for `ttl_s` seconds after it was read; `ttl_s=0` keeps none.
-    `put` is refused when a key was evicted since the caller's `generation`, so a lookup that
-    raced a revocation cannot bring the old record back."""
+    `put` is refused when that key was evicted since the caller's `generation`, so a lookup that
+    raced its revocation cannot bring the old record back (other keys' evictions do not matter)."""
 
     def __init__(self, ttl_s: float) -> None:
         self.records: TTLCache[str, Record] | None = (
             TTLCache(maxsize=MAX_KEYS, ttl=ttl_s) if ttl_s > 0 else None
         )
+        # Ids no key has, kept apart so that a flood of made-up ids cannot evict real records.
+        self.unknown: TTLCache[str, bool] | None = (
+            TTLCache(maxsize=MAX_UNKNOWN, ttl=ttl_s) if ttl_s > 0 else None
+        )
         self.generation = 0
+        self.evicted_at: dict[str, int] = {}
+        """The generation of each key's latest eviction."""
 
     def get(self, key_id: str) -> Record | None:
         return None if self.records is None else self.records.get(key_id)
 
-    def put(self, key_id: str, record: Record, generation: int) -> None:
-        if self.records is not None and generation == self.generation:
+    def is_unknown(self, key_id: str) -> bool:
+        """Whether a lookup found no key with this id within the time-to-live."""
+        return self.unknown is not None and key_id in self.unknown
+
+    def put(self, key_id: str, record: Record | None, generation: int) -> None:
+        """Keep what a lookup found: the record, or (None) that there is no such key."""
+        if self.evicted_at.get(key_id, -1) >= generation:
+            return
+        if record is None:
+            if self.unknown is not None:
+                self.unknown[key_id] = True
+        elif self.records is not None:
             self.records[key_id] = record
 
     def evict(self, key_id: str) -> None:
+        self.evicted_at[key_id] = self.generation
         self.generation += 1
         if self.records is not None:
             self.records.pop(key_id, None)

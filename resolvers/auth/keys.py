@@ -12,7 +12,7 @@ from graph.queries import keys as queries
 from resolvers.auth.audit import event
 from resolvers.auth.key_cache import KeyCache
 from resolvers.auth.principal import Principal, Role, new_key
-from resolvers.errors import NotFound
+from resolvers.errors import Forbidden, NotFound
 
 SYSTEM_ACTOR = Principal(key_id="cli", role=Role.ADMIN)
 logger = logging.getLogger("datamap")
@@ -50,6 +50,12 @@ async def revoke(
     here is refused; other processes refuse it once their cached record expires."""
 
     async def work(tx: AsyncManagedTransaction) -> Record | None:
+        if await queries.lock_active_admins(tx, db) == [key_id]:
+            raise Forbidden(
+                f"API key {key_id} is the last active admin key; create another admin key "
+                "before revoking it",
+                field="id",
+            )
         row = await queries.revoke_key(tx, db, key_id)
         if row is None:
             return None

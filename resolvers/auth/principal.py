@@ -75,22 +75,25 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
+UNKNOWN_HASH = "0" * 64
+
+
 def matches(key: str, stored_hash: str) -> bool:
     return hmac.compare_digest(digest(key), stored_hash)
 
 
 async def key_record(db: Database, cache: KeyCache, key_id: str) -> Record | None:
-    """The stored record of `key_id`: from `cache` when it holds it, else read and cached."""
+    """The stored record of `key_id`: from `cache` when it holds it, else read and cached. That
+    no key has the id is cached as well, so an unknown id costs no more than a known one."""
     record = cache.get(key_id)
-    if record is not None:
+    if record is not None or cache.is_unknown(key_id):
         return record
     generation = cache.generation
     try:
         record = await queries.find_key(db, key_id)
     except UNAVAILABLE_ERRORS:
         raise Unavailable("the graph database is unavailable; try again shortly") from None
-    if record is not None:
-        cache.put(key_id, record, generation)
+    cache.put(key_id, record, generation)
     return record
 
 
@@ -102,6 +105,8 @@ async def authenticate(db: Database, cache: KeyCache, authorization: str | None)
         raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
     key_id = key_id_of(key)
     record = await key_record(db, cache, key_id) if key_id is not None else None
-    if record is None or record["revoked_at"] is not None or not matches(key, record["hash"]):
+    # An unknown key is hashed and compared too, so it takes as long to refuse as a wrong one.
+    valid = matches(key, UNKNOWN_HASH if record is None else record["hash"])
+    if record is None or record["revoked_at"] is not None or not valid:
         raise Unauthenticated("the API key is unknown or revoked")
     return Principal(key_id=record["id"], role=Role(record["role"]))

@@ -21,12 +21,22 @@ def field_of(name: str) -> str:
     return "filter." + head + "".join(part.title() for part in rest)
 
 
+MAX_FILTER_TEXT = 200
+"""The longest text a filter takes: no name or key is longer, and a search of a megabyte costs
+Neo4j seconds of CPU for every node it compares."""
+
+
 def check_applicable(values: Mapping[str, object], applicable: Iterable[str], kind: str) -> None:
-    """BAD_USER_INPUT naming the first set filter that does not apply to `kind`."""
+    """BAD_USER_INPUT naming the first set filter that does not apply to `kind`, or whose text
+    is longer than any name."""
     known = set(applicable)
     for name, value in values.items():
         if value is not None and name not in known:
             raise BadUserInput(f"this filter does not apply to {kind}", field=field_of(name))
+        if isinstance(value, str) and len(value) > MAX_FILTER_TEXT:
+            raise BadUserInput(
+                f"at most {MAX_FILTER_TEXT} characters, not {len(value)}", field=field_of(name)
+            )
 
 
 def as_keys(values: Mapping[str, object]) -> dict[str, object]:

@@ -14,10 +14,13 @@ from strawberry.dataloader import DataLoader
 
 from graph.database import Database, Record
 from graph.queries.nodes import BY_KEYS, nodes_by_keys
-from graph.queries.relations import RELATIONS, neighbours
+from graph.queries.relations import RELATIONS, neighbour_pages
+from resolvers.read.pagination import Window
 
 NodeLoader = DataLoader[str, Record | None]
-RelationLoader = DataLoader[str, list[Record]]
+Neighbours = tuple[list[Record], int]
+"""A page of a node's neighbours (each `{kind, node, rel}`) and how many it has in all."""
+RelationLoader = DataLoader[tuple[str, Window], Neighbours]
 
 
 def node_loader(db: Database, label: str) -> NodeLoader:
@@ -29,11 +32,20 @@ def node_loader(db: Database, label: str) -> NodeLoader:
 
 
 def relation_loader(db: Database, relation: str) -> RelationLoader:
-    async def load(keys: list[str]) -> list[list[Record]]:
-        grouped: defaultdict[str, list[Record]] = defaultdict(list)
-        for row in await neighbours(db, relation, keys):
-            grouped[row["source"]].append(row)
-        return [grouped[key] for key in keys]
+    """Loads pages of neighbours: one statement per distinct window in a batch (a nesting level
+    asks for one window, so one statement)."""
+
+    async def load(requests: list[tuple[str, Window]]) -> list[Neighbours]:
+        by_window: defaultdict[Window, list[str]] = defaultdict(list)
+        for key, window in requests:
+            by_window[window].append(key)
+        found: dict[tuple[str, Window], Neighbours] = {}
+        for window, keys in by_window.items():
+            rows = await neighbour_pages(
+                db, relation, keys, offset=window.offset, limit=window.limit
+            )
+            found.update({(row["source"], window): (row["page"], row["total"]) for row in rows})
+        return [found.get(request, ([], 0)) for request in requests]
 
     return DataLoader(load_fn=load)
 
@@ -50,6 +62,10 @@ async def load_node(loaders: dict[str, Any], label: str, key: str) -> Record | N
     return await asyncio.shield(cast(NodeLoader, loaders[f"node:{label}"]).load(key))
 
 
-async def load_related(loaders: dict[str, Any], relation: str, key: str) -> list[Record]:
-    """The `{kind, node, rel}` neighbours of the node `key` along `relation`."""
-    return await asyncio.shield(cast(RelationLoader, loaders[f"relation:{relation}"]).load(key))
+async def load_related(
+    loaders: dict[str, Any], relation: str, key: str, window: Window
+) -> Neighbours:
+    """The `window` of the neighbours of the node `key` along `relation`, and their number."""
+    return await asyncio.shield(
+        cast(RelationLoader, loaders[f"relation:{relation}"]).load((key, window))
+    )

@@ -2,12 +2,17 @@
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 
 from resolvers.errors import BadUserInput
 from resolvers.limits import bounded
 
 CURSOR_PREFIX = "offset:"
+MAX_OFFSET = 10**9
+"""No list holds this many rows: a larger offset is not a cursor the server handed out (and one
+near 2^63 would overflow Neo4j's integers once the page size is added)."""
+OFFSET = re.compile(r"[0-9]{1,10}")
 
 
 def encode_cursor(offset: int) -> str:
@@ -20,7 +25,7 @@ def decode_cursor(cursor: str, *, field: str = "after") -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadUserInput("malformed cursor", field=field) from None
     number = text.removeprefix(CURSOR_PREFIX)
-    if number == text or not number.isdigit():
+    if number == text or OFFSET.fullmatch(number) is None or int(number) > MAX_OFFSET:
         raise BadUserInput("malformed cursor", field=field)
     return int(number)
 

@@ -2,6 +2,7 @@
 becomes BAD_USER_INPUT whose `field` is the GraphQL path of the offending value
 (`inputs[3].country`)."""
 
+import unicodedata
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
@@ -13,6 +14,8 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -60,15 +63,41 @@ def _data_use(key: str) -> str:
     return key
 
 
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _clean_text(value: str) -> str:
+    """Refuse what makes a name lie about itself: control characters (NUL, BEL, ESC, ...),
+    bidirectional overrides that reorder what a reader sees, and a name of invisible characters
+    only (zero-width spaces and joiners)."""
+    for character in value:
+        if unicodedata.category(character) == "Cc":
+            raise ValueError(f"control character U+{ord(character):04X} is not allowed")
+        if character in BIDI_CONTROLS:
+            raise ValueError(f"bidirectional control U+{ord(character):04X} is not allowed")
+    if all(unicodedata.category(c) in ("Cf", "Zs", "Zl", "Zp") for c in value):
+        raise ValueError("the text has no visible character")
+    return value
+
+
 def _past_date(value: date) -> date:
     if not EARLIEST_DATE <= value <= date.today():
         raise ValueError(f"{value} is not between {EARLIEST_DATE} and today")
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_clean_text),
+]
 Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
-ExternalId = Annotated[str, StringConstraints(pattern=r"^[^\s:][^\s]{0,199}$")]
+ExternalId = Annotated[
+    str, StringConstraints(pattern=r"^[^\s:>\x00-\x1f\x7f][^\s>\x00-\x1f\x7f]{0,199}$")
+]
+"""No `>`: an engagement's id is `<engagerId>><organisationId>`, which must split one way only."""
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 
 
@@ -121,8 +150,18 @@ class OrganisationInput(Registered):
     categories: list[CategoryKey] = Field(max_length=200)
 
 
+def _not_itself(value: str | None, info: ValidationInfo) -> str | None:
+    """A reference from an entity to another: never to the entity itself."""
+    own = f"{info.data.get('source')}:{info.data.get('external_id')}"
+    if value == own:
+        raise ValueError(f"{own} cannot refer to itself")
+    return value
+
+
 class ProcessorInput(OrganisationInput):
     engaged_by: OrganisationReference
+
+    _engaged_by_another = field_validator("engaged_by")(_not_itself)
 
 
 class SubProcessorInput(OrganisationInput):
@@ -130,6 +169,8 @@ class SubProcessorInput(OrganisationInput):
     authorisation: Authorisation
     authorised_on: PastDate
     notice_days: int | None = Field(ge=0, le=365)
+
+    _engaged_by_another = field_validator("processor_id")(_not_itself)
 
 
 class SystemInput(Registered):
@@ -154,6 +195,13 @@ class DataFlowInput(Registered):
     categories: list[CategoryKey] = Field(min_length=1, max_length=200)
     purpose: DataUseKey
     mode: FlowMode
+
+    @field_validator("to_system_id")
+    @classmethod
+    def _to_another_system(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and value == info.data.get("from_system_id"):
+            raise ValueError("a system cannot flow to itself")
+        return value
 
     @model_validator(mode="after")
     def _one_destination(self) -> "DataFlowInput":

@@ -12,8 +12,8 @@ from graph.database import Database, Record
 from graph.queries import audit as audit_queries
 from graph.queries import registration as queries
 from resolvers.auth.audit import event
-from resolvers.auth.principal import Principal
-from resolvers.errors import BadUserInput, NotFound
+from resolvers.auth.principal import Principal, Role
+from resolvers.errors import BadUserInput, Forbidden, NotFound
 from resolvers.references import refuse
 from resolvers.registration.inputs import (
     DataFlowInput,
@@ -29,7 +29,8 @@ from resolvers.registration.inputs import (
 )
 from resolvers.registration.vocabulary import country_name
 
-Upsert = Callable[[AsyncManagedTransaction], Awaitable[list[Record]]]
+Upsert = Callable[[AsyncManagedTransaction, str], Awaitable[list[Record]]]
+"""Writes a plan's rows in a transaction; the entities it creates are owned by the key id given."""
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,14 @@ class Reference:
 
 @dataclass(frozen=True)
 class Plan:
-    """What one register or update writes: the references it needs and the upsert that writes."""
+    """What one register or update writes: the references it needs, the entities it writes (of
+    `kind`, by id) and the upsert that writes."""
 
     entity_type: str
     references: list[Reference]
     upsert: Upsert
+    kind: queries.OwnedKind
+    ids: list[str]
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,10 @@ async def apply(
         if first["retired"]:
             raise BadUserInput(f"{first['label']} {first['id']} is retired", field=first["field"])
         raise MissingReference(first["label"], first["id"], field=first["field"])
-    rows = await plan.upsert(tx)
+    if not actor.role.allows(Role.ADMIN):
+        for found in await queries.owners(tx, db, plan.kind, plan.ids):
+            check_owner(actor, plan.entity_type, found)
+    rows = await plan.upsert(tx, actor.key_id)
     await audit_queries.write_events(
         tx,
         db,
@@ -137,6 +144,22 @@ async def apply(
 async def register(db: Database, actor: Principal, operation: str, plan: Plan) -> list[Outcome]:
     rows = await written(db, lambda tx: apply(tx, db, actor, operation, plan))
     return [outcome(row) for row in rows]
+
+
+def check_owner(actor: Principal, entity_type: str, found: Record) -> None:
+    """FORBIDDEN unless `actor` may change the entity `found` (`{id, registered_by, is_self}`):
+    an integration changes only what its own key registered (never the seeded map); no one
+    retires the map's owner."""
+    if found["is_self"]:
+        raise Forbidden(
+            f"{entity_type} {found['id']} owns the map and cannot be changed", field="id"
+        )
+    if not actor.role.allows(Role.ADMIN) and found["registered_by"] != actor.key_id:
+        raise Forbidden(
+            f"{entity_type} {found['id']} was not registered by this key; only its own "
+            "registrations may be updated or retired by an integration",
+            field="id",
+        )
 
 
 def engagement_id(engager_id: str, organisation_id: str) -> str:
@@ -179,7 +202,9 @@ def processors_plan(db: Database, items: list[tuple[str, ProcessorInput]]) -> Pl
     return Plan(
         "Organisation",
         [Reference(f"{path}.engagedBy", "Organisation", item.engaged_by) for path, item in items],
-        lambda tx: queries.upsert_organisations(tx, db, rows, codes),
+        lambda tx, owner: queries.upsert_organisations(tx, db, rows, codes, owner),
+        "Organisation",
+        [row["id"] for row in rows],
     )
 
 
@@ -195,7 +220,9 @@ def sub_processor_plan(db: Database, path: str, item: SubProcessorInput) -> Plan
     return Plan(
         "Organisation",
         [Reference(f"{path}.processorId", "Organisation", item.processor_id)],
-        lambda tx: queries.upsert_organisations(tx, db, rows, codes),
+        lambda tx, owner: queries.upsert_organisations(tx, db, rows, codes, owner),
+        "Organisation",
+        [item.id],
     )
 
 
@@ -224,7 +251,9 @@ def system_plan(db: Database, path: str, item: SystemInput) -> Plan:
     return Plan(
         "System",
         [Reference(f"{path}.operatorId", "Organisation", item.operator_id)],
-        lambda tx: queries.upsert_systems(tx, db, [row], codes),
+        lambda tx, owner: queries.upsert_systems(tx, db, [row], codes, owner),
+        "System",
+        [item.id],
     )
 
 
@@ -249,7 +278,13 @@ def data_flow_plan(db: Database, path: str, item: DataFlowInput) -> Plan:
         references.append(
             Reference(f"{path}.toOrganisationId", "Organisation", item.to_organisation_id)
         )
-    return Plan("DataFlow", references, lambda tx: queries.upsert_flows(tx, db, [row]))
+    return Plan(
+        "DataFlow",
+        references,
+        lambda tx, owner: queries.upsert_flows(tx, db, [row], owner),
+        "FLOWS_TO",
+        [item.id],
+    )
 
 
 def safeguard_plan(db: Database, path: str, item: SafeguardInput) -> Plan:
@@ -275,7 +310,13 @@ def safeguard_plan(db: Database, path: str, item: SafeguardInput) -> Plan:
         Reference(f"{path}.exporterId", "Organisation", item.exporter_id),
         Reference(f"{path}.importerId", "Organisation", item.importer_id),
     ]
-    return Plan("Safeguard", references, lambda tx: queries.upsert_safeguards(tx, db, [row]))
+    return Plan(
+        "Safeguard",
+        references,
+        lambda tx, owner: queries.upsert_safeguards(tx, db, [row], owner),
+        "Safeguard",
+        [item.id],
+    )
 
 
 def dpf_certification_plan(db: Database, path: str, item: DpfCertificationInput) -> Plan:
@@ -294,7 +335,11 @@ def dpf_certification_plan(db: Database, path: str, item: DpfCertificationInput)
     }
     references = [Reference(f"{path}.organisationId", "Organisation", item.organisation_id)]
     return Plan(
-        "DpfCertification", references, lambda tx: queries.upsert_dpf_certifications(tx, db, [row])
+        "DpfCertification",
+        references,
+        lambda tx, owner: queries.upsert_dpf_certifications(tx, db, [row], owner),
+        "DpfCertification",
+        [item.id],
     )
 
 
@@ -394,16 +439,51 @@ async def retire(
 ) -> date:
     """Retire one entity; the date it is retired on (an earlier retirement stays)."""
 
-    async def work(tx: AsyncManagedTransaction) -> Record | None:
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        await check_changeable(tx, db, actor, kind, entity_type, item.id)
         row = await queries.retire(tx, db, kind, item.id, item.on)
-        if row is not None:
-            await audit_queries.write_events(
-                tx, db, [event(actor, operation, entity_type, item.id, row["before"], row["after"])]
-            )
+        assert row is not None, "checked above, in this transaction"
+        await audit_queries.write_events(
+            tx, db, [event(actor, operation, entity_type, item.id, row["before"], row["after"])]
+        )
         return row
 
     row = await db.write_tx(work)
-    if row is None:
-        raise NotFound(f"no {entity_type} {item.id}", field="id")
     retired_on: date = row["after"]["retired_on"].to_native()
     return retired_on
+
+
+async def check_changeable(
+    tx: AsyncManagedTransaction,
+    db: Database,
+    actor: Principal,
+    kind: queries.RetirableKind,
+    entity_type: str,
+    entity_id: str,
+) -> None:
+    """NOT_FOUND when there is no such entity, FORBIDDEN when `actor` may not change it."""
+    found = await queries.owners(tx, db, kind, [entity_id])
+    if not found:
+        raise NotFound(f"no {entity_type} {entity_id}", field="id")
+    check_owner(actor, entity_type, found[0])
+
+
+async def restore(
+    db: Database,
+    actor: Principal,
+    operation: str,
+    kind: queries.RetirableKind,
+    entity_type: str,
+    entity_id: str,
+) -> None:
+    """Bring a retired entity back (an admin's undo of a retirement)."""
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await check_changeable(tx, db, actor, kind, entity_type, entity_id)
+        row = await queries.restore(tx, db, kind, entity_id)
+        assert row is not None, "checked above, in this transaction"
+        await audit_queries.write_events(
+            tx, db, [event(actor, operation, entity_type, entity_id, row["before"], row["after"])]
+        )
+
+    await db.write_tx(work)

@@ -20,7 +20,9 @@ async def test_every_mutation_leaves_one_event_with_actor_entity_and_before_afte
     graphql: GraphQL, db: Database, api_keys: dict[Role, str]
 ) -> None:
     operator = f"t-audit-{uuid.uuid4().hex[:10]}"
-    await db.write("CREATE (:Organisation {id: $id, legal_name: 'Op'})", {"id": operator})
+    await db.write(
+        "CREATE (:Organisation {id: $id, legal_name: 'Op', country: 'DE'})", {"id": operator}
+    )
     source = f"t-audit-{uuid.uuid4().hex[:10]}"
     system = {
         "source": source,
@@ -82,3 +84,40 @@ async def test_key_management_is_audited_without_the_hash(
 async def test_the_audit_limit_is_capped(graphql: GraphQL) -> None:
     body = await graphql("{ auditLog(limit: 100000) { id } }")
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "limit"}
+
+
+async def test_the_api_key_inventory_is_the_admins_own(
+    graphql: GraphQL, api_keys: dict[Role, str]
+) -> None:
+    created = await graphql(
+        'mutation { createApiKey(role: VIEWER, name: "t-audit inventory") { apiKey { id } } }'
+    )
+    key_id = created["data"]["createApiKey"]["apiKey"]["id"]
+    analyst = api_keys[Role.ANALYST]
+    asked = await graphql(AUDIT, {"filter": {"entityType": "ApiKey"}}, key=analyst)
+    assert asked["data"] is None
+    assert asked["errors"][0]["extensions"] == {"code": "FORBIDDEN", "field": "filter.entityType"}
+    unfiltered = await graphql(AUDIT, {"filter": {"entityId": key_id}}, key=analyst)
+    assert unfiltered["data"]["auditLog"] == []
+    admin = await graphql(AUDIT, {"filter": {"entityId": key_id}})
+    assert [event["entityType"] for event in admin["data"]["auditLog"]] == ["ApiKey"]
+
+
+async def test_node_counts_show_the_service_s_own_records_only_to_their_readers(
+    graphql: GraphQL, api_keys: dict[Role, str]
+) -> None:
+    query = "{ about { nodeCounts { label } } }"
+
+    async def labels(role: Role) -> set[str]:
+        body = await graphql(query, key=api_keys[role])
+        return {row["label"] for row in body["data"]["about"]["nodeCounts"]}
+
+    viewer, analyst, admin = (
+        await labels(Role.VIEWER),
+        await labels(Role.ANALYST),
+        await labels(Role.ADMIN),
+    )
+    assert {"ApiKey", "AuditEvent"} <= admin
+    assert "ApiKey" not in viewer and "AuditEvent" not in viewer
+    assert "ApiKey" not in analyst and "AuditEvent" in analyst
+    assert viewer - {"AuditEvent"} <= analyst

@@ -26,3 +26,23 @@ def test_zero_seconds_keeps_nothing() -> None:
     cache = KeyCache(ttl_s=0)
     cache.put("k1", RECORD, cache.generation)
     assert cache.get("k1") is None
+
+
+def test_another_keys_eviction_does_not_refuse_a_lookup() -> None:
+    cache = KeyCache(ttl_s=60)
+    generation = cache.generation
+    cache.evict("k2")
+    cache.put("k1", RECORD, generation)
+    assert cache.get("k1") == RECORD
+    cache.evict("k1")
+    cache.put("k1", RECORD, generation)
+    assert cache.get("k1") is None
+
+
+def test_it_keeps_that_an_id_is_unknown_apart_from_the_records() -> None:
+    cache = KeyCache(ttl_s=60)
+    cache.put("nobody", None, cache.generation)
+    assert cache.is_unknown("nobody")
+    assert cache.get("nobody") is None
+    assert not cache.is_unknown("k1")
+    assert not KeyCache(ttl_s=0).is_unknown("nobody")

@@ -148,6 +148,11 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ),
     ("createApiKey", Role.ADMIN, 'mutation { createApiKey(role: VIEWER, name: "t") { key } }'),
     ("revokeApiKey", Role.ADMIN, 'mutation { revokeApiKey(id: "t-auth-none") { id } }'),
+    (
+        "restoreRetired",
+        Role.ADMIN,
+        'mutation { restoreRetired(kind: SYSTEM, id: "t-auth-none") { id } }',
+    ),
 ]
 
 
@@ -257,6 +262,21 @@ async def test_a_revoked_key_is_refused_on_its_next_request_in_this_process(
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
+async def test_an_unknown_key_id_is_looked_up_once_like_a_known_one(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    unknown = {"Authorization": "Bearer dmk_00000000t0un_" + "x" * 43}
+    costs = []
+    for _ in range(3):
+        before = app.state.db.statements
+        response = await client.post(
+            "/graphql", json={"query": "{ about { version } }"}, headers=unknown
+        )
+        assert response.status_code == 401
+        costs.append(app.state.db.statements - before)
+    assert costs == [1, 0, 0]
+
+
 async def test_a_cache_of_zero_seconds_looks_the_key_up_on_every_request(
     settings: Settings, api_keys: dict[Role, str]
 ) -> None:
@@ -352,3 +372,30 @@ def test_the_cli_prints_a_new_key_once_and_lists_it_without_the_key(db: Database
     revoked = runner.invoke(cli, ["keys", "revoke", key_id])
     assert revoked.exit_code == 0
     assert "revoked" in runner.invoke(cli, ["keys", "list"]).output.split(key_id)[1].splitlines()[0]
+
+
+async def test_the_last_active_admin_key_cannot_be_revoked(
+    graphql: GraphQL, db: Database, new_admin_key: NewKey
+) -> None:
+    last = await new_admin_key()
+    last_id = key_id_of(last)
+    await graphql("{ about { version } }")  # the session's admin key is in the key cache now
+    others = await db.write(
+        "MATCH (k:ApiKey {role: 'admin'}) WHERE k.revoked_at IS NULL AND k.id <> $id "
+        "SET k.revoked_at = datetime() RETURN k.id AS id",
+        {"id": last_id},
+    )
+    try:
+        body = await graphql(f'mutation {{ revokeApiKey(id: "{last_id}") {{ revokedAt }} }}')
+    finally:
+        await db.write(
+            "MATCH (k:ApiKey) WHERE k.id IN $ids SET k.revoked_at = null",
+            {"ids": [row["id"] for row in others]},
+        )
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN", "field": "id"}
+    assert last_id in body["errors"][0]["message"]
+    active = await db.read("MATCH (k:ApiKey {id: $id}) RETURN k.revoked_at AS at", {"id": last_id})
+    assert active == [{"at": None}]
+    revoked = await graphql(f'mutation {{ revokeApiKey(id: "{last_id}") {{ revokedAt }} }}')
+    assert revoked["data"]["revokeApiKey"]["revokedAt"] is not None

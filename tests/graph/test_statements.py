@@ -34,17 +34,20 @@ DOCUMENTS: dict[str, str] = {
         undeclaredCategories { categories } unmappedDatasets { name } } }""",
     "lineage": '{ lineage(from: "accounts-db", maxHops: 2) { nodes { id degree } } }',
     "systems": """{ systems(first: 3) { totalCount nodes { key name
-        hostingCountries { code } organisations { role organisation { key } } } } }""",
+        hostingCountries(first: 5) { nodes { code } }
+        organisations(first: 2) { nodes { role organisation { key } } } } } }""",
     "processors": "{ processors(first: 3) { nodes { key legalName } } }",
     "dataCategories": '{ dataCategories(first: 3, filter: {search: "contact"}) { nodes { key } } }',
     "dataSubjects": "{ dataSubjects(first: 3) { nodes { key name } } }",
     "processingActivities": "{ processingActivities(first: 3) { nodes { key purpose } } }",
     "countries": f"""{{ countries(first: 3) {{ nodes {{ code
-        adequacy(on: "{AS_OF}") {{ regime {{ key }} status }} }} }} }}""",
-    "system": '{ system(id: "accounts-db") { key storages { key } backups { key } } }',
-    "organisation": '{ organisation(id: "nimbus-emea") { key subProcessors { engaged { key } } } }',
+        adequacy(on: "{AS_OF}") {{ nodes {{ regime {{ key }} status }} }} }} }} }}""",
+    "system": """{ system(id: "accounts-db") { key
+        storages { nodes { key } } backups { nodes { key } } } }""",
+    "organisation": """{ organisation(id: "nimbus-emea") { key
+        subProcessors { nodes { engaged { key } } } } }""",
     "organisations": "{ organisations(first: 3, filter: {kind: COMPANY}) { nodes { key } } }",
-    "dataSubject": '{ dataSubject(key: "preemptly.prospect") { key systems { key } } }',
+    "dataSubject": '{ dataSubject(key: "preemptly.prospect") { key systems { nodes { key } } } }',
     "country": '{ country(code: "US") { code name } }',
     "dataCategory": '{ dataCategory(key: "user.contact.email") { key parent { key } } }',
     "node": '{ node(id: "U3lzdGVtOmFjY291bnRzLWRi") { id ... on System { key } } }',

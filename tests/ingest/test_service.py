@@ -145,9 +145,9 @@ async def post(
     return answer
 
 
-DOWNSTREAM = f"""{{ system(id: "{SOURCE}") {{ downstream {{
+DOWNSTREAM = f"""{{ system(id: "{SOURCE}") {{ downstream {{ nodes {{
     id: key provenance categories observedCategories lastObservedAt
-    target {{ ... on System {{ key }} }} }} }} }}"""
+    target {{ ... on System {{ key }} }} }} }} }} }}"""
 DRIFT = """{ drift(windowDays: 7) {
     undeclaredFlows { id fromSystem toSystem categories events { kind eventType jobName } }
     unobservedFlows { id }
@@ -156,7 +156,7 @@ DRIFT = """{ drift(windowDays: 7) {
 
 
 def flows_of(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {flow["target"]["key"]: flow for flow in body["data"]["system"]["downstream"]}
+    return {flow["target"]["key"]: flow for flow in body["data"]["system"]["downstream"]["nodes"]}
 
 
 @pytest.mark.usefixtures("lineage_map")

@@ -31,7 +31,6 @@ NODES: Nodes = {
     "Organisation": [
         {"id": "t-read-org-vendor", "legal_name": "T-Read Vendor Inc.", "country": "QN"},
         {"id": "t-read-org-sub", "legal_name": "T-Read Sub SARL", "country": "QM"},
-        {"id": "t-read-org-broken", "legal_name": "T-Read Broken Ltd", "country": "ZZ"},
     ],
     "System": [
         {"id": "t-read-sys-a", "name": "T-Read Alpha", "kind": "APPLICATION"},

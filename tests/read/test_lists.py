@@ -1,5 +1,6 @@
 """The list fields over HTTP: filters, pagination and their errors, on the synthetic graph."""
 
+import base64
 from typing import Any
 
 import pytest
@@ -28,6 +29,11 @@ async def system_keys(graphql: GraphQL, **filter: Any) -> list[str]:
     body = await graphql(SYSTEM_NAMES, {"filter": {"search": "t-read", **filter}})
     assert "errors" not in body, body
     return [edge["node"]["key"] for edge in body["data"]["systems"]["edges"]]
+
+
+def cursor_of(text: str) -> str:
+    """A cursor crafted by hand: the base64 of `text`."""
+    return base64.urlsafe_b64encode(text.encode()).decode()
 
 
 def error_of(body: dict[str, Any]) -> tuple[str, str | None]:
@@ -89,9 +95,13 @@ async def test_pages_follow_each_other_by_cursor(graphql: GraphQL) -> None:
     [
         ({"after": "not-a-cursor"}, "after"),
         ({"after": "b2Zmc2V0Oi0x"}, "after"),
+        ({"after": cursor_of("offset:\u00b2")}, "after"),
+        ({"after": cursor_of("offset:9223372036854775806")}, "after"),
+        ({"after": cursor_of("offset:" + "9" * 30)}, "after"),
         ({"first": 101}, "first"),
         ({"first": -1}, "first"),
         ({"filter": {"country": "ZZ"}}, "filter.country"),
+        ({"filter": {"search": "x" * 201}}, "filter.search"),
         ({"filter": {"category": "t-read.nothing"}}, "filter.category"),
         ({"filter": {"subject": "t-read.nobody"}}, "filter.subject"),
         ({"filter": {"organisation": "t-read-org-none"}}, "filter.organisation"),
@@ -122,7 +132,7 @@ async def test_organisation_filters(graphql: GraphQL) -> None:
         body = await graphql(query, {"filter": {"search": "t-read", **filter}})
         return [node["key"] for node in body["data"]["organisations"]["nodes"]]
 
-    assert await keys() == ["t-read-org-broken", "t-read-org-sub", "t-read-org-vendor"]
+    assert await keys() == ["t-read-org-sub", "t-read-org-vendor"]
     assert await keys(country="QN") == ["t-read-org-vendor"]
     assert await keys(country="qn") == ["t-read-org-vendor"]
     assert await keys(eea=True) == ["t-read-org-sub"]

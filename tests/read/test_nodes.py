@@ -25,29 +25,29 @@ async def test_a_system_and_its_relationships(graphql: GraphQL) -> None:
     body = await graphql(
         """{ system(id: "t-read-sys-a") {
           key name kind
-          categories { key parent { key } }
-          subjects { key }
-          organisations { role organisation { key } }
-          hostingCountries { code }
-          accessedFrom { purpose country { code } }
-          downstream { key mode categories source { key } target {
-            __typename ... on System { key } ... on Organisation { key } } }
-          backups { key }
-          activities { key }
+          categories { nodes { key parent { key } } }
+          subjects { nodes { key } }
+          organisations { nodes { role organisation { key } } }
+          hostingCountries { nodes { code } }
+          accessedFrom { nodes { purpose country { code } } }
+          downstream { nodes { key mode categories source { key } target {
+            __typename ... on System { key } ... on Organisation { key } } } }
+          backups { nodes { key } }
+          activities { nodes { key } }
         } }"""
     )
     assert "errors" not in body, body
     system = body["data"]["system"]
-    assert system["categories"] == [
+    assert system["categories"]["nodes"] == [
         {"key": "t-read.contact.email", "parent": {"key": "t-read.contact"}}
     ]
-    assert system["subjects"] == [{"key": "t-read.customer"}]
-    assert system["organisations"] == [
+    assert system["subjects"]["nodes"] == [{"key": "t-read.customer"}]
+    assert system["organisations"]["nodes"] == [
         {"role": "PROCESSOR", "organisation": {"key": "t-read-org-sub"}}
     ]
-    assert system["hostingCountries"] == [{"code": "QM"}]
-    assert system["accessedFrom"] == [{"purpose": "support", "country": {"code": "QN"}}]
-    assert system["downstream"] == [
+    assert system["hostingCountries"]["nodes"] == [{"code": "QM"}]
+    assert system["accessedFrom"]["nodes"] == [{"purpose": "support", "country": {"code": "QN"}}]
+    assert system["downstream"]["nodes"] == [
         {
             "key": "t-read-flow-1",
             "mode": "PUSH",
@@ -63,13 +63,15 @@ async def test_a_system_and_its_relationships(graphql: GraphQL) -> None:
             "target": {"__typename": "Organisation", "key": "t-read-org-vendor"},
         },
     ]
-    assert system["backups"] == [{"key": "t-read-sys-d"}]
-    assert system["activities"] == [{"key": "t-read-act-billing"}]
+    assert system["backups"]["nodes"] == [{"key": "t-read-sys-d"}]
+    assert system["activities"]["nodes"] == [{"key": "t-read-act-billing"}]
 
 
 async def test_upstream_flows_name_their_source(graphql: GraphQL) -> None:
-    body = await graphql('{ system(id: "t-read-sys-b") { upstream { key source { key } } } }')
-    assert body["data"]["system"]["upstream"] == [
+    body = await graphql(
+        '{ system(id: "t-read-sys-b") { upstream { nodes { key source { key } } } } }'
+    )
+    assert body["data"]["system"]["upstream"]["nodes"] == [
         {"key": "t-read-flow-1", "source": {"key": "t-read-sys-a"}}
     ]
 
@@ -78,19 +80,19 @@ async def test_an_organisation_and_its_relationships(graphql: GraphQL) -> None:
     body = await graphql(
         """{ organisation(id: "t-read-org-vendor") {
           legalName establishedIn { code }
-          systems { role system { key } }
-          subProcessors { key role service engager { key } engaged { key } }
-          countries { how country { code } }
+          systems { nodes { role system { key } } }
+          subProcessors { nodes { key role service engager { key } engaged { key } } }
+          countries { nodes { how country { code } } }
         } }"""
     )
     assert "errors" not in body, body
     vendor = body["data"]["organisation"]
     assert vendor["establishedIn"] == {"code": "QN"}
-    assert vendor["systems"] == [
+    assert vendor["systems"]["nodes"] == [
         {"role": "SUB_PROCESSOR", "system": {"key": "t-read-sys-b"}},
         {"role": "PROCESSOR", "system": {"key": "t-read-sys-c"}},
     ]
-    assert vendor["subProcessors"] == [
+    assert vendor["subProcessors"]["nodes"] == [
         {
             "key": "t-read-eng-1",
             "role": "SUB_PROCESSOR",
@@ -99,7 +101,7 @@ async def test_an_organisation_and_its_relationships(graphql: GraphQL) -> None:
             "engaged": {"key": "t-read-org-sub"},
         }
     ]
-    assert vendor["countries"] == [
+    assert vendor["countries"]["nodes"] == [
         {"how": ["HOSTS_DATA"], "country": {"code": "QM"}},
         {"how": ["ESTABLISHED_IN", "HOSTS_DATA"], "country": {"code": "QN"}},
     ]
@@ -107,12 +109,16 @@ async def test_an_organisation_and_its_relationships(graphql: GraphQL) -> None:
 
 async def test_a_country_s_adequacy_under_each_regime(graphql: GraphQL) -> None:
     query = """query($code: String!, $on: Date) { country(code: $code) {
-      adequacy(on: $on) { regime { key } status decisions { key scope } } } }"""
+      adequacy(on: $on) { nodes { regime { key } status decisions { key scope } } } } }"""
 
     async def eu_status(code: str, on: str | None = None) -> dict[str, Any]:
         body = await graphql(query, {"code": code, "on": on})
         assert "errors" not in body, body
-        (eu,) = [a for a in body["data"]["country"]["adequacy"] if a["regime"]["key"] == "t-read-R"]
+        (eu,) = [
+            a
+            for a in body["data"]["country"]["adequacy"]["nodes"]
+            if a["regime"]["key"] == "t-read-R"
+        ]
         return eu
 
     overseas = await eu_status("QN")
@@ -125,36 +131,58 @@ async def test_a_country_s_adequacy_under_each_regime(graphql: GraphQL) -> None:
 async def test_a_category_s_parent_and_children(graphql: GraphQL) -> None:
     body = await graphql(
         """{ dataCategory(key: "t-read.contact") {
-          name parent { key } children { key parent { key } } systems { key } } }"""
+          name parent { key } children { nodes { key parent { key } } }
+          systems { nodes { key } } } }"""
     )
     category = body["data"]["dataCategory"]
     assert category["parent"] is None
-    assert category["children"] == [
+    assert category["children"]["nodes"] == [
         {"key": "t-read.contact.email", "parent": {"key": "t-read.contact"}}
     ]
-    assert category["systems"] == [{"key": "t-read-sys-c"}]
+    assert category["systems"]["nodes"] == [{"key": "t-read-sys-c"}]
 
 
 async def test_an_activity_and_everything_it_links_to(graphql: GraphQL) -> None:
     body = await graphql(
-        """{ processingActivities(filter: {search: "t-read billing"}) { nodes {
-          key purposes { key } subjects { key } categories { key } systems { key }
-          controllers { key } recipients { role organisation { key } } legalBases { key }
+        """{ processingActivities(first: 5, filter: {search: "t-read billing"}) { nodes {
+          key purposes { nodes { key } } subjects { nodes { key } }
+          categories { nodes { key } } systems { nodes { key } } controllers { nodes { key } }
+          recipients { nodes { role organisation { key } } } legalBases { nodes { key } }
         } } }"""
     )
     assert "errors" not in body, body
     assert body["data"]["processingActivities"]["nodes"] == [
         {
             "key": "t-read-act-billing",
-            "purposes": [{"key": "t-read.billing"}],
-            "subjects": [{"key": "t-read.customer"}],
-            "categories": [{"key": "t-read.contact.email"}],
-            "systems": [{"key": "t-read-sys-a"}],
-            "controllers": [{"key": "t-read-org-sub"}],
-            "recipients": [{"role": "PROCESSOR", "organisation": {"key": "t-read-org-vendor"}}],
-            "legalBases": [{"key": "t-read-6-1-b"}],
+            "purposes": {"nodes": [{"key": "t-read.billing"}]},
+            "subjects": {"nodes": [{"key": "t-read.customer"}]},
+            "categories": {"nodes": [{"key": "t-read.contact.email"}]},
+            "systems": {"nodes": [{"key": "t-read-sys-a"}]},
+            "controllers": {"nodes": [{"key": "t-read-org-sub"}]},
+            "recipients": {
+                "nodes": [{"role": "PROCESSOR", "organisation": {"key": "t-read-org-vendor"}}]
+            },
+            "legalBases": {"nodes": [{"key": "t-read-6-1-b"}]},
         }
     ]
+
+
+async def test_a_nested_list_is_a_connection_paged_like_the_roots(graphql: GraphQL) -> None:
+    query = """query($first: Int, $after: String) { system(id: "t-read-sys-a") {
+      downstream(first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { key } } } } }"""
+    first = (await graphql(query, {"first": 1}))["data"]["system"]["downstream"]
+    assert first["totalCount"] == 2
+    assert [edge["node"]["key"] for edge in first["edges"]] == ["t-read-flow-1"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    after = first["pageInfo"]["endCursor"]
+    second = (await graphql(query, {"first": 1, "after": after}))["data"]["system"]["downstream"]
+    assert [edge["node"]["key"] for edge in second["edges"]] == ["t-read-flow-2"]
+    assert second["pageInfo"]["hasNextPage"] is False
+    for variables, field in (({"first": 101}, "first"), ({"after": "x"}, "after")):
+        body = await graphql(query, variables)
+        assert error_of(body) == ("BAD_USER_INPUT", field)
+        assert body["errors"][0]["path"] == ["system", "downstream"]
 
 
 async def test_unknown_ids_are_not_found_from_lookups(graphql: GraphQL) -> None:
@@ -170,10 +198,22 @@ async def test_unknown_ids_are_not_found_from_lookups(graphql: GraphQL) -> None:
         assert error_of(body) == ("NOT_FOUND", field), document
 
 
-async def test_a_missing_node_behind_a_non_null_field_is_internal(graphql: GraphQL) -> None:
+async def test_a_missing_node_behind_a_non_null_field_is_internal(
+    graphql: GraphQL, db: Database
+) -> None:
     """The organisation's country node is missing: a fault of the server's data, not the
-    caller's."""
-    body = await graphql('{ organisation(id: "t-read-org-broken") { key establishedIn { code } } }')
+    caller's. The broken organisation lives for this test only, so that the lists other tests
+    read later in the session (the every-field test's `organisations`) do not meet it."""
+    await db.write(
+        "CREATE (:Organisation {id: 't-read-org-broken', legal_name: 'T-Read Broken Ltd', "
+        "country: 'ZZ'})"
+    )
+    try:
+        body = await graphql(
+            '{ organisation(id: "t-read-org-broken") { key establishedIn { code } } }'
+        )
+    finally:
+        await db.write("MATCH (o:Organisation {id: 't-read-org-broken'}) DETACH DELETE o")
     assert body["data"] is None
     assert error_of(body) == ("INTERNAL", None)
     assert body["errors"][0]["path"] == ["organisation", "establishedIn"]

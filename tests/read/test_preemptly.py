@@ -11,42 +11,43 @@ async def test_a_system_with_its_relationships(graphql: GraphQL) -> None:
     body = await graphql(
         """{ system(id: "accounts-db") {
              name ownerTeam deletionMethod identifiers
-             organisations { role organisation { key legalName } }
-             hostingCountries { code }
-             accessedFrom { country { code } }
-             backups { key }
-             downstream { target { ... on System { key } ... on Organisation { key } } } } }"""
+             organisations { nodes { role organisation { key legalName } } }
+             hostingCountries { nodes { code } }
+             accessedFrom { nodes { country { code } } }
+             backups { nodes { key } }
+             downstream { nodes { target {
+               ... on System { key } ... on Organisation { key } } } } } }"""
     )
     assert "errors" not in body, body
     system = body["data"]["system"]
     assert system["name"] == "Accounts database"
     assert system["ownerTeam"] == "platform"
     assert system["identifiers"] == ["email", "account_id"]
-    assert [(o["role"], o["organisation"]["key"]) for o in system["organisations"]] == [
+    assert [(o["role"], o["organisation"]["key"]) for o in system["organisations"]["nodes"]] == [
         ("PROCESSOR", "nimbus-emea")
     ]
-    assert [c["code"] for c in system["hostingCountries"]] == ["DE"]
-    assert sorted(a["country"]["code"] for a in system["accessedFrom"]) == ["IN", "US"]
-    assert [b["key"] for b in system["backups"]] == ["accounts-db-backup"]
-    assert system["downstream"], "the accounts database feeds other systems"
+    assert [c["code"] for c in system["hostingCountries"]["nodes"]] == ["DE"]
+    assert sorted(a["country"]["code"] for a in system["accessedFrom"]["nodes"]) == ["IN", "US"]
+    assert [b["key"] for b in system["backups"]["nodes"]] == ["accounts-db-backup"]
+    assert system["downstream"]["nodes"], "the accounts database feeds other systems"
 
 
 async def test_a_processor_with_its_sub_processors_and_certifications(graphql: GraphQL) -> None:
     body = await graphql(
         """{ organisation(id: "nimbus-inc") {
              legalName establishedIn { code }
-             subProcessors { engaged { key establishedIn { code } } }
-             dpfCertifications { framework status dataTypes } } }"""
+             subProcessors { nodes { engaged { key establishedIn { code } } } }
+             dpfCertifications { nodes { framework status dataTypes } } } }"""
     )
     assert "errors" not in body, body
     nimbus = body["data"]["organisation"]
     assert nimbus["establishedIn"]["code"] == "US"
     assert {"key": "nimbus-india", "establishedIn": {"code": "IN"}} in [
-        e["engaged"] for e in nimbus["subProcessors"]
+        e["engaged"] for e in nimbus["subProcessors"]["nodes"]
     ]
     assert {"framework": "EU_US", "status": "ACTIVE", "dataTypes": ["HR", "NON_HR"]} in nimbus[
         "dpfCertifications"
-    ]
+    ]["nodes"]
 
 
 async def test_lists_filter_the_seeded_map(graphql: GraphQL) -> None:
@@ -88,22 +89,23 @@ async def test_systems_name_their_security_measures_and_storages_their_record_co
 ) -> None:
     body = await graphql(
         """{ db: system(id: "accounts-db") {
-               securityMeasures { key label kind isoIso: iso27001 sccAnnex source sourceDate }
-               storages { key recordCount } }
-             sheets: system(id: "event-lead-sheets") { securityMeasures { key } }
+               securityMeasures { nodes {
+                 key label kind isoIso: iso27001 sccAnnex source sourceDate } }
+               storages { nodes { key recordCount } } }
+             sheets: system(id: "event-lead-sheets") { securityMeasures { nodes { key } } }
              measure: node(id: "U2VjdXJpdHlNZWFzdXJlOmVuY19hdF9yZXN0") {
                ... on SecurityMeasure { key label cnil swissDpo } } }"""
     )
     assert "errors" not in body, body
-    measures = {m["key"]: m for m in body["data"]["db"]["securityMeasures"]}
+    measures = {m["key"]: m for m in body["data"]["db"]["securityMeasures"]["nodes"]}
     assert {"enc_at_rest", "enc_in_transit", "access_control", "backup"} <= set(measures)
     at_rest = measures["enc_at_rest"]
     assert at_rest["label"] == "Encryption at rest"
     assert at_rest["kind"] == "TECHNICAL"
     assert at_rest["isoIso"] == "8.24 Use of cryptography"
     assert at_rest["sourceDate"] == "2026-12-01"
-    assert body["data"]["db"]["storages"] == [{"key": "st-accounts", "recordCount": 48000}]
-    assert body["data"]["sheets"]["securityMeasures"] == [{"key": "access_control"}]
+    assert body["data"]["db"]["storages"]["nodes"] == [{"key": "st-accounts", "recordCount": 48000}]
+    assert body["data"]["sheets"]["securityMeasures"]["nodes"] == [{"key": "access_control"}]
     assert body["data"]["measure"] == {
         "key": "enc_at_rest",
         "label": "Encryption at rest",

@@ -13,9 +13,11 @@ NESTED = """query($first: Int!) {
     totalCount
     edges { node {
       key
-      categories { key parent { key children { key } } }
-      organisations { role organisation { key establishedIn { code } countries { how } } }
-      hostingCountries { code adequacy { status regime { key } } }
+      categories(first: 3) { nodes { key parent { key children(first: 10) { nodes { key } } } } }
+      organisations(first: 2) { nodes { role organisation {
+        key establishedIn { code } countries(first: 5) { nodes { how } } } } }
+      hostingCountries(first: 5) { nodes { code adequacy(first: 5) { nodes {
+        status regime { key } } } } }
     } }
   }
 }"""
@@ -89,7 +91,9 @@ async def statements_for(graphql: GraphQL, app: FastAPI, key: str, first: int) -
     assert body["data"]["systems"]["totalCount"] == BULK
     edges = body["data"]["systems"]["edges"]
     assert len(edges) == first
-    assert all(edge["node"]["categories"][0]["parent"]["key"] == "t-bulk" for edge in edges)
+    assert all(
+        edge["node"]["categories"]["nodes"][0]["parent"]["key"] == "t-bulk" for edge in edges
+    )
     count: int = app.state.db.statements - before
     return count
 

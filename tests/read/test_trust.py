@@ -103,16 +103,16 @@ async def test_flows_and_engagements_are_nodes_with_one_edge_id_everywhere(
 ) -> None:
     graphql = whole_map
     body = await graphql(
-        """{ system(id: "accounts-db") { downstream { id key mode } }
-             organisation(id: "nimbus-inc") { subProcessors { id key engager { key }
-               engaged { key } } }
+        """{ system(id: "accounts-db") { downstream { nodes { id key mode } } }
+             organisation(id: "nimbus-inc") { subProcessors { nodes { id key engager { key }
+               engaged { key } } } }
              dataMap { edges { id kind } }
              lineage(from: "accounts-db") { nodes { paths { hops { edgeId relationship } } } } }"""
     )
     assert "errors" not in body, body
     data = body["data"]
-    flows = data["system"]["downstream"]
-    engagements = data["organisation"]["subProcessors"]
+    flows = data["system"]["downstream"]["nodes"]
+    engagements = data["organisation"]["subProcessors"]["nodes"]
     assert flows and engagements
     map_edges = {edge["id"]: edge["kind"] for edge in data["dataMap"]["edges"]}
     for flow in flows:

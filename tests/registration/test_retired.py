@@ -26,7 +26,7 @@ query($org: ID!, $day: Date!) {
   deletionPlan(subject: "preemptly.account_user", asOf: $day) {
     notifications { recipient { id } }
   }
-  organisation(id: "preemptly") { subProcessors { key retiredOn } }
+  organisation(id: "preemptly") { subProcessors { nodes { key retiredOn } } }
 }
 """
 
@@ -42,7 +42,9 @@ async def seen(graphql: GraphQL, vendor: str, day: str) -> dict[str, Any]:
         "notified": {
             n["recipient"]["id"] for n in data["deletionPlan"]["notifications"] if n["recipient"]
         },
-        "engagements": {e["key"]: e["retiredOn"] for e in data["organisation"]["subProcessors"]},
+        "engagements": {
+            e["key"]: e["retiredOn"] for e in data["organisation"]["subProcessors"]["nodes"]
+        },
     }
 
 

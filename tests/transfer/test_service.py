@@ -382,6 +382,20 @@ async def test_bad_input_names_the_argument(graphql: GraphQL) -> None:
     assert first["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}
 
 
+async def test_a_first_over_the_cap_is_refused_before_the_assessment_runs(
+    graphql: GraphQL, app: FastAPI
+) -> None:
+    await graphql("{ about { version } }")  # the key is in the key cache now
+    statements = app.state.db.statements
+    for query in (
+        "{ transferAssessment(first: 1000) { totalCount } }",
+        '{ transfers(systemId: "x", first: 1000) { totalCount } }',
+    ):
+        body = await graphql(query)
+        assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}
+    assert app.state.db.statements == statements
+
+
 @pytest.mark.usefixtures("transfer_graph")
 async def test_the_whole_map_assessment_is_six_statements_and_explains_every_hop(
     graphql: GraphQL, app: FastAPI, new_admin_key: NewKey
