@@ -10,12 +10,12 @@ PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 TEST_NEO4J_PORT ?= 7688
 TEST_ENV := DATAMAP_LOCAL_NEO4J_PORT=$(TEST_NEO4J_PORT) DATAMAP_LOCAL_NEO4J_DATA_DIR=$(CURDIR)/var/test/neo4j
 
-.PHONY: run test install lint typecheck pytest bench schema clean
+.PHONY: run test install lint typecheck pytest bench schema vendor chromium clean
 
 run: install
 	$(BIN)/datamap run
 
-test: install
+test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -33,6 +33,14 @@ $(STAMP): pyproject.toml
 
 schema: install
 	$(BIN)/datamap schema export
+
+# The browser tests drive Debian's Chromium (Playwright's own browser builds are not reachable).
+chromium:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# Re-vendor GraphiQL's and the explorer's web assets from npm at the versions pinned in the script.
+vendor:
+	app/static/vendor.sh
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -3,12 +3,14 @@ from typing import Any
 
 from cross_web import HTTPException
 from fastapi import Request
+from fastapi.responses import HTMLResponse
 from starlette.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from app.pages import graphiql_page
 from schema.errors import coded, new_request_id
 
 
@@ -22,7 +24,7 @@ class CodedGraphQLRouter(GraphQLRouter[Any, None]):
     and the HTTP-level ones strawberry answers in plain text (a body that is not JSON, no query,
     too many batched operations, an unknown operationName, a mutation over GET, an unsupported
     content type). A response over `max_response_bytes` is replaced by an error naming the
-    limit."""
+    limit. Its GraphiQL page loads the IDE from this service (app/static), not from a CDN."""
 
     def __init__(
         self, *args: Any, hide_suggestions: bool, max_response_bytes: int, **kwargs: Any
@@ -50,6 +52,9 @@ class CodedGraphQLRouter(GraphQLRouter[Any, None]):
                 for error in result.errors
             ]
         return process_result(result)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return graphiql_page()
 
     def encode_json(self, data: object) -> str:
         encoded = json.dumps(data, separators=(",", ":"))

@@ -1,4 +1,5 @@
-"""The FastAPI application: GraphQL at /graphql and the two health probes."""
+"""The FastAPI application: GraphQL at /graphql (with GraphiQL), the explorer at /explorer and
+the two health probes."""
 
 import asyncio
 import contextlib
@@ -15,6 +16,7 @@ from app.body_limit import BodyLimit
 from app.documents import documents_router
 from app.graphql_router import CodedGraphQLRouter
 from app.lineage import lineage_router
+from app.pages import mount_pages
 from app.principal import request_principal
 from app.settings import Settings, get_settings
 from app.websocket import RefuseWebSocket
@@ -155,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(graphql, prefix="/graphql")
     app.include_router(documents_router(settings))
     app.include_router(lineage_router(settings))
+    mount_pages(app)
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 
 from app.settings import PROJECT_ROOT, Settings
-from bench.generate import DOMAIN_SIZE, SCALES, generate, load
+from bench.generate import DOMAIN_SIZE, SCALES, DataMap, LoadReport, generate, load
 from graph import bulk, provision
 from graph.database import Database, Record
 from graph.queries import access as access_queries
@@ -293,22 +293,27 @@ async def raw_system_details(db: Database, ids: list[str]) -> list[Record]:
     return operators
 
 
+async def loaded(db: Database, systems: int, seed: int) -> tuple[DataMap, LoadReport | None]:
+    """The generated map of `systems` systems in `db`, loaded unless the graph holds it already
+    (then the load report is None); earlier runs' registered rows are removed."""
+    data_map = generate(systems, seed=seed)
+    present = await db.read("MATCH (s:System) WHERE s.id STARTS WITH 'bench-' RETURN count(s) AS n")
+    await bulk.remove_registered(db, "bench")
+    if present[0]["n"] == len(data_map.systems):
+        return data_map, None
+    print(f"loading {systems} systems ...")
+    report = await load(db, data_map)
+    print(f"  {report.rows} rows in {report.seconds:.1f} s")
+    return data_map, report
+
+
 async def run_scale(scale: str, args: argparse.Namespace) -> ScaleResult:
     settings = Settings(local_neo4j_data_dir=args.data_dir / f"neo4j-{scale}")
     systems = SCALES[scale]
     with neo4j_server(settings):
         db = Database.connect(settings)
         try:
-            data_map = generate(systems, seed=args.seed)
-            present = await db.read(
-                "MATCH (s:System) WHERE s.id STARTS WITH 'bench-' RETURN count(s) AS n"
-            )
-            await bulk.remove_registered(db, "bench")
-            report = None
-            if present[0]["n"] != len(data_map.systems):
-                print(f"loading {scale} ...")
-                report = await load(db, data_map)
-                print(f"  {report.rows} rows in {report.seconds:.1f} s")
+            data_map, report = await loaded(db, systems, args.seed)
             result = ScaleResult(
                 scale=scale,
                 systems=len(data_map.systems),

@@ -25,6 +25,13 @@ class About:
     neo4j_edition: str = strawberry.field(description="The Neo4j edition, read from it.")
 
     @strawberry.field(
+        description="The role of the API key that sent this request: what else it may ask."
+    )
+    def key_role(self, info: Info[Context, None]) -> Role | None:
+        principal = info.context.principal
+        return None if principal is None else principal.role
+
+    @strawberry.field(
         description="How many nodes of each kind the graph holds; the service's own records "
         "(API keys, audit events) only for the roles that may read them."
     )

@@ -1,5 +1,7 @@
 """The data map as nodes and edges, ready to draw."""
 
+from collections.abc import Mapping
+
 import strawberry
 from strawberry.scalars import JSON
 
@@ -16,6 +18,11 @@ class MapNode:
         description="The attributes worth showing, by kind: a system's `kind` and `ownerTeam`, "
         "an organisation's `country` and `isSelf`, a country's `eea`, a category's "
         "`specialCategory`, a storage's `controllerRole`."
+    )
+    group: str | None = strawberry.field(
+        default=None,
+        description="In `mapGroup` and `mapNeighbourhood`, the key of the group a system is in "
+        "(`MapGroup.key`); null for other nodes and in `dataMap`.",
     )
 
 
@@ -44,7 +51,7 @@ class DataMap:
     truncated: bool = strawberry.field(description="Whether the node cap cut the map.")
 
 
-def to_graphql(data: datamap.DataMap) -> DataMap:
+def to_graphql(data: datamap.DataMap, groups: Mapping[str, str] | None = None) -> DataMap:
     return DataMap(
         nodes=[
             MapNode(
@@ -53,6 +60,7 @@ def to_graphql(data: datamap.DataMap) -> DataMap:
                 key=node.key,
                 label=node.label,
                 attributes=JSON(node.attributes),
+                group=(groups or {}).get(node.id),
             )
             for node in data.nodes
         ],

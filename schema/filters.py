@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 import strawberry
 
-from schema.vocabulary import OrganisationKind, Role
+from schema.vocabulary import OrganisationKind, RegimeKey, Role
 
 
 @strawberry.input(
@@ -50,6 +50,13 @@ class MapFilter:
     special_categories: bool | None = strawberry.field(
         default=None, description="Whether special-category data (Art. 9(1) GDPR) is involved."
     )
+    regime: RegimeKey | None = strawberry.field(
+        default=None,
+        description="Systems the regime governs: operated by an organisation established in "
+        "its area, or holding a storage that may hold people of its area or markets (the "
+        "markets of its people recorded on the storage, else those the map's owner serves; neither "
+        "recorded, it may).",
+    )
 
 
 def filter_values(given: MapFilter | None) -> dict[str, object]:
@@ -57,7 +64,7 @@ def filter_values(given: MapFilter | None) -> dict[str, object]:
     if given is None:
         return {}
     values = asdict(given)
-    for name in ("role", "kind"):
+    for name in ("role", "kind", "regime"):
         if values[name] is not None:
             values[name] = values[name].value
     return values

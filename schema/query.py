@@ -8,6 +8,7 @@ from schema.deletion import DeletionQuery
 from schema.ingest import IngestQuery
 from schema.keys import KeysQuery
 from schema.lineage import LineageQuery
+from schema.map_view import MapViewQuery
 from schema.policy import PolicyQuery
 from schema.read import ReadQuery
 from schema.records import RecordsQuery
@@ -24,6 +25,7 @@ class Query(
     IngestQuery,
     KeysQuery,
     LineageQuery,
+    MapViewQuery,
     PolicyQuery,
     ReadQuery,
     RecordsQuery,

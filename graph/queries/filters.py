@@ -1,7 +1,8 @@
 """The filters of the list fields and of `dataMap`, as Cypher predicates over the node `n`.
 
 Each kind names the filters that apply to it; the values are always parameters (`$search`,
-`$country`, `$category`, `$subject`, `$organisation`, `$role`, `$eea`, `$special_categories`).
+`$country`, `$category`, `$subject`, `$organisation`, `$role`, `$eea`, `$special_categories`,
+`$regime`).
 A category filter matches the category and its descendants (the prefix rule of MODEL.md)."""
 
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ FILTER_NAMES: tuple[str, ...] = (
     "kind",
     "eea",
     "special_categories",
+    "regime",
 )
 
 
@@ -64,6 +66,23 @@ def for_subject(edge: LiteralString, subject: LiteralString) -> LiteralString:
 IN_CATEGORY: LiteralString = "(c.key = $category OR c.key STARTS WITH $category + '.')"
 SPECIAL: LiteralString = "c.special_category = true"
 
+UNDER_REGIME: LiteralString = (
+    "(EXISTS { (n)-[:OPERATED_BY]->(:Organisation)-[:ESTABLISHED_IN]->(:Country)"
+    "-[:IN_AREA_OF]->(:Regime {key: $regime}) } "
+    "OR EXISTS { MATCH (n)<-[:IN_SYSTEM]-(st:Storage) "
+    "  WITH CASE WHEN size(coalesce(st.subjects_in, [])) > 0 THEN st.subjects_in "
+    "    ELSE coalesce(head(COLLECT { MATCH (me:Organisation {is_self: true}) "
+    "      RETURN me.serves }), []) END AS markets "
+    "  MATCH (r:Regime {key: $regime}) "
+    "  WHERE size(markets) = 0 OR any(m IN markets WHERE m IN coalesce(r.markets, []) "
+    "    OR EXISTS { (:Country {code: m})-[:IN_AREA_OF]->(r) }) })"
+)
+"""Whether the regime `$regime` governs the system `n`: an organisation operating it is
+established in the regime's area (GDPR Art. 3(1) and its counterparts), or one of its storages
+may hold people of the regime's area or markets: the storage's `subjects_in`, else the markets the
+map's owner serves, and neither recorded, it may (the rule of the transfer engine's and the policy
+check's reach)."""
+
 SYSTEM: dict[str, LiteralString] = {
     "search": "toLower(n.name) CONTAINS toLower($search)",
     "country": "EXISTS { (n)-[:HOSTED_IN]->(:Country {code: $country}) }",
@@ -84,6 +103,7 @@ SYSTEM: dict[str, LiteralString] = {
         "$special_categories = EXISTS { (n)<-[:IN_SYSTEM]-(:Storage)-[:OF_CATEGORY]->"
         "(c:DataCategory) WHERE " + SPECIAL + " }"
     ),
+    "regime": UNDER_REGIME,
 }
 
 ORGANISATION: dict[str, LiteralString] = {

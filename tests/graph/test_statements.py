@@ -52,6 +52,10 @@ DOCUMENTS: dict[str, str] = {
     "dataCategory": '{ dataCategory(key: "user.contact.email") { key parent { key } } }',
     "node": '{ node(id: "U3lzdGVtOmFjY291bnRzLWRi") { id ... on System { key } } }',
     "dataMap": '{ dataMap(filter: {search: "accounts"}) { nodes { key } edges { kind } } }',
+    "mapOverview": "{ mapOverview(groupBy: ORGANISATION) { groups { key } flows { flows } } }",
+    "mapGroup": '{ mapGroup(groupBy: OWNER_TEAM, key: "platform") { nodes { key group } } }',
+    "mapNeighbourhood": """{ mapNeighbourhood(id: "U3lzdGVtOmFjY291bnRzLWRi") {
+        nodes { key } edges { kind } } }""",
     "transferAssessment": f"""{{ transferAssessment(regime: EU, asOf: "{AS_OF}", first: 2) {{
         totalCount }} }}""",
     "transfers": f"""{{ transfers(systemId: "support-desk", asOf: "{AS_OF}") {{

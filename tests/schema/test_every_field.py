@@ -54,6 +54,9 @@ ROOT_ARGUMENTS: dict[str, str] = {
     "breachImpact": 'organisationId: "nimbus-emea", awareAt: "2026-11-30T09:00:00+00:00", '
     "kind: CONFIDENTIALITY",
     "policyCheck": 'policy: "preemptly"',
+    "mapOverview": "groupBy: ORGANISATION",
+    "mapGroup": 'groupBy: OWNER_TEAM, key: "platform"',
+    "mapNeighbourhood": 'id: "accounts-db"',
 }
 """The arguments of each root lookup and decision that requires some, naming seeded entities."""
 

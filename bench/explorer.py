@@ -1,0 +1,222 @@
+"""The explorer in a real browser on a generated map (10,000 systems by default): the time from a
+tap until the diagram is drawn again, for the first (grouped) view, opening a group and showing
+a system's neighbourhood, split into the API's answer and the drawing (layout included), and
+what the page asked of the API: the largest answer, and that no request asked for the whole map.
+
+Run once on a quiet machine: `python -m bench.explorer [--scale 10k] [--opens 3]` (its own Neo4j
+under var/bench/neo4j-<scale>, loaded by bench.generate when it does not hold the map yet, on
+`DATAMAP_LOCAL_NEO4J_PORT`, 7707 unless set). Results go to bench/results/explorer-<date>.json."""
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Page, Request
+
+from app.settings import PROJECT_ROOT, Settings
+from bench.browser import chromium, enter_key, offsite_requests, redrawn, served
+from bench.generate import SCALES
+from bench.run import RESULTS, loaded, machine, neo4j_server
+from graph.database import Database
+from graph.queries import map_view
+from resolvers.auth import keys
+from resolvers.auth.principal import Principal, Role
+
+TARGET_MS = 500
+WARM_UP_RUNS = 3
+CAP = Settings().datamap_max_nodes
+
+
+@dataclass
+class Expansion:
+    what: str
+    element: str
+    wall_ms: float
+    fetch_ms: int
+    draw_ms: int
+    nodes_drawn: int
+    edges_drawn: int
+
+
+@dataclass
+class Result:
+    scale: str
+    systems: int
+    first_view_ms: float
+    first_view_groups: int
+    expansions: list[Expansion] = field(default_factory=list)
+    operations: list[str] = field(default_factory=list)
+    largest_answer_bytes: int = 0
+    whole_map_asked: bool = False
+
+    def summary(self, what: str) -> dict[str, float]:
+        walls = [e.wall_ms for e in self.expansions if e.what == what]
+        return {"median_ms": round(statistics.median(walls), 1), "max_ms": round(max(walls), 1)}
+
+
+async def tap(page: Page, element: str) -> None:
+    """Tap a node through Cytoscape's own event (what a click on it emits), so a node drawn
+    small among thousands is hit exactly."""
+    await page.evaluate("(id) => window.datamapExplorer.cy.getElementById(id).emit('tap')", element)
+
+
+async def drawn_counts(page: Page) -> tuple[int, int]:
+    nodes = await page.get_attribute("#counts", "data-nodes")
+    edges = await page.get_attribute("#counts", "data-edges")
+    return int(nodes or 0), int(edges or 0)
+
+
+async def expansion(page: Page, what: str, element: str, action: Any) -> Expansion:
+    started = time.perf_counter()
+    await redrawn(page, action)
+    wall_ms = round((time.perf_counter() - started) * 1000, 1)
+    nodes, edges = await drawn_counts(page)
+    return Expansion(
+        what=what,
+        element=element,
+        wall_ms=wall_ms,
+        fetch_ms=int(await page.get_attribute("body", "data-last-fetch-ms") or 0),
+        draw_ms=int(await page.get_attribute("body", "data-last-draw-ms") or 0),
+        nodes_drawn=nodes,
+        edges_drawn=edges,
+    )
+
+
+async def explore(page: Page, base_url: str, key: str, scale: str, opens: int) -> Result:
+    asked: list[str] = []
+    sizes: list[int] = []
+
+    def record(request: Request) -> None:
+        if request.url.endswith("/graphql") and request.post_data:
+            asked.append(json.loads(request.post_data)["query"])
+
+    async def measure_answer(response: Any) -> None:
+        if response.url.endswith("/graphql"):
+            sizes.append(len(await response.body()))
+
+    page.on("request", record)
+    page.on("response", lambda response: asyncio.ensure_future(measure_answer(response)))
+    await page.goto(f"{base_url}/explorer")
+    started = time.perf_counter()
+    await redrawn(page, enter_key(page, key))
+    first_view_ms = round((time.perf_counter() - started) * 1000, 1)
+    groups = await page.evaluate(
+        "() => window.datamapExplorer.cy.nodes('[kind = \"Group\"]').map(n => n.id())"
+    )
+    result = Result(
+        scale=scale,
+        systems=SCALES[scale],
+        first_view_ms=first_view_ms,
+        first_view_groups=len(groups),
+    )
+    print(f"first view: {first_view_ms} ms, {len(groups)} groups", flush=True)
+    for group in sorted(groups)[:opens]:
+        result.expansions.append(await expansion(page, "open a group", group, tap(page, group)))
+        print(result.expansions[-1], flush=True)
+        members = await page.evaluate(
+            """(key) => {
+                const { cy, state } = window.datamapExplorer;
+                return cy.nodes('[kind = "System"]').map(n => n.id())
+                    .filter(id => state.systemGroup.get(id) === key);
+            }""",
+            group.removeprefix("group:"),
+        )
+        system = sorted(members)[0]
+        await tap(page, system)
+        await page.wait_for_selector("#neighbourhood")
+        result.expansions.append(
+            await expansion(page, "a system's neighbourhood", system, page.click("#neighbourhood"))
+        )
+        print(result.expansions[-1], flush=True)
+    await asyncio.sleep(0.5)  # the last answers' bodies
+    result.operations = [" ".join(query.split())[:120] for query in asked]
+    result.largest_answer_bytes = max(sizes, default=0)
+    result.whole_map_asked = any("dataMap(" in query for query in asked)
+    return result
+
+
+async def warm_up(db: Database) -> None:
+    """Run the page's statements (their text, so their plans) a few times first: Neo4j plans a
+    statement on its first run, which took seconds for these on this machine, and caches the plan
+    while it runs. The times measured are then those of a service that has answered these
+    before (other groups and systems than the ones the browser opens)."""
+    for _ in range(WARM_UP_RUNS):
+        groups = (await map_view.overview(db, "OWNER_TEAM", {}))["groups"]
+        for group in groups[-2:]:
+            await map_view.group(db, "OWNER_TEAM", group["key"], {}, max_nodes=CAP)
+        system = await db.read("MATCH (s:System) RETURN s.id AS id ORDER BY s.id DESC LIMIT 1")
+        await map_view.neighbourhood(db, "OWNER_TEAM", "System", system[0]["id"], max_nodes=CAP)
+
+
+async def run(args: argparse.Namespace) -> Result:
+    settings = Settings(local_neo4j_data_dir=args.data_dir / f"neo4j-{args.scale}")
+    with neo4j_server(settings):
+        db = Database.connect(settings)
+        try:
+            await loaded(db, SCALES[args.scale], args.seed)
+            await warm_up(db)
+            actor = Principal(key_id="bench", role=Role.ADMIN)
+            key = (await keys.create(db, Role.VIEWER, "bench explorer", actor)).key
+        finally:
+            await db.close()
+        with served(settings) as base_url:
+            async with chromium() as browser:
+                context = await browser.new_context(viewport={"width": 1600, "height": 1000})
+                page = await context.new_page()
+                page.on("console", lambda message: print("page:", message.text, flush=True))
+                page.on("crash", lambda _: print("page: the renderer crashed", flush=True))
+                offsite = offsite_requests(page, base_url)
+                result = await explore(page, base_url, key, args.scale, args.opens)
+                await page.screenshot(path=str(args.data_dir / f"explorer-{args.scale}.png"))
+                await context.close()
+                if offsite:
+                    raise RuntimeError(f"the explorer asked other hosts: {offsite}")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default="10k")
+    parser.add_argument("--opens", type=int, default=3, help="groups to open, one after another")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / "var" / "bench")
+    args = parser.parse_args()
+    os.environ.setdefault("DATAMAP_LOCAL_NEO4J_PORT", "7707")
+    os.environ.setdefault("DATAMAP_LOCAL_NEO4J_HEAP_MB", "2048")
+    os.environ.setdefault("DATAMAP_LOCAL_NEO4J_PAGE_CACHE_MB", "1024")
+    started = datetime.now(UTC)
+    result = asyncio.run(run(args))
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"explorer-{started.date().isoformat()}.json"
+    record = {
+        "started": started.isoformat(timespec="seconds"),
+        "machine": machine(),
+        "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "target_ms": TARGET_MS,
+        "summary": {what: result.summary(what) for what in {e.what for e in result.expansions}},
+        "result": asdict(result),
+    }
+    out.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"wrote {out}")
+    print(f"first view: {result.first_view_ms} ms, {result.first_view_groups} groups")
+    for item in result.expansions:
+        print(
+            f"{item.what} {item.element}: {item.wall_ms} ms (API {item.fetch_ms} ms, "
+            f"drawing {item.draw_ms} ms), {item.nodes_drawn} nodes and {item.edges_drawn} "
+            "edges drawn"
+        )
+    print(
+        f"largest answer {result.largest_answer_bytes} bytes; whole map asked: "
+        f"{result.whole_map_asked}"
+    )
+
+
+if __name__ == "__main__":
+    main()
