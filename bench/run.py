@@ -169,7 +169,7 @@ BREACH_IMPACT = """query($systemIds: [ID!]) { breachImpact(systemIds: $systemIds
     awareAt: "2026-11-30T09:00:00Z", kind: CONFIDENTIALITY) {
   systems { id reach } subjects { subject records } controllersToNotify { controller { id } }
   obligations { key status deadline } notifications { authority json } } }"""
-DATA_MAP = """query($subject: String!) { dataMap(filter: {subject: $subject}) {
+DATA_MAP = """query($subject: ID!) { dataMap(filter: {subject: $subject}) {
   totalNodes truncated nodes { id kind key label attributes }
   edges { id kind source target attributes } } }"""
 

@@ -50,8 +50,25 @@ async def db(neo4j_server: Settings) -> AsyncIterator[Database]:
     database = Database.connect(neo4j_server)
     await migrate(database)
     await clear_test_nodes(database)  # what earlier runs left, so a local run starts as CI does
+    _session_db.append(database)
     yield database
+    _session_db.clear()
     await database.close()
+
+
+_session_db: list[Database] = []
+"""The session's database once a test has asked for it."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def module_leaves_no_test_nodes() -> AsyncIterator[None]:
+    """Each test module's synthetic nodes are deleted when it ends, so the next module sees
+    Preemptly's seeded map and its own nodes only: lists, the data map, the explorer and the
+    map owner (`is_self`) are not changed by what another module built. A module that never
+    touched Neo4j starts none."""
+    yield
+    if _session_db:
+        await clear_test_nodes(_session_db[0])
 
 
 @pytest.fixture(scope="session")
@@ -63,10 +80,12 @@ async def seeded(db: Database) -> Database:
 
 
 async def clear_test_nodes(db: Database) -> None:
-    """Delete the nodes tests created (their ids and keys start with `t-`)."""
+    """Delete the nodes tests created (their ids and keys start with `t-`), and the flows and
+    engagements they drew between seeded nodes."""
     await db.write(
         "MATCH (n) WHERE n.id STARTS WITH 't-' OR n.key STARTS WITH 't-' DETACH DELETE n"
     )
+    await db.write("MATCH ()-[r:FLOWS_TO|ENGAGES]->() WHERE r.id STARTS WITH 't-' DELETE r")
 
 
 async def clear(db: Database) -> None:

@@ -39,6 +39,13 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ("dataCategory", Role.VIEWER, '{ dataCategory(key: "user") { key } }'),
     ("node", Role.VIEWER, '{ node(id: "U3lzdGVtOnQtYXV0aC1ub25l") { id } }'),
     ("dataMap", Role.VIEWER, "{ dataMap(maxNodes: 1) { truncated } }"),
+    ("mapOverview", Role.VIEWER, "{ mapOverview(groupBy: OWNER_TEAM) { __typename } }"),
+    (
+        "mapGroup",
+        Role.VIEWER,
+        '{ mapGroup(groupBy: OWNER_TEAM, key: "t-auth-none") { __typename } }',
+    ),
+    ("mapNeighbourhood", Role.VIEWER, '{ mapNeighbourhood(id: "t-auth-none") { __typename } }'),
     ("lineage", Role.ANALYST, '{ lineage(from: "t-auth-none") { truncated } }'),
     ("accessPlan", Role.ANALYST, '{ accessPlan(subject: "t-auth-none") { __typename } }'),
     ("transferAssessment", Role.ANALYST, "{ transferAssessment(first: 1) { totalCount } }"),

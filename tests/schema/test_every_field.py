@@ -22,19 +22,11 @@ from graphql import (
 from graphql.pyutils import Undefined
 
 from app.settings import Settings
-from graph.database import Database
 from resolvers.auth.principal import Role
 from resolvers.global_id import encode
 from schema.build import build_schema
-from tests.conftest import clear_test_nodes
 
-
-@pytest.fixture(scope="module", autouse=True)
-async def seeded_map_only(seeded: Database) -> None:
-    """Preemptly's seeded map without what earlier tests of the session left beside it (their
-    synthetic graphs may lack what a field needs on purpose, to test its fault)."""
-    await clear_test_nodes(seeded)
-
+pytestmark = pytest.mark.usefixtures("seeded")
 
 DEPTH = 4
 ROOT_ARGUMENTS: dict[str, str] = {
