@@ -22,6 +22,7 @@ from graph.queries import keys as key_queries
 from resolvers.auth import keys
 from resolvers.auth.principal import Role
 from resolvers.errors import DatamapError, NotFound
+from resolvers.fides import service as fides
 from resolvers.policy.document import render_text
 from resolvers.policy.service import policy_check
 from resolvers.records.document import Format, filename, render
@@ -35,11 +36,13 @@ schema_cli = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
 keys_cli = typer.Typer(help="API keys (stored hashed in Neo4j).", no_args_is_help=True)
 check_cli = typer.Typer(help="Check the map against what is promised.", no_args_is_help=True)
 export_cli = typer.Typer(help="Documents computed from the map.", no_args_is_help=True)
+import_cli = typer.Typer(help="Bring what teams already have onto the map.", no_args_is_help=True)
 cli.add_typer(neo4j_cli, name="neo4j")
 cli.add_typer(schema_cli, name="schema")
 cli.add_typer(keys_cli, name="keys")
 cli.add_typer(check_cli, name="check")
 cli.add_typer(export_cli, name="export")
+cli.add_typer(import_cli, name="import")
 
 
 def fail(message: str) -> typer.Exit:
@@ -276,6 +279,86 @@ def export_ropa(
         )
 
     asyncio.run(_with_database(get_settings(), work))
+
+
+def manifest_files(paths: list[Path]) -> list[Path]:
+    """The files given, and the `*.yml`/`*.yaml` files under each directory given (sorted)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise fail(f"{path}: no such file or directory")
+    if not found:
+        raise fail("no manifest files found")
+    return found
+
+
+@import_cli.command("fides")
+def import_fides(
+    paths: list[Path] = typer.Argument(..., help="Manifest files, or directories of them."),
+    country: str = typer.Option(
+        ...,
+        "--country",
+        help="ISO code where organisations are established and systems hosted when the "
+        "manifests do not say.",
+    ),
+    source: str = typer.Option("fides", "--source", help="The source name to register under."),
+) -> None:
+    """Import fideslang manifests onto the map in one transaction (idempotent, all-or-nothing),
+    and report what was created, changed and could not be mapped."""
+    documents = [(str(path), path.read_text(encoding="utf-8")) for path in manifest_files(paths)]
+
+    async def work(db: Database) -> None:
+        try:
+            options = fides.options(source, country, "--")
+            report = await fides.import_manifests(db, keys.SYSTEM_ACTOR, documents, options)
+        except DatamapError as error:
+            where = f" ({error.field})" if error.field else ""
+            raise fail(f"nothing imported: {error.message}{where}") from None
+        touched = [entity for entity in report.entities if entity.changed]
+        for entity in touched:
+            state = "created" if entity.created else "changed"
+            typer.echo(f"{state:<8} {entity.entity_type:<18} {entity.id}")
+        for unmapped in report.unmapped:
+            typer.echo(f"unmapped {unmapped.field}: {unmapped.reason}")
+        created = sum(entity.created for entity in touched)
+        typer.echo(
+            f"{len(documents)} manifests: {created} created, {len(touched) - created} changed, "
+            f"{len(report.entities) - len(touched)} unchanged, {len(report.unmapped)} not mapped"
+            + ("" if report.changed else "; nothing changed")
+        )
+
+    asyncio.run(_with_database(get_settings(), work))
+
+
+@export_cli.command("fides")
+def export_fides(
+    source: str = typer.Option("fides", "--source", help="Export what this source registered."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="The file to write; default: standard output."
+    ),
+) -> None:
+    """Write the entities a source registered as a fideslang manifest (YAML)."""
+
+    async def work(db: Database) -> None:
+        try:
+            text = await fides.export_manifests(db, source)
+        except DatamapError as error:
+            raise fail(error.message) from None
+        exported.append(text)
+
+    exported: list[str] = []
+    asyncio.run(_with_database(get_settings(), work))
+    if output is None:
+        typer.echo(exported[0], nl=False)
+    else:
+        output.write_text(exported[0], encoding="utf-8")
+        typer.echo(f"wrote {output}")
 
 
 @contextmanager

@@ -41,6 +41,7 @@ FIELD_ROLES: dict[tuple[str, str], Role] = {
     ("Query", "auditLog"): Role.ANALYST,
     ("Query", "policyCheck"): Role.ANALYST,
     ("Query", "drift"): Role.ANALYST,
+    ("Query", "fidesManifest"): Role.ANALYST,
     ("Query", "apiKeys"): Role.ADMIN,
     ("Mutation", "createApiKey"): Role.ADMIN,
     ("Mutation", "revokeApiKey"): Role.ADMIN,

@@ -5,6 +5,7 @@ from schema.access import AccessQuery
 from schema.audit import AuditQuery
 from schema.breach import BreachQuery
 from schema.deletion import DeletionQuery
+from schema.fides import FidesQuery
 from schema.ingest import IngestQuery
 from schema.keys import KeysQuery
 from schema.lineage import LineageQuery
@@ -22,6 +23,7 @@ class Query(
     AuditQuery,
     BreachQuery,
     DeletionQuery,
+    FidesQuery,
     IngestQuery,
     KeysQuery,
     LineageQuery,

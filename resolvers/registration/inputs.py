@@ -3,7 +3,7 @@ becomes BAD_USER_INPUT whose `field` is the GraphQL path of the offending value
 (`inputs[3].country`)."""
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
@@ -66,14 +66,22 @@ def _market(code: str) -> str:
     return code
 
 
-def _category(key: str) -> str:
-    if key not in category_keys():
+def _custom(info: ValidationInfo, kind: str) -> Collection[str]:
+    """Custom taxonomy keys a caller validates against besides fideslang's (a Fides import's
+    own `data_category` and `data_use` resources), given as the validation context."""
+    context = info.context or {}
+    keys: Collection[str] = context.get(kind, ())
+    return keys
+
+
+def _category(key: str, info: ValidationInfo) -> str:
+    if key not in category_keys() and key not in _custom(info, "categories"):
         raise ValueError(f"{key!r} is not a data category of the taxonomy")
     return key
 
 
-def _data_use(key: str) -> str:
-    if key not in data_use_keys():
+def _data_use(key: str, info: ValidationInfo) -> str:
+    if key not in data_use_keys() and key not in _custom(info, "uses"):
         raise ValueError(f"{key!r} is not a data use of the taxonomy")
     return key
 
@@ -427,11 +435,17 @@ def field_path(prefix: str, location: tuple[int | str, ...]) -> str:
     return path
 
 
-def validated(model: type[Model], data: dict[str, Any], field: str) -> Model:
+def validated(
+    model: type[Model],
+    data: dict[str, Any],
+    field: str,
+    context: Mapping[str, Collection[str]] | None = None,
+) -> Model:
     """`data` (snake_case keys) as `model`, or BadUserInput naming the first offending path
-    under the argument `field`."""
+    under the argument `field`. `context` may name custom taxonomy keys (`categories`,
+    `uses`) that count besides fideslang's."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as error:
         first = error.errors()[0]
         location = tuple(part for part in first["loc"] if part != "__root__")

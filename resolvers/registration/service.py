@@ -123,10 +123,12 @@ async def written(db: Database, work: Callable[[AsyncManagedTransaction], Awaita
         await refuse(db, (missing.label,), missing.key, field=missing.field or "", error=NotFound)
 
 
-async def apply(
-    tx: AsyncManagedTransaction, db: Database, actor: Principal, operation: str, plan: Plan
+async def check_and_upsert(
+    tx: AsyncManagedTransaction, db: Database, actor: Principal, plan: Plan
 ) -> list[Record]:
-    """Check the plan's references, upsert, and audit every row, inside `tx`."""
+    """Check the plan's references, then (for an integration) that it changes only what its own
+    key registered, then upsert, inside `tx`; `apply` without the audit, for a caller that
+    audits only what changed (a Fides import)."""
     invalid = await queries.invalid_references(tx, db, distinct_references(plan.references))
     if invalid:
         first = invalid[0]
@@ -141,7 +143,14 @@ async def apply(
         for entity_id, field in fields.items():
             if entity_id in found:
                 check_owner(actor, plan.entity_type, found[entity_id], field=field)
-    rows = await plan.upsert(tx, actor.key_id)
+    return await plan.upsert(tx, actor.key_id)
+
+
+async def apply(
+    tx: AsyncManagedTransaction, db: Database, actor: Principal, operation: str, plan: Plan
+) -> list[Record]:
+    """Check the plan's references and owners, upsert, and audit every row, inside `tx`."""
+    rows = await check_and_upsert(tx, db, actor, plan)
     await audit_queries.write_events(
         tx,
         db,

@@ -32,6 +32,7 @@ DOCUMENTS: dict[str, str] = {
     "apiKeys": "{ apiKeys { role } }",
     "drift": """{ drift(windowDays: 30) { undeclaredFlows { id } unobservedFlows { id }
         undeclaredCategories { categories } unmappedDatasets { name } } }""",
+    "fidesManifest": '{ fidesManifest(source: "fides") }',
     "lineage": '{ lineage(from: "accounts-db", maxHops: 2) { nodes { id degree } } }',
     "systems": """{ systems(first: 3) { totalCount nodes { key name
         hostingCountries(first: 5) { nodes { code } }
