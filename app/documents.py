@@ -4,9 +4,9 @@ renderer as the GraphQL fields, the same API keys and the same role as the field
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from app.principal import request_principal_with
@@ -270,13 +270,14 @@ def documents_router(settings: Settings) -> APIRouter:
     async def deletion(
         request: Request,
         fmt: str,
-        subject: str | None,
-        regime: str,
-        categories: list[str] | None,
-        as_of: str | None,
-        last_record_date: str | None,
-        received_on: str | None,
+        subject: str | None = None,
+        regime: str = "EU",
+        categories: list[str] | None = Query(default=None),
+        as_of: str | None = Query(default=None, alias="asOf"),
+        last_record_date: str | None = Query(default=None, alias="lastRecordDate"),
+        received_on: str | None = Query(default=None, alias="receivedOn"),
     ) -> Deletion:
+        """The deletion plan both deletion documents are made from, with its law and names."""
         await request_principal_with(request, settings, DELETION_ROLE, "the deletion plan")
         chosen = file_format(DocumentFormat, fmt)
         key = _regime(regime)
@@ -295,38 +296,14 @@ def documents_router(settings: Settings) -> APIRouter:
         return Deletion(chosen, f"{subject_key}-{key.lower()}", subject_key, plan, law, names)
 
     @router.get("/documents/deletion-response.{fmt}")
-    async def deletion_response_document(
-        request: Request,
-        fmt: str,
-        subject: str | None = None,
-        regime: str = "EU",
-        categories: list[str] | None = Query(default=None),
-        as_of: str | None = Query(default=None, alias="asOf"),
-        last_record_date: str | None = Query(default=None, alias="lastRecordDate"),
-        received_on: str | None = Query(default=None, alias="receivedOn"),
-    ) -> Response:
+    async def deletion_response_document(asked: Annotated[Deletion, Depends(deletion)]) -> Response:
         """The erasure confirmation to the data subject, from the plan `deletionPlan` returns."""
-        asked = await deletion(
-            request, fmt, subject, regime, categories, as_of, last_record_date, received_on
-        )
         document = deletion_response(asked.plan, asked.law, asked.names)
         return _attachment(document, asked.fmt, f"deletion-response-{asked.name}")
 
     @router.get("/documents/deletion-plan.{fmt}")
-    async def deletion_plan_document(
-        request: Request,
-        fmt: str,
-        subject: str | None = None,
-        regime: str = "EU",
-        categories: list[str] | None = Query(default=None),
-        as_of: str | None = Query(default=None, alias="asOf"),
-        last_record_date: str | None = Query(default=None, alias="lastRecordDate"),
-        received_on: str | None = Query(default=None, alias="receivedOn"),
-    ) -> Response:
+    async def deletion_plan_document(asked: Annotated[Deletion, Depends(deletion)]) -> Response:
         """The analyst's working deletion plan, from the plan `deletionPlan` returns."""
-        asked = await deletion(
-            request, fmt, subject, regime, categories, as_of, last_record_date, received_on
-        )
         document = deletion_working_plan(asked.plan, asked.subject, asked.law)
         return _attachment(document, asked.fmt, f"deletion-plan-{asked.name}")
 
