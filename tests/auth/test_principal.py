@@ -58,6 +58,7 @@ OPERATIONS: list[tuple[str, Role, str]] = [
     ),
     ("drift", Role.ANALYST, "{ drift { since } }"),
     ("auditLog", Role.ANALYST, "{ auditLog(limit: 1) { id } }"),
+    ("fidesManifest", Role.ANALYST, '{ fidesManifest(source: "t-auth-none") }'),
     (
         "breachImpact",
         Role.ANALYST,
@@ -159,6 +160,12 @@ OPERATIONS: list[tuple[str, Role, str]] = [
         'mutation { registerSystems(inputs: [{source: "t-auth", externalId: "s", name: "S", '
         'kind: SAAS, operatorId: "t-auth:none", operatorRole: PROCESSOR, hostedIn: ["US"]}]) '
         "{ id } }",
+    ),
+    (
+        "importFides",
+        Role.INTEGRATION,
+        'mutation { importFides(input: {manifests: ["system: 7"], source: "t-auth", '
+        'country: "DE"}) { changed } }',
     ),
     (
         "registerOrganisation",
