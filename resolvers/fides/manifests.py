@@ -31,6 +31,11 @@ MAPPED: dict[str, type[FidesModel]] = {
     "dataset": Dataset,
 }
 """The resource types an import maps onto the graph, in the order they are written."""
+IN_IDS = frozenset({"organization", "system", "dataset", "data_use", "data_subject"})
+"""The resource types whose fides_key becomes part of a datamap id (an external id is its
+fides_key or is made of them). fideslang allows `<` and `>` in a fides_key; an external id holds
+no `>`, since an engagement's id is `<engagerId>><engagedId>` and must split one way only, so
+such a key is refused, naming it, rather than skipped."""
 NOT_MAPPED: dict[str, str] = {
     "policy": "Fides policies (rules over categories, uses and subjects) are not part of the map",
     "evaluation": "Fides evaluations are results of its policy checks, not part of the map",
@@ -85,9 +90,7 @@ def error_path(path: str, location: tuple[int | str, ...]) -> str:
 def validated(model: type[M], raw: Any, path: str) -> M:
     """`raw` as the fideslang `model`, or BadUserInput naming the first offending path."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # fideslang warns of deprecated fields it ignores
-            return model.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         message = str(first["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
@@ -112,6 +115,12 @@ def parsed(documents: list[tuple[str, str]]) -> Manifests:
     once across the documents."""
     if not documents:
         raise BadUserInput("give at least one manifest", field="manifests")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fideslang warns of deprecated fields it ignores
+        return resources(documents)
+
+
+def resources(documents: list[tuple[str, str]]) -> Manifests:
     manifests = Manifests()
     seen: dict[tuple[str, str], str] = {}
     for name, text in documents:
@@ -131,6 +140,12 @@ def parsed(documents: list[tuple[str, str]]) -> Manifests:
                 at = f"{path}[{index}]"
                 resource = validated(MAPPED[kind], raw, at)
                 key = (kind, str(resource.fides_key))
+                if kind in IN_IDS and ">" in key[1]:
+                    raise BadUserInput(
+                        f"{kind} {key[1]!r}: a fides_key with '>' cannot be a datamap id "
+                        "('>' separates an engagement's two organisations)",
+                        field=f"{at}.fides_key",
+                    )
                 if key in seen:
                     raise BadUserInput(
                         f"{kind} {key[1]} is defined twice (first at {seen[key]})", field=at

@@ -203,6 +203,44 @@ async def test_any_invalid_resource_writes_nothing(
     assert await graph_digest(db) == before
 
 
+@pytest.mark.parametrize(
+    ("document", "old", "new", "field"),
+    [
+        (
+            2,
+            "\n  - fides_key: mailwave\n",
+            "\n  - fides_key: mail>wave\n",
+            "manifests[2].system[4]",
+        ),
+        (1, "fides_key: mailwave_inc", "fides_key: mailwave>inc", "manifests[1].organization[1]"),
+        (0, "fides_key: loyalty_mongo", "fides_key: loyalty>mongo", "manifests[0].dataset[1]"),
+        (
+            3,
+            "fides_key: cookie_house_member",
+            "fides_key: cookie>member",
+            "manifests[3].data_subject[0]",
+        ),
+    ],
+)
+async def test_a_fides_key_with_a_greater_than_sign_is_refused_naming_it(
+    graphql: GraphQL, db: Database, source: str, document: int, old: str, new: str, field: str
+) -> None:
+    """fideslang allows `>` in a fides_key, but a datamap id holds none (an engagement's id is
+    `<engagerId>><engagedId>`): the import fails naming the document, resource and field, and
+    writes nothing; nothing is skipped."""
+    texts = manifests()
+    assert old in texts[document]
+    texts[document] = texts[document].replace(old, new, 1)
+    before = await graph_digest(db)
+    body = await graphql(IMPORT, {"input": {"manifests": texts, "source": source, "country": "DE"}})
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == f"{field}.fides_key", error
+    assert "'>'" in error["message"], error
+    assert body["data"] is None
+    assert await graph_digest(db) == before
+
+
 async def test_import_of_an_export_is_a_no_op(graphql: GraphQL, db: Database, source: str) -> None:
     await imported(graphql, source)
     body = await graphql("query($s: String!) { fidesManifest(source: $s) }", {"s": source})
