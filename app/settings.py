@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     local_neo4j_start_timeout_s: float = Field(default=120.0, gt=0)
     neo4j_cache_dir: Path = Path.home() / ".cache" / "datamap"
     neo4j_transaction_timeout_s: float = Field(default=30.0, gt=0)
+    neo4j_import_timeout_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="The transaction timeout of a Fides import, which is one transaction.",
+    )
     neo4j_connection_timeout_s: float = Field(default=5.0, gt=0)
     neo4j_retry_time_s: float = Field(
         default=3.0,

@@ -57,6 +57,9 @@ class Database:
         self.driver = driver
         self.name = name
         self.timeout_s = timeout_s
+        self.import_timeout_s = timeout_s
+        """The timeout of one import's transaction (`write_tx(..., timeout_s=)`), which writes
+        much more than a request's."""
         self.statements = 0
         self.recorded: list[Statement] | None = None
         """When a list, every statement run is appended with its parameters and the access mode
@@ -77,12 +80,15 @@ class Database:
             max_transaction_retry_time=settings.neo4j_retry_time_s,
             notifications_min_severity="OFF",
         )
-        return cls(driver, settings.neo4j_database, settings.neo4j_transaction_timeout_s)
+        database = cls(driver, settings.neo4j_database, settings.neo4j_transaction_timeout_s)
+        database.import_timeout_s = settings.neo4j_import_timeout_s
+        return database
 
     def sibling(self) -> "Database":
         """Another handle on the same driver, with statement counts and recording of its own:
         for background work that must not show in a request's."""
         sibling = Database(self.driver, self.name, self.timeout_s)
+        sibling.import_timeout_s = self.import_timeout_s
         sibling.running = self.running  # closing this handle waits for the sibling's work too
         return sibling
 
@@ -108,8 +114,15 @@ class Database:
         """Run `work` in a read transaction, which a cluster routes to a reader."""
         return await self.shielded(self._read_tx(work))
 
-    async def write_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        return await self.shielded(self._write_tx(work))
+    async def write_tx(
+        self,
+        work: Callable[[AsyncManagedTransaction], Awaitable[T]],
+        *,
+        timeout_s: float | None = None,
+    ) -> T:
+        """Run `work` in a write transaction, within `timeout_s` (the settings' transaction
+        timeout unless given)."""
+        return await self.shielded(self._write_tx(work, timeout_s or self.timeout_s))
 
     async def _read_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         token = _access_mode.set("READ")
@@ -121,13 +134,15 @@ class Database:
         finally:
             _access_mode.reset(token)
 
-    async def _write_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+    async def _write_tx(
+        self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], timeout_s: float
+    ) -> T:
         token = _access_mode.set("WRITE")
         try:
             async with self.driver.session(
                 database=self.name, bookmark_manager=self.bookmarks
             ) as session:
-                return await session.execute_write(unit_of_work(timeout=self.timeout_s)(work))
+                return await session.execute_write(unit_of_work(timeout=timeout_s)(work))
         finally:
             _access_mode.reset(token)
 

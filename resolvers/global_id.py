@@ -2,12 +2,22 @@
 
 import base64
 import binascii
+import re
 
 from resolvers.errors import BadUserInput
 
 
 def encode(kind: str, key: str) -> str:
     return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode()
+
+
+ENCODED = re.compile(r"[A-Za-z0-9_=-]+")
+"""What a global id is made of (URL-safe base64)."""
+
+
+def encoded(text: str) -> bool:
+    """Whether `text` could be a global id: a key with `:` or `.` (`<source>:<id>`) cannot."""
+    return ENCODED.fullmatch(text) is not None
 
 
 def decode(global_id: str, kinds: frozenset[str] | None, *, field: str = "id") -> tuple[str, str]:

@@ -53,6 +53,8 @@ def decoded(argument: str, kinds: Iterable[str], *, field: str) -> tuple[str | N
     it is no global id (then it is a key). BAD_USER_INPUT for the global id of another kind."""
     wanted = frozenset(kinds)
     text = argument.strip()
+    if not global_id.encoded(text):
+        return None, text
     try:
         kind, key = global_id.decode(text, None, field=field)
     except BadUserInput:

@@ -173,7 +173,7 @@ async def import_manifests(
         mapped = mapper.mapped()
         entities = await write_taxonomy(tx, db, actor, mapped, given.source)
         for plan in plans(db, mapped, mapper):
-            rows = await registration.check_and_upsert(tx, db, actor, plan)
+            rows = await registration.check_and_upsert(tx, db, actor, plan, only_changed=True)
             entities.extend(await audited(tx, db, actor, plan.entity_type, rows))
         report = ImportReport(entities, mapped.unmapped)
         if report.changed:
@@ -191,7 +191,7 @@ async def import_manifests(
             )
         return report
 
-    return await registration.written(db, work)
+    return await registration.written(db, work, timeout_s=db.import_timeout_s)
 
 
 async def export_manifests(db: Database, source: str) -> str:

@@ -46,17 +46,50 @@ class Reference:
     id: str
 
 
+Write = Callable[[AsyncManagedTransaction, str, list[dict[str, Any]]], Awaitable[list[Record]]]
+"""Writes the rows given (a subset of a plan's) in a transaction, as `Upsert` writes all."""
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A plan's rows and the statement that writes any of them, for a caller that writes only
+    the rows that change something (`check_and_upsert(..., only_changed=True)`)."""
+
+    kind: queries.StateKind
+    rows: list[dict[str, Any]]
+    write: Write
+
+
 @dataclass(frozen=True)
 class Plan:
     """What one register or update writes: the references it needs, the upsert that writes, and
     the entities it writes (of `kind`), each as (the field that names it, its id), for the
-    ownership check."""
+    ownership check; `rows` when its rows can be written apart."""
 
     entity_type: str
     references: list[Reference]
     upsert: Upsert
     kind: queries.OwnedKind
     owned: list[tuple[str, str]]
+    rows: Rows | None = None
+
+
+def rows_plan(
+    entity_type: str,
+    references: list[Reference],
+    rows: Rows,
+    kind: queries.OwnedKind,
+    owned: list[tuple[str, str]],
+) -> Plan:
+    """A plan whose upsert writes all of `rows`, and whose rows can be written apart."""
+    return Plan(
+        entity_type,
+        references,
+        lambda tx, owner: rows.write(tx, owner, rows.rows),
+        kind,
+        owned,
+        rows,
+    )
 
 
 @dataclass(frozen=True)
@@ -92,13 +125,13 @@ def countries(codes: Iterable[str]) -> dict[str, str]:
     return {code: country_name(code) or code for code in codes}
 
 
-def distinct_references(references: Iterable[Reference]) -> list[dict[str, str]]:
+def distinct_references(references: Iterable[Reference]) -> list[dict[str, Any]]:
     """Each referenced entity once, with the first field that names it: a bulk call whose 1,000
     inputs all name one engager checks it once."""
     first: dict[tuple[str, str], Reference] = {}
     for reference in references:
         first.setdefault((reference.label, reference.id), reference)
-    return [vars(reference) for reference in first.values()]
+    return [{**vars(reference), "index": index} for index, reference in enumerate(first.values())]
 
 
 T = TypeVar("T")
@@ -114,36 +147,90 @@ class MissingReference(NotFound):
         self.key = key
 
 
-async def written(db: Database, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-    """`work` in one write transaction; a reference naming nothing is NOT_FOUND with the
-    nearest keys of its kind."""
+async def written(
+    db: Database,
+    work: Callable[[AsyncManagedTransaction], Awaitable[T]],
+    *,
+    timeout_s: float | None = None,
+) -> T:
+    """`work` in one write transaction (within `timeout_s`, the transaction timeout unless
+    given); a reference naming nothing is NOT_FOUND with the nearest keys of its kind."""
     try:
-        return await db.write_tx(work)
+        return await db.write_tx(work, timeout_s=timeout_s)
     except MissingReference as missing:
         await refuse(db, (missing.label,), missing.key, field=missing.field or "", error=NotFound)
 
 
+def unchanged(state: Record | None, expected: dict[str, Any] | None) -> bool:
+    """Whether an upsert of a row whose result would be `expected` (`queries.expected_state`)
+    leaves the entity `state` as it is: it exists, is active, has its owner recorded, and says
+    exactly what the row would say. Anything else (another property, a date the driver
+    decoded) counts as a change, so the row is written and the upsert itself decides."""
+    if state is None or expected is None or state.get("registered_by") is None:
+        return False
+    rest = {name: item for name, item in state.items() if name != "registered_by"}
+    return bool(normalised(rest) == normalised(expected))
+
+
+def ids_of(rows: Rows | None) -> list[str]:
+    return [] if rows is None else [row["id"] for row in rows.rows]
+
+
+def owner_of(entity_id: str, state: Record) -> Record:
+    """`queries.owners`' row of an entity, from its state."""
+    return {
+        "id": entity_id,
+        "registered_by": state.get("registered_by"),
+        "is_self": bool(state.get("is_self", False)),
+    }
+
+
 async def check_and_upsert(
-    tx: AsyncManagedTransaction, db: Database, actor: Principal, plan: Plan
+    tx: AsyncManagedTransaction,
+    db: Database,
+    actor: Principal,
+    plan: Plan,
+    *,
+    only_changed: bool = False,
 ) -> list[Record]:
     """Check the plan's references, then (for an integration) that it changes only what its own
     key registered, then upsert, inside `tx`; `apply` without the audit, for a caller that
-    audits only what changed (a Fides import)."""
+    audits only what changed (a Fides import). With `only_changed` (and the plan's `rows`) the
+    entities are read first, in one statement that also gives their owners, and the rows that
+    would change nothing are not sent to the upsert: their result is what was read."""
     invalid = await queries.invalid_references(tx, db, distinct_references(plan.references))
     if invalid:
         first = invalid[0]
         if first["retired"]:
             raise BadUserInput(f"{first['label']} {first['id']} is retired", field=first["field"])
         raise MissingReference(first["label"], first["id"], field=first["field"])
+    rows = plan.rows if only_changed else None
+    found = None if rows is None else await queries.states(tx, db, rows.kind, ids_of(rows))
     if not actor.role.allows(Role.ADMIN):
         fields: dict[str, str] = {}
         for field, entity_id in plan.owned:
             fields.setdefault(entity_id, field)
-        found = {row["id"]: row for row in await queries.owners(tx, db, plan.kind, list(fields))}
+        owners = (
+            {row["id"]: row for row in await queries.owners(tx, db, plan.kind, list(fields))}
+            if found is None or fields.keys() - set(ids_of(rows))
+            else {entity_id: owner_of(entity_id, found[entity_id]) for entity_id in found}
+        )
         for entity_id, field in fields.items():
-            if entity_id in found:
-                check_owner(actor, plan.entity_type, found[entity_id], field=field)
-    return await plan.upsert(tx, actor.key_id)
+            if entity_id in owners:
+                check_owner(actor, plan.entity_type, owners[entity_id], field=field)
+    if rows is None or found is None:
+        return await plan.upsert(tx, actor.key_id)
+    write: list[dict[str, Any]] = []
+    results: dict[str, Record] = {}
+    for row in rows.rows:
+        state = found.get(row["id"])
+        if unchanged(state, queries.expected_state(rows.kind, row)):
+            results[row["id"]] = {"id": row["id"], "before": state, "after": state}
+        else:
+            write.append(row)
+    if write:
+        results.update((row["id"], row) for row in await rows.write(tx, actor.key_id, write))
+    return [results[row["id"]] for row in rows.rows]
 
 
 async def apply(
@@ -312,10 +399,16 @@ def organisations_plan(db: Database, items: Items[AnyOrganisationInput]) -> Plan
         for _, item in items
     ]
     codes = countries(item.country for _, item in items)
-    return Plan(
+    return rows_plan(
         "Organisation",
         [],
-        lambda tx, owner: queries.upsert_nodes(tx, db, "Organisation", rows, owner, codes),
+        Rows(
+            "Organisation",
+            rows,
+            lambda tx, owner, some: queries.upsert_nodes(
+                tx, db, "Organisation", some, owner, codes
+            ),
+        ),
         "Organisation",
         owned(items, "externalId"),
     )
@@ -399,10 +492,14 @@ def systems_plan(db: Database, items: Items[SystemInput]) -> Plan:
             ),
         ],
     )
-    return Plan(
+    return rows_plan(
         "System",
         references,
-        lambda tx, owner: queries.upsert_nodes(tx, db, "System", rows, owner, codes),
+        Rows(
+            "System",
+            rows,
+            lambda tx, owner, some: queries.upsert_nodes(tx, db, "System", some, owner, codes),
+        ),
         "System",
         owned(items, "externalId"),
     )
@@ -436,10 +533,10 @@ def data_flows_plan(db: Database, items: Items[DataFlowInput]) -> Plan:
                 Reference(f"{path}.toOrganisationId", "Organisation", item.to_organisation_id)
             )
         references.extend(subjects_of(path, item.subjects))
-    return Plan(
+    return rows_plan(
         "DataFlow",
         references,
-        lambda tx, owner: queries.upsert_flows(tx, db, rows, owner),
+        Rows("FLOWS_TO", rows, lambda tx, owner, some: queries.upsert_flows(tx, db, some, owner)),
         "FLOWS_TO",
         owned(items, "externalId"),
     )
@@ -516,10 +613,14 @@ def storages_plan(db: Database, items: Items[StorageInput]) -> Plan:
                     f"{path}.retentionObligation", "RetentionObligation", item.retention_obligation
                 )
             )
-    return Plan(
+    return rows_plan(
         "Storage",
         references,
-        lambda tx, owner: queries.upsert_nodes(tx, db, "Storage", rows, owner),
+        Rows(
+            "Storage",
+            rows,
+            lambda tx, owner, some: queries.upsert_nodes(tx, db, "Storage", some, owner),
+        ),
         "Storage",
         owned(items, "externalId"),
     )
@@ -578,10 +679,14 @@ def activities_plan(db: Database, items: Items[ProcessingActivityInput]) -> Plan
                     item.special_category_condition,
                 )
             )
-    return Plan(
+    return rows_plan(
         "ProcessingActivity",
         references,
-        lambda tx, owner: queries.upsert_nodes(tx, db, "ProcessingActivity", rows, owner),
+        Rows(
+            "ProcessingActivity",
+            rows,
+            lambda tx, owner, some: queries.upsert_nodes(tx, db, "ProcessingActivity", some, owner),
+        ),
         "ProcessingActivity",
         owned(items, "externalId"),
     )

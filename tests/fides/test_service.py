@@ -147,6 +147,35 @@ async def test_a_second_import_changes_nothing_and_says_so(
     )
 
 
+async def test_a_second_import_restores_what_changed_since_the_first(
+    graphql: GraphQL, db: Database, source: str
+) -> None:
+    """An entity retired, a flow moved off its ends or a property changed after an import is
+    written again by the next import of the same manifests (only those), and says so."""
+    await imported(graphql, source)
+    retired = await graphql(
+        "mutation($id: ID!) { retireSystem(id: $id) { retiredOn } }", {"id": f"{source}:mailwave"}
+    )
+    assert "errors" not in retired, retired
+    await db.write(
+        "MATCH (s:Storage {source: $source}) WITH s ORDER BY s.id LIMIT 1 "
+        "SET s.retention = 'changed by hand'",
+        {"source": source},
+    )
+    again = await imported(graphql, source)
+    assert again["changed"] is True and again["created"] == 0
+    touched = {(e["entityType"], e["key"]) for e in again["entities"]}
+    assert ("System", f"{source}:mailwave") in touched
+    assert len(again["entities"]) == 2 and again["updated"] == 2, again["entities"]
+    active = await db.read(
+        "MATCH (s:System {id: $id}) RETURN s.retired_on IS NULL AS active",
+        {"id": f"{source}:mailwave"},
+    )
+    assert active == [{"active": True}]
+    quiet = await imported(graphql, source)
+    assert quiet["changed"] is False and quiet["entities"] == []
+
+
 async def test_the_import_is_audited(graphql: GraphQL, source: str) -> None:
     await imported(graphql, source)
     body = await graphql(
