@@ -6,18 +6,22 @@ line does (validation, mapping, one write transaction), then imported again (a n
 `python -m bench.fides [--systems 10000]` against the Neo4j the environment names (for example
 the test server: `DATAMAP_LOCAL_NEO4J_PORT=7697 DATAMAP_LOCAL_NEO4J_DATA_DIR=...`); it loads the
 reference seeds, removes what an earlier run registered under its source, and removes it again
-at the end. The transaction timeout is raised to 300 s for the one transaction."""
+at the end. The one transaction has the import's timeout (`DATAMAP_NEO4J_IMPORT_TIMEOUT_S`,
+300 s). Each run prints and records (`bench/results/fides-<start>.json`) the CPU check and the
+load average before and after it, since this machine's speed changes with its other load."""
 
 import argparse
 import asyncio
 import functools
+import json
 import os
 import time
+from datetime import UTC, datetime
 
 import yaml
 
 from app.settings import Settings
-from bench.run import cpu_check_ms, neo4j_server
+from bench.run import RESULTS, cpu_check_ms, machine, neo4j_server
 from graph.database import Database
 from graph.migrations import migrate
 from resolvers.auth.keys import SYSTEM_ACTOR
@@ -106,8 +110,22 @@ async def remove(db: Database) -> None:
             return
 
 
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 async def run(args: argparse.Namespace) -> None:
-    settings = Settings(neo4j_transaction_timeout_s=300)
+    settings = Settings()
+    record: dict[str, object] = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "systems": args.systems,
+        "neo4j": {
+            "heap_mb": settings.local_neo4j_heap_mb,
+            "page_cache_mb": settings.local_neo4j_page_cache_mb,
+        },
+        "runs": [],
+    }
     with neo4j_server(settings):
         db = Database.connect(settings)
         try:
@@ -120,7 +138,7 @@ async def run(args: argparse.Namespace) -> None:
             size = sum(len(text) for _, text in documents)
             print(
                 f"{args.systems} systems, {size:,} bytes of YAML generated in {generated:.1f} s; "
-                f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+                f"load average {load_average()}"
             )
             given = options(SOURCE, "DE")
             for label in ("first import", "second import (no-op)"):
@@ -130,13 +148,30 @@ async def run(args: argparse.Namespace) -> None:
                 seconds = time.perf_counter() - started
                 touched = sum(entity.changed for entity in report.entities)
                 verdict = "under" if seconds < TARGET_S else "OVER"
+                after = cpu_check_ms()
                 print(
                     f"{label}: {seconds:.1f} s ({verdict} the {TARGET_S:.0f} s target), "
                     f"{len(report.entities)} entities, {touched} written, "
-                    f"{len(report.unmapped)} not mapped; cpu check {before} / {cpu_check_ms()} ms; "
-                    f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+                    f"{len(report.unmapped)} not mapped; cpu check {before} / {after} ms; "
+                    f"load average {load_average()}"
+                )
+                runs = record["runs"]
+                assert isinstance(runs, list)
+                runs.append(
+                    {
+                        "run": label,
+                        "seconds": round(seconds, 1),
+                        "entities": len(report.entities),
+                        "written": touched,
+                        "unmapped": len(report.unmapped),
+                        "cpu_check_ms": [before, after],
+                        "load_average": load_average(),
+                    }
                 )
             await remove(db)
+            out = RESULTS / f"fides-{record['started']}.json".replace(":", "")
+            out.write_text(json.dumps(record, indent=2) + "\n")
+            print(f"wrote {out}")
         finally:
             await db.close()
 
