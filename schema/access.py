@@ -12,8 +12,8 @@ from resolvers.transfer.decisions import Verdict
 from schema.context import Context
 from schema.deadlines import RequestDeadline
 from schema.mirror import mirror
-from schema.transfer import TransferHop
-from schema.vocabulary import RegimeKey
+from schema.transfer import TransferHop, safeguard_type
+from schema.vocabulary import RegimeKey, Role, SafeguardType, TiaOutcome
 
 HeldAs = strawberry.enum(
     decisions.HeldAs,
@@ -78,10 +78,12 @@ class AccessPurpose:
 @strawberry.type(description="A safeguard recorded between an exporter and an importer.")
 class AccessSafeguard:
     id: strawberry.ID = strawberry.field(description="The safeguard id.")
-    type: str | None = strawberry.field(description="SCC, IDTA, UK_ADDENDUM, BCR, ...")
+    type: SafeguardType | None = strawberry.field(description="Its kind.")
     module: int | None = strawberry.field(description="The SCC module.")
     exporter_id: strawberry.ID = strawberry.field(description="The exporting organisation.")
-    tia_outcome: str | None = strawberry.field(description="The transfer impact assessment.")
+    tia_outcome: TiaOutcome | None = strawberry.field(
+        description="The transfer impact assessment's outcome."
+    )
     signed_on: str | None = strawberry.field(description="When it was signed.")
     expires_on: str | None = strawberry.field(description="When it expires.")
 
@@ -89,7 +91,7 @@ class AccessSafeguard:
 @strawberry.type(description="A recipient of the data (Art. 15(1)(c)) and, abroad, its safeguard.")
 class AccessRecipient:
     organisation: AccessOrganisation = strawberry.field(description="The recipient.")
-    roles: list[str] = strawberry.field(description="Its roles: PROCESSOR, SUB_PROCESSOR, ...")
+    roles: list[Role] = strawberry.field(description="Its roles for the data.")
     reasons: list[str] = strawberry.field(description="Why it receives the data.")
     countries: list[str] = strawberry.field(description="Where it is, stores or accesses it.")
     third_country: bool = strawberry.field(
@@ -362,17 +364,17 @@ class AccessPlan:
 def _recipient(recipient: decisions.Recipient) -> AccessRecipient:
     return AccessRecipient(
         organisation=AccessOrganisation.of(recipient.organisation),
-        roles=sorted(recipient.roles),
+        roles=[Role(role) for role in sorted(recipient.roles)],
         reasons=recipient.reasons,
         countries=sorted(recipient.countries),
         third_country=recipient.third_country,
         safeguards=[
             AccessSafeguard(
                 id=strawberry.ID(s.id),
-                type=s.type,
+                type=safeguard_type(s.type),
                 module=s.module,
                 exporter_id=strawberry.ID(s.exporter),
-                tia_outcome=s.tia_outcome,
+                tia_outcome=None if s.tia_outcome is None else TiaOutcome(s.tia_outcome),
                 signed_on=s.signed_on,
                 expires_on=s.expires_on,
             )

@@ -77,11 +77,25 @@ class SeedFile(Entry, Generic[E]):
 # Reference facts
 
 
+TransferToolKey = Literal[
+    "SCC",
+    "IDTA",
+    "UK_ADDENDUM",
+    "SWISS_SCC",
+    "BCR",
+    "CODE_OF_CONDUCT",
+    "CERTIFICATION",
+    "DEROGATION",
+]
+"""The closed set of transfer tools, which the API serves as the SafeguardType enum
+(resolvers/registration/vocabulary.py): a new tool is a member there and here."""
+
+
 class TransferTool(ReferenceEntry):
     """An instrument a Safeguard's `type` names (SCC, IDTA, ...); `modules` when it has the
     2021/914 modules the roles call for."""
 
-    key: Key
+    key: TransferToolKey
     name: str
     text_source: str
     modules: bool = False

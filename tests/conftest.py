@@ -169,3 +169,28 @@ def graphql(client: httpx.AsyncClient, api_keys: dict[Role, str]) -> GraphQL:
 @pytest.fixture
 def tmp_settings(tmp_path: Path) -> Settings:
     return Settings(local_neo4j_data_dir=tmp_path / "neo4j")
+
+
+FIELD_TYPE = """query($type: String!) {
+  __type(name: $type) {
+    fields {
+      name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }
+    }
+  }
+}"""
+ENUM_VALUES = "query($type: String!) { __type(name: $type) { kind enumValues { name } } }"
+
+
+async def enum_of(graphql: GraphQL, type_name: str, field: str) -> tuple[str, set[str]]:
+    """The enum that `type_name.field` answers (through lists and non-null), by introspection:
+    its name and members. Fails when the field answers no enum."""
+    body = await graphql(FIELD_TYPE, {"type": type_name})
+    assert "errors" not in body, body
+    wanted = [f for f in body["data"]["__type"]["fields"] if f["name"] == field]
+    assert wanted, f"{type_name} has no field {field}"
+    named = wanted[0]["type"]
+    while named["kind"] in ("NON_NULL", "LIST"):
+        named = named["ofType"]
+    assert named["kind"] == "ENUM", (type_name, field, named)
+    body = await graphql(ENUM_VALUES, {"type": named["name"]})
+    return named["name"], {value["name"] for value in body["data"]["__type"]["enumValues"]}

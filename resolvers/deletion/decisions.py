@@ -15,7 +15,7 @@ from resolvers.deletion import references as refs
 from resolvers.deletion.order import deletion_order
 from resolvers.deletion.references import LegalReference
 from resolvers.errors import MissingReferenceData
-from resolvers.roles import PROCESSOR_ROLES
+from resolvers.roles import CONTROLLER, PROCESSOR_ROLES
 
 AUTOMATED_METHODS = frozenset({"API", "AUTOMATIC_EXPIRY"})
 MAX_ENGAGEMENT_HOPS = 4
@@ -618,7 +618,7 @@ def public_notices(graph: DeletionGraph, holdings: list[Holding]) -> list[Notifi
     return [
         Notification(
             None,
-            "PUBLIC",
+            CONTROLLER,
             holding.categories,
             reference,
             [Reason((holding.system_id,), f"storage {holding.storage_id}: {rule}", reference)],

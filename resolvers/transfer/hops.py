@@ -26,6 +26,7 @@ from resolvers import global_id
 from resolvers.roles import CONTROLLER, PROCESSOR, PROCESSOR_ROLES, SUB_PROCESSOR
 from resolvers.transfer.decisions import (
     Adequacy,
+    Channel,
     DpfCertification,
     Hop,
     Party,
@@ -219,7 +220,7 @@ class _Movement:
     """One movement before it is split by destination country."""
 
     id: str
-    channel: str
+    channel: Channel
     exporter: Party
     importer: Party
     exporter_role: str
@@ -434,7 +435,7 @@ def hop_graph(
         movements.append(
             _Movement(
                 id=flow["id"],
-                channel="FLOW",
+                channel=Channel.FLOW,
                 exporter=exporter,
                 importer=importer,
                 exporter_role=source["operator_role"] or CONTROLLER,
@@ -463,7 +464,7 @@ def hop_graph(
         movements.append(
             _Movement(
                 id=f"operation:{system['id']}",
-                channel="OPERATION",
+                channel=Channel.OPERATION,
                 exporter=organisations[self_id],
                 importer=importer,
                 exporter_role=PROCESSOR if role == SUB_PROCESSOR else CONTROLLER,
@@ -488,7 +489,7 @@ def hop_graph(
             movements.append(
                 _Movement(
                     id=f"access:{system_id}:{accessing.id}@{code}",
-                    channel="REMOTE_ACCESS",
+                    channel=Channel.REMOTE_ACCESS,
                     exporter=operator_party,
                     importer=accessing,
                     exporter_role=role,
@@ -521,7 +522,7 @@ def hop_graph(
         movements.append(
             _Movement(
                 id=engagement["id"] or f"engages:{exporter_org.id}:{importer_org.id}",
-                channel="ENGAGEMENT",
+                channel=Channel.ENGAGEMENT,
                 exporter=exporter_org,
                 importer=importer_org,
                 exporter_role=PROCESSOR if role == SUB_PROCESSOR else CONTROLLER,

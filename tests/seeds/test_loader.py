@@ -4,7 +4,7 @@ reference facts it writes."""
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pycountry
 import pytest
@@ -13,6 +13,8 @@ from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 from app.cli import _first_start
 from graph.database import Database
 from graph.seed_writes import record_fingerprint
+from resolvers.registration.vocabulary import SafeguardType
+from seeds import models
 from seeds.loader import DATA_DIR, SeedError, is_current, load_all
 from tests.conftest import GraphQL
 
@@ -113,6 +115,14 @@ def broken_copy(tmp_path: Path, path: str, old: str, new: str) -> Path:
             "Input should be",
         ),
         (
+            "reference/transfer_tools.yaml",
+            "{key: CERTIFICATION,",
+            "{key: CERTIFICATE,",
+            "CERTIFICATE",
+            "key",
+            "Input should be",
+        ),
+        (
             "reference/adequacy.yaml",
             "valid_until: 2031-12-27",
             "valid_until: 2031-13-27",
@@ -141,6 +151,12 @@ async def test_a_bad_seed_names_file_entry_and_field_and_writes_nothing(
     assert message in error.message
     assert path in str(error) and field in str(error)
     assert await fingerprint(seeded) == before
+
+
+def test_the_transfer_tools_a_seed_may_name_are_the_apis_safeguard_types() -> None:
+    """A Safeguard's `type` is a transfer tool key, answered as the SafeguardType enum: a tool
+    the enum lacks fails loading (above), not a query."""
+    assert set(get_args(models.TransferToolKey)) == {member.value for member in SafeguardType}
 
 
 async def test_a_duplicate_key_is_refused(seeded: Database, tmp_path: Path) -> None:
