@@ -11,6 +11,7 @@ from neo4j import AsyncManagedTransaction
 from graph.database import Database, Record
 from graph.queries import audit as audit_queries
 from graph.queries import registration as queries
+from resolvers import global_id
 from resolvers.auth.audit import event
 from resolvers.auth.principal import Principal, Role
 from resolvers.errors import BadUserInput, Forbidden, NotFound
@@ -730,7 +731,7 @@ async def retire(
         )
         return row
 
-    row = await db.write_tx(work)
+    row = await written(db, work)
     retired_on: date = row["after"]["retired_on"].to_native()
     return retired_on
 
@@ -743,10 +744,12 @@ async def check_changeable(
     entity_type: str,
     entity_id: str,
 ) -> None:
-    """NOT_FOUND when there is no such entity, FORBIDDEN when `actor` may not change it."""
+    """NOT_FOUND when there is no such entity (with the nearest keys of its kind, once the
+    transaction has ended: run `work` through `written`), FORBIDDEN when `actor` may not
+    change it."""
     found = await queries.owners(tx, db, kind, [entity_id])
     if not found:
-        raise NotFound(f"no {entity_type} {entity_id}", field="id")
+        raise MissingReference(global_id.EDGE_KINDS.get(kind, kind), entity_id, field="id")
     check_owner(actor, entity_type, found[0])
 
 
@@ -768,4 +771,4 @@ async def restore(
             tx, db, [event(actor, operation, entity_type, entity_id, row["before"], row["after"])]
         )
 
-    await db.write_tx(work)
+    await written(db, work)
