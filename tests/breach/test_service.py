@@ -188,6 +188,26 @@ async def test_the_downloads_take_several_values_repeated_or_comma_separated(
     assert one.json() != repeated.json()
 
 
+async def test_the_downloads_take_the_subjects_breached(
+    client: httpx.AsyncClient, api_keys: dict[Role, str], graphql: GraphQL
+) -> None:
+    analyst = {"Authorization": f"Bearer {api_keys[Role.ANALYST]}"}
+    params = {"systemIds": "log-store", "awareAt": AWARE, "subjects": "preemptly.website_visitor"}
+    drafts = await client.get("/plans/breach.md", params=params, headers=analyst)
+    body = await graphql(
+        """query($awareAt: DateTime!) { breachImpact(systemIds: ["log-store"], awareAt: $awareAt,
+             kind: CONFIDENTIALITY, subjects: ["preemptly.website_visitor"]) { document } }""",
+        {"awareAt": AWARE},
+    )
+    assert drafts.status_code == 200, drafts.text
+    assert drafts.text == body["data"]["breachImpact"]["document"]
+    unknown = await client.get(
+        "/plans/breach.json", params={**params, "subjects": "preemptly.visitr"}, headers=analyst
+    )
+    assert unknown.status_code == 400, unknown.text
+    assert unknown.json()["errors"][0]["extensions"]["field"] == "subjects[0]"
+
+
 async def test_a_storage_that_says_where_its_people_are_decides_each_law(
     seeded: Database, graphql: GraphQL, client: httpx.AsyncClient, api_keys: dict[Role, str]
 ) -> None:
