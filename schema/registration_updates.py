@@ -28,7 +28,6 @@ from schema.registration import (
     RETIRABLE_KINDS,
     SAFEGUARD,
     STORAGE,
-    SUBJECTS,
     SYSTEM,
     EntityId,
     Kind,
@@ -53,6 +52,10 @@ from schema.vocabulary import (
 
 UNSET: Any = strawberry.UNSET
 KEEP = " Left out: unchanged."
+SUBJECTS = (
+    "The data subjects whose data it carries (each a global id or key); null: it names none and "
+    "is followed for any subject whose categories it carries (inferred from categories alone)."
+)
 
 
 def keep(description: str) -> Any:
