@@ -266,6 +266,7 @@ def documents_router(settings: Settings) -> APIRouter:
         key = _regime(regime)
         db = request.app.state.db
         subject_key = key_of(_subject(subject), "DataSubject", field="subject")
+        received = _date(received_on, "receivedOn")
         plan = await deletion_plan(
             db,
             subject=subject_key,
@@ -273,9 +274,8 @@ def documents_router(settings: Settings) -> APIRouter:
             regime=key,
             as_of=_day(as_of),
             last_record_date=_date(last_record_date, "lastRecordDate"),
-            received_on=_date(received_on, "receivedOn"),
         )
-        law, names = await document_facts(db, plan, key)
+        law, names = await document_facts(db, plan, key, received)
         return Deletion(chosen, f"{subject_key}-{key.lower()}", subject_key, plan, law, names)
 
     @router.get("/documents/deletion-response.{fmt}")

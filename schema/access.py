@@ -11,6 +11,7 @@ from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION
 from resolvers.transfer.decisions import Verdict
 from schema.context import Context
 from schema.deadlines import RequestDeadline
+from schema.mirror import mirror
 from schema.transfer import TransferHop
 from schema.vocabulary import RegimeKey
 
@@ -36,12 +37,7 @@ class AccessOrganisation:
 
     @classmethod
     def of(cls, organisation: decisions.Organisation) -> "AccessOrganisation":
-        return cls(
-            id=strawberry.ID(organisation.id),
-            legal_name=organisation.legal_name,
-            country=organisation.country,
-            supervisory_authority=organisation.supervisory_authority,
-        )
+        return mirror(cls, organisation)
 
 
 @strawberry.type(description="A system to search, and why the subject's data is there.")
@@ -76,16 +72,7 @@ class AccessPurpose:
 
     @classmethod
     def of(cls, activity: decisions.Activity) -> "AccessPurpose":
-        return cls(
-            activity_id=strawberry.ID(activity.id),
-            name=activity.name,
-            purpose=activity.purpose,
-            purpose_name=activity.purpose_name,
-            legal_basis=activity.legal_basis,
-            categories=list(activity.categories),
-            automated_decision_making=activity.automated_decision_making,
-            profiling=activity.profiling,
-        )
+        return mirror(cls, activity, activity_id=strawberry.ID(activity.id))
 
 
 @strawberry.type(description="A safeguard recorded between an exporter and an importer.")

@@ -24,6 +24,7 @@ os.environ.setdefault("DATAMAP_LOCAL_NEO4J_HEAP_MB", "1024")
 
 GraphQL = Callable[..., Awaitable[dict[str, Any]]]
 NewKey = Callable[[], Awaitable[str]]
+NewRoleKey = Callable[[Role], Awaitable[str]]
 ADMIN = "admin"  # the default `key=` of the graphql fixture: the session's admin key
 
 
@@ -116,15 +117,21 @@ async def api_keys(db: Database) -> dict[Role, str]:
 
 
 @pytest.fixture
-def new_admin_key(db: Database) -> NewKey:
-    """Create a fresh admin key: its first request pays the key lookup, which a session key may
-    have cached already (statement counts need that to be known)."""
+def new_key(db: Database) -> NewRoleKey:
+    """Create a fresh key of a role: its first request pays exactly one key lookup, where a
+    session key may or may not be cached (a revocation anywhere clears the cache), so statement
+    counts need a fresh key to be known."""
     actor = Principal(key_id="tests", role=Role.ADMIN)
 
-    async def create() -> str:
-        return (await keys.create(db, Role.ADMIN, "tests fresh admin", actor)).key
+    async def create(role: Role) -> str:
+        return (await keys.create(db, role, f"tests fresh {role.value}", actor)).key
 
     return create
+
+
+@pytest.fixture
+def new_admin_key(new_key: NewRoleKey) -> NewKey:
+    return lambda: new_key(Role.ADMIN)
 
 
 @pytest.fixture(scope="session")

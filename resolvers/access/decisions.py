@@ -6,7 +6,7 @@ from the graph's rows and `service.access_plan` joins the two.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import Enum
 
@@ -59,13 +59,7 @@ class Law:
     @property
     def response_period(self) -> Period:
         """The regime's period for answering an access request."""
-        return Period(
-            days=self.response_days,
-            months=self.response_months,
-            extension_days=self.extension_days,
-            extension_months=self.extension_months,
-            rule=self.deadline_rule or "",
-        )
+        return Period.of(asdict(self))
 
     @property
     def transfers(self) -> bool:
