@@ -12,6 +12,7 @@ from enum import Enum
 
 from resolvers.categories import carried
 from resolvers.deadlines import Deadline, Period, due
+from resolvers.subjects import inferred
 
 
 class HeldAs(Enum):
@@ -351,12 +352,9 @@ def route(flows: Iterable[Flow], arrow: str = " → ") -> str:
     """The flow ids of a path, and, when a flow on it names no data subject, that the copy is
     inferred from its categories alone."""
     flows = list(flows)
-    text = arrow.join(flow.id for flow in flows)
-    unnamed = [flow.id for flow in flows if flow.subjects is None]
-    if unnamed:
-        names = "names" if len(unnamed) == 1 else "name"
-        text += f" (inferred from categories alone: {', '.join(unnamed)} {names} no data subject)"
-    return text
+    return arrow.join(flow.id for flow in flows) + inferred(
+        [flow.id for flow in flows if flow.subjects is None]
+    )
 
 
 def _role_of(records: Iterable[Record]) -> set[str]:

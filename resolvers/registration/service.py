@@ -617,9 +617,12 @@ ENTITY_NAMES: dict[queries.UpdatableKind, str] = {
     "System": "system",
     "Safeguard": "safeguard",
     "FLOWS_TO": "data flow",
+    "ENGAGES": "engagement",
     "Storage": "storage",
     "ProcessingActivity": "processing activity",
 }
+REFERRED_AS: dict[queries.UpdatableKind, str] = {"FLOWS_TO": "Flow", "ENGAGES": "Engagement"}
+"""The kind an argument names an updatable entity by, where it is not the graph's kind."""
 ENGAGEMENT_FIELDS = frozenset({"service", "categories", "subjects"})
 ORGANISATION_FIELDS = frozenset(OrganisationInput.model_fields) - ENGAGEMENT_FIELDS
 
@@ -633,12 +636,19 @@ async def update(
     planner: Planner,
 ) -> Outcome:
     """Patch a registered entity in one transaction: read it as its register input, let
-    `planner` merge and validate the patch, then write and audit as a registration does."""
+    `planner` merge and validate the patch, then write and audit as a registration does. An id
+    naming nothing is NOT_FOUND with the nearest keys of its kind."""
 
     async def work(tx: AsyncManagedTransaction) -> list[Record]:
         found = await queries.registered_state(tx, db, kind, entity_id)
         if found is None:
-            raise NotFound(f"no registered {ENTITY_NAMES[kind]} {entity_id}", field="id")
+            if await queries.owners(tx, db, kind, [entity_id]):
+                raise NotFound(
+                    f"{ENTITY_NAMES[kind]} {entity_id} is of the seeded map, not registered by "
+                    "an integration: it is not updated",
+                    field="id",
+                )
+            raise MissingReference(REFERRED_AS.get(kind, kind), entity_id, field="id")
         await check_changeable(tx, db, actor, kind, ENTITY_NAMES[kind], entity_id)
         if found["retired_on"] is not None:
             raise BadUserInput(

@@ -24,6 +24,7 @@ from graph.database import Record
 from graph.queries.transfers import TransferMap
 from resolvers import global_id
 from resolvers.roles import CONTROLLER, PROCESSOR, PROCESSOR_ROLES, SUB_PROCESSOR
+from resolvers.subjects import Carried, carried_subjects
 from resolvers.transfer.decisions import (
     Adequacy,
     Channel,
@@ -189,10 +190,6 @@ def safeguards_by_pair(rows: Iterable[Record], as_of: date) -> RecordedSafeguard
 def retired(row: Mapping[str, Any], as_of: date) -> bool:
     retired_on = as_date(row.get("retired_on"))
     return retired_on is not None and retired_on <= as_of
-
-
-Carried = frozenset[str] | None
-"""Whose data a holder may hold on a path: these data-subject kinds, or None for any."""
 
 
 @dataclass(frozen=True)
@@ -613,10 +610,7 @@ def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories
 def carried_by(hop: Hop, carried: Carried) -> Carried:
     """Whose data `hop` moves on from a holder that holds `carried`: those it names (all of them
     when it names none); an empty set when it carries none of them."""
-    if hop.subjects is None:
-        return carried
-    named = frozenset(hop.subjects)
-    return named if carried is None else carried & named
+    return carried_subjects(carried, hop.subjects)
 
 
 def chains(graph: HopGraph) -> dict[str, tuple[str, tuple[Hop, ...]]]:
