@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from playwright.async_api import CDPSession, Page, Request
 
 from app.settings import PROJECT_ROOT, Settings
@@ -30,6 +31,21 @@ from resolvers.auth import keys
 from resolvers.auth.principal import Principal, Role
 
 TARGET_MS = 500
+MAP_FIELDS = (
+    "nodes { id kind key label attributes group } edges { id kind source target attributes } "
+    "totalNodes truncated"
+)
+"""What the page asks of each map part (app/static/explorer/explorer.js)."""
+GROUP = (
+    "query Group($groupBy: MapGrouping!, $key: String!, $maxNodes: Int) { "
+    "mapGroup(groupBy: $groupBy, key: $key, maxNodes: $maxNodes) { " + MAP_FIELDS + " } }"
+)
+AROUND = (
+    "query Around($id: ID!) { mapNeighbourhood(id: $id, groupBy: OWNER_TEAM) { "
+    + MAP_FIELDS
+    + " } }"
+)
+GROUP_PAGE = 150
 WARM_UP_RUNS = 3
 CAP = Settings().datamap_max_nodes
 
@@ -47,6 +63,16 @@ class Expansion:
 
 
 @dataclass
+class Answer:
+    what: str
+    argument: str
+    ms: float
+    bytes: int
+    nodes: int
+    edges: int
+
+
+@dataclass
 class Result:
     scale: str
     systems: int
@@ -54,6 +80,7 @@ class Result:
     first_view_groups: int
     first_view_heap_mb: float = 0.0
     expansions: list[Expansion] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
     round_heap_mb: list[float] = field(default_factory=list)
     operations: list[str] = field(default_factory=list)
     requests: int = 0
@@ -69,6 +96,16 @@ class Result:
             summary[f"{name[:-3]}_p95_ms"] = round(percentile(values, 95), 1)
             summary[f"{name[:-3]}_max_ms"] = round(max(values), 1)
         return summary
+
+    def api_summary(self, what: str) -> dict[str, float]:
+        values = [a.ms for a in self.answers if a.what == what]
+        return {
+            "answers": len(values),
+            "p50_ms": round(statistics.median(values), 1),
+            "p95_ms": round(percentile(values, 95), 1),
+            "max_ms": round(max(values), 1),
+            "largest_bytes": max(a.bytes for a in self.answers if a.what == what),
+        }
 
 
 def percentile(values: list[float], p: int) -> float:
@@ -192,6 +229,33 @@ async def explore_round(page: Page, cdp: CDPSession, result: Result, groups: lis
         print(result.expansions[-1], flush=True)
 
 
+async def api_answers(base_url: str, key: str, groups: list[str]) -> list[Answer]:
+    """Each group opened over HTTP (httpx, the page's document and page size), then the
+    neighbourhood of its first system: the API's side of an expansion, without the browser."""
+    answers: list[Answer] = []
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=120) as http:
+
+        async def ask(what: str, argument: str, query: str, variables: dict[str, Any]) -> Any:
+            started = time.perf_counter()
+            response = await http.post("/graphql", json={"query": query, "variables": variables})
+            ms = round((time.perf_counter() - started) * 1000, 1)
+            body = response.json()
+            if "errors" in body:
+                raise RuntimeError(f"{what} {argument}: {body['errors']}")
+            part = next(iter(body["data"].values()))
+            size = len(response.content)
+            answers.append(Answer(what, argument, ms, size, len(part["nodes"]), len(part["edges"])))
+            return part
+
+        for group in groups:
+            variables = {"groupBy": "OWNER_TEAM", "key": group, "maxNodes": GROUP_PAGE}
+            opened = await ask("mapGroup", group, GROUP, variables)
+            system = next(node["id"] for node in opened["nodes"] if node["kind"] == "System")
+            await ask("mapNeighbourhood", system, AROUND, {"id": system})
+    return answers
+
+
 async def warm_up(db: Database) -> None:
     """Run the page's statements (their text, so their plans) a few times first: Neo4j plans a
     statement on its first run, which took seconds for these on this machine, and caches the plan
@@ -212,11 +276,13 @@ async def run(args: argparse.Namespace) -> Result:
         try:
             await loaded(db, SCALES[args.scale], args.seed)
             await warm_up(db)
+            groups = [g["key"] for g in (await map_view.overview(db, "OWNER_TEAM", {}))["groups"]]
             actor = Principal(key_id="bench", role=Role.ADMIN)
             key = (await keys.create(db, Role.VIEWER, "bench explorer", actor)).key
         finally:
             await db.close()
         with served(settings) as base_url:
+            answers = await api_answers(base_url, key, groups)
             async with chromium() as browser:
                 context = await browser.new_context(viewport={"width": 1600, "height": 1000})
                 page = await context.new_page()
@@ -224,6 +290,7 @@ async def run(args: argparse.Namespace) -> Result:
                 page.on("crash", lambda _: print("page: the renderer crashed", flush=True))
                 offsite = offsite_requests(page, base_url)
                 result = await explore(page, base_url, key, args.scale, args.opens, args.rounds)
+                result.answers = answers
                 await page.screenshot(path=str(args.data_dir / f"explorer-{args.scale}.png"))
                 await context.close()
                 if offsite:
@@ -253,6 +320,7 @@ def main() -> None:
     label = f"-{args.label}" if args.label else ""
     out = RESULTS / f"explorer-{started.date().isoformat()}{label}.json"
     summaries = {what: result.summary(what) for what in {e.what for e in result.expansions}}
+    api = {what: result.api_summary(what) for what in ("mapGroup", "mapNeighbourhood")}
     record = {
         "started": started.isoformat(timespec="seconds"),
         "ended": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -262,6 +330,7 @@ def main() -> None:
         "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "target_ms": TARGET_MS,
         "summary": summaries,
+        "api": api,
         "result": asdict(result),
     }
     out.write_text(json.dumps(record, indent=2) + "\n")
@@ -276,6 +345,8 @@ def main() -> None:
     print(f"heap at the first view after each round: {result.round_heap_mb} MB")
     for what, summary in summaries.items():
         print(what, summary)
+    for what, summary in api.items():
+        print(f"over HTTP (httpx): {what} {summary}")
     print(
         f"largest answer {result.largest_answer_bytes} bytes; whole map asked: "
         f"{result.whole_map_asked}; load and CPU check before {before}, after {after}"
