@@ -136,12 +136,22 @@ def documents_router(settings: Settings) -> APIRouter:
 
     async def breach(
         request: Request,
-        system_ids: list[str] | None,
-        organisation_id: str | None,
-        aware_at: str | None,
-        kind: str,
-        categories: list[str] | None,
+        system_ids: list[str] | None = Query(
+            default=None,
+            alias="systemIds",
+            description="Keys or global ids, repeated or comma-separated.",
+        ),
+        organisation_id: str | None = Query(default=None, alias="organisationId"),
+        aware_at: str | None = Query(default=None, alias="awareAt"),
+        kind: str = "CONFIDENTIALITY",
+        categories: list[str] | None = Query(
+            default=None, description="Category keys, repeated or comma-separated."
+        ),
+        subjects: list[str] | None = Query(
+            default=None, description="Data-subject keys, repeated or comma-separated."
+        ),
     ) -> Impact:
+        """The breach impact both breach documents are made from."""
         await request_principal_with(request, settings, BREACH_ROLE, "the breach impact")
         return await breach_impact_of(
             request.app.state.db,
@@ -150,45 +160,18 @@ def documents_router(settings: Settings) -> APIRouter:
             aware_at=_moment(aware_at),
             kind=_kind(kind),
             categories=_values(categories),
+            subjects=_values(subjects),
         )
 
     @router.get("/plans/breach.md", response_class=PlainTextResponse)
-    async def breach_markdown(
-        request: Request,
-        system_ids: list[str] | None = Query(
-            default=None,
-            alias="systemIds",
-            description="Keys or global ids, repeated or comma-separated.",
-        ),
-        organisation_id: str | None = Query(default=None, alias="organisationId"),
-        aware_at: str | None = Query(default=None, alias="awareAt"),
-        kind: str = "CONFIDENTIALITY",
-        categories: list[str] | None = Query(
-            default=None, description="Category keys, repeated or comma-separated."
-        ),
-    ) -> PlainTextResponse:
+    async def breach_markdown(impact: Annotated[Impact, Depends(breach)]) -> PlainTextResponse:
         """The draft notifications of `breachImpact { document }` as Markdown."""
-        impact = await breach(request, system_ids, organisation_id, aware_at, kind, categories)
         document = breach_document.render_markdown(breach_document.drafts(impact))
         return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
 
     @router.get("/plans/breach.json")
-    async def breach_json(
-        request: Request,
-        system_ids: list[str] | None = Query(
-            default=None,
-            alias="systemIds",
-            description="Keys or global ids, repeated or comma-separated.",
-        ),
-        organisation_id: str | None = Query(default=None, alias="organisationId"),
-        aware_at: str | None = Query(default=None, alias="awareAt"),
-        kind: str = "CONFIDENTIALITY",
-        categories: list[str] | None = Query(
-            default=None, description="Category keys, repeated or comma-separated."
-        ),
-    ) -> JSONResponse:
+    async def breach_json(impact: Annotated[Impact, Depends(breach)]) -> JSONResponse:
         """The draft notifications of `breachImpact { notifications { json } }`, as one list."""
-        impact = await breach(request, system_ids, organisation_id, aware_at, kind, categories)
         drafts = [breach_document.as_json(d) for d in breach_document.drafts(impact)]
         return JSONResponse({"notifications": drafts})
 
@@ -283,6 +266,7 @@ def documents_router(settings: Settings) -> APIRouter:
         key = _regime(regime)
         db = request.app.state.db
         subject_key = key_of(_subject(subject), "DataSubject", field="subject")
+        received = _date(received_on, "receivedOn")
         plan = await deletion_plan(
             db,
             subject=subject_key,
@@ -290,9 +274,8 @@ def documents_router(settings: Settings) -> APIRouter:
             regime=key,
             as_of=_day(as_of),
             last_record_date=_date(last_record_date, "lastRecordDate"),
-            received_on=_date(received_on, "receivedOn"),
         )
-        law, names = await document_facts(db, plan, key)
+        law, names = await document_facts(db, plan, key, received)
         return Deletion(chosen, f"{subject_key}-{key.lower()}", subject_key, plan, law, names)
 
     @router.get("/documents/deletion-response.{fmt}")

@@ -2,8 +2,10 @@
 its Regime node holds it), counted from the day the request was received."""
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,19 @@ class Period:
     extension_months: int | None = None
     rule: str = ""
     statutory: bool = True
+
+    @classmethod
+    def of(cls, regime: Mapping[str, Any], request: str = "") -> "Period":
+        """The period a Regime node's properties hold for one kind of request: `erasure_` for
+        erasure requests, none for access requests (`response_days`, `deadline_rule`, ...)."""
+        return cls(
+            days=regime.get(f"{request}response_days"),
+            months=regime.get(f"{request}response_months"),
+            extension_days=regime.get(f"{request}extension_days"),
+            extension_months=regime.get(f"{request}extension_months"),
+            rule=regime.get(f"{request}deadline_rule") or "",
+            statutory=regime.get(f"{request}deadline_statutory") is not False,
+        )
 
     @property
     def recorded(self) -> bool:

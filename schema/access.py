@@ -11,8 +11,9 @@ from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION
 from resolvers.transfer.decisions import Verdict
 from schema.context import Context
 from schema.deadlines import RequestDeadline
-from schema.transfer import TransferHop
-from schema.vocabulary import RegimeKey
+from schema.mirror import mirror
+from schema.transfer import TransferHop, safeguard_type
+from schema.vocabulary import RegimeKey, Role, SafeguardType, TiaOutcome
 
 HeldAs = strawberry.enum(
     decisions.HeldAs,
@@ -36,12 +37,7 @@ class AccessOrganisation:
 
     @classmethod
     def of(cls, organisation: decisions.Organisation) -> "AccessOrganisation":
-        return cls(
-            id=strawberry.ID(organisation.id),
-            legal_name=organisation.legal_name,
-            country=organisation.country,
-            supervisory_authority=organisation.supervisory_authority,
-        )
+        return mirror(cls, organisation)
 
 
 @strawberry.type(description="A system to search, and why the subject's data is there.")
@@ -76,25 +72,18 @@ class AccessPurpose:
 
     @classmethod
     def of(cls, activity: decisions.Activity) -> "AccessPurpose":
-        return cls(
-            activity_id=strawberry.ID(activity.id),
-            name=activity.name,
-            purpose=activity.purpose,
-            purpose_name=activity.purpose_name,
-            legal_basis=activity.legal_basis,
-            categories=list(activity.categories),
-            automated_decision_making=activity.automated_decision_making,
-            profiling=activity.profiling,
-        )
+        return mirror(cls, activity, activity_id=strawberry.ID(activity.id))
 
 
 @strawberry.type(description="A safeguard recorded between an exporter and an importer.")
 class AccessSafeguard:
     id: strawberry.ID = strawberry.field(description="The safeguard id.")
-    type: str | None = strawberry.field(description="SCC, IDTA, UK_ADDENDUM, BCR, ...")
+    type: SafeguardType | None = strawberry.field(description="Its kind.")
     module: int | None = strawberry.field(description="The SCC module.")
     exporter_id: strawberry.ID = strawberry.field(description="The exporting organisation.")
-    tia_outcome: str | None = strawberry.field(description="The transfer impact assessment.")
+    tia_outcome: TiaOutcome | None = strawberry.field(
+        description="The transfer impact assessment's outcome."
+    )
     signed_on: str | None = strawberry.field(description="When it was signed.")
     expires_on: str | None = strawberry.field(description="When it expires.")
 
@@ -102,7 +91,7 @@ class AccessSafeguard:
 @strawberry.type(description="A recipient of the data (Art. 15(1)(c)) and, abroad, its safeguard.")
 class AccessRecipient:
     organisation: AccessOrganisation = strawberry.field(description="The recipient.")
-    roles: list[str] = strawberry.field(description="Its roles: PROCESSOR, SUB_PROCESSOR, ...")
+    roles: list[Role] = strawberry.field(description="Its roles for the data.")
     reasons: list[str] = strawberry.field(description="Why it receives the data.")
     countries: list[str] = strawberry.field(description="Where it is, stores or accesses it.")
     third_country: bool = strawberry.field(
@@ -375,17 +364,17 @@ class AccessPlan:
 def _recipient(recipient: decisions.Recipient) -> AccessRecipient:
     return AccessRecipient(
         organisation=AccessOrganisation.of(recipient.organisation),
-        roles=sorted(recipient.roles),
+        roles=[Role(role) for role in sorted(recipient.roles)],
         reasons=recipient.reasons,
         countries=sorted(recipient.countries),
         third_country=recipient.third_country,
         safeguards=[
             AccessSafeguard(
                 id=strawberry.ID(s.id),
-                type=s.type,
+                type=safeguard_type(s.type),
                 module=s.module,
                 exporter_id=strawberry.ID(s.exporter),
-                tia_outcome=s.tia_outcome,
+                tia_outcome=None if s.tia_outcome is None else TiaOutcome(s.tia_outcome),
                 signed_on=s.signed_on,
                 expires_on=s.expires_on,
             )

@@ -114,6 +114,11 @@ class BreachSystem:
     reach: BreachReach
     path: list[str] = strawberry.field(description="From the compromised system to this one.")
     categories: list[str] = strawberry.field(description="The categories it holds or receives.")
+    subjects: list[str] = strawberry.field(
+        description="The data subjects whose data it holds, or receives by the flows on its path: "
+        "a flow carries the subjects it names, or, naming none, those of the compromised system "
+        "(inferred from categories alone, as its note says)."
+    )
     operator: BreachOrganisationRef | None
     operator_role: str | None
     hosting_countries: list[str]
@@ -354,6 +359,7 @@ def system_of(s: breach.AffectedSystem) -> BreachSystem:
         reach=BreachReach(s.reach.value),
         path=list(s.path),
         categories=list(s.categories),
+        subjects=list(s.subjects),
         operator=organisation_of(s.operator) if s.operator else None,
         operator_role=s.operator_role,
         hosting_countries=list(s.hosted_in),
@@ -513,6 +519,15 @@ class BreachQuery:
                 "affected; all when left out." + CATEGORIES_NOTE
             ),
         ] = None,
+        subjects: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="Only these data subjects' data were affected; anyone's when left "
+                "out. A flow or engagement is followed for them when it names one of them or "
+                "names none. Each accepts the global id (`id`) or the key (`key`); an unknown one "
+                "is BAD_USER_INPUT naming `subjects[i]`, with the nearest keys."
+            ),
+        ] = None,
     ) -> BreachImpact:
         impact = await breach_impact_of(
             info.context.db,
@@ -521,5 +536,6 @@ class BreachQuery:
             aware_at=aware_at,
             kind=breach.Kind(kind.value),
             categories=categories,
+            subjects=None if subjects is None else [str(v) for v in subjects],
         )
         return impact_of(impact)

@@ -5,6 +5,7 @@ import datetime
 import strawberry
 
 from resolvers.deadlines import Deadline
+from schema.mirror import mirror
 
 
 @strawberry.type(description="When the answer to a request is due, from the day it was received.")
@@ -24,10 +25,4 @@ class RequestDeadline:
     def of(cls, due: Deadline | None) -> "RequestDeadline | None":
         if due is None:
             return None
-        return cls(
-            received_on=due.received_on,
-            due_on=due.due_on,
-            extended_to=due.extended_to,
-            rule=due.rule,
-            statutory=due.statutory,
-        )
+        return mirror(cls, due)

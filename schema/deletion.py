@@ -11,7 +11,7 @@ from resolvers.deletion.service import deletion_plan
 from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION, key_of
 from schema.context import Context
 from schema.deadlines import RequestDeadline
-from schema.vocabulary import RegimeKey
+from schema.vocabulary import RegimeKey, Role
 
 
 @strawberry.enum(description="What to do with the subject's data in one system.")
@@ -119,8 +119,9 @@ class DeletionNotification:
     recipient: DeletionOrganisation | None = strawberry.field(
         description="The organisation; null for an Art. 17(2) notice to unknown controllers."
     )
-    role: str = strawberry.field(
-        description="PROCESSOR, SUB_PROCESSOR, CONTROLLER, THIRD_PARTY, or PUBLIC (17(2))."
+    role: Role = strawberry.field(
+        description="Its role for the data; CONTROLLER for an Art. 17(2) notice to the unknown "
+        "controllers that copied data made public (then `recipient` is null)."
     )
     categories: list[str] = strawberry.field(description="The category keys it received.")
     legal_reference: DeletionReference = strawberry.field(description="The duty to tell it.")
@@ -251,7 +252,7 @@ def step_of(step: plan.Step) -> DeletionStep:
 def notification_of(notice: plan.Notification) -> DeletionNotification:
     return DeletionNotification(
         recipient=organisation_of(notice.recipient) if notice.recipient else None,
-        role=notice.role,
+        role=Role(notice.role),
         categories=list(notice.categories),
         legal_reference=DeletionReference.of(notice.reference),
         reasons=reasons_of(notice.reasons),

@@ -11,6 +11,7 @@ from resolvers.policy import decisions
 from resolvers.policy.service import PolicyCheck as Checked
 from resolvers.policy.service import policy_check
 from schema.context import Context
+from schema.mirror import mirror
 
 strawberry.enum(
     decisions.Verdict,
@@ -134,13 +135,7 @@ class PolicyCheck:
         for result in check.results:
             counts[result.verdict] += 1
         return cls(
-            policy=PolicyInfo(
-                key=policy.key,
-                title=policy.title,
-                owner=policy.owner,
-                last_updated=policy.last_updated,
-                source=policy.source,
-            ),
+            policy=mirror(PolicyInfo, policy),
             as_of=check.as_of,
             contradicted=check.contradicted,
             counts=[ClaimVerdictCount(verdict=v, count=n) for v, n in counts.items() if n],

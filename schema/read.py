@@ -110,109 +110,65 @@ async def page_of(
     return connection(page, to_node)
 
 
+def list_field(listing: lists.Listing, cls: type[N], kind: str, description: str) -> Any:
+    """A root list of `cls` nodes: the map filter, `first` and `after`, paged by `listing`."""
+
+    async def resolve(
+        info: Info[Context, None],
+        filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[N]:
+        return await page_of(info, listing, cls, kind, filter, first, after)
+
+    resolve.__annotations__["return"] = Connection[cls]  # type: ignore[valid-type]
+    return strawberry.field(resolver=resolve, description=description)
+
+
 @strawberry.type(description="Reading the data map.")
 class ReadQuery:
-    @strawberry.field(description="Systems, by name. Every filter applies.")
-    async def systems(
-        self,
-        info: Info[Context, None],
-        filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[System]:
-        return await page_of(info, lists.SYSTEMS, System, "systems", filter, first, after)
-
-    @strawberry.field(
-        description="Every organisation (Preemptly, its vendors, its customers), by legal name. "
-        "Every filter applies; `role` and `kind` narrow by role and kind."
+    systems: Connection[System] = list_field(
+        lists.SYSTEMS, System, "systems", "Systems, by name. Every filter applies."
     )
-    async def organisations(
-        self,
-        info: Info[Context, None],
-        filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[Organisation]:
-        return await page_of(
-            info, lists.ORGANISATIONS, Organisation, "organisations", filter, first, after
-        )
-
-    @strawberry.field(
-        description="The map's processors and sub-processors: organisations other than the map's "
+    organisations: Connection[Organisation] = list_field(
+        lists.ORGANISATIONS,
+        Organisation,
+        "organisations",
+        "Every organisation (Preemptly, its vendors, its customers), by legal name. "
+        "Every filter applies; `role` and `kind` narrow by role and kind.",
+    )
+    processors: Connection[Organisation] = list_field(
+        lists.PROCESSORS,
+        Organisation,
+        "processors",
+        "The map's processors and sub-processors: organisations other than the map's "
         "owner engaged, or operating a system, as PROCESSOR or SUB_PROCESSOR; by legal name. "
-        "Every filter applies."
+        "Every filter applies.",
     )
-    async def processors(
-        self,
-        info: Info[Context, None],
-        filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[Organisation]:
-        return await page_of(
-            info, lists.PROCESSORS, Organisation, "processors", filter, first, after
-        )
-
-    @strawberry.field(
-        description="Data categories, by key. Filters: search, country, category, subject, "
-        "organisation, specialCategories."
+    data_categories: Connection[DataCategory] = list_field(
+        lists.DATA_CATEGORIES,
+        DataCategory,
+        "dataCategories",
+        "Data categories, by key. Filters: search, country, category, subject, "
+        "organisation, specialCategories.",
     )
-    async def data_categories(
-        self,
-        info: Info[Context, None],
-        filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[DataCategory]:
-        return await page_of(
-            info, lists.DATA_CATEGORIES, DataCategory, "dataCategories", filter, first, after
-        )
-
-    @strawberry.field(
-        description="Data-subject kinds, by key. Filters: search, country, category, subject, "
-        "organisation, specialCategories."
+    data_subjects: Connection[DataSubject] = list_field(
+        lists.DATA_SUBJECTS,
+        DataSubject,
+        "dataSubjects",
+        "Data-subject kinds, by key. Filters: search, country, category, subject, "
+        "organisation, specialCategories.",
     )
-    async def data_subjects(
-        self,
-        info: Info[Context, None],
-        filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[DataSubject]:
-        return await page_of(
-            info, lists.DATA_SUBJECTS, DataSubject, "dataSubjects", filter, first, after
-        )
-
-    @strawberry.field(
-        description="Processing activities, by name. Filters: search, country, category, "
-        "subject, organisation, role, specialCategories."
+    processing_activities: Connection[ProcessingActivity] = list_field(
+        lists.PROCESSING_ACTIVITIES,
+        ProcessingActivity,
+        "processingActivities",
+        "Processing activities, by name. Filters: search, country, category, "
+        "subject, organisation, role, specialCategories.",
     )
-    async def processing_activities(
-        self,
-        info: Info[Context, None],
-        filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[ProcessingActivity]:
-        return await page_of(
-            info,
-            lists.PROCESSING_ACTIVITIES,
-            ProcessingActivity,
-            "processingActivities",
-            filter,
-            first,
-            after,
-        )
-
-    @strawberry.field(description="Countries, by code. Filters: search, country, eea.")
-    async def countries(
-        self,
-        info: Info[Context, None],
-        filter: Annotated[MapFilter | None, strawberry.argument(description=FILTER)] = None,
-        first: First = None,
-        after: After = None,
-    ) -> Connection[Country]:
-        return await page_of(info, lists.COUNTRIES, Country, "countries", filter, first, after)
+    countries: Connection[Country] = list_field(
+        lists.COUNTRIES, Country, "countries", "Countries, by code. Filters: search, country, eea."
+    )
 
     @strawberry.field(description="The system; NOT_FOUND when it names none.")
     async def system(

@@ -9,10 +9,11 @@ from resolvers.records import decisions
 from resolvers.records.facts import Column
 from resolvers.records.service import records_of
 from resolvers.roles import CONTROLLER, PROCESSOR
-from resolvers.transfer.decisions import Verdict
+from resolvers.transfer.decisions import Mechanism, Verdict
 from schema.context import Context
 from schema.read import NODE_TYPES
-from schema.vocabulary import RegimeKey
+from schema.transfer import safeguard_type
+from schema.vocabulary import RegimeKey, SafeguardType
 
 
 @strawberry.type(description="A graph entity a cell was read from.")
@@ -96,8 +97,12 @@ class RecordTransfer:
     exporter_id: strawberry.ID = strawberry.field(description="The exporting organisation.")
     importer_id: strawberry.ID = strawberry.field(description="The importing organisation.")
     verdict: Verdict = strawberry.field(description="The engine's verdict.")
-    mechanism: str = strawberry.field(
-        description="ADEQUACY, SCC, IDTA, UK_ADDENDUM, SWISS_SCC, BCR, DEROGATION, ... or NONE."
+    mechanism: Mechanism = strawberry.field(
+        description="The kind of ground the engine's decision rests on."
+    )
+    safeguard_type: SafeguardType | None = strawberry.field(
+        description="The type of the recorded safeguard it rests on (SCC, IDTA, UK_ADDENDUM, "
+        "SWISS_SCC, BCR, ...; DEROGATION for an Art. 49 derogation); null otherwise."
     )
     instrument_id: str | None = strawberry.field(
         description="The adequacy decision, safeguard or derogation id."
@@ -117,6 +122,7 @@ class RecordTransfer:
             importer_id=strawberry.ID(transfer.importer_id),
             verdict=transfer.verdict,
             mechanism=transfer.mechanism,
+            safeguard_type=safeguard_type(transfer.safeguard_type),
             instrument_id=transfer.instrument_id,
             scc_module=transfer.scc_module,
             article=transfer.article,

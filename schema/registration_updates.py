@@ -20,13 +20,14 @@ from schema.registration import (
     ACTIVITY,
     CATEGORIES,
     DATA_FLOW,
+    ENGAGED_ROLE,
+    ENGAGEMENT,
     ORGANISATION,
     OWNER_ROLE,
     PROCESSOR,
     RETIRABLE_KINDS,
     SAFEGUARD,
     STORAGE,
-    SUBJECTS,
     SYSTEM,
     EntityId,
     Kind,
@@ -37,6 +38,7 @@ from schema.registration import (
     registrations,
 )
 from schema.vocabulary import (
+    Authorisation,
     DeletionMethod,
     FlowMode,
     OnErasure,
@@ -50,6 +52,10 @@ from schema.vocabulary import (
 
 UNSET: Any = strawberry.UNSET
 KEEP = " Left out: unchanged."
+SUBJECTS = (
+    "The data subjects whose data it carries (each a global id or key); null: it names none and "
+    "is followed for any subject whose categories it carries (inferred from categories alone)."
+)
 
 
 def keep(description: str) -> Any:
@@ -78,6 +84,20 @@ class ProcessorPatch(OrganisationFactsPatch):
 class OrganisationPatch(OrganisationFactsPatch):
     kind: OrganisationKind | None = keep("What kind of organisation it is.")
     supervisory_authority: str | None = keep("Its lead supervisory authority.")
+
+
+@strawberry.input(
+    description="The fields of an engagement to change; its two parties are its id "
+    "(`<engagerId>><engagedId>`): engaging another organisation is another engagement."
+)
+class EngagementPatch:
+    role: Role | None = keep(ENGAGED_ROLE)
+    service: str | None = keep("What it does.")
+    categories: list[str] | None = keep(CATEGORIES)
+    subjects: list[strawberry.ID] | None = keep(SUBJECTS)
+    authorisation: Authorisation | None = keep("Specific or general (Art. 28(2)).")
+    authorised_on: datetime.date | None = keep("When it was authorised.")
+    notice_days: int | None = keep("Days of notice before a change (general authorisation).")
 
 
 @strawberry.input(description="The fields of a system to change.")
@@ -205,6 +225,13 @@ class RegistrationUpdateMutation:
         "Organisation",
         "updateOrganisation",
         "Change fields of an organisation registered with registerOrganisation.",
+    )
+    update_engagement = update_mutation(
+        EngagementPatch,
+        ENGAGEMENT,
+        "ENGAGES",
+        "updateEngagement",
+        "Change fields of a registered engagement (`<engagerId>><engagedId>`).",
     )
     update_system = update_mutation(
         SystemPatch, SYSTEM, "System", "updateSystem", "Change fields of a registered system."

@@ -11,13 +11,23 @@ from resolvers.references import ID_DESCRIPTION, known_value, resolve_key
 from resolvers.transfer import service
 from resolvers.transfer.decisions import (
     VERDICT_RANK,
+    Channel,
     DpfCertification,
     HopDecision,
+    Mechanism,
     PathDecision,
+    TiaStatus,
     Verdict,
 )
 from schema.context import Context
-from schema.vocabulary import DpfDataType, DpfFramework, DpfStatus, RegimeKey, Role
+from schema.vocabulary import (
+    DpfDataType,
+    DpfFramework,
+    DpfStatus,
+    RegimeKey,
+    Role,
+    SafeguardType,
+)
 
 TransferVerdict = strawberry.enum(
     Verdict,
@@ -28,7 +38,36 @@ TransferVerdict = strawberry.enum(
     ),
 )
 
+TransferChannel = strawberry.enum(
+    Channel,
+    name="TransferChannel",
+    description="How a hop's data moves: FLOW (a data flow), OPERATION (to the external "
+    "organisation that operates a system), ENGAGEMENT (to an engaged processor or "
+    "sub-processor), REMOTE_ACCESS (a system accessed from another country, charged to the "
+    "organisation that has the access) or CHECK (a what-if `transferCheck`).",
+)
+TransferMechanism = strawberry.enum(
+    Mechanism,
+    name="TransferMechanism",
+    description="What kind of ground a transfer decision rests on: ADEQUACY (an adequacy "
+    "decision), SAFEGUARD (a recorded Art. 46 safeguard; `safeguardType` names its tool), "
+    "DEROGATION (an Art. 49 derogation) or NONE (not a transfer, or no valid ground on record).",
+)
+TransferTiaStatus = strawberry.enum(
+    TiaStatus,
+    name="TiaStatus",
+    description="Whether the hop's safeguard has the transfer impact assessment it needs: "
+    "NOT_REQUIRED, DONE, MISSING (none, or none with an outcome) or NOT_ADEQUATE (it found the "
+    "protection not adequate).",
+)
+
 MAX_PATHS = 500
+
+
+def safeguard_type(value: str | None) -> SafeguardType | None:
+    """A safeguard's `type` (a transfer tool key, which the seeds and the register inputs keep
+    to SafeguardType's members) as the enum."""
+    return None if value is None else SafeguardType(value)
 
 
 @strawberry.type(description="The law and instrument a decision rests on.")
@@ -49,10 +88,7 @@ class TransferHop:
         "hops: a flow's or engagement's global id (`node(id)` resolves it), or for an operation "
         "`OPERATED_BY:<system id>-><organisation id>`; null for a what-if check."
     )
-    channel: str = strawberry.field(
-        description="FLOW, OPERATION, ENGAGEMENT, REMOTE_ACCESS (charged to the organisation that "
-        "has the access) or CHECK."
-    )
+    channel: Channel = strawberry.field(description="How the data moves.")
     exporter_id: str = strawberry.field(description="The exporting organisation.")
     importer_id: str = strawberry.field(description="The importing organisation.")
     exporter_role: Role = strawberry.field(description="The exporter's role.")
@@ -70,12 +106,17 @@ class TransferHop:
     )
     verdict: Verdict = strawberry.field(description="The decision.")
     reason: str = strawberry.field(description="Why, in a few words.")
+    mechanism: Mechanism = strawberry.field(description="The kind of ground it rests on.")
+    safeguard_type: SafeguardType | None = strawberry.field(
+        description="The type of the recorded safeguard it rests on, when its mechanism is "
+        "SAFEGUARD or DEROGATION; null otherwise."
+    )
     legal_basis: TransferLegalBasis = strawberry.field(description="What the decision rests on.")
     scc_module: int | None = strawberry.field(
         description="The SCC 2021/914 module the roles call for (C→C 1, C→P 2, P→P 3, P→C 4)."
     )
     recorded_scc_module: int | None = strawberry.field(description="The module on record.")
-    tia_status: str = strawberry.field(description="NOT_REQUIRED, DONE, MISSING or NOT_ADEQUATE.")
+    tia_status: TiaStatus = strawberry.field(description="Whether the TIA it needs is done.")
     special_category: bool = strawberry.field(description="Art. 9 data crosses this hop.")
     warnings: list[str] = strawberry.field(description="Risks that do not change the verdict.")
     missing: list[str] = strawberry.field(description="What would make the hop lawful or clean.")
@@ -99,6 +140,8 @@ class TransferHop:
             subjects=None if hop.subjects is None else list(hop.subjects),
             verdict=decision.verdict,
             reason=decision.reason,
+            mechanism=decision.mechanism,
+            safeguard_type=safeguard_type(decision.safeguard_type),
             legal_basis=TransferLegalBasis(
                 article=basis.article,
                 instrument=basis.instrument,
@@ -107,7 +150,7 @@ class TransferHop:
             ),
             scc_module=decision.scc_module,
             recorded_scc_module=decision.recorded_scc_module,
-            tia_status=decision.tia_status.value,
+            tia_status=decision.tia_status,
             special_category=hop.special_category,
             warnings=list(decision.warnings),
             missing=list(decision.missing),

@@ -34,6 +34,21 @@ RetentionObligationId = Annotated[str, Ref("retention_obligation")]
 SecurityMeasureKey = Annotated[str, Ref("security_measure")]
 RegimeKey = Annotated[str, Ref("regime")]
 ToolKey = Annotated[str, Ref("transfer_tool")]
+SafeguardTypeKey = Annotated[
+    Literal[
+        "SCC",
+        "IDTA",
+        "UK_ADDENDUM",
+        "SWISS_SCC",
+        "BCR",
+        "CODE_OF_CONDUCT",
+        "CERTIFICATION",
+        "DEROGATION",
+    ],
+    Ref("transfer_tool"),
+]
+"""A transfer tool a Safeguard of the map may be: the API answers a safeguard's type as the
+SafeguardType enum (resolvers/registration/vocabulary.py), so it is a member there and here."""
 Market = Annotated[str, Ref("market")]
 BreachObligationKey = Annotated[str, Ref("breach_obligation")]
 Confidence = Literal["P", "S", "T", "M"]
@@ -79,7 +94,8 @@ class SeedFile(Entry, Generic[E]):
 
 class TransferTool(ReferenceEntry):
     """An instrument a Safeguard's `type` names (SCC, IDTA, ...); `modules` when it has the
-    2021/914 modules the roles call for."""
+    2021/914 modules the roles call for. Its key is open (a regime seeded beside the shipped
+    ones may bring its own tool); a Safeguard of the map names one of `SafeguardTypeKey`."""
 
     key: Key
     name: str
@@ -647,7 +663,7 @@ class Engagement(MapEntry):
 
 class Safeguard(MapEntry):
     id: Key
-    type: ToolKey
+    type: SafeguardTypeKey
     module: int | None = Field(default=None, ge=1, le=4)
     derogation: DerogationKey | None = None
     regimes: list[RegimeKey] = Field(min_length=1)

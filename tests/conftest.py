@@ -24,6 +24,7 @@ os.environ.setdefault("DATAMAP_LOCAL_NEO4J_HEAP_MB", "1024")
 
 GraphQL = Callable[..., Awaitable[dict[str, Any]]]
 NewKey = Callable[[], Awaitable[str]]
+NewRoleKey = Callable[[Role], Awaitable[str]]
 ADMIN = "admin"  # the default `key=` of the graphql fixture: the session's admin key
 
 
@@ -116,15 +117,21 @@ async def api_keys(db: Database) -> dict[Role, str]:
 
 
 @pytest.fixture
-def new_admin_key(db: Database) -> NewKey:
-    """Create a fresh admin key: its first request pays the key lookup, which a session key may
-    have cached already (statement counts need that to be known)."""
+def new_key(db: Database) -> NewRoleKey:
+    """Create a fresh key of a role: its first request pays exactly one key lookup, where a
+    session key may or may not be cached (a revocation anywhere clears the cache), so statement
+    counts need a fresh key to be known."""
     actor = Principal(key_id="tests", role=Role.ADMIN)
 
-    async def create() -> str:
-        return (await keys.create(db, Role.ADMIN, "tests fresh admin", actor)).key
+    async def create(role: Role) -> str:
+        return (await keys.create(db, role, f"tests fresh {role.value}", actor)).key
 
     return create
+
+
+@pytest.fixture
+def new_admin_key(new_key: NewRoleKey) -> NewKey:
+    return lambda: new_key(Role.ADMIN)
 
 
 @pytest.fixture(scope="session")
@@ -162,3 +169,28 @@ def graphql(client: httpx.AsyncClient, api_keys: dict[Role, str]) -> GraphQL:
 @pytest.fixture
 def tmp_settings(tmp_path: Path) -> Settings:
     return Settings(local_neo4j_data_dir=tmp_path / "neo4j")
+
+
+FIELD_TYPE = """query($type: String!) {
+  __type(name: $type) {
+    fields {
+      name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }
+    }
+  }
+}"""
+ENUM_VALUES = "query($type: String!) { __type(name: $type) { kind enumValues { name } } }"
+
+
+async def enum_of(graphql: GraphQL, type_name: str, field: str) -> tuple[str, set[str]]:
+    """The enum that `type_name.field` answers (through lists and non-null), by introspection:
+    its name and members. Fails when the field answers no enum."""
+    body = await graphql(FIELD_TYPE, {"type": type_name})
+    assert "errors" not in body, body
+    wanted = [f for f in body["data"]["__type"]["fields"] if f["name"] == field]
+    assert wanted, f"{type_name} has no field {field}"
+    named = wanted[0]["type"]
+    while named["kind"] in ("NON_NULL", "LIST"):
+        named = named["ofType"]
+    assert named["kind"] == "ENUM", (type_name, field, named)
+    body = await graphql(ENUM_VALUES, {"type": named["name"]})
+    return named["name"], {value["name"] for value in body["data"]["__type"]["enumValues"]}

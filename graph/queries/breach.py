@@ -11,10 +11,15 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from graph.database import Database, Record, fetch_single
+from graph.queries import filters
 
 MAX_FLOW_HOPS = 12
 
-SELECTION = """
+FOR_SUBJECTS = filters.for_any_subject("e", "$subjects")
+"""Whether the engagement or flow `e` is followed for one of the data subjects asked for."""
+
+SELECTION = (
+    """
 CALL () {
   UNWIND coalesce($system_ids, []) AS id
   OPTIONAL MATCH (s:System {id: id})
@@ -28,11 +33,14 @@ CALL () {
 CALL () {
   OPTIONAL MATCH path = ANY SHORTEST
     (start:Organisation {id: $organisation_id})-[:ENGAGES]->{0,4}(o:Organisation)
-  WHERE all(e IN relationships(path) WHERE e.retired_on IS NULL)
+  WHERE all(e IN relationships(path) WHERE e.retired_on IS NULL AND """
+    + FOR_SUBJECTS
+    + """)
   WITH o, path WHERE o IS NOT NULL
   RETURN collect(o {.id, .legal_name, .country, .is_self,
                     chain: [n IN nodes(path) | n.id],
-                    roles: [e IN relationships(path) | e.role]}) AS organisations
+                    roles: [e IN relationships(path) | e.role],
+                    subjects: [e IN relationships(path) | e.subjects]}) AS organisations
 }
 CALL () {
   MATCH (n:BreachObligation)
@@ -61,26 +69,36 @@ CALL () {
 RETURN unknown_systems, organisation_found, organisations, obligations,
        exemptions, risk_factors, self, regimes
 """
+)
 
-OPERATED = """
+OPERATED = (
+    """
 UNWIND $organisations AS organisation_id
 MATCH (s:System)-[:OPERATED_BY]->(:Organisation {id: organisation_id})
 WITH collect(DISTINCT s.id) AS operated
 CALL () {
   UNWIND $organisations AS organisation_id
-  MATCH (source:System)-[f:FLOWS_TO]->(:Organisation {id: organisation_id})
-  WHERE f.retired_on IS NULL
-  RETURN collect(f {.id, .categories, source: source.id, target: organisation_id}) AS received
+  MATCH (source:System)-[e:FLOWS_TO]->(:Organisation {id: organisation_id})
+  WHERE e.retired_on IS NULL AND """
+    + FOR_SUBJECTS
+    + """
+  RETURN collect(e {.id, .categories, .subjects, source: source.id, target: organisation_id})
+    AS received
 }
 RETURN operated, received
 """
+)
 
-NEXT_HOP = """
+NEXT_HOP = (
+    """
 UNWIND $frontier AS source_id
-MATCH (:System {id: source_id})-[f:FLOWS_TO]->(b:System)
-WHERE f.retired_on IS NULL AND NOT b.id IN $visited
+MATCH (:System {id: source_id})-[e:FLOWS_TO]->(b:System)
+WHERE e.retired_on IS NULL AND NOT b.id IN $visited AND """
+    + FOR_SUBJECTS
+    + """
 RETURN collect(DISTINCT b.id) AS reached
 """
+)
 
 SYSTEMS = """
 UNWIND $ids AS system_id
@@ -104,7 +122,8 @@ CALL (s) {
 CALL (s) {
   OPTIONAL MATCH (s)-[f:FLOWS_TO]->(t)
   WHERE (t:System OR t:Organisation) AND f.retired_on IS NULL
-  RETURN collect(f {.id, .categories, target: t.id, target_name: coalesce(t.name, t.legal_name),
+  RETURN collect(f {.id, .categories, .subjects, target: t.id,
+                    target_name: coalesce(t.name, t.legal_name),
                     to_organisation: t:Organisation}) AS flows
 }
 CALL (s) {
@@ -160,15 +179,18 @@ class BreachRecords:
     systems: list[Record] = field(default_factory=list)
 
 
-async def reach(tx: AsyncManagedTransaction, db: Database, sources: list[str]) -> list[str]:
+async def reach(
+    tx: AsyncManagedTransaction, db: Database, sources: list[str], subjects: list[str] | None
+) -> list[str]:
     """`sources` and the systems flows reach from them within MAX_FLOW_HOPS hops, breadth first:
-    one statement per hop, each expanding only the systems first reached on the hop before."""
+    one statement per hop, each expanding only the systems first reached on the hop before, by
+    the flows followed for one of `subjects` (None: any subject)."""
     visited = set(sources)
     frontier = sources
     for _ in range(MAX_FLOW_HOPS):
         if not frontier:
             break
-        params = {"frontier": frontier, "visited": sorted(visited)}
+        params = {"frontier": frontier, "visited": sorted(visited), "subjects": subjects}
         frontier = (await fetch_single(tx, db, NEXT_HOP, params))["reached"]
         visited.update(frontier)
     return sorted(visited)
@@ -179,11 +201,15 @@ async def breach_subgraph(
     *,
     system_ids: list[str] | None,
     organisation_id: str | None,
+    subjects: list[str] | None = None,
 ) -> BreachRecords:
+    """`subjects` (None: any) keeps the engagements and flows followed for one of them."""
+
     async def work(tx: AsyncManagedTransaction) -> BreachRecords:
         params: dict[str, Any] = {
             "system_ids": system_ids,
             "organisation_id": organisation_id,
+            "subjects": subjects,
         }
         head = await fetch_single(tx, db, SELECTION, params)
         records = BreachRecords(
@@ -202,13 +228,15 @@ async def breach_subgraph(
             records.selected = sorted(set(system_ids))
         elif records.organisations:
             ids = sorted(o["id"] for o in records.organisations)
-            found = await fetch_single(tx, db, OPERATED, {"organisations": ids})
+            found = await fetch_single(
+                tx, db, OPERATED, {"organisations": ids, "subjects": subjects}
+            )
             records.selected = sorted(found["operated"])
             records.received = found["received"]
         senders = {f["source"] for f in records.received}
         if not records.selected and not senders:
             return records
-        ids = sorted({*await reach(tx, db, records.selected), *senders})
+        ids = sorted({*await reach(tx, db, records.selected, subjects), *senders})
         records.systems = (await fetch_single(tx, db, SYSTEMS, {"ids": ids}))["systems"]
         return records
 

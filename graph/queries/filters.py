@@ -63,6 +63,13 @@ def for_subject(edge: LiteralString, subject: LiteralString) -> LiteralString:
     )
 
 
+def for_any_subject(edge: LiteralString, subjects: LiteralString) -> LiteralString:
+    """`for_subject` for a list of data subjects `subjects` (a parameter, null = any subject):
+    whether the flow or engagement `edge` is followed for one of them."""
+    each: LiteralString = for_subject(edge, "x")
+    return "(" + subjects + " IS NULL OR any(x IN " + subjects + " WHERE " + each + "))"
+
+
 IN_CATEGORY: LiteralString = "(c.key = $category OR c.key STARTS WITH $category + '.')"
 SPECIAL: LiteralString = "c.special_category = true"
 

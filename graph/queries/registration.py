@@ -450,7 +450,7 @@ async def retire(
 
 
 UpdatableKind = Literal[
-    "Organisation", "System", "Safeguard", "Storage", "ProcessingActivity", "FLOWS_TO"
+    "Organisation", "System", "Safeguard", "Storage", "ProcessingActivity", "ENGAGES", "FLOWS_TO"
 ]
 
 REGISTERED_STATE: dict[UpdatableKind, LiteralString] = {
@@ -486,6 +486,11 @@ REGISTERED_STATE: dict[UpdatableKind, LiteralString] = {
     "  from_system_id: a.id, "
     "  to_system_id: CASE WHEN b:System THEN b.id END, "
     "  to_organisation_id: CASE WHEN b:Organisation THEN b.id END} AS state",
+    "ENGAGES": "MATCH (a:Organisation)-[n:ENGAGES {id: $id}]->(b:Organisation) "
+    "WHERE n.registered_by IS NOT NULL "
+    "RETURN n.retired_on AS retired_on, n {.source, .role, .service, "
+    "  categories: coalesce(n.categories, []), .subjects, .authorisation, .notice_days, "
+    "  authorised_on: toString(n.authorised_on), engager_id: a.id, engaged_id: b.id} AS state",
     "Storage": "MATCH (n:Storage {id: $id}) WHERE n.external_id IS NOT NULL "
     "RETURN n.retired_on AS retired_on, n {.*, " + STORAGE_LINKS + "} AS state",
     "ProcessingActivity": "MATCH (n:ProcessingActivity {id: $id}) WHERE n.external_id IS NOT NULL "

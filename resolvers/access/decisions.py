@@ -6,12 +6,13 @@ from the graph's rows and `service.access_plan` joins the two.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import Enum
 
 from resolvers.categories import carried
 from resolvers.deadlines import Deadline, Period, due
+from resolvers.subjects import inferred
 
 
 class HeldAs(Enum):
@@ -58,13 +59,7 @@ class Law:
     @property
     def response_period(self) -> Period:
         """The regime's period for answering an access request."""
-        return Period(
-            days=self.response_days,
-            months=self.response_months,
-            extension_days=self.extension_days,
-            extension_months=self.extension_months,
-            rule=self.deadline_rule or "",
-        )
+        return Period.of(asdict(self))
 
     @property
     def transfers(self) -> bool:
@@ -357,12 +352,9 @@ def route(flows: Iterable[Flow], arrow: str = " → ") -> str:
     """The flow ids of a path, and, when a flow on it names no data subject, that the copy is
     inferred from its categories alone."""
     flows = list(flows)
-    text = arrow.join(flow.id for flow in flows)
-    unnamed = [flow.id for flow in flows if flow.subjects is None]
-    if unnamed:
-        names = "names" if len(unnamed) == 1 else "name"
-        text += f" (inferred from categories alone: {', '.join(unnamed)} {names} no data subject)"
-    return text
+    return arrow.join(flow.id for flow in flows) + inferred(
+        [flow.id for flow in flows if flow.subjects is None]
+    )
 
 
 def _role_of(records: Iterable[Record]) -> set[str]:

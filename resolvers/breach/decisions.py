@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from resolvers.categories import carried, relevant
+from resolvers.subjects import Carried, carried_subjects, follows, inferred
 
 ENCRYPTION_AT_REST = "enc_at_rest"
 
@@ -110,6 +111,8 @@ class Flow:
     target_name: str
     to_organisation: bool
     categories: tuple[str, ...] | None
+    subjects: tuple[str, ...] | None = None
+    """The data-subject kinds whose data it carries; None: it names none (any subject's)."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,8 @@ class ReachedOrganisation:
     organisation: Organisation
     chain: tuple[str, ...]
     roles: tuple[str, ...]
+    carries: Carried = None
+    """Whose data the engagements along the chain carry to it (None: anyone's)."""
 
 
 @dataclass(frozen=True)
@@ -224,12 +229,22 @@ class BreachGraph:
     owner: Owner | None
     jurisdictions: dict[str, Jurisdiction]
 
+    def carried_to(self, organisation_id: str | None) -> Carried:
+        """Whose data the compromise reaches at an organisation down the compromised one's
+        ENGAGES chain (None: anyone's, as at any organisation not on the chain)."""
+        for reached in self.organisations:
+            if reached.organisation.id == organisation_id:
+                return reached.carries
+        return None
+
 
 @dataclass(frozen=True)
 class BreachRequest:
     aware_at: datetime
     kind: Kind
     categories: tuple[str, ...] | None = None
+    subjects: tuple[str, ...] | None = None
+    """Only these data subjects' data were affected; None: anyone's."""
 
 
 # Results
@@ -248,6 +263,8 @@ class AffectedSystem:
     security_measures: tuple[str, ...]
     note: str
     is_organisation: bool = False
+    subjects: tuple[str, ...] = ()
+    """Whose data it holds (compromised, backup) or receives by the flows on its path."""
 
 
 @dataclass(frozen=True)
@@ -411,15 +428,36 @@ def filtered(holding: Holding, categories: tuple[str, ...] | None) -> Holding | 
     )
 
 
-def received_holdings(graph: BreachGraph) -> list[Holding]:
-    """What a compromised organisation received by flows: the sender's holdings, narrowed to the
-    categories the flow carries."""
+def asked(request: BreachRequest) -> Carried:
+    """Whose data the request says were affected (None: anyone's)."""
+    return frozenset(request.subjects) if request.subjects is not None else None
+
+
+def held_for(graph: BreachGraph, system: System, request: BreachRequest) -> list[Holding]:
+    """What a compromised system holds of the subjects asked for, and, for a system a
+    sub-processor operates, of those its engagement chain carries to it."""
+    reaching = carried_subjects(asked(request), graph.carried_to(system_operator(system)))
+    return [h for h in held_in(graph, system) if follows(reaching, h.subject)]
+
+
+def system_operator(system: System) -> str | None:
+    return system.operator.id if system.operator else None
+
+
+def received_holdings(graph: BreachGraph, request: BreachRequest) -> list[Holding]:
+    """What a compromised organisation received by flows: the sender's holdings of the subjects
+    the flow carries (all, when it names none), narrowed to the categories it carries."""
     result = []
     for flow in graph.received:
         sender = graph.systems.get(flow.source)
         if sender is None:
             continue
+        reaching = carried_subjects(
+            carried_subjects(asked(request), graph.carried_to(flow.target)), flow.subjects
+        )
         for holding in held_in(graph, sender):
+            if not follows(reaching, holding.subject):
+                continue
             kept = filtered(holding, flow.categories)
             if kept is not None:
                 result.append(
@@ -443,66 +481,99 @@ def compromised_holdings(graph: BreachGraph, request: BreachRequest) -> list[Hol
         h
         for system_id in graph.selected
         if (system := graph.systems.get(system_id)) is not None
-        for h in held_in(graph, system)
+        for h in held_for(graph, system, request)
     ]
-    holdings += received_holdings(graph)
+    holdings += received_holdings(graph, request)
     return [kept for h in holdings if (kept := filtered(h, request.categories)) is not None]
+
+
+@dataclass(frozen=True)
+class _Front:
+    """A system reached on the walk downstream: its path, the categories and subjects that
+    reach it (None: any), the flows on the path that name no subject, and whose data the
+    compromised system at the path's start holds."""
+
+    id: str
+    path: tuple[str, ...]
+    categories: frozenset[str] | None
+    subjects: Carried
+    unnamed: tuple[str, ...]
+    origin: tuple[str, ...]
 
 
 def affected_systems(graph: BreachGraph, request: BreachRequest) -> list[AffectedSystem]:
     """The compromised systems, their backups, and every system or organisation flows reach from
-    them (breadth first, so each on its shortest path; the categories that survive that path)."""
+    them (breadth first, so each on its shortest path; the categories that survive that path). A
+    flow is followed for a subject when it names that subject or names none (then its reason
+    says the copy is inferred from categories alone)."""
     result: list[AffectedSystem] = []
     seen: set[str] = set()
+    frontier: list[_Front] = []
     for system_id in graph.selected:
         system = graph.systems[system_id]
         seen.add(system_id)
-        held = sorted({c.key for h in held_in(graph, system) for c in h.categories})
+        held = held_for(graph, system, request)
         result.append(
-            affected(system, Reach.COMPROMISED, (system_id,), held, compromised_note(request.kind))
+            touched(system, Reach.COMPROMISED, (system_id,), held, compromised_note(request.kind))
+        )
+        frontier.append(
+            _Front(
+                system_id,
+                (system_id,),
+                frozenset(request.categories) if request.categories else None,
+                carried_subjects(asked(request), graph.carried_to(system_operator(system))),
+                (),
+                tuple(sorted({h.subject for h in held})),
+            )
         )
     for system in sorted(graph.systems.values(), key=lambda s: s.id):
         sources = [s for s in system.backs_up if s in graph.selected]
         if system.id not in seen and sources:
             seen.add(system.id)
-            held = sorted({c.key for h in held_in(graph, system) for c in h.categories})
             result.append(
-                affected(
+                touched(
                     system,
                     Reach.BACKUP,
                     (sources[0], system.id),
-                    held,
+                    held_for(graph, system, request),
                     backup_note(request.kind),
                 )
             )
-    frontier: list[tuple[str, tuple[str, ...], frozenset[str] | None]] = [
-        (system_id, (system_id,), frozenset(request.categories) if request.categories else None)
-        for system_id in graph.selected
-    ]
     while frontier:
-        following: list[tuple[str, tuple[str, ...], frozenset[str] | None]] = []
-        for node_id, path, categories in frontier:
-            node = graph.systems.get(node_id)
+        following: list[_Front] = []
+        for front in frontier:
+            node = graph.systems.get(front.id)
             if node is None:
                 continue
             for flow in node.flows:
                 if flow.target in seen:
                     continue
-                arriving = carried(categories, list(flow.categories) if flow.categories else None)
-                if arriving is not None and not arriving:
+                arriving = carried(
+                    front.categories, list(flow.categories) if flow.categories else None
+                )
+                whose = carried_subjects(front.subjects, flow.subjects)
+                if (arriving is not None and not arriving) or (whose is not None and not whose):
                     continue
                 seen.add(flow.target)
-                hop = (*path, flow.target)
                 keys = sorted(arriving) if arriving is not None else sorted(flow.categories or ())
+                reached = _Front(
+                    flow.target,
+                    (*front.path, flow.target),
+                    frozenset(keys),
+                    whose,
+                    (*front.unnamed, flow.id) if flow.subjects is None else front.unnamed,
+                    front.origin,
+                )
+                subjects = tuple(sorted(whose)) if whose is not None else front.origin
+                note = downstream_note(request.kind) + inferred(reached.unnamed, "flow ")
                 target = graph.systems.get(flow.target)
-                note = downstream_note(request.kind)
                 if target is None:
                     result.append(
                         AffectedSystem(
                             flow.target,
                             flow.target_name,
                             Reach.DOWNSTREAM,
-                            hop,
+                            reached.path,
                             tuple(keys),
                             None,
                             None,
@@ -510,28 +581,51 @@ def affected_systems(graph: BreachGraph, request: BreachRequest) -> list[Affecte
                             (),
                             note,
                             is_organisation=flow.to_organisation,
+                            subjects=subjects,
                         )
                     )
                     continue
-                result.append(affected(target, Reach.DOWNSTREAM, hop, keys, note))
-                following.append((flow.target, hop, frozenset(keys)))
+                result.append(
+                    affected(target, Reach.DOWNSTREAM, reached.path, keys, subjects, note)
+                )
+                following.append(reached)
         frontier = following
     return result
 
 
 def affected(
-    system: System, reach: Reach, path: tuple[str, ...], categories: list[str], note: str
+    system: System,
+    reach: Reach,
+    path: tuple[str, ...],
+    categories: Iterable[str],
+    subjects: Iterable[str],
+    note: str,
 ) -> AffectedSystem:
     return AffectedSystem(
         system.id,
         system.name,
         reach,
         path,
-        tuple(categories),
+        tuple(sorted(set(categories))),
         system.operator,
         system.operator_role,
         system.hosted_in,
         system.security_measures,
+        note,
+        subjects=tuple(sorted(set(subjects))),
+    )
+
+
+def touched(
+    system: System, reach: Reach, path: tuple[str, ...], held: list[Holding], note: str
+) -> AffectedSystem:
+    """A compromised system or a backup, with the categories and subjects it holds."""
+    return affected(
+        system,
+        reach,
+        path,
+        (c.key for h in held for c in h.categories),
+        (h.subject for h in held),
         note,
     )
 

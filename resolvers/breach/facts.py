@@ -22,6 +22,7 @@ from resolvers.breach.decisions import (
     RiskFactor,
     System,
 )
+from resolvers.subjects import Carried, carried_subjects
 
 
 def organisation(row: Record) -> Organisation:
@@ -78,6 +79,7 @@ def activity(row: Record) -> Activity:
 
 def flow(row: Record, source: str) -> Flow:
     listed = row.get("categories")
+    named = row.get("subjects")
     return Flow(
         id=row["id"],
         source=source,
@@ -85,7 +87,17 @@ def flow(row: Record, source: str) -> Flow:
         target_name=row.get("target_name") or row["target"],
         to_organisation=bool(row.get("to_organisation")),
         categories=tuple(listed) if listed else None,
+        subjects=None if named is None else tuple(sorted(named)),
     )
+
+
+def reached_organisation(row: Record) -> ReachedOrganisation:
+    """An organisation of the compromised one's ENGAGES chain, with whose data the chain's
+    engagements carry to it."""
+    carries: Carried = None
+    for named in row.get("subjects") or ():
+        carries = carried_subjects(carries, named)
+    return ReachedOrganisation(organisation(row), tuple(row["chain"]), tuple(row["roles"]), carries)
 
 
 def system(row: Record) -> System:
@@ -229,7 +241,7 @@ def to_graph(records: BreachRecords) -> BreachGraph:
         systems=systems,
         selected=tuple(records.selected),
         organisations=tuple(
-            ReachedOrganisation(organisation(o), tuple(o["chain"]), tuple(o["roles"]))
+            reached_organisation(o)
             for o in sorted(records.organisations, key=lambda o: (len(o["chain"]), o["id"]))
         ),
         received=received,

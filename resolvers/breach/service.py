@@ -8,7 +8,7 @@ from resolvers.breach.decisions import BreachRequest, Impact, Kind, breach_impac
 from resolvers.breach.facts import to_graph
 from resolvers.categories import known_categories
 from resolvers.errors import BadUserInput, NotFound
-from resolvers.references import key_of, refuse
+from resolvers.references import key_of, known_values, refuse
 
 
 def _key(value: str, kind: str, field: str) -> str:
@@ -34,6 +34,7 @@ async def breach_impact_of(
     aware_at: datetime,
     kind: Kind,
     categories: list[str] | None,
+    subjects: list[str] | None = None,
     now: datetime | None = None,
 ) -> Impact:
     if system_ids is None and organisation_id is None:
@@ -55,7 +56,10 @@ async def breach_impact_of(
         _key(organisation_id, "Organisation", "organisationId") if organisation_id else None
     )
     wanted = await known_categories(db, categories)
-    records = await breach_subgraph(db, system_ids=keys, organisation_id=organisation)
+    whose = await known_subjects(db, subjects)
+    records = await breach_subgraph(
+        db, system_ids=keys, organisation_id=organisation, subjects=whose
+    )
     if records.unknown_systems:
         unknown = records.unknown_systems[0]
         field = f"systemIds[{given.index(unknown)}]"
@@ -69,14 +73,34 @@ async def breach_impact_of(
             field="organisationId",
         )
     request = BreachRequest(
-        aware_at=moment, kind=kind, categories=tuple(wanted) if wanted else None
+        aware_at=moment,
+        kind=kind,
+        categories=tuple(wanted) if wanted else None,
+        subjects=tuple(whose) if whose else None,
     )
     impact = breach_impact(to_graph(records), request)
     if not impact.subjects:
-        field = "categories" if wanted else ("systemIds" if keys else "organisationId")
+        field = (
+            "subjects"
+            if whose
+            else "categories"
+            if wanted
+            else ("systemIds" if keys else "organisationId")
+        )
         raise BadUserInput(
             "the selection holds no personal data the map records"
+            + (" of these data subjects" if whose else "")
             + (" of these categories" if wanted else ""),
             field=field,
         )
     return impact
+
+
+async def known_subjects(db: Database, subjects: list[str] | None) -> list[str] | None:
+    """The data-subject keys asked for, once each and sorted; an unknown one is BAD_USER_INPUT
+    naming `subjects[i]`, with the nearest keys; None when none is asked for."""
+    if subjects is None:
+        return None
+    if not subjects:
+        raise BadUserInput("subjects is empty: name at least one data subject", field="subjects")
+    return sorted(set(await known_values(db, "DataSubject", subjects, field="subjects")))

@@ -15,7 +15,8 @@ from resolvers.deletion import references as refs
 from resolvers.deletion.order import deletion_order
 from resolvers.deletion.references import LegalReference
 from resolvers.errors import MissingReferenceData
-from resolvers.roles import PROCESSOR_ROLES
+from resolvers.roles import CONTROLLER, PROCESSOR_ROLES
+from resolvers.subjects import inferred as unnamed_note
 
 AUTOMATED_METHODS = frozenset({"API", "AUTOMATIC_EXPIRY"})
 MAX_ENGAGEMENT_HOPS = 4
@@ -312,11 +313,7 @@ def trace(graph: DeletionGraph, holdings: list[Holding], targets: tuple[str, ...
 
 def inferred(reached: Trace, system_id: str) -> str:
     """What a copy's reason adds when a flow on its path names no data subject."""
-    flows = reached.unnamed.get(system_id, ())
-    if not flows:
-        return ""
-    names = "names" if len(flows) == 1 else "name"
-    return f" (inferred from categories alone: flow {', '.join(flows)} {names} no data subject)"
+    return unnamed_note(reached.unnamed.get(system_id, ()), "flow ")
 
 
 def base_action(system: System, on_erasure: str) -> str:
@@ -618,7 +615,7 @@ def public_notices(graph: DeletionGraph, holdings: list[Holding]) -> list[Notifi
     return [
         Notification(
             None,
-            "PUBLIC",
+            CONTROLLER,
             holding.categories,
             reference,
             [Reason((holding.system_id,), f"storage {holding.storage_id}: {rule}", reference)],

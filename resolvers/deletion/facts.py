@@ -129,13 +129,5 @@ def to_graph(records: DeletionRecords, regime: str) -> DeletionGraph:
 def erasure_period(law: Record | None) -> Period | None:
     """The regime's period for answering an erasure request, from its Regime node; None where the
     graph records none."""
-    row = law or {}
-    period = Period(
-        days=row.get("erasure_response_days"),
-        months=row.get("erasure_response_months"),
-        extension_days=row.get("erasure_extension_days"),
-        extension_months=row.get("erasure_extension_months"),
-        rule=row.get("erasure_deadline_rule") or "",
-        statutory=row.get("erasure_deadline_statutory") is not False,
-    )
+    period = Period.of(law or {}, "erasure_")
     return period if period.recorded else None

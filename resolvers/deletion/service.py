@@ -3,7 +3,7 @@ planner."""
 
 from datetime import date
 
-from graph.database import Database
+from graph.database import Database, Record
 from graph.queries.access import display_names
 from graph.queries.deletion import deletion_subgraph, regime_law
 from resolvers.deadlines import due
@@ -65,15 +65,24 @@ async def deletion_plan(
     )
     plan = plan_deletion(to_graph(records, regime), request)
     if received_on is not None:
-        period = erasure_period((await regime_law(db, regime))["law"])
-        plan.deadline = None if period is None else due(period, received_on)
+        _set_deadline(plan, (await regime_law(db, regime))["law"], received_on)
     return plan
 
 
-async def document_facts(db: Database, plan: Plan, regime: str) -> tuple[Law, Names]:
+def _set_deadline(plan: Plan, law: Record | None, received_on: date) -> None:
+    period = erasure_period(law)
+    plan.deadline = None if period is None else due(period, received_on)
+
+
+async def document_facts(
+    db: Database, plan: Plan, regime: str, received_on: date | None = None
+) -> tuple[Law, Names]:
     """What the deletion documents add to `plan`: the regime's name, authority and complaint
-    route, the controller that answers, and the names of the plan's categories."""
+    route, the controller that answers, and the names of the plan's categories; with
+    `received_on`, the plan's deadline, from the same read of the regime."""
     row = await regime_law(db, regime)
+    if received_on is not None:
+        _set_deadline(plan, row["law"], received_on)
     law, controller = row["law"] or {}, row["controller"] or {}
     keys = {
         k

@@ -24,7 +24,7 @@ from resolvers.records.facts import (
     System,
 )
 from resolvers.roles import CONTROLLER, PROCESSOR, PROCESSOR_ROLES
-from resolvers.transfer.decisions import HopDecision, PathDecision, Verdict
+from resolvers.transfer.decisions import HopDecision, Mechanism, PathDecision, Verdict
 from resolvers.transfer.hops import organisation_holder, system_holder
 
 ACTIVITIES_FILE = "seeds/data/preemptly/activities.yaml"
@@ -71,7 +71,9 @@ class Transfer:
     importer_id: str
     exporter_id: str
     verdict: Verdict
-    mechanism: str
+    mechanism: Mechanism
+    safeguard_type: str | None
+    """The recorded safeguard's `type` (its transfer tool), for a SAFEGUARD or DEROGATION."""
     instrument_id: str | None
     scc_module: int | None
     article: str
@@ -139,19 +141,19 @@ def column_cell(column: Column, cells: Mapping[str, Cell]) -> Cell:
 # Transfers
 
 
-def mechanism(decision: HopDecision, facts: RecordFacts) -> tuple[str, str, tuple[Source, ...]]:
-    """The kind of mechanism (ADEQUACY, SCC, IDTA, UK_ADDENDUM, BCR, DEROGATION, ...), its text,
-    and the reference entity it rests on, read from the engine's decision."""
+def mechanism_text(decision: HopDecision, facts: RecordFacts) -> tuple[str, tuple[Source, ...]]:
+    """The line a record shows for the mechanism the engine's decision rests on
+    (`decision.mechanism`), and the reference entity it rests on."""
     basis, hop, reason = decision.legal_basis, decision.hop, decision.reason
     instrument = basis.instrument_id
     if decision.verdict is Verdict.NOT_A_TRANSFER:
-        return "NONE", f"not a transfer between entities: {reason}", ()
+        return f"not a transfer between entities: {reason}", ()
     if instrument is None:
-        return "NONE", f"no mechanism on record ({basis.article})", ()
-    if reason.startswith("adequacy decision"):
+        return f"no mechanism on record ({basis.article})", ()
+    if decision.mechanism is Mechanism.ADEQUACY:
         text = f"adequacy decision {instrument}: {basis.instrument} ({basis.article})"
-        return "ADEQUACY", text, (Source("AdequacyDecision", instrument),)
-    if reason.startswith("derogation"):
+        return text, (Source("AdequacyDecision", instrument),)
+    if decision.mechanism is Mechanism.DEROGATION:
         derogation = facts.derogations.get(instrument)
         wording = f" ({derogation.article}: {derogation.text})" if derogation else ""
         documentation = "; ".join(
@@ -161,21 +163,21 @@ def mechanism(decision: HopDecision, facts: RecordFacts) -> tuple[str, str, tupl
             f"Art. 49 derogation {instrument}{wording}, {basis.article}; "
             f"documentation: {documentation}"
         )
-        return "DEROGATION", text, (Source("Derogation", instrument),)
-    if reason.endswith(f" {instrument}"):
+        return text, (Source("Derogation", instrument),)
+    if decision.mechanism is Mechanism.SAFEGUARD:
         module = f", module {decision.scc_module}" if decision.scc_module else ""
         tia = decision.tia_status.value.lower().replace("_", " ")
         text = (
             f"{basis.instrument}{module} ({basis.article}), safeguard {instrument}, "
             f"transfer impact assessment {tia}"
         )
-        return reason.split(" ", 1)[0], text, (Source("Safeguard", instrument),)
-    return "NONE", f"{basis.instrument} {instrument} ({basis.article}): {reason}", ()
+        return text, (Source("Safeguard", instrument),)
+    return f"{basis.instrument} {instrument} ({basis.article}): {reason}", ()
 
 
 def transfer(decision: HopDecision, facts: RecordFacts) -> Transfer:
     hop = decision.hop
-    kind, text, grounds = mechanism(decision, facts)
+    text, grounds = mechanism_text(decision, facts)
     country = facts.country_names.get(hop.country or "", hop.country or "an unknown country")
     importer = facts.organisations.get(hop.importer.id)
     importer_name = importer.label if importer else hop.importer.id
@@ -186,7 +188,8 @@ def transfer(decision: HopDecision, facts: RecordFacts) -> Transfer:
         importer_id=hop.importer.id,
         exporter_id=hop.exporter.id,
         verdict=decision.verdict,
-        mechanism=kind,
+        mechanism=decision.mechanism,
+        safeguard_type=decision.safeguard_type,
         instrument_id=decision.legal_basis.instrument_id,
         scc_module=decision.scc_module,
         article=decision.legal_basis.article,

@@ -8,7 +8,7 @@ from datetime import date
 
 from graph.database import Database
 from resolvers.errors import NotFound
-from resolvers.transfer.decisions import VERDICT_ORDER, PathDecision
+from resolvers.transfer.decisions import VERDICT_ORDER, Channel, PathDecision
 from resolvers.transfer.service import Scope, assess
 
 REGIMES = ("EU", "UK", "CH")
@@ -28,7 +28,7 @@ class Subject:
             return False
         if self.flow_id is not None:
             return any(
-                d.hop.channel == "FLOW"
+                d.hop.channel == Channel.FLOW
                 and (d.hop.id == self.flow_id or d.hop.id.startswith(f"{self.flow_id}@"))
                 for d in path.hops
             )

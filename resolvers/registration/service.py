@@ -11,6 +11,7 @@ from neo4j import AsyncManagedTransaction
 from graph.database import Database, Record
 from graph.queries import audit as audit_queries
 from graph.queries import registration as queries
+from resolvers import global_id
 from resolvers.auth.audit import event
 from resolvers.auth.principal import Principal, Role
 from resolvers.errors import BadUserInput, Forbidden, NotFound
@@ -616,9 +617,12 @@ ENTITY_NAMES: dict[queries.UpdatableKind, str] = {
     "System": "system",
     "Safeguard": "safeguard",
     "FLOWS_TO": "data flow",
+    "ENGAGES": "engagement",
     "Storage": "storage",
     "ProcessingActivity": "processing activity",
 }
+REFERRED_AS: dict[queries.UpdatableKind, str] = {"FLOWS_TO": "Flow", "ENGAGES": "Engagement"}
+"""The kind an argument names an updatable entity by, where it is not the graph's kind."""
 ENGAGEMENT_FIELDS = frozenset({"service", "categories", "subjects"})
 ORGANISATION_FIELDS = frozenset(OrganisationInput.model_fields) - ENGAGEMENT_FIELDS
 
@@ -632,12 +636,19 @@ async def update(
     planner: Planner,
 ) -> Outcome:
     """Patch a registered entity in one transaction: read it as its register input, let
-    `planner` merge and validate the patch, then write and audit as a registration does."""
+    `planner` merge and validate the patch, then write and audit as a registration does. An id
+    naming nothing is NOT_FOUND with the nearest keys of its kind."""
 
     async def work(tx: AsyncManagedTransaction) -> list[Record]:
         found = await queries.registered_state(tx, db, kind, entity_id)
         if found is None:
-            raise NotFound(f"no registered {ENTITY_NAMES[kind]} {entity_id}", field="id")
+            if await queries.owners(tx, db, kind, [entity_id]):
+                raise NotFound(
+                    f"{ENTITY_NAMES[kind]} {entity_id} is of the seeded map, not registered by "
+                    "an integration: it is not updated",
+                    field="id",
+                )
+            raise MissingReference(REFERRED_AS.get(kind, kind), entity_id, field="id")
         await check_changeable(tx, db, actor, kind, ENTITY_NAMES[kind], entity_id)
         if found["retired_on"] is not None:
             raise BadUserInput(
@@ -730,7 +741,7 @@ async def retire(
         )
         return row
 
-    row = await db.write_tx(work)
+    row = await written(db, work)
     retired_on: date = row["after"]["retired_on"].to_native()
     return retired_on
 
@@ -743,10 +754,12 @@ async def check_changeable(
     entity_type: str,
     entity_id: str,
 ) -> None:
-    """NOT_FOUND when there is no such entity, FORBIDDEN when `actor` may not change it."""
+    """NOT_FOUND when there is no such entity (with the nearest keys of its kind, once the
+    transaction has ended: run `work` through `written`), FORBIDDEN when `actor` may not
+    change it."""
     found = await queries.owners(tx, db, kind, [entity_id])
     if not found:
-        raise NotFound(f"no {entity_type} {entity_id}", field="id")
+        raise MissingReference(global_id.EDGE_KINDS.get(kind, kind), entity_id, field="id")
     check_owner(actor, entity_type, found[0])
 
 
@@ -768,4 +781,4 @@ async def restore(
             tx, db, [event(actor, operation, entity_type, entity_id, row["before"], row["after"])]
         )
 
-    await db.write_tx(work)
+    await written(db, work)

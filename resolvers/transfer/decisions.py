@@ -32,6 +32,29 @@ VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
 VERDICT_RANK: dict[Verdict, int] = {verdict: rank for rank, verdict in enumerate(VERDICT_ORDER)}
 
 
+class Channel(StrEnum):
+    """How a hop's data moves: along a flow, to the external operator of a system (OPERATION),
+    down an engagement, by a remote access (charged to the organisation that has the access),
+    or in a what-if check."""
+
+    FLOW = "FLOW"
+    OPERATION = "OPERATION"
+    ENGAGEMENT = "ENGAGEMENT"
+    REMOTE_ACCESS = "REMOTE_ACCESS"
+    CHECK = "CHECK"
+
+
+class Mechanism(StrEnum):
+    """What kind of ground a hop's decision rests on: an adequacy decision, a recorded Art. 46
+    safeguard (its tool is the safeguard's `type`), an Art. 49 derogation, or NONE (not a
+    transfer, or no valid ground on record)."""
+
+    ADEQUACY = "ADEQUACY"
+    SAFEGUARD = "SAFEGUARD"
+    DEROGATION = "DEROGATION"
+    NONE = "NONE"
+
+
 class TiaStatus(StrEnum):
     NOT_REQUIRED = "NOT_REQUIRED"
     DONE = "DONE"
@@ -201,7 +224,7 @@ class Hop:
     assessment: slotted and not frozen, since a frozen dataclass pays a `setattr` call per field."""
 
     id: str
-    channel: str
+    channel: Channel
     exporter: Party
     importer: Party
     exporter_role: str
@@ -242,6 +265,12 @@ class HopDecision:
     reason: str = ""
     warnings: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    mechanism: Mechanism = Mechanism.NONE
+    """The kind of ground the decision rests on; NONE when it rests on none (not a transfer,
+    blocked, or an expired ground)."""
+    safeguard_type: str | None = None
+    """The `type` (transfer tool key) of the recorded safeguard it rests on, for SAFEGUARD and
+    DEROGATION."""
 
 
 @dataclass(slots=True)
@@ -425,7 +454,12 @@ def _by_adequacy(hop: Hop, rules: RegimeRules, as_of: date, found: _Findings) ->
         if entry.risk_note:
             found.warnings.append(entry.risk_note)
         return HopDecision(
-            hop, Verdict.ADEQUACY, basis, as_of, reason=f"adequacy decision {entry.id}"
+            hop,
+            Verdict.ADEQUACY,
+            basis,
+            as_of,
+            reason=f"adequacy decision {entry.id}",
+            mechanism=Mechanism.ADEQUACY,
         )
     return None
 
@@ -540,6 +574,8 @@ def _safeguard_decision(hop: Hop, as_of: date, safeguard: Safeguard, tool: Tool)
         tia_status=tia,
         reason=f"{safeguard.type} {safeguard.id}",
         missing=tuple(missing),
+        mechanism=Mechanism.SAFEGUARD,
+        safeguard_type=safeguard.type,
     )
 
 
@@ -581,6 +617,12 @@ def _by_derogation(
             continue
         found.warnings.append(OCCASIONAL_ONLY)
         return HopDecision(
-            hop, Verdict.DEROGATION, basis, as_of, reason=f"derogation {basis.instrument_id}"
+            hop,
+            Verdict.DEROGATION,
+            basis,
+            as_of,
+            reason=f"derogation {basis.instrument_id}",
+            mechanism=Mechanism.DEROGATION,
+            safeguard_type=safeguard.type,
         )
     return None

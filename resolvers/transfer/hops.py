@@ -24,8 +24,10 @@ from graph.database import Record
 from graph.queries.transfers import TransferMap
 from resolvers import global_id
 from resolvers.roles import CONTROLLER, PROCESSOR, PROCESSOR_ROLES, SUB_PROCESSOR
+from resolvers.subjects import Carried, carried_subjects
 from resolvers.transfer.decisions import (
     Adequacy,
+    Channel,
     DpfCertification,
     Hop,
     Party,
@@ -190,10 +192,6 @@ def retired(row: Mapping[str, Any], as_of: date) -> bool:
     return retired_on is not None and retired_on <= as_of
 
 
-Carried = frozenset[str] | None
-"""Whose data a holder may hold on a path: these data-subject kinds, or None for any."""
-
-
 @dataclass(frozen=True)
 class HopGraph:
     """Every hop of the map, where the regime's data starts (each holder with why, and whose data
@@ -219,7 +217,7 @@ class _Movement:
     """One movement before it is split by destination country."""
 
     id: str
-    channel: str
+    channel: Channel
     exporter: Party
     importer: Party
     exporter_role: str
@@ -434,7 +432,7 @@ def hop_graph(
         movements.append(
             _Movement(
                 id=flow["id"],
-                channel="FLOW",
+                channel=Channel.FLOW,
                 exporter=exporter,
                 importer=importer,
                 exporter_role=source["operator_role"] or CONTROLLER,
@@ -463,7 +461,7 @@ def hop_graph(
         movements.append(
             _Movement(
                 id=f"operation:{system['id']}",
-                channel="OPERATION",
+                channel=Channel.OPERATION,
                 exporter=organisations[self_id],
                 importer=importer,
                 exporter_role=PROCESSOR if role == SUB_PROCESSOR else CONTROLLER,
@@ -488,7 +486,7 @@ def hop_graph(
             movements.append(
                 _Movement(
                     id=f"access:{system_id}:{accessing.id}@{code}",
-                    channel="REMOTE_ACCESS",
+                    channel=Channel.REMOTE_ACCESS,
                     exporter=operator_party,
                     importer=accessing,
                     exporter_role=role,
@@ -521,7 +519,7 @@ def hop_graph(
         movements.append(
             _Movement(
                 id=engagement["id"] or f"engages:{exporter_org.id}:{importer_org.id}",
-                channel="ENGAGEMENT",
+                channel=Channel.ENGAGEMENT,
                 exporter=exporter_org,
                 importer=importer_org,
                 exporter_role=PROCESSOR if role == SUB_PROCESSOR else CONTROLLER,
@@ -612,10 +610,7 @@ def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories
 def carried_by(hop: Hop, carried: Carried) -> Carried:
     """Whose data `hop` moves on from a holder that holds `carried`: those it names (all of them
     when it names none); an empty set when it carries none of them."""
-    if hop.subjects is None:
-        return carried
-    named = frozenset(hop.subjects)
-    return named if carried is None else carried & named
+    return carried_subjects(carried, hop.subjects)
 
 
 def chains(graph: HopGraph) -> dict[str, tuple[str, tuple[Hop, ...]]]:

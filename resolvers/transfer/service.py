@@ -10,6 +10,7 @@ from graph.queries import transfers as queries
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.roles import PROCESSOR_ROLES
 from resolvers.transfer.decisions import (
+    Channel,
     DpfCertification,
     Hop,
     HopDecision,
@@ -189,7 +190,7 @@ async def check(db: Database, request: TransferCheck) -> HopDecision:
         )
     hop = Hop(
         id="check",
-        channel="CHECK",
+        channel=Channel.CHECK,
         exporter=exporter,
         importer=importer,
         exporter_role=request.exporter_role,

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from graph.database import Database
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, enum_of
 
 PLAN = """
 query ($subject: ID!) {
@@ -12,7 +12,7 @@ query ($subject: ID!) {
     controller { id }
     locations { systemId heldAs reasons }
     recipients { organisation { id } roles reasons }
-    transfers { organisation { id } safeguards { id } }
+    transfers { organisation { id } safeguards { id type tiaOutcome } }
     routing { controller { id } systems }
     gaps { systemId missing clearedBy }
     rightItems { key }
@@ -56,7 +56,13 @@ async def test_an_account_users_plan_lists_each_system_for_a_stated_reason(
     assert "operates product-analytics" in recipients["metricflow-inc"]
     assert "e-nimbus-emea-nimbus-inc" in recipients["nimbus-inc"]
     transfers = {t["organisation"]["id"]: t["safeguards"] for t in result["transfers"]}
-    assert transfers["metricflow-inc"] == [{"id": "sg-preemptly-metricflow-scc2"}]
+    assert transfers["metricflow-inc"] == [
+        {
+            "id": "sg-preemptly-metricflow-scc2",
+            "type": "SCC",
+            "tiaOutcome": "ADEQUATE_WITH_MEASURES",
+        }
+    ]
 
     gaps = {gap["systemId"]: gap for gap in result["gaps"]}
     assert gaps["event-lead-sheets"]["missing"] == ["OWNER", "RETRIEVAL_METHOD", "RETENTION"]
@@ -68,6 +74,28 @@ async def test_an_account_users_plan_lists_each_system_for_a_stated_reason(
     assert [item["key"] for item in result["rightItems"]][:2] == ["GDPR-15-1", "GDPR-15-1-a"]
     assert result["routing"] == []
     assert "| accounts-db |" in result["document"]
+
+
+async def test_a_recipients_roles_and_safeguards_answer_the_apis_enums(
+    seeded: Database, graphql: GraphQL
+) -> None:
+    """A recipient's roles are the one Role enum, its safeguards' type and TIA outcome the
+    SafeguardType and TiaOutcome enums, as on the Safeguard node."""
+    fields = {
+        ("AccessRecipient", "roles"): "Role",
+        ("AccessSafeguard", "type"): "SafeguardType",
+        ("AccessSafeguard", "tiaOutcome"): "TiaOutcome",
+    }
+    members = {}
+    for (type_name, field), enum in fields.items():
+        name, members[field] = await enum_of(graphql, type_name, field)
+        assert name == enum
+    result = await plan(graphql, "preemptly.account_user")
+    roles = {role for r in result["recipients"] for role in r["roles"]}
+    assert {"PROCESSOR", "SUB_PROCESSOR"} <= roles <= members["roles"]
+    safeguards = [s for t in result["transfers"] for s in t["safeguards"]]
+    assert safeguards and {s["type"] for s in safeguards} <= members["type"]
+    assert {s["tiaOutcome"] for s in safeguards} - {None} <= members["tiaOutcome"]
 
 
 async def test_customer_data_is_routed_to_the_customers_as_controllers(

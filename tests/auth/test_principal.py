@@ -232,6 +232,12 @@ OPERATIONS: list[tuple[str, Role, str]] = [
         'mutation { updateStorage(id: "t-auth:none", input: {retentionDays: 1}) { id } }',
     ),
     (
+        "updateEngagement",
+        Role.INTEGRATION,
+        'mutation { updateEngagement(id: "t-auth:none>t-auth:other", input: {service: "E"}) '
+        "{ id } }",
+    ),
+    (
         "updateProcessingActivity",
         Role.INTEGRATION,
         'mutation { updateProcessingActivity(id: "t-auth:none", input: {name: "A"}) { id } }',

@@ -20,6 +20,7 @@ from resolvers.breach.decisions import (
     Owner,
     Provenance,
     Reach,
+    ReachedOrganisation,
     RiskFactor,
     Scope,
     Status,
@@ -403,3 +404,42 @@ def test_a_customer_is_told_under_a_state_law_where_its_people_are() -> None:
     assert ("CA-1798.82-b", Status.REQUIRED) in notice_duties(("US-CA",))
     assert "CA-1798.82-b" not in dict(notice_duties(("NL",)))
     assert ("CA-1798.82-b", Status.CONDITIONAL) in notice_duties(())
+
+
+def test_an_engagement_chain_reaches_only_the_subjects_it_carries() -> None:
+    """A vendor's sub-processor engaged for one subject's data: its systems count for that
+    subject alone; a flow the vendor receives naming another subject brings nothing of it."""
+    vendor = Organisation("vendor", "Vendor", "IE")
+    sub = Organisation("sub", "Sub", "US")
+    host = System(
+        "host",
+        "Host",
+        operator=sub,
+        storages=(holding("host", NAME, subject="user"), holding("host", EMAIL, subject="lead")),
+        flows=(Flow("f-host", "host", "copy", "Copy", False, ("user.name",)),),
+    )
+    copy = System("copy", "Copy")
+    sender = System(
+        "sender",
+        "Sender",
+        storages=(holding("sender", NAME, subject="user"), holding("sender", NAME, subject="lead")),
+    )
+    chain = (
+        ReachedOrganisation(vendor, ("vendor",), ()),
+        ReachedOrganisation(sub, ("vendor", "sub"), ("SUB_PROCESSOR",), frozenset({"user"})),
+    )
+    received = (Flow("f-in", "sender", "vendor", "Vendor", True, None, ("lead",)),)
+    breached = replace(
+        graph(host, copy, sender, selected=("host",)), organisations=chain, received=received
+    )
+    impact = breach_impact(breached, request())
+    held = sorted((h.subject, h.system_id) for s in impact.subjects for h in s.holdings)
+    assert held == [("lead", "vendor"), ("user", "host")]
+    reached = {s.id: s.subjects for s in impact.systems}
+    assert reached == {"host": ("user",), "copy": ("user",)}
+    note = next(s.note for s in impact.systems if s.id == "copy")
+    assert note.endswith("(inferred from categories alone: flow f-host names no data subject)")
+
+    leads = breach_impact(breached, replace(request(), subjects=("lead",)))
+    assert [s.subject for s in leads.subjects] == ["lead"]
+    assert {s.id for s in leads.systems} == {"host"}  # compromised, with nothing of theirs

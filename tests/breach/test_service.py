@@ -127,18 +127,30 @@ async def test_a_viewer_may_not_ask(graphql: GraphQL, api_keys: dict[Role, str])
     assert "errors" not in analyst
 
 
+@pytest.mark.parametrize(
+    ("system", "subjects"),
+    [("accounts-db", None), ("log-store", ["preemptly.website_visitor"])],
+    ids=["all", "subjects"],
+)
 async def test_the_drafts_download_as_markdown_and_json(
-    client: httpx.AsyncClient, api_keys: dict[Role, str], graphql: GraphQL
+    client: httpx.AsyncClient,
+    api_keys: dict[Role, str],
+    graphql: GraphQL,
+    system: str,
+    subjects: list[str] | None,
 ) -> None:
     headers = {"Authorization": f"Bearer {api_keys[Role.ANALYST]}"}
-    params = {"systemIds": "accounts-db", "awareAt": AWARE, "kind": "CONFIDENTIALITY"}
+    params = {"systemIds": system, "awareAt": AWARE, "kind": "CONFIDENTIALITY"}
+    if subjects:
+        params["subjects"] = ",".join(subjects)
     markdown = await client.get("/plans/breach.md", params=params, headers=headers)
     assert markdown.status_code == 200
     assert markdown.headers["content-type"].startswith("text/markdown")
     body = await graphql(
-        """query($awareAt: DateTime!) { breachImpact(systemIds: ["accounts-db"],
-             awareAt: $awareAt, kind: CONFIDENTIALITY) { document notifications { json } } }""",
-        {"awareAt": AWARE},
+        """query($system: ID!, $awareAt: DateTime!, $subjects: [ID!]) {
+             breachImpact(systemIds: [$system], awareAt: $awareAt, kind: CONFIDENTIALITY,
+                          subjects: $subjects) { document notifications { json } } }""",
+        {"system": system, "awareAt": AWARE, "subjects": subjects},
     )
     answer = body["data"]["breachImpact"]
     assert markdown.text == answer["document"]
@@ -158,6 +170,7 @@ async def test_the_downloads_check_role_and_arguments(
     for bad, field in (
         ({"systemIds": "accounts-db", "awareAt": "yesterday"}, "awareAt"),
         ({"systemIds": "accounts-db", "awareAt": AWARE, "kind": "LEAK"}, "kind"),
+        ({"systemIds": "log-store", "awareAt": AWARE, "subjects": "p.visitr"}, "subjects[0]"),
     ):
         response = await client.get("/plans/breach.json", params=bad, headers=analyst)
         assert response.status_code == 400, response.text

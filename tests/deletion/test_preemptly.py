@@ -11,7 +11,7 @@ from resolvers.deletion import references as refs
 from resolvers.deletion.decisions import DeletionGraph
 from resolvers.errors import MissingReferenceData
 from seeds.loader import read
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, enum_of
 from tests.deletion.graph import Spec, create
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -156,6 +156,19 @@ async def test_the_nimbus_chain_and_every_processor_of_the_account_user_are_noti
     ]
     assert {n["legalReference"]["key"] for n in notices.values()} == {"GDPR-19"}
     assert notices["sendwave-uk"]["legalReference"]["article"] == "Art. 19 GDPR"
+
+
+async def test_a_notifications_role_is_the_one_role_enum(graphql: GraphQL) -> None:
+    """A recipient's role is the API's one Role enum, on every notification of the seeded map's
+    plans (the processor role's included)."""
+    assert await enum_of(graphql, "DeletionNotification", "role") == (
+        "Role",
+        {"CONTROLLER", "PROCESSOR", "SUB_PROCESSOR", "THIRD_PARTY"},
+    )
+    result = await plan(graphql, "account_user", asOf="2026-06-01")
+    roles = [n["role"] for n in result["notifications"]]
+    roles += [n["role"] for duty in result["processorRole"] for n in duty["notifications"]]
+    assert roles and set(roles) <= {"CONTROLLER", "PROCESSOR", "SUB_PROCESSOR", "THIRD_PARTY"}
 
 
 async def test_under_the_ccpa_backups_wait_and_service_providers_are_told(

@@ -276,7 +276,7 @@ async def test_every_recipient_is_told_down_the_chains(db: Database, graphql: Gr
     ]
     assert told["ads-co"]["categories"] == ["user.contact"]
     assert {n["legalReference"]["key"] for k, n in told.items() if k} == {"GDPR-19"}
-    assert told[None]["role"] == "PUBLIC"
+    assert told[None]["role"] == "CONTROLLER"
     assert told[None]["legalReference"]["key"] == "GDPR-17-2"
 
 

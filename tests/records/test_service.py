@@ -7,7 +7,7 @@ import pytest
 
 from graph.database import Database
 from resolvers.auth.principal import Role
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, enum_of
 
 AS_OF = "2026-11-26"
 CELL = "values sources { kind key id } missing"
@@ -20,14 +20,16 @@ RECORDS = f"""query($profile: String!, $regime: RegimeKey, $asOf: Date) {{
       controller {{ {CELL} }} purposes {{ {CELL} }} dataSubjects {{ {CELL} }}
       dataCategories {{ {CELL} }} recipients {{ {CELL} }} transferCountries {{ {CELL} }}
       transferMechanisms {{ {CELL} }} erasure {{ {CELL} }} security {{ {CELL} }}
-      transfers {{ hopId country importerId verdict mechanism instrumentId sccModule article }}
+      transfers {{
+        hopId country importerId verdict mechanism safeguardType instrumentId sccModule article
+      }}
       columns {{ column {{ heading item field }} cell {{ {CELL} }} }}
     }}
     processorRecords {{
       controllerId name activityIds
       processor {{ {CELL} }} controller {{ {CELL} }} processing {{ {CELL} }}
       transferCountries {{ {CELL} }} transferMechanisms {{ {CELL} }} security {{ {CELL} }}
-      transfers {{ hopId country verdict mechanism instrumentId sccModule }}
+      transfers {{ hopId country verdict mechanism safeguardType instrumentId sccModule }}
       columns {{ column {{ heading item field }} cell {{ {CELL} }} }}
     }}
   }}
@@ -35,7 +37,8 @@ RECORDS = f"""query($profile: String!, $regime: RegimeKey, $asOf: Date) {{
 
 
 LEAVING = """query($asOf: Date) { transferAssessment(regime: EU, asOf: $asOf, first: 500) {
-  totalCount paths { hops { id verdict legalBasis { instrumentId } } } } }"""
+  totalCount paths {
+    hops { id verdict mechanism safeguardType legalBasis { instrumentId } } } } }"""
 
 
 async def records(graphql: GraphQL, profile: str = "GDPR", **variables: Any) -> dict[str, Any]:
@@ -87,13 +90,23 @@ async def test_transfers_are_the_engines_decisions_with_their_mechanism(
         for t in record["transfers"]
     ]
     assert transfers
+    mechanisms = await enum_of(graphql, "RecordTransfer", "mechanism")
+    types = await enum_of(graphql, "RecordTransfer", "safeguardType")
+    assert (mechanisms[0], types[0]) == ("TransferMechanism", "SafeguardType")
     for t in transfers:
         decided = engine[t["hopId"]]
         assert t["verdict"] == decided["verdict"], t
         assert t["instrumentId"] == decided["legalBasis"]["instrumentId"], t
-    mechanisms = {t["mechanism"] for t in transfers}
-    assert {"ADEQUACY", "SCC"} <= mechanisms
-    assert all(t["sccModule"] in (1, 2, 3, 4) for t in transfers if t["mechanism"] == "SCC")
+        assert (t["mechanism"], t["safeguardType"]) == (
+            decided["mechanism"],
+            decided["safeguardType"],
+        ), t
+        assert t["mechanism"] in mechanisms[1], t
+        assert t["safeguardType"] is None or t["safeguardType"] in types[1], t
+    assert {"ADEQUACY", "SAFEGUARD"} <= {t["mechanism"] for t in transfers}
+    scc = [t for t in transfers if t["safeguardType"] == "SCC"]
+    assert scc and all(t["mechanism"] == "SAFEGUARD" for t in scc)
+    assert all(t["sccModule"] in (1, 2, 3, 4) for t in scc)
     for record in result["controllerRecords"]:
         countries = {t["country"] for t in record["transfers"]}
         cited = {s["key"] for s in record["transferCountries"]["sources"] if s["kind"] == "Country"}

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from graph.database import Database
+from resolvers import global_id
 from tests.conftest import GraphQL
 from tests.graph_digest import graph_digest
 from tests.registration.test_service import (
@@ -155,13 +156,48 @@ async def test_every_kind_retires_stays_in_the_graph_and_comes_back_when_registe
     assert all(json.loads(e["after"])["retired_on"] == "2025-04-30" for e in events)
 
 
+UNKNOWN_RETIREMENTS = [
+    ("retireProcessor", "metricflow-incc", "metricflow-inc"),
+    ("retireOrganisation", "metricflow-incc", "metricflow-inc"),
+    ("retireEngagement", "e-preemptly-metricflo", "e-preemptly-metricflow"),
+    ("retireSystem", "accounts-dbb", "accounts-db"),
+    ("retireSystem", global_id.encode("System", "accounts-dbb"), "accounts-db"),
+    ("retireStorage", "st-accountz", "st-accounts"),
+    ("retireProcessingActivity", "pa-suport", "pa-support"),
+    ("retireDataFlow", "f-website-sales-crn", "f-website-sales-crm"),
+    ("retireSafeguard", "sg-preemptly-cortexa-scc", "sg-preemptly-cortexa-scc3"),
+]
+
+
+@pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize(
-    "field",
-    ["retireProcessor", "retireEngagement", "retireSystem", "retireDataFlow", "retireSafeguard"],
+    ("field", "unknown", "nearest"),
+    UNKNOWN_RETIREMENTS,
+    ids=[f"{case[0]}-{case[1][:12]}" for case in UNKNOWN_RETIREMENTS],
 )
-async def test_retiring_an_unknown_id_is_not_found(graphql: GraphQL, field: str) -> None:
-    body = await graphql(RETIRE.format(field=field), {"id": f"{unique_source()}:nothing"})
-    assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "id"}
+async def test_retiring_an_unknown_id_is_not_found_with_the_nearest_keys(
+    graphql: GraphQL, field: str, unknown: str, nearest: str
+) -> None:
+    """Every retire mutation answers an id (key or global id) that names nothing as the
+    lookups do: NOT_FOUND naming `id`, with the nearest keys of its kind."""
+    body = await graphql(RETIRE.format(field=field), {"id": unknown})
+    assert body["data"] is None
+    error = body["errors"][0]
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("NOT_FOUND", "id")
+    assert nearest in error["extensions"]["suggestions"], error
+    assert "did you mean" in error["message"] and nearest in error["message"], error
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_restoring_an_unknown_id_is_not_found_with_the_nearest_keys(
+    graphql: GraphQL,
+) -> None:
+    body = await graphql(
+        'mutation { restoreRetired(kind: SYSTEM, id: "accounts-dbb") { id } }',
+    )
+    extensions = body["errors"][0]["extensions"]
+    assert (extensions["code"], extensions["field"]) == ("NOT_FOUND", "id")
+    assert "accounts-db" in extensions["suggestions"]
 
 
 UPDATE_SYSTEM = """
@@ -370,9 +406,12 @@ async def test_updating_what_was_never_registered_is_not_found(
     graphql: GraphQL, controller: str, mutation: str, patch: dict[str, Any]
 ) -> None:
     body = await graphql(mutation, {"id": f"{unique_source()}:nothing", "input": patch})
-    assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "id"}
+    extensions = body["errors"][0]["extensions"]
+    assert (extensions["code"], extensions["field"]) == ("NOT_FOUND", "id")
+    assert "nothing" in body["errors"][0]["message"]
     seeded = await graphql(mutation, {"id": controller, "input": patch})
-    assert seeded["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "id"}
+    extensions = seeded["errors"][0]["extensions"]
+    assert (extensions["code"], extensions["field"]) == ("NOT_FOUND", "id")
 
 
 async def test_a_retired_entity_is_not_updated(

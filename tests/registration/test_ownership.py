@@ -341,6 +341,10 @@ def changes(ids: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
             {"id": ids["activity"], "input": {"profiling": True}},
         ),
         (update("updateDataFlow", "DataFlowPatch"), {"id": ids["flow"], "input": {"mode": "PUSH"}}),
+        (
+            update("updateEngagement", "EngagementPatch"),
+            {"id": ids["engagement"], "input": {"service": "x"}},
+        ),
         (retire("retireOrganisation"), {"id": ids["organisation"]}),
         (retire("retireEngagement"), {"id": ids["engagement"]}),
         (retire("retireSystem"), {"id": ids["system"]}),

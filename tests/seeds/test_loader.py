@@ -4,7 +4,7 @@ reference facts it writes."""
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pycountry
 import pytest
@@ -13,6 +13,8 @@ from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 from app.cli import _first_start
 from graph.database import Database
 from graph.seed_writes import record_fingerprint
+from resolvers.registration.vocabulary import SafeguardType
+from seeds import models
 from seeds.loader import DATA_DIR, SeedError, is_current, load_all
 from tests.conftest import GraphQL
 
@@ -140,6 +142,40 @@ async def test_a_bad_seed_names_file_entry_and_field_and_writes_nothing(
     assert error.entry is not None and entry in error.entry
     assert message in error.message
     assert path in str(error) and field in str(error)
+    assert await fingerprint(seeded) == before
+
+
+def test_the_types_a_seeded_safeguard_may_have_are_the_apis_safeguard_types() -> None:
+    literal, _ = get_args(models.SafeguardTypeKey)
+    assert set(get_args(literal)) == {member.value for member in SafeguardType}
+
+
+async def test_a_safeguard_of_a_tool_the_api_does_not_offer_fails_loading_not_a_query(
+    seeded: Database, tmp_path: Path
+) -> None:
+    """A transfer tool is data (a regime seeded beside the shipped ones may bring its own), but
+    the map's safeguards are answered as the SafeguardType enum: one of another tool fails the
+    load, naming its file, entry and field, and writes nothing."""
+    data = broken_copy(
+        tmp_path,
+        "preemptly/safeguards.yaml",
+        "{id: sg-preemptly-pipeline-crm-idta, type: IDTA,",
+        "{id: sg-preemptly-pipeline-crm-idta, type: ANPD_SCC,",
+    )
+    tools = data / "reference" / "transfer_tools.yaml"
+    tools.write_text(
+        tools.read_text(encoding="utf-8")
+        + '  - {key: ANPD_SCC, name: "ANPD clauses", text_source: "CD/ANPD 19/2024", '
+        'source: "test", confidence: S}\n',
+        encoding="utf-8",
+    )
+    before = await fingerprint(seeded)
+    with pytest.raises(SeedError) as raised:
+        await load_all(seeded, data_dir=data)
+    error = raised.value
+    assert (error.file, error.field) == ("preemptly/safeguards.yaml", "type")
+    assert error.entry is not None and "sg-preemptly-pipeline-crm-idta" in error.entry
+    assert "Input should be" in error.message
     assert await fingerprint(seeded) == before
 
 

@@ -6,8 +6,10 @@ import pytest
 
 from resolvers.transfer.decisions import (
     Adequacy,
+    Channel,
     DpfCertification,
     Hop,
+    Mechanism,
     Party,
     RegimeRules,
     Safeguard,
@@ -83,7 +85,7 @@ def hop(
 ) -> Hop:
     return Hop(
         id="h1",
-        channel="FLOW",
+        channel=Channel.FLOW,
         exporter=exporter,
         importer=importer,
         exporter_role=roles[0],
@@ -289,6 +291,34 @@ def test_a_derogation_names_its_letter_and_warns_it_is_for_occasional_transfers(
     assert decision.verdict is Verdict.DEROGATION
     assert decision.legal_basis.instrument_id == "GDPR-49-1-b"
     assert any("occasional" in warning for warning in decision.warnings)
+
+
+def test_each_decision_carries_the_kind_of_ground_it_rests_on_and_the_safeguards_type() -> None:
+    """The mechanism is data on the decision, not a reading of its reason: ADEQUACY, SAFEGUARD
+    (with the safeguard's type, whatever the verdict it gives), DEROGATION, or NONE when no
+    valid ground is on record."""
+    vendor = Party("vendor", "IN")
+    decided = {
+        "adequacy": decide_hop(hop(Party("vendor", "US", dpf=(EU_US,))), EU, TODAY),
+        "bcr": decide_hop(hop(vendor), EU, TODAY, [scc(type="BCR", module=None)]),
+        "no tia": decide_hop(hop(vendor), EU, TODAY, [scc(tia_on=None, tia_outcome=None)]),
+        "derogation": decide_hop(
+            hop(vendor), EU, TODAY, [scc(type="DEROGATION", module=None, derogation="GDPR-49-1-b")]
+        ),
+        "expired": decide_hop(hop(vendor), EU, TODAY, [scc(expires_on=date(2026, 1, 1))]),
+        "nothing": decide_hop(hop(vendor), EU, TODAY),
+        "inside": decide_hop(hop(Party("vendor", "FR")), EU, TODAY),
+    }
+    assert {name: (d.mechanism, d.safeguard_type) for name, d in decided.items()} == {
+        "adequacy": (Mechanism.ADEQUACY, None),
+        "bcr": (Mechanism.SAFEGUARD, "BCR"),
+        "no tia": (Mechanism.SAFEGUARD, "SCC"),
+        "derogation": (Mechanism.DEROGATION, "DEROGATION"),
+        "expired": (Mechanism.NONE, None),
+        "nothing": (Mechanism.NONE, None),
+        "inside": (Mechanism.NONE, None),
+    }
+    assert decided["no tia"].verdict is Verdict.ACTION_REQUIRED
 
 
 def test_an_expired_safeguard_is_expired_and_a_valid_one_wins_over_it() -> None:

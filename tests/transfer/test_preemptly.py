@@ -8,7 +8,7 @@ import pytest
 
 from graph.database import Database
 from seeds.loader import load_all, read
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, enum_of
 
 SEEDED_ORGANISATIONS = {entry.id for entry in read().entries("preemptly/organisations.yaml")}
 TODAY = "2026-11-26"
@@ -17,7 +17,7 @@ PATH_FIELDS = """
 verdict specialCategory evaluatedFor origin
 hops {
   id channel verdict reason country via exporterId importerId sccModule recordedSccModule
-  tiaStatus missing warnings evidence evaluatedFor
+  tiaStatus mechanism safeguardType missing warnings evidence evaluatedFor
   legalBasis { article instrument instrumentId source }
 }
 """
@@ -123,6 +123,42 @@ async def test_the_eu_decisions_of_preemptlys_vendors(graphql: GraphQL) -> None:
     assert counsel["verdict"] == "DEROGATION"
     assert counsel["legalBasis"]["instrumentId"] == "GDPR-49-1-e"
     assert any("occasional" in warning for warning in counsel["warnings"])
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_a_hops_closed_vocabularies_are_enums_answered_from_the_decision(
+    graphql: GraphQL,
+) -> None:
+    """Channel, mechanism, safeguard type and TIA status are GraphQL enums; on the seeded map
+    each hop answers one of their members, its mechanism the ground its decision rests on."""
+    members = {
+        field: await enum_of(graphql, "TransferHop", field)
+        for field in ("channel", "mechanism", "safeguardType", "tiaStatus")
+    }
+    assert {field: name for field, (name, _) in members.items()} == {
+        "channel": "TransferChannel",
+        "mechanism": "TransferMechanism",
+        "safeguardType": "SafeguardType",
+        "tiaStatus": "TiaStatus",
+    }
+    hops = [hop for path in await preemptly_paths(graphql) for hop in path["hops"]]
+    for hop in hops:
+        for field, (_, values) in members.items():
+            assert hop[field] is None or hop[field] in values, (field, hop)
+        if hop["verdict"] in {"ADEQUACY", "SAFEGUARD", "DEROGATION"}:
+            assert hop["mechanism"] == hop["verdict"], hop
+        if hop["verdict"] == "NOT_A_TRANSFER":
+            assert hop["mechanism"] == "NONE", hop
+        assert (hop["safeguardType"] is not None) == (
+            hop["mechanism"] in {"SAFEGUARD", "DEROGATION"}
+        ), hop
+    assert {"FLOW", "ENGAGEMENT", "REMOTE_ACCESS"} <= {h["channel"] for h in hops}
+    decided = {hop["id"]: hop for hop in hops}
+    metricflow = decided["e-preemptly-metricflow"]
+    assert (metricflow["mechanism"], metricflow["safeguardType"]) == ("SAFEGUARD", "SCC")
+    assert decided["f-website-sales-crm"]["mechanism"] == "ADEQUACY"
+    counsel = decided["e-preemptly-hale-whitcombe"]
+    assert (counsel["mechanism"], counsel["safeguardType"]) == ("DEROGATION", "DEROGATION")
 
 
 @pytest.mark.usefixtures("seeded")
