@@ -12,7 +12,7 @@ from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph.database import Database, Record, fetch, fetch_optional, fetch_single
+from graph.database import Database, Record, fetch_optional, fetch_single
 from graph.queries import filters
 
 GROUP_KEY: dict[str, LiteralString] = {
@@ -90,25 +90,30 @@ def members_statement(group_by: str, active: list[str]) -> LiteralString:
 
 
 def around_statement(group_by: str, active: list[str]) -> LiteralString:
-    """The edges of the systems `$members`: their operators, countries, and the selected systems
+    """The edges of the systems `$members` (their operators, countries, and the selected systems
     and organisations their flows and backups reach, and the selected systems flowing or backed
-    up into them; each row with the node at the other end. Two simple parts: the planner plans a
-    nested subquery over 10,000 systems for tens of seconds."""
+    up into them) and, once each, the nodes at their other ends: one row, since a row per edge
+    repeated the far node (a country hosting 150 members came 150 times, ~1,800 rows for a group
+    of 150). The members are a parameter: the planner took tens of seconds over a nested subquery
+    that found them itself."""
     selected = filters.where(filters.SYSTEM, active)
     key = GROUP_KEY[group_by]
-    far: LiteralString = "{kind: labels(n)[0], node: properties(n), group: group}"
     return (
-        "UNWIND $members AS id "
-        "MATCH (a:System {id: id})-[r:OPERATED_BY|HOSTED_IN|ACCESSED_FROM|BACKS_UP|FLOWS_TO]->(n) "
-        "WHERE (NOT n:System OR (" + selected + ")) AND " + filters.live("r") + " "
-        "WITH a, r, n AS b, n, CASE WHEN n:System THEN " + key + " END AS group "
-        "RETURN " + EDGE_ROW + " AS edge, " + far + " AS far "
-        "UNION "
-        "UNWIND $members AS id "
-        "MATCH (n:System)-[r:FLOWS_TO|BACKS_UP]->(b:System {id: id}) "
-        "WHERE " + selected + " AND " + filters.live("r") + " "
-        "WITH n AS a, r, b, n, " + key + " AS group "
-        "RETURN " + EDGE_ROW + " AS edge, " + far + " AS far"
+        "CALL () { "
+        "  UNWIND $members AS id "
+        "  MATCH (a:System {id: id})"
+        "-[r:OPERATED_BY|HOSTED_IN|ACCESSED_FROM|BACKS_UP|FLOWS_TO]->(n) "
+        "  WHERE (NOT n:System OR (" + selected + ")) AND " + filters.live("r") + " "
+        "  RETURN a, r, n AS b, n "
+        "  UNION "
+        "  UNWIND $members AS id "
+        "  MATCH (n:System)-[r:FLOWS_TO|BACKS_UP]->(b:System {id: id}) "
+        "  WHERE " + selected + " AND " + filters.live("r") + " "
+        "  RETURN n AS a, r, b, n "
+        "} "
+        "WITH collect(" + EDGE_ROW + ") AS edges, collect(DISTINCT n) AS far "
+        "RETURN edges, [n IN far | {kind: labels(n)[0], node: properties(n), "
+        "group: CASE WHEN n:System THEN " + key + " END}] AS far"
     )
 
 
@@ -160,32 +165,35 @@ async def group(
     async def work(tx: AsyncManagedTransaction) -> Record:
         found = await fetch_single(tx, db, members_text, params)
         members = [row["node"]["id"] for row in found["nodes"]]
-        rows = await fetch(tx, db, around_text, {**params, "members": members})
-        return {**found, "kept": len(members), "around": rows}
+        around = await fetch_single(tx, db, around_text, {**params, "members": members})
+        return {**found, "kept": len(members), **around}
 
     found = await db.read_tx(work)
     inside = {row["node"]["id"] for row in found["nodes"]}
-    ends: dict[tuple[str, str], Record] = {}
-    for row in found["around"]:
-        far = row["far"]
-        name = far["node"].get("id") or far["node"].get("key") or far["node"].get("code")
-        if not (far["kind"] == "System" and name in inside):
-            ends.setdefault((far["kind"], name), far)
-    others = sorted(ends.values(), key=node_order)
+    others = sorted(
+        (far for far in found["far"] if not (far["kind"] == "System" and far_key(far) in inside)),
+        key=node_order,
+    )
     return {
         "total": found["total"],
         "kept": found["kept"],
         "nodes": [*found["nodes"], *others],
-        "edges": list({edge_key(row["edge"]): row["edge"] for row in found["around"]}.values()),
+        "edges": list({edge_key(edge): edge for edge in found["edges"]}.values()),
         "unknown": found["unknown"],
     }
 
 
-def node_order(row: Record) -> tuple[int, str]:
-    """Systems, then organisations, then countries, each by name."""
+def far_key(row: Record) -> str:
+    node = row["node"]
+    return str(node.get("id") or node.get("key") or node.get("code"))
+
+
+def node_order(row: Record) -> tuple[int, str, str]:
+    """Systems, then organisations, then countries, each by name, then key."""
     node = row["node"]
     rank = {"System": 0, "Organisation": 1, "Country": 2}.get(row["kind"], 3)
-    return rank, str(node.get("name") or node.get("legal_name") or node.get("code") or "")
+    name = str(node.get("name") or node.get("legal_name") or node.get("code") or "")
+    return rank, name, far_key(row)
 
 
 def edge_key(edge: Record) -> tuple[object, ...]:

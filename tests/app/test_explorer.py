@@ -392,3 +392,25 @@ async def test_the_grouped_view_opens_a_group_and_a_neighbourhood(
     assert {node["id"] for node in around} <= shown
     assert encode("Country", "IN") in shown
     await page.screenshot(path=str(artifacts / "explorer-grouped-neighbourhood.png"))
+
+
+async def test_opening_past_the_limit_closes_the_oldest_group_again(
+    page: Page, service: str, api_keys: dict[Role, str]
+) -> None:
+    await open_explorer(page, service, api_keys[Role.VIEWER])
+    await page.select_option("select[name=grouping]", "OWNER_TEAM")
+    await redrawn(page, page.click("#filters button[type=submit]"))
+    await redrawn(page, click_element(page, "group:platform"))
+    limit = await page.evaluate("() => window.datamapExplorer.limits.MAX_OPENINGS")
+    start = encode("System", "accounts-db")
+    for _ in range(limit - 1):
+        await click_element(page, start)
+        await redrawn(page, page.click("#neighbourhood"))
+    assert "platform" not in await drawn_keys(page, "Group")
+
+    await click_element(page, start)
+    await redrawn(page, page.click("#neighbourhood"))
+    assert "platform" in await drawn_keys(page, "Group")
+    opened = await page.evaluate("() => [...window.datamapExplorer.state.opened]")
+    assert opened == []
+    assert start in set(await cy(page, "cy => cy.nodes().map(n => n.id())"))

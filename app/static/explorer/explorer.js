@@ -8,6 +8,7 @@ const KEY_STORAGE = "datamap.apiKey";
 const WHOLE_MAP_LIMIT = 300; // systems: above it, "whole map, grouped when large" groups them
 const LAYERED_LIMIT = 100; // drawn nodes laid out by dagre
 const GROUP_PAGE = 150; // systems drawn when a group opens
+const MAX_OPENINGS = 4; // groups and neighbourhoods drawn open at once: another closes the oldest
 const MAX_ZOOM = 1.6; // a fitted view of a few nodes stops here
 const DRAWN_KINDS = new Set(["System", "Organisation", "Country"]);
 const DRAWN_EDGES = new Set(["FLOWS_TO", "OPERATED_BY", "HOSTED_IN", "ACCESSED_FROM", "ENGAGES", "BACKS_UP"]);
@@ -36,6 +37,7 @@ const state = {
   groupFlows: [], // MapGroupFlow (grouped view)
   opened: new Set(), // group keys opened with mapGroup
   shown: new Set(), // node ids drawn one by one in the grouped view
+  openings: [], // {group, ids}: what each opened group or neighbourhood drew, oldest first
   systemGroup: new Map(), // system node id -> group key
   hops: new Map(), // drawn edge id -> transfer hops on it
   draws: 0, // how many times the diagram was drawn (body[data-drawn], for tests)
@@ -323,7 +325,26 @@ function clearMap() {
   state.groupFlows = [];
   state.opened.clear();
   state.shown.clear();
+  state.openings = [];
   state.systemGroup.clear();
+}
+
+// Draws `ids` open (a group's systems, or a neighbourhood) and closes the oldest openings past
+// MAX_OPENINGS: their nodes go back into their groups, and the edges no drawn node is on any
+// more are forgotten. Without it a long session kept every group it opened drawn, and each
+// expansion laid out, styled and rendered all of them again (15,000 edges after 20 groups).
+function openPart(group, ids) {
+  if (group !== null) state.opened.add(group);
+  state.openings.push({ group, ids: new Set(ids) });
+  for (const id of ids) state.shown.add(id);
+  if (state.openings.length <= MAX_OPENINGS) return;
+  const closed = state.openings.splice(0, state.openings.length - MAX_OPENINGS);
+  const kept = new Set(state.openings.flatMap((opening) => [...opening.ids]));
+  for (const opening of closed) {
+    if (opening.group !== null && !state.openings.some((other) => other.group === opening.group)) state.opened.delete(opening.group);
+    for (const id of opening.ids) if (!kept.has(id)) state.shown.delete(id);
+  }
+  for (const [id, edge] of state.edges) if (!state.shown.has(edge.source) && !state.shown.has(edge.target)) state.edges.delete(id);
 }
 
 // ---- loading -------------------------------------------------------------------------------
@@ -389,8 +410,7 @@ async function openGroup(key) {
   const fetched = performance.now();
   const origin = { ...cy.getElementById(groupId(key)).position() };
   remember(data.mapGroup);
-  state.opened.add(key);
-  for (const node of data.mapGroup.nodes) if (node.kind === "System" && node.group === key) state.shown.add(node.id);
+  openPart(key, data.mapGroup.nodes.filter((node) => node.kind === "System" && node.group === key).map((node) => node.id));
   draw(origin);
   timed(started, fetched);
   const group = state.groups.get(key);
@@ -407,7 +427,7 @@ async function showNeighbourhood(id) {
   const at = cy.getElementById(id);
   const origin = at.empty() ? { x: 0, y: 0 } : { x: at.position().x + 170, y: at.position().y };
   remember(data.mapNeighbourhood);
-  if (state.grouping !== null) for (const node of data.mapNeighbourhood.nodes) state.shown.add(node.id);
+  if (state.grouping !== null) openPart(null, data.mapNeighbourhood.nodes.map((node) => node.id));
   draw(origin);
   timed(started, fetched);
   select(id);
@@ -750,5 +770,5 @@ function start() {
   });
 }
 
-window.datamapExplorer = { cy, state };
+window.datamapExplorer = { cy, state, limits: { MAX_OPENINGS, GROUP_PAGE } };
 start();
