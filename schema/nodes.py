@@ -28,6 +28,7 @@ from schema.node import (
     related_page,
 )
 from schema.vocabulary import (
+    AdequacyScope,
     Authorisation,
     DeletionMethod,
     DpfDataType,
@@ -85,15 +86,12 @@ class AdequacyDecision(Node):
     valid_until: date | None = strawberry.field(
         default=None, description="Last day it applies; null when it has no sunset."
     )
-    scope: str | None = strawberry.field(
-        default=None,
-        description="`FULL`, `RECIPIENT_SUBJECT_TO`, `DPF`, `AUTOMATED_TRANSFERS` or `PIHBO`.",
-    )
+    scope: AdequacyScope | None = strawberry.field(default=None, description="What it covers.")
     scope_law: str | None = strawberry.field(
         default=None, description="For `RECIPIENT_SUBJECT_TO`: the law the recipient must be under."
     )
-    dpf_framework: str | None = strawberry.field(
-        default=None, description="For `DPF`: `EU_US`, `UK_EXTENSION` or `SWISS_US`."
+    dpf_framework: DpfFramework | None = strawberry.field(
+        default=None, description="For `DPF`: the programme a recipient must be certified under."
     )
     scope_text: str | None = strawberry.field(default=None, description="The scope in words.")
     risk_note: str | None = strawberry.field(default=None, description="A known risk to it.")
@@ -151,7 +149,7 @@ def regime_adequacy(row: Mapping[str, Any], day: date) -> RegimeAdequacy:
     decisions = [from_properties(AdequacyDecision, d) for d in row["rel"]["decisions"]]
     status = adequacy_status(
         row["rel"]["in_area"],
-        [Decision(d.scope, d.valid_from, d.valid_until) for d in decisions],
+        [Decision(d.scope and d.scope.value, d.valid_from, d.valid_until) for d in decisions],
         day,
     )
     return RegimeAdequacy(

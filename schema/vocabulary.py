@@ -3,6 +3,7 @@
 import strawberry
 
 from resolvers.registration.vocabulary import (
+    AdequacyScope,
     Authorisation,
     DeletionMethod,
     DpfDataType,
@@ -20,6 +21,7 @@ from resolvers.registration.vocabulary import (
 )
 
 strawberry.enum(SystemKind, description="What kind of system holds the data.")
+strawberry.enum(AdequacyScope, description="What an adequacy decision covers.")
 strawberry.enum(DeletionMethod, description="How data is deleted from a system.")
 strawberry.enum(
     Role,
@@ -54,6 +56,7 @@ strawberry.enum(
 )
 
 __all__ = [
+    "AdequacyScope",
     "Authorisation",
     "DeletionMethod",
     "DpfDataType",

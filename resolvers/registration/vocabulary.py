@@ -80,6 +80,17 @@ class TiaOutcome(enum.Enum):
     NOT_ADEQUATE = "NOT_ADEQUATE"
 
 
+class AdequacyScope(enum.Enum):
+    """What an adequacy decision covers (regulatory.md 4): the whole country, recipients under a
+    named law, DPF-certified recipients, automated transfers only, or PIHBO bodies."""
+
+    FULL = "FULL"
+    RECIPIENT_SUBJECT_TO = "RECIPIENT_SUBJECT_TO"
+    DPF = "DPF"
+    AUTOMATED_TRANSFERS = "AUTOMATED_TRANSFERS"
+    PIHBO = "PIHBO"
+
+
 class DpfFramework(enum.Enum):
     """A Data Privacy Framework programme (regulatory.md 4.3)."""
 

@@ -13,7 +13,7 @@ from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 from app.cli import _first_start
 from graph.database import Database
 from graph.seed_writes import record_fingerprint
-from resolvers.registration.vocabulary import SafeguardType
+from resolvers.registration.vocabulary import AdequacyScope, DpfFramework, SafeguardType
 from seeds import models
 from seeds.loader import DATA_DIR, SeedError, is_current, load_all
 from tests.conftest import GraphQL
@@ -293,3 +293,8 @@ async def test_node_counts_through_graphql(seeded: Database, graphql: GraphQL) -
     assert counts["Country"] >= 251
     assert counts["AdequacyDecision"] >= 30
     assert counts["System"] >= 15
+
+
+def test_an_adequacy_decisions_scope_and_framework_are_the_apis_enums() -> None:
+    assert set(get_args(models.AdequacyScope)) == {member.value for member in AdequacyScope}
+    assert set(get_args(models.DpfFramework)) == {member.value for member in DpfFramework}

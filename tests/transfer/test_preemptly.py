@@ -255,3 +255,18 @@ async def test_swiss_data_needs_the_swiss_us_framework(graphql: GraphQL) -> None
         "ADEQUACY",
         "CH-US",
     )
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_an_adequacy_decisions_scope_and_framework_are_enums(graphql: GraphQL) -> None:
+    assert (await enum_of(graphql, "AdequacyDecision", "scope"))[0] == "AdequacyScope"
+    assert (await enum_of(graphql, "AdequacyDecision", "dpfFramework"))[0] == "DpfFramework"
+    body = await graphql(
+        '{ country(code: "US") { adequacy { nodes { regime { key } '
+        "decisions { scope dpfFramework } } } } }"
+    )
+    assert "errors" not in body, body
+    decisions = [
+        d for entry in body["data"]["country"]["adequacy"]["nodes"] for d in entry["decisions"]
+    ]
+    assert {"scope": "DPF", "dpfFramework": "EU_US"} in decisions
