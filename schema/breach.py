@@ -12,6 +12,7 @@ from resolvers.breach import document
 from resolvers.breach.service import breach_impact_of
 from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION
 from schema.context import Context
+from schema.vocabulary import Confidence
 
 
 @strawberry.enum(description="What the breach compromised (Art. 4(12) GDPR; EDPB 01/2021).")
@@ -172,7 +173,7 @@ class BreachExemptionResult:
     applies: ExemptionApplies
     reason: str
     source: str
-    confidence: str
+    confidence: Confidence
 
 
 @strawberry.type(description="One notification duty, decided on the map's facts.")
@@ -195,7 +196,7 @@ class BreachDuty:
     exemptions: list[BreachExemptionResult]
     source: str
     source_date: str | None
-    confidence: str
+    confidence: Confidence
 
 
 @strawberry.type(description="A controller Preemptly must tell as its processor.")
@@ -225,7 +226,7 @@ class BreachRiskFactor:
     citation: str
     source: str
     source_date: str | None
-    confidence: str
+    confidence: Confidence
 
 
 @strawberry.type(description="The Art. 34 risk test: its factors and their sources.")
@@ -342,13 +343,13 @@ def duty_of(d: breach.Duty) -> BreachDuty:
                 applies=ExemptionApplies(e.applies.value),
                 reason=e.reason,
                 source=e.exemption.provenance.source,
-                confidence=e.exemption.provenance.confidence,
+                confidence=Confidence(e.exemption.provenance.confidence),
             )
             for e in d.exemptions
         ],
         source=o.provenance.source,
         source_date=o.provenance.source_date,
-        confidence=o.provenance.confidence,
+        confidence=Confidence(o.provenance.confidence),
     )
 
 
@@ -407,7 +408,7 @@ def risk_of(r: breach.Risk) -> BreachRisk:
                 citation=f.factor.citation,
                 source=f.factor.provenance.source,
                 source_date=f.factor.provenance.source_date,
-                confidence=f.factor.provenance.confidence,
+                confidence=Confidence(f.factor.provenance.confidence),
             )
             for f in r.factors
         ],

@@ -30,6 +30,7 @@ from schema.node import (
 from schema.vocabulary import (
     AdequacyScope,
     Authorisation,
+    Confidence,
     DeletionMethod,
     DpfDataType,
     DpfFramework,
@@ -99,7 +100,9 @@ class AdequacyDecision(Node):
     source_date: date | None = strawberry.field(
         default=None, description="When the source was read."
     )
-    confidence: str | None = strawberry.field(default=None, description="How sure the source is.")
+    confidence: Confidence | None = strawberry.field(
+        default=None, description="How sure the source is."
+    )
 
     @strawberry.field(description="The deciding regime.")
     async def regime(self, info: Info[Context, None]) -> Regime | None:

@@ -5,6 +5,7 @@ import strawberry
 from resolvers.registration.vocabulary import (
     AdequacyScope,
     Authorisation,
+    Confidence,
     DeletionMethod,
     DpfDataType,
     DpfFramework,
@@ -22,6 +23,12 @@ from resolvers.registration.vocabulary import (
 
 strawberry.enum(SystemKind, description="What kind of system holds the data.")
 strawberry.enum(AdequacyScope, description="What an adequacy decision covers.")
+strawberry.enum(
+    Confidence,
+    description="How a reference fact was read: P in a primary source, S in a reputable "
+    "secondary source quoting it, T only in a third-party compilation (unverified), M from general "
+    "knowledge (to be verified).",
+)
 strawberry.enum(DeletionMethod, description="How data is deleted from a system.")
 strawberry.enum(
     Role,
@@ -58,6 +65,7 @@ strawberry.enum(
 __all__ = [
     "AdequacyScope",
     "Authorisation",
+    "Confidence",
     "DeletionMethod",
     "DpfDataType",
     "DpfFramework",

@@ -80,6 +80,17 @@ class TiaOutcome(enum.Enum):
     NOT_ADEQUATE = "NOT_ADEQUATE"
 
 
+class Confidence(enum.Enum):
+    """How a reference fact was read (regulatory.md's confidence tags): P in a primary source, S in
+    a reputable secondary source quoting it, T only in a third-party compilation (unverified), M
+    from general knowledge, to be verified."""
+
+    P = "P"
+    S = "S"
+    T = "T"
+    M = "M"
+
+
 class AdequacyScope(enum.Enum):
     """What an adequacy decision covers (regulatory.md 4): the whole country, recipients under a
     named law, DPF-certified recipients, automated transfers only, or PIHBO bodies."""

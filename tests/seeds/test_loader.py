@@ -13,7 +13,12 @@ from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 from app.cli import _first_start
 from graph.database import Database
 from graph.seed_writes import record_fingerprint
-from resolvers.registration.vocabulary import AdequacyScope, DpfFramework, SafeguardType
+from resolvers.registration.vocabulary import (
+    AdequacyScope,
+    Confidence,
+    DpfFramework,
+    SafeguardType,
+)
 from seeds import models
 from seeds.loader import DATA_DIR, SeedError, is_current, load_all
 from tests.conftest import GraphQL
@@ -295,6 +300,7 @@ async def test_node_counts_through_graphql(seeded: Database, graphql: GraphQL) -
     assert counts["System"] >= 15
 
 
-def test_an_adequacy_decisions_scope_and_framework_are_the_apis_enums() -> None:
+def test_the_seeds_scope_framework_and_confidence_vocabularies_are_the_apis_enums() -> None:
+    assert set(get_args(models.Confidence)) == {member.value for member in Confidence}
     assert set(get_args(models.AdequacyScope)) == {member.value for member in AdequacyScope}
     assert set(get_args(models.DpfFramework)) == {member.value for member in DpfFramework}
