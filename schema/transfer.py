@@ -16,6 +16,7 @@ from resolvers.transfer.decisions import (
     HopDecision,
     Mechanism,
     PathDecision,
+    Place,
     TiaStatus,
     Verdict,
 )
@@ -45,6 +46,13 @@ TransferChannel = strawberry.enum(
     "organisation that operates a system), ENGAGEMENT (to an engaged processor or "
     "sub-processor), REMOTE_ACCESS (a system accessed from another country, charged to the "
     "organisation that has the access) or CHECK (a what-if `transferCheck`).",
+)
+TransferPlace = strawberry.enum(
+    Place,
+    name="TransferPlace",
+    description="How a hop's data reaches its country: HOSTED_IN (a system hosted there), "
+    "ACCESSED_FROM (a system accessed from there) or ESTABLISHED_IN (the importer is established "
+    "there).",
 )
 TransferMechanism = strawberry.enum(
     Mechanism,
@@ -94,8 +102,8 @@ class TransferHop:
     exporter_role: Role = strawberry.field(description="The exporter's role.")
     importer_role: Role = strawberry.field(description="The importer's role.")
     country: str | None = strawberry.field(description="The destination country (ISO code).")
-    via: list[str] = strawberry.field(
-        description="How the data reaches it: HOSTED_IN, ACCESSED_FROM, ESTABLISHED_IN."
+    via: list[TransferPlace] = strawberry.field(  # type: ignore[valid-type]
+        description="How the data reaches it."
     )
     categories: list[str] = strawberry.field(description="The data categories moved.")
     subjects: list[str] | None = strawberry.field(

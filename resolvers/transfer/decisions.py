@@ -44,6 +44,15 @@ class Channel(StrEnum):
     CHECK = "CHECK"
 
 
+class Place(StrEnum):
+    """How a hop's data reaches its country: a system hosted there, a system accessed from there,
+    or the importer established there."""
+
+    HOSTED_IN = "HOSTED_IN"
+    ACCESSED_FROM = "ACCESSED_FROM"
+    ESTABLISHED_IN = "ESTABLISHED_IN"
+
+
 class Mechanism(StrEnum):
     """What kind of ground a hop's decision rests on: an adequacy decision, a recorded Art. 46
     safeguard (its tool is the safeguard's `type`), an Art. 49 derogation, or NONE (not a
@@ -230,7 +239,7 @@ class Hop:
     exporter_role: str
     importer_role: str
     country: str | None
-    via: tuple[str, ...] = ()
+    via: tuple[Place, ...] = ()
     categories: tuple[str, ...] = ()
     special_category: bool = False
     hr_data: bool = False

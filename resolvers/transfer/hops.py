@@ -31,6 +31,7 @@ from resolvers.transfer.decisions import (
     DpfCertification,
     Hop,
     Party,
+    Place,
     RegimeRules,
     Safeguard,
     Tool,
@@ -222,7 +223,7 @@ class _Movement:
     importer: Party
     exporter_role: str
     importer_role: str
-    destinations: Mapping[str, tuple[str, ...]]
+    destinations: Mapping[str, tuple[Place, ...]]
     categories: tuple[str, ...]
     hr_data: bool
     source: str
@@ -249,7 +250,7 @@ class Placed:
     self_id: str | None
     systems: dict[str, Record]
     operated_by: dict[str, Party]
-    destinations: dict[str, dict[str, tuple[str, ...]]]
+    destinations: dict[str, dict[str, tuple[Place, ...]]]
     accessed_by: dict[str, list[tuple[Party, str]]]
     """Per system, the other organisations that reach it remotely, each with the country: that
     access is charged to them (their own hop), not to the system's operator."""
@@ -264,7 +265,7 @@ class Placed:
         )
 
 
-def stays_in(places: Mapping[str, tuple[str, ...]], area: frozenset[str]) -> bool:
+def stays_in(places: Mapping[str, tuple[Place, ...]], area: frozenset[str]) -> bool:
     """Whether a movement to `places` reaches known countries, all inside `area`."""
     return bool(places) and all(code in area for code in places)
 
@@ -282,19 +283,19 @@ def placed(rows: TransferMap, as_of: date) -> Placed:
     operated_by = {system_id: operator(system) for system_id, system in systems.items()}
     accessed_by: dict[str, list[tuple[Party, str]]] = defaultdict(list)
 
-    def system_destinations(system: Record) -> dict[str, tuple[str, ...]]:
+    def system_destinations(system: Record) -> dict[str, tuple[Place, ...]]:
         importer = operated_by[system["id"]]
-        places: dict[str, list[str]] = defaultdict(list)
+        places: dict[str, list[Place]] = defaultdict(list)
         for code in system["hosted_in"]:
-            places[code].append("HOSTED_IN")
+            places[code].append(Place.HOSTED_IN)
         for code, by in system["accessed_from"]:
             other = organisations.get(by) if by is not None else None
             if other is not None and other.id != importer.id:
                 accessed_by[system["id"]].append((other, code))
             else:
-                places[code].append("ACCESSED_FROM")
+                places[code].append(Place.ACCESSED_FROM)
         if importer.country:
-            places[importer.country].append("ESTABLISHED_IN")
+            places[importer.country].append(Place.ESTABLISHED_IN)
         return {code: tuple(via) for code, via in places.items()}
 
     destinations = {system_id: system_destinations(system) for system_id, system in systems.items()}
@@ -402,7 +403,7 @@ def hop_graph(
     # so they are dropped before any hop is built.
     starts = frozenset(origins)
 
-    def on_no_path(places: Mapping[str, tuple[str, ...]], target: str) -> bool:
+    def on_no_path(places: Mapping[str, tuple[Place, ...]], target: str) -> bool:
         return target in starts and stays_in(places, rules.area)
 
     movements: list[_Movement] = []
@@ -425,7 +426,7 @@ def hop_graph(
         else:
             importer = organisations.get(flow["target_id"]) or Party(flow["target_id"], None)
             importer_role, hr_data = "THIRD_PARTY", holds_hr[source["id"]]
-            places = {importer.country: ("ESTABLISHED_IN",)} if importer.country else {}
+            places = {importer.country: (Place.ESTABLISHED_IN,)} if importer.country else {}
             target_holder = organisation_holder(importer.id)
         if on_no_path(places, target_holder):
             continue
@@ -491,7 +492,7 @@ def hop_graph(
                     importer=accessing,
                     exporter_role=role,
                     importer_role=SUB_PROCESSOR if role in PROCESSOR_ROLES else PROCESSOR,
-                    destinations={code: ("ACCESSED_FROM",)},
+                    destinations={code: (Place.ACCESSED_FROM,)},
                     categories=tuple(sorted(system["categories"])),
                     hr_data=holds_hr[system_id],
                     source=system_holder(system_id),
@@ -513,7 +514,7 @@ def hop_graph(
         if exporter_org is None or importer_org is None:
             continue
         role = engagement["role"] or PROCESSOR
-        places = {importer_org.country: ("ESTABLISHED_IN",)} if importer_org.country else {}
+        places = {importer_org.country: (Place.ESTABLISHED_IN,)} if importer_org.country else {}
         if on_no_path(places, organisation_holder(importer_org.id)):
             continue
         movements.append(
@@ -575,7 +576,7 @@ class SpecialCategories:
 
 def split(movement: _Movement, rules: RegimeRules, special_of: SpecialCategories) -> list[Hop]:
     """One hop per destination outside the area, or a single hop when all stay inside."""
-    places: list[tuple[str | None, tuple[str, ...]]] = list(movement.destinations.items())
+    places: list[tuple[str | None, tuple[Place, ...]]] = list(movement.destinations.items())
     abroad = [(c, via) for c, via in places if c not in rules.area]
     chosen = abroad or places[:1] or [(None, ())]
     special_category = special_of(movement.categories)

@@ -16,6 +16,7 @@ from resolvers.transfer.decisions import (
     HopDecision,
     Party,
     PathDecision,
+    Place,
     decide_hop,
     leaves,
     path_decision,
@@ -196,7 +197,7 @@ async def check(db: Database, request: TransferCheck) -> HopDecision:
         exporter_role=request.exporter_role,
         importer_role=request.importer_role,
         country=importer.country,
-        via=("ESTABLISHED_IN",),
+        via=(Place.ESTABLISHED_IN,),
         categories=request.categories,
         special_category=SpecialCategories(rows.regime["special"], rows.regime["held_special"])(
             request.categories

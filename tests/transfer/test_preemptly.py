@@ -258,11 +258,12 @@ async def test_swiss_data_needs_the_swiss_us_framework(graphql: GraphQL) -> None
 
 
 @pytest.mark.usefixtures("seeded")
-async def test_adequacy_scope_framework_and_confidence_tags_are_enums(graphql: GraphQL) -> None:
+async def test_adequacy_scope_confidence_tags_and_a_hops_place_are_enums(graphql: GraphQL) -> None:
     assert (await enum_of(graphql, "AdequacyDecision", "scope"))[0] == "AdequacyScope"
     assert (await enum_of(graphql, "AdequacyDecision", "dpfFramework"))[0] == "DpfFramework"
     assert (await enum_of(graphql, "AdequacyDecision", "confidence"))[0] == "Confidence"
     assert (await enum_of(graphql, "BreachDuty", "confidence"))[0] == "Confidence"
+    assert (await enum_of(graphql, "TransferHop", "via"))[0] == "TransferPlace"
     body = await graphql(
         '{ country(code: "US") { adequacy { nodes { regime { key } '
         "decisions { scope dpfFramework } } } } }"
