@@ -40,6 +40,7 @@ READS = [
 ]
 WRITE_SHARE = 0.3
 REQUEST_TIMEOUT_S = 60
+KEEPALIVE_EXPIRY_S = 2.0
 
 
 @dataclass
@@ -203,8 +204,14 @@ async def load(
     budget = [max_requests]
     source = f"soak-{uuid.uuid4().hex[:8]}"
     headers = {"Authorization": f"Bearer {key}"}
-    # one connection per client, so no request waits for a connection of the pool
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # one connection per client, so no request waits for a connection of the pool; an idle
+    # connection is dropped well before uvicorn's 5 s keep-alive closes it, so a request is never
+    # sent on a connection the server is closing (httpx's default expiry is the same 5 s)
+    limits = httpx.Limits(
+        max_connections=clients,
+        max_keepalive_connections=clients,
+        keepalive_expiry=KEEPALIVE_EXPIRY_S,
+    )
     async with httpx.AsyncClient(
         base_url=f"http://{HOST}:{port}", headers=headers, timeout=REQUEST_TIMEOUT_S, limits=limits
     ) as http:
