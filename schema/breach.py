@@ -12,7 +12,7 @@ from resolvers.breach import document
 from resolvers.breach.service import breach_impact_of
 from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION
 from schema.context import Context
-from schema.vocabulary import Confidence
+from schema.vocabulary import Confidence, Role
 
 
 @strawberry.enum(description="What the breach compromised (Art. 4(12) GDPR; EDPB 01/2021).")
@@ -101,7 +101,7 @@ class BreachHolding:
     system_id: str = strawberry.field(description="Where it is held (a system or organisation).")
     subject: str
     categories: list[str]
-    controller_role: str = strawberry.field(description="Preemptly's role for the data.")
+    controller_role: Role = strawberry.field(description="Preemptly's role for the data.")
     record_count: int | None = strawberry.field(description="Approximate records; null = unknown.")
     from_activity: bool = strawberry.field(
         description="Read from an activity running on a system that records no storage."
@@ -121,7 +121,7 @@ class BreachSystem:
         "(inferred from categories alone, as its note says)."
     )
     operator: BreachOrganisationRef | None
-    operator_role: str | None
+    operator_role: Role | None
     hosting_countries: list[str]
     security_measures: list[str]
     encrypted_at_rest: bool
@@ -300,7 +300,7 @@ def holding_of(h: breach.Holding) -> BreachHolding:
         system_id=h.system_id,
         subject=h.subject,
         categories=[c.key for c in h.categories],
-        controller_role=h.controller_role,
+        controller_role=Role(h.controller_role),
         record_count=h.record_count,
         from_activity=h.from_activity,
     )
@@ -362,7 +362,7 @@ def system_of(s: breach.AffectedSystem) -> BreachSystem:
         categories=list(s.categories),
         subjects=list(s.subjects),
         operator=organisation_of(s.operator) if s.operator else None,
-        operator_role=s.operator_role,
+        operator_role=None if s.operator_role is None else Role(s.operator_role),
         hosting_countries=list(s.hosted_in),
         security_measures=list(s.security_measures),
         encrypted_at_rest=breach.ENCRYPTION_AT_REST in s.security_measures,

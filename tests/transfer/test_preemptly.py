@@ -264,6 +264,11 @@ async def test_adequacy_scope_confidence_tags_and_a_hops_place_are_enums(graphql
     assert (await enum_of(graphql, "AdequacyDecision", "confidence"))[0] == "Confidence"
     assert (await enum_of(graphql, "BreachDuty", "confidence"))[0] == "Confidence"
     assert (await enum_of(graphql, "TransferHop", "via"))[0] == "TransferPlace"
+    for type_name, field in [
+        ("BreachSystem", "operatorRole"),
+        ("BreachHolding", "controllerRole"),
+    ]:
+        assert (await enum_of(graphql, type_name, field))[0] == "Role"
     body = await graphql(
         '{ country(code: "US") { adequacy { nodes { regime { key } '
         "decisions { scope dpfFramework } } } } }"
