@@ -20,4 +20,4 @@ def mirror(cls: type[T], value: Any, **given: Any) -> T:
 
 
 def _listed(item: Any) -> Any:
-    return list(item) if isinstance(item, tuple | frozenset) else item
+    return list(item) if isinstance(item, tuple) else item
