@@ -19,12 +19,13 @@ LINEAGE_HOPS_CEILING = 20
 """The most hops any lineage setting may allow: each hop bound is a separate Cypher statement."""
 
 # Whether an edge is followed. FLOWS_TO carries categories (prefix rule); ENGAGES carries them
-# optionally; with a subject, flows and engagements that name other subjects are not followed; a
+# optionally; retired edges and nodes are not followed (`b` is the node a hop reaches, either way);
+# with a subject, flows and engagements that name other subjects are not followed; a
 # system never reaches the map owner's own organisation (MODEL.md).
 FOLLOW: LiteralString = (
     filters.live("r")
     + " AND "
-    + filters.live("endNode(r)")
+    + filters.live("b")
     + " AND NOT (type(r) <> 'ENGAGES' AND coalesce(endNode(r).is_self, false)) "
     "AND (type(r) = 'OPERATED_BY' OR " + filters.for_subject("r", "$subject") + ") "
     "AND (type(r) = 'OPERATED_BY' OR $categories IS NULL "
@@ -36,9 +37,7 @@ FOLLOW: LiteralString = (
 EDGE: LiteralString = "[r:FLOWS_TO|OPERATED_BY|ENGAGES]"
 EDGE_INFO: LiteralString = (
     "{from: a.id, to: b.id, relationship: type(r), edge_id: r.id, categories: r.categories, "
-    "subjects: r.subjects, "
-    "source_kind: head(labels(startNode(r))), source: startNode(r).id, "
-    "target_kind: head(labels(endNode(r))), target: endNode(r).id}"
+    "subjects: r.subjects, from_kind: head(labels(a)), to_kind: head(labels(b))}"
 )
 NODE_INFO: LiteralString = "{.id, kind: head(labels(x)), name: coalesce(x.name, x.legal_name)}"
 

@@ -22,7 +22,9 @@ def hop_bound(max_hops: int | None, settings: LineageLimits) -> int:
     return bounded(max_hops, settings.lineage_max_hops, field="maxHops")
 
 
-def _hop(edge: Any) -> Hop:
+def _hop(edge: Any, direction: Direction) -> Hop:
+    walked = (edge["from_kind"], edge["from"]), (edge["to_kind"], edge["to"])
+    source, target = walked if direction is Direction.DOWNSTREAM else walked[::-1]
     return Hop(
         from_id=edge["from"],
         to_id=edge["to"],
@@ -30,8 +32,8 @@ def _hop(edge: Any) -> Hop:
         edge_id=global_id.edge_id(
             edge["relationship"],
             edge["edge_id"],
-            (edge["source_kind"], edge["source"]),
-            (edge["target_kind"], edge["target"]),
+            source,
+            target,
         ),
         categories=None if edge["categories"] is None else tuple(edge["categories"]),
         subjects=None if edge["subjects"] is None else tuple(edge["subjects"]),
@@ -44,7 +46,7 @@ def reached_of(direction: Direction, layers: list[Any]) -> Iterator[Reached]:
     for degree, layer in enumerate(layers, start=1):
         entries: dict[str, list[Hop]] = {}
         for edge in layer["edges"]:
-            entries.setdefault(edge["to"], []).append(_hop(edge))
+            entries.setdefault(edge["to"], []).append(_hop(edge, direction))
         for node in layer["nodes"]:
             yield Reached(
                 id=node["id"],

@@ -98,3 +98,57 @@ async def test_retired_flows_and_engagements_count_nowhere(graphql: GraphQL) -> 
     assert vendor not in after["lineage"]
     assert vendor not in after["notified"]
     assert after["engagements"][engagement_id] == day
+
+
+SYSTEM = "mutation($input: SystemInput!) { registerSystem(input: $input) { key } }"
+RETIRE_SYSTEM = "mutation($id: ID!) { retireSystem(id: $id) { retiredOn } }"
+UPSTREAM = """
+query { lineage(from: "accounts-db", direction: UPSTREAM) { nodes { id } } }
+"""
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_a_retired_system_is_not_upstream(graphql: GraphQL) -> None:
+    """Upstream, the node a hop reaches is the flow's source: a retired source system is not
+    reached even while the flow out of it is live."""
+    source = f"t-retired-{uuid.uuid4().hex[:8]}"
+    system = await graphql(
+        SYSTEM,
+        {
+            "input": {
+                "source": source,
+                "externalId": "feeder",
+                "name": "Feeder",
+                "kind": "APPLICATION",
+                "operatorId": "preemptly",
+                "operatorRole": "CONTROLLER",
+                "hostedIn": ["DE"],
+            }
+        },
+    )
+    assert "errors" not in system, system
+    feeder = system["data"]["registerSystem"]["key"]
+    flow = await graphql(
+        FLOW,
+        {
+            "input": {
+                "source": source,
+                "externalId": "feed",
+                "fromSystemId": feeder,
+                "toSystemId": "accounts-db",
+                "categories": ["user.contact.email"],
+                "purpose": "essential.service",
+                "mode": "PUSH",
+            }
+        },
+    )
+    assert "errors" not in flow, flow
+
+    async def upstream() -> set[str]:
+        body = await graphql(UPSTREAM)
+        assert "errors" not in body, body
+        return {n["id"] for n in body["data"]["lineage"]["nodes"]}
+
+    assert feeder in await upstream()
+    assert "errors" not in await graphql(RETIRE_SYSTEM, {"id": feeder})
+    assert feeder not in await upstream()
