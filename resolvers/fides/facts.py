@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from graph.database import Record
+from resolvers.rows import fact
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,10 @@ def registered(row: Record, source: str) -> Registered:
             OrganisationFacts(o["external_id"], o["legal_name"]) for o in row["organisations"]
         ),
         systems=tuple(
-            SystemFacts(
+            fact(
+                SystemFacts,
+                s,
                 key=s["external_id"],
-                name=s["name"],
-                kind=s["kind"],
-                description=s["description"],
-                owner_team=s["owner_team"],
-                deletion_method=s["deletion_method"],
-                retrieval_method=s["retrieval_method"],
-                identifiers=tuple(s["identifiers"]),
                 operator=s["operator"]["external_id"]
                 if s["operator"]["source"] == source
                 else s["operator"]["id"],
@@ -105,15 +101,10 @@ def registered(row: Record, source: str) -> Registered:
             for s in row["systems"]
         ),
         activities=tuple(
-            ActivityFacts(
+            fact(
+                ActivityFacts,
+                a,
                 key=a["external_id"],
-                name=a["name"],
-                purpose=a["purpose"],
-                legal_basis=a["legal_basis"],
-                special_category_condition=a["special_category_condition"],
-                retention=a["retention"],
-                categories=tuple(a["categories"]),
-                recipient_categories=tuple(a["recipient_categories"]),
                 subjects=tuple(sorted(a["subjects"])),
                 systems=tuple(sorted(a["systems"])),
                 profiling=bool(a["profiling"]),
@@ -121,22 +112,9 @@ def registered(row: Record, source: str) -> Registered:
             for a in row["activities"]
         ),
         storages=tuple(
-            StorageFacts(
-                st["external_id"],
-                st["system"],
-                st["subject"],
-                tuple(st["categories"]),
-                st["retention"],
-                bool(st["collected_from_subject"]),
-            )
+            fact(StorageFacts, st, collected_from_subject=bool(st["collected_from_subject"]))
             for st in row["storages"]
         ),
-        flows=tuple(
-            FlowFacts(f["from_system"], f["to_system"], f["purpose"], tuple(f["categories"]))
-            for f in row["flows"]
-        ),
-        taxonomy=tuple(
-            TaxonomyFacts(t["label"], t["key"], t["name"], t["description"], t["parent_key"])
-            for t in row["taxonomy"]
-        ),
+        flows=tuple(fact(FlowFacts, f) for f in row["flows"]),
+        taxonomy=tuple(fact(TaxonomyFacts, t) for t in row["taxonomy"]),
     )

@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 
 from graph.database import Record
 from graph.queries.policy import OwnerRows
+from resolvers.rows import fact
 from resolvers.transfer.decisions import Party, PathDecision, RegimeRules
 from seeds.models import Predicate
 
@@ -163,20 +164,12 @@ class OwnerMap:
 
 def policy(row: Record) -> Policy:
     found = row["policy"]
-    return Policy(
-        key=found["key"],
-        owner=found["owner"],
-        title=found["title"],
+    return fact(
+        Policy,
+        found,
         last_updated=found["last_updated"].to_native(),
-        source=found["source"],
         claims=tuple(
-            Claim(
-                key=claim["key"],
-                section=claim["section"],
-                words=claim["words"],
-                note=claim["note"],
-                predicate=PREDICATE.validate_python(json.loads(claim["predicate"])),
-            )
+            fact(Claim, claim, predicate=PREDICATE.validate_python(json.loads(claim["predicate"])))
             for claim in row["claims"]
         ),
     )
@@ -186,37 +179,16 @@ def owner_map(rows: OwnerRows) -> OwnerMap:
     assert rows.owner is not None
     activities = tuple(activity(row) for row in rows.activities)
     return OwnerMap(
-        owner=Owner(
-            id=rows.owner["id"],
-            legal_name=rows.owner["legal_name"],
-            sells_personal_data=rows.owner["sells_personal_data"],
-            minimum_age=rows.owner["minimum_age"],
-            directed_at_children=rows.owner["directed_at_children"],
-            country=rows.owner["country"],
-            serves=tuple(sorted(rows.owner["serves"] or ())),
-        ),
+        owner=fact(Owner, rows.owner, serves=tuple(sorted(rows.owner["serves"] or ()))),
         systems=tuple(
-            System(
-                id=row["id"],
-                kind=row["kind"],
-                operator=row["operator"],
-                security_measures=tuple(row["security_measures"] or ()),
-                deletion_method=row["deletion_method"],
-                retrieval_method=row["retrieval_method"],
-                rotation_days=row["rotation_days"],
-                backs_up=row["backs_up"],
-            )
+            fact(System, row, security_measures=tuple(row["security_measures"] or ()))
             for row in rows.systems
         ),
         storages=tuple(
-            Storage(
-                id=row["id"],
-                system=row["system"],
-                subject=row["subject"],
+            fact(
+                Storage,
+                row,
                 categories=tuple(sorted(row["categories"])),
-                retention_days=row["retention_days"],
-                obligation=row["obligation"],
-                controller_role=row["controller_role"],
                 subjects_in=tuple(sorted(row["subjects_in"])),
             )
             for row in rows.storages
@@ -238,12 +210,11 @@ def regime_law(row: Record) -> RegimeLaw:
         ),
         name=row.get("name") or row["key"],
         rights={
-            grant["right"]: Grant(
-                right=grant["right"],
-                article=grant["article"],
+            grant["right"]: fact(
+                Grant,
+                grant,
                 applies_when=grant.get("applies_when") or "ALWAYS",
                 confidence=grant.get("confidence") or "P",
-                source=grant["source"],
             )
             for grant in sorted(row["rights"], key=lambda grant: str(grant["right"]))
         },
@@ -251,17 +222,13 @@ def regime_law(row: Record) -> RegimeLaw:
 
 
 def activity(row: Record) -> Activity:
-    return Activity(
-        id=row["id"],
-        purpose=row["purpose"],
-        legal_basis=row["legal_basis"],
-        special_category_condition=row["special_category_condition"],
-        preemptly_role=row["preemptly_role"],
-        controller=row["controller"],
+    return fact(
+        Activity,
+        row,
         categories=tuple(sorted(row["categories"])),
         systems=tuple(sorted(row["systems"])),
         discloses_to=tuple(
-            Disclosure(organisation=d["organisation"], role=d["role"])
+            fact(Disclosure, d)
             for d in sorted(row["discloses_to"], key=lambda d: d["organisation"])
         ),
     )

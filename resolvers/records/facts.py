@@ -7,6 +7,7 @@ from typing import Any
 
 from graph.database import Record
 from graph.queries.records import RecordRows
+from resolvers.rows import fact
 from resolvers.transfer.hops import as_date
 
 
@@ -163,24 +164,11 @@ def _pairs(rows: Sequence[Sequence[Any]]) -> tuple[tuple[str, str | None], ...]:
     return tuple((row[0], row[1]) for row in rows)
 
 
-def profile(row: Record) -> Profile:
-    return Profile(
-        key=row["key"],
-        name=row["name"],
-        regime=row["regime"],
-        template=row["template"],
-        source=row["source"],
-    )
-
-
 def system(row: Record) -> System:
-    return System(
-        id=row["id"],
-        name=row["name"],
-        owner_team=row["owner_team"],
+    return fact(
+        System,
+        row,
         retired_on=as_date(row["retired_on"]),
-        operator_id=row["operator_id"],
-        operator_role=row["operator_role"],
         hosted_in=tuple(sorted(set(row["hosted_in"]))),
         measures=tuple(
             sorted(
@@ -189,53 +177,23 @@ def system(row: Record) -> System:
             )
         ),
         storages=tuple(
-            Storage(
-                id=st["id"],
-                subjects=tuple(st["subjects"]),
+            fact(
+                Storage,
+                st,
                 categories=tuple(sorted(set(st["categories"]))),
-                retention=st["retention"],
-                retention_days=st["retention_days"],
-                collected_from_subject=st["collected_from_subject"],
-                obligations=tuple(
-                    Obligation(
-                        id=o[0],
-                        period_years=o[1],
-                        indefinite=o[2],
-                        legal_reference=o[3],
-                        record_type=o[4],
-                    )
-                    for o in st["obligations"]
-                ),
+                obligations=tuple(Obligation(*o) for o in st["obligations"]),
             )
             for st in sorted(row["storages"], key=lambda st: st["id"])
         ),
-        backups=tuple(Backup(id=b[0], name=b[1], rotation_days=b[2]) for b in row["backups"]),
-        inbound=tuple(
-            Inbound(flow_id=f[0], system_id=f[1], system_name=f[2])
-            for f in sorted(row["inbound"], key=lambda f: f[0])
-        ),
+        backups=tuple(Backup(*b) for b in row["backups"]),
+        inbound=tuple(Inbound(*f) for f in sorted(row["inbound"], key=lambda f: f[0])),
     )
 
 
 def activity(row: Record) -> Activity:
-    return Activity(
-        id=row["id"],
-        name=row["name"],
-        preemptly_role=row["preemptly_role"],
-        controller_id=row["controller_id"],
-        purpose=row["purpose"],
-        purpose_name=row["purpose_name"],
-        legal_basis=row["legal_basis"],
-        legal_basis_article=row["legal_basis_article"],
-        legal_basis_text=row["legal_basis_text"],
-        condition=row["condition"],
-        condition_article=row["condition_article"],
-        condition_text=row["condition_text"],
-        retention=row["retention"],
-        retention_days=row["retention_days"],
-        automated_decision_making=row["automated_decision_making"],
-        profiling=row["profiling"],
-        recipient_categories=tuple(row["recipient_categories"]),
+    return fact(
+        Activity,
+        row,
         subjects=tuple(sorted(_pairs(row["subjects"]))),
         categories=tuple(sorted(set(row["categories"]))),
         systems=tuple(sorted(set(row["systems"]))),
@@ -244,16 +202,9 @@ def activity(row: Record) -> Activity:
 
 
 def organisation(row: Record) -> Organisation:
-    return Organisation(
-        id=row["id"],
-        legal_name=row["legal_name"],
-        country=row["country"],
-        website=row["website"],
-        is_self=row["is_self"],
-        dpa_signed=(
-            row["dpa_signed"] if isinstance(row["dpa_signed"], bool) else as_date(row["dpa_signed"])
-        ),
-        supervisory_authority=row["supervisory_authority"],
+    signed = row["dpa_signed"]
+    return fact(
+        Organisation, row, dpa_signed=signed if isinstance(signed, bool) else as_date(signed)
     )
 
 
@@ -262,19 +213,8 @@ def record_facts(rows: RecordRows, as_of: date) -> RecordFacts:
     assert rows.profile is not None
     systems = (system(row) for row in rows.systems)
     return RecordFacts(
-        profile=profile(rows.profile),
-        columns=tuple(
-            Column(
-                key=c["key"],
-                record_kind=c["record_kind"],
-                position=c["position"],
-                heading=c["heading"],
-                item=c["item"],
-                field=c["field"],
-                note=c["note"],
-            )
-            for c in rows.columns
-        ),
+        profile=fact(Profile, rows.profile),
+        columns=tuple(fact(Column, c) for c in rows.columns),
         activities=tuple(activity(row) for row in rows.activities),
         systems={s.id: s for s in systems if s.retired_on is None or s.retired_on > as_of},
         organisations={o.id: o for o in (organisation(row) for row in rows.organisations)},
