@@ -10,8 +10,10 @@ from resolvers.registration.vocabulary import (
     DpfDataType,
     DpfFramework,
     DpfStatus,
+    EdgeKind,
     FlowMode,
     FlowProvenance,
+    NodeKind,
     OnErasure,
     OrganisationKind,
     RegimeKey,
@@ -55,6 +57,15 @@ strawberry.enum(DpfFramework, description="A Data Privacy Framework programme (r
 strawberry.enum(DpfStatus, description="Whether an organisation is active on the DPF List.")
 strawberry.enum(DpfDataType, description="The data a DPF certification covers.")
 strawberry.enum(
+    NodeKind,
+    description="A kind of node: its type (`__typename`) and the graph label it is read from, "
+    "spelt the same, as in its global id.",
+)
+strawberry.enum(
+    EdgeKind,
+    description="A relationship type of the graph, as the data map draws it and lineage walks it.",
+)
+strawberry.enum(
     RegimeKey,
     description="A data-protection regime, as `seeds/data/reference/regimes.yaml` defines it: EU "
     "(the GDPR, the EEA), UK (the UK GDPR), CH (the Swiss FADP), CCPA (the California CCPA as "
@@ -70,8 +81,10 @@ __all__ = [
     "DpfDataType",
     "DpfFramework",
     "DpfStatus",
+    "EdgeKind",
     "FlowMode",
     "FlowProvenance",
+    "NodeKind",
     "OnErasure",
     "OrganisationKind",
     "RegimeKey",

@@ -132,6 +132,48 @@ class RegimeKey(enum.Enum):
     CCPA = "CCPA"
 
 
+class NodeKind(enum.Enum):
+    """A kind of node the API serves: its GraphQL type (`__typename`, a `Node`) and the graph
+    label it is read from (graph/MODEL.md), spelt the same; the kind in its global id."""
+
+    AdequacyDecision = "AdequacyDecision"
+    Country = "Country"
+    DataCategory = "DataCategory"
+    DataSubject = "DataSubject"
+    DataUse = "DataUse"
+    Derogation = "Derogation"
+    DpfCertification = "DpfCertification"
+    Engagement = "Engagement"
+    Exception = "Exception"
+    Flow = "Flow"
+    LegalBasis = "LegalBasis"
+    Organisation = "Organisation"
+    ProcessingActivity = "ProcessingActivity"
+    Regime = "Regime"
+    RetentionObligation = "RetentionObligation"
+    RightItem = "RightItem"
+    Safeguard = "Safeguard"
+    SccModule = "SccModule"
+    SecurityMeasure = "SecurityMeasure"
+    SpecialCategoryCondition = "SpecialCategoryCondition"
+    Storage = "Storage"
+    System = "System"
+
+
+class EdgeKind(enum.Enum):
+    """A relationship type of the graph that the data map draws and lineage walks."""
+
+    OPERATED_BY = "OPERATED_BY"
+    HOSTED_IN = "HOSTED_IN"
+    ACCESSED_FROM = "ACCESSED_FROM"
+    BACKS_UP = "BACKS_UP"
+    FLOWS_TO = "FLOWS_TO"
+    IN_SYSTEM = "IN_SYSTEM"
+    OF_SUBJECT = "OF_SUBJECT"
+    OF_CATEGORY = "OF_CATEGORY"
+    ENGAGES = "ENGAGES"
+
+
 @cache
 def category_keys() -> frozenset[str]:
     return frozenset(category.fides_key for category in DEFAULT_TAXONOMY.data_category)

@@ -2,7 +2,10 @@
 
 import pytest
 
-from tests.conftest import GraphQL
+from graph.queries import datamap, lineage, map_view
+from resolvers.registration.vocabulary import EdgeKind, NodeKind
+from schema.read import NODE_TYPES
+from tests.conftest import GraphQL, enum_of
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -112,3 +115,38 @@ async def test_systems_name_their_security_measures_and_storages_their_record_co
         "cnil": "chiffrement des données",
         "swissDpo": "3(2)(b) storage control",
     }
+
+
+async def test_the_kinds_of_map_and_lineage_nodes_and_edges_are_enums(graphql: GraphQL) -> None:
+    for type_name, field, name in [
+        ("MapNode", "kind", "NodeKind"),
+        ("LineageNode", "kind", "NodeKind"),
+        ("Lineage", "startKind", "NodeKind"),
+        ("MapEdge", "kind", "EdgeKind"),
+        ("LineageHop", "relationship", "EdgeKind"),
+    ]:
+        assert (await enum_of(graphql, type_name, field))[0] == name, (type_name, field)
+    body = await graphql(
+        """{ dataMap { nodes { kind } edges { kind } }
+             lineage(from: "accounts-db", direction: BOTH) {
+               startKind nodes { kind paths { hops { relationship } } } } }"""
+    )
+    assert "errors" not in body, body
+    drawn = body["data"]["dataMap"]
+    assert {node["kind"] for node in drawn["nodes"]} >= {"System", "Organisation", "Country"}
+    assert {edge["kind"] for edge in drawn["edges"]} >= {"FLOWS_TO", "OPERATED_BY", "HOSTED_IN"}
+    walked = body["data"]["lineage"]
+    assert walked["startKind"] == "System"
+    assert {node["kind"] for node in walked["nodes"]} == {"System", "Organisation"}
+    hops = {h["relationship"] for n in walked["nodes"] for p in n["paths"] for h in p["hops"]}
+    assert "FLOWS_TO" in hops
+
+
+def test_the_node_and_edge_kinds_are_what_the_graph_statements_draw() -> None:
+    """A label or relationship type a statement draws and the enum lacks would fail the answer
+    (INTERNAL), so each is a member; and every node type the API serves is a NodeKind."""
+    edges = {kind.value for kind in EdgeKind}
+    assert set(datamap.EDGE_TYPES) == edges
+    assert set(map_view.NEIGHBOUR_EDGES.split("|")) <= edges
+    assert set(lineage.EDGE.strip("[]").removeprefix("r:").split("|")) <= edges
+    assert {kind.value for kind in NodeKind} == set(NODE_TYPES)
