@@ -16,7 +16,7 @@ from resolvers.errors import MissingReferenceData
 from resolvers.transfer.adequacy import AdequacyStatus, Decision, adequacy_status
 from schema.connection import After, Connection, First, connection
 from schema.context import Context
-from schema.law import LegalBasis, RetentionObligation, SecurityMeasure
+from schema.law import LegalBasis, RetentionObligation, SccModule, SecurityMeasure
 from schema.node import (
     Node,
     by_key,
@@ -450,6 +450,13 @@ class Safeguard(Node):
     @strawberry.field(description="The importing organisation.")
     async def importer(self, info: Info[Context, None]) -> Organisation | None:
         return await related_one(info, "safeguard.importer", self.key, Organisation)
+
+    @strawberry.field(
+        description="The SCC module its `module` names (for SCCs, and the UK Addendum or Swiss "
+        "SCCs amending them); null when it has no module."
+    )
+    async def scc_module(self, info: Info[Context, None]) -> SccModule | None:
+        return await related_one(info, "safeguard.scc_module", self.key, SccModule)
 
 
 @strawberry.type(description="A flow of personal data from a system to a system or organisation.")

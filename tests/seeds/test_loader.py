@@ -17,6 +17,7 @@ from resolvers.registration.vocabulary import (
     AdequacyScope,
     Confidence,
     DpfFramework,
+    Role,
     SafeguardType,
 )
 from seeds import models
@@ -304,3 +305,10 @@ def test_the_seeds_scope_framework_and_confidence_vocabularies_are_the_apis_enum
     assert set(get_args(models.Confidence)) == {member.value for member in Confidence}
     assert set(get_args(models.AdequacyScope)) == {member.value for member in AdequacyScope}
     assert set(get_args(models.DpfFramework)) == {member.value for member in DpfFramework}
+
+
+def test_the_seeds_roles_are_the_apis_role_enum() -> None:
+    roles = {member.value for member in Role}
+    assert set(get_args(models.Role)) == roles
+    assert set(get_args(models.ContractRole)) <= roles
+    assert set(get_args(models.PreemptlyRole)) <= roles
