@@ -53,8 +53,8 @@ def event_row(event: Received) -> dict[str, object]:
     job = getattr(model, "job", None)
     return {
         "id": event.id,
-        "kind": event.kind,
-        "event_type": run.eventType if run else None,
+        "kind": event.kind.value,
+        "event_type": run.eventType.value if run and run.eventType else None,
         "event_time": model.eventTime,
         "run_id": run.run.runId if run else None,
         "job_namespace": job.namespace if job else None,
