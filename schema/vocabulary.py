@@ -2,6 +2,7 @@
 
 import strawberry
 
+from resolvers.auth.audit import EntityType
 from resolvers.registration.vocabulary import (
     AdequacyScope,
     Authorisation,
@@ -66,6 +67,12 @@ strawberry.enum(
     description="A relationship type of the graph, as the data map draws it and lineage walks it.",
 )
 strawberry.enum(
+    EntityType,
+    description="A kind of entity a mutation, an import or an ingested event writes, as the audit "
+    "trail names it: the map's kinds (a flow is `DataFlow`, as `registerDataFlow` names it), "
+    "`ApiKey` (admins only), `FidesImport` (one import as a whole) and `LineageEvent`.",
+)
+strawberry.enum(
     RegimeKey,
     description="A data-protection regime, as `seeds/data/reference/regimes.yaml` defines it: EU "
     "(the GDPR, the EEA), UK (the UK GDPR), CH (the Swiss FADP), CCPA (the California CCPA as "
@@ -82,6 +89,7 @@ __all__ = [
     "DpfFramework",
     "DpfStatus",
     "EdgeKind",
+    "EntityType",
     "FlowMode",
     "FlowProvenance",
     "NodeKind",

@@ -12,6 +12,7 @@ from neo4j.time import DateTime
 from graph.database import Database
 from graph.queries import audit as audit_queries
 from graph.queries import ingest as queries
+from resolvers.auth.audit import EntityType
 from resolvers.auth.audit import event as audit_event
 from resolvers.auth.principal import Principal
 from resolvers.errors import BadUserInput
@@ -141,7 +142,11 @@ async def ingest(db: Database, actor: Principal, body: bytes) -> Ingested:
         await audit_queries.write_events(
             tx,
             db,
-            [audit_event(actor, "ingestLineageEvent", "LineageEvent", event.id, None, recorded)],
+            [
+                audit_event(
+                    actor, "ingestLineageEvent", EntityType.LineageEvent, event.id, None, recorded
+                )
+            ],
         )
         return Ingested(
             event.id,
