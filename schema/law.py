@@ -5,7 +5,7 @@ from datetime import date
 import strawberry
 
 from schema.node import Node
-from schema.vocabulary import Role
+from schema.vocabulary import MeasureKind, PeriodStart, Role
 
 
 @strawberry.interface(description="A provision of law datamap cites, with its text and source.")
@@ -69,9 +69,8 @@ class RetentionObligation(Node):
     jurisdiction: str | None = strawberry.field(default=None, description="Where the duty holds.")
     record_type: str | None = strawberry.field(default=None, description="The records it covers.")
     period_years: int | None = strawberry.field(default=None, description="How many years.")
-    runs_from: str | None = strawberry.field(
-        default=None,
-        description="When the period starts: `END_OF_CALENDAR_YEAR`, `RECORD_DATE`, `FILING_DATE`.",
+    runs_from: PeriodStart | None = strawberry.field(
+        default=None, description="When the period starts."
     )
     legal_reference: str | None = strawberry.field(default=None, description="The law's words.")
     gdpr_exception: str | None = strawberry.field(
@@ -90,8 +89,8 @@ class RetentionObligation(Node):
 class SecurityMeasure(Node):
     LABEL = "SecurityMeasure"
     label: str | None = strawberry.field(default=None, description="The measure in words.")
-    kind: str | None = strawberry.field(
-        default=None, description="`TECHNICAL` or `ORGANISATIONAL`."
+    kind: MeasureKind | None = strawberry.field(
+        default=None, description="Technical or organisational."
     )
     scc_annex: str | None = strawberry.field(
         default=None, description="The item of the SCCs' annex of measures it answers."

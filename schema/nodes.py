@@ -31,12 +31,14 @@ from schema.vocabulary import (
     AdequacyScope,
     Authorisation,
     Confidence,
+    CountryTie,
     DeletionMethod,
     DpfDataType,
     DpfFramework,
     DpfStatus,
     FlowMode,
     FlowProvenance,
+    OnErasure,
     OrganisationKind,
     RegimeKey,
     Role,
@@ -248,7 +250,7 @@ class CountryAccess:
 
 @strawberry.type(description="A country an organisation is tied to, and how.")
 class OrganisationCountry:
-    how: list[str] = strawberry.field(
+    how: list[CountryTie] = strawberry.field(
         description="`ESTABLISHED_IN`, `HOSTS_DATA` (a system it operates rests there) and/or "
         "`ACCESSES_DATA` (one is reached from there)."
     )
@@ -362,7 +364,8 @@ class Organisation(Node):
         return connection(
             page,
             lambda row: OrganisationCountry(
-                how=row["rel"]["how"], country=from_properties(Country, row["node"])
+                how=[CountryTie(how) for how in row["rel"]["how"]],
+                country=from_properties(Country, row["node"]),
             ),
         )
 
@@ -517,7 +520,7 @@ class Storage(Node):
     retention_days: int | None = strawberry.field(
         default=None, description="The retention in days; null when unknown."
     )
-    on_erasure: str | None = strawberry.field(
+    on_erasure: OnErasure | None = strawberry.field(
         default=None, description="What erasure does: `ERASE` or `ANONYMISE`."
     )
     collected_from_subject: bool | None = strawberry.field(

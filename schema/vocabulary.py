@@ -7,6 +7,7 @@ from resolvers.registration.vocabulary import (
     AdequacyScope,
     Authorisation,
     Confidence,
+    CountryTie,
     DeletionMethod,
     DpfDataType,
     DpfFramework,
@@ -14,9 +15,11 @@ from resolvers.registration.vocabulary import (
     EdgeKind,
     FlowMode,
     FlowProvenance,
+    MeasureKind,
     NodeKind,
     OnErasure,
     OrganisationKind,
+    PeriodStart,
     RegimeKey,
     Role,
     SafeguardType,
@@ -58,6 +61,22 @@ strawberry.enum(DpfFramework, description="A Data Privacy Framework programme (r
 strawberry.enum(DpfStatus, description="Whether an organisation is active on the DPF List.")
 strawberry.enum(DpfDataType, description="The data a DPF certification covers.")
 strawberry.enum(
+    MeasureKind,
+    name="SecurityMeasureKind",
+    description="Whether a security measure is TECHNICAL or ORGANISATIONAL (Art. 32(1) GDPR).",
+)
+strawberry.enum(
+    PeriodStart,
+    name="RetentionPeriodStart",
+    description="When a retention obligation's period starts: at the end of the calendar year, "
+    "at the record's date, at its filing, or when the tax is due or paid.",
+)
+strawberry.enum(
+    CountryTie,
+    description="How an organisation is tied to a country: ESTABLISHED_IN it, HOSTS_DATA (a "
+    "system it operates rests there) or ACCESSES_DATA (one is reached from there).",
+)
+strawberry.enum(
     NodeKind,
     description="A kind of node: its type (`__typename`) and the graph label it is read from, "
     "spelt the same, as in its global id.",
@@ -84,6 +103,7 @@ __all__ = [
     "AdequacyScope",
     "Authorisation",
     "Confidence",
+    "CountryTie",
     "DeletionMethod",
     "DpfDataType",
     "DpfFramework",
@@ -92,9 +112,11 @@ __all__ = [
     "EntityType",
     "FlowMode",
     "FlowProvenance",
+    "MeasureKind",
     "NodeKind",
     "OnErasure",
     "OrganisationKind",
+    "PeriodStart",
     "RegimeKey",
     "Role",
     "SafeguardType",

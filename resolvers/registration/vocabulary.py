@@ -132,6 +132,31 @@ class RegimeKey(enum.Enum):
     CCPA = "CCPA"
 
 
+class MeasureKind(enum.Enum):
+    """Whether a security measure is technical or organisational (Art. 32(1) GDPR)."""
+
+    TECHNICAL = "TECHNICAL"
+    ORGANISATIONAL = "ORGANISATIONAL"
+
+
+class PeriodStart(enum.Enum):
+    """When a retention obligation's period starts running."""
+
+    END_OF_CALENDAR_YEAR = "END_OF_CALENDAR_YEAR"
+    RECORD_DATE = "RECORD_DATE"
+    FILING_DATE = "FILING_DATE"
+    TAX_DUE_OR_PAID = "TAX_DUE_OR_PAID"
+
+
+class CountryTie(enum.Enum):
+    """How an organisation is tied to a country: established there, or operating a system
+    whose data rests there or is reached from there."""
+
+    ESTABLISHED_IN = "ESTABLISHED_IN"
+    HOSTS_DATA = "HOSTS_DATA"
+    ACCESSES_DATA = "ACCESSES_DATA"
+
+
 class NodeKind(enum.Enum):
     """A kind of node the API serves: its GraphQL type (`__typename`, a `Node`) and the graph
     label it is read from (graph/MODEL.md), spelt the same; the kind in its global id."""

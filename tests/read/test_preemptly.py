@@ -197,3 +197,35 @@ async def test_node_answers_every_kind_it_lists(graphql: GraphQL, seeded: Databa
         body = await graphql(query, {"id": encode(kind, key)})
         assert "errors" not in body, (kind, body)
         assert body["data"]["node"] == {"__typename": kind, "key": key}
+
+
+async def test_erasure_measure_kinds_retention_starts_and_country_ties_are_enums(
+    graphql: GraphQL,
+) -> None:
+    for type_name, field, name in [
+        ("Storage", "onErasure", "OnErasure"),
+        ("SecurityMeasure", "kind", "SecurityMeasureKind"),
+        ("RetentionObligation", "runsFrom", "RetentionPeriodStart"),
+        ("OrganisationCountry", "how", "CountryTie"),
+    ]:
+        assert (await enum_of(graphql, type_name, field))[0] == name, (type_name, field)
+    body = await graphql(
+        """{ invoicing: system(id: "invoicing") { securityMeasures { nodes { kind } }
+               storages { nodes { key retentionObligations { nodes { runsFrom } } } } }
+             email: system(id: "email-platform") { storages { nodes { key onErasure } } }
+             organisation(id: "nimbus-emea") { countries { nodes { how } } } }"""
+    )
+    assert "errors" not in body, body
+    data = body["data"]
+    kinds = {m["kind"] for m in data["invoicing"]["securityMeasures"]["nodes"]}
+    assert kinds and kinds <= {"TECHNICAL", "ORGANISATIONAL"}
+    starts = {
+        o["runsFrom"]
+        for storage in data["invoicing"]["storages"]["nodes"]
+        for o in storage["retentionObligations"]["nodes"]
+    }
+    assert "END_OF_CALENDAR_YEAR" in starts
+    erasure = {s["key"]: s["onErasure"] for s in data["email"]["storages"]["nodes"]}
+    assert erasure["st-marketing-contacts"] == "ANONYMISE"
+    ties = {how for row in data["organisation"]["countries"]["nodes"] for how in row["how"]}
+    assert "ESTABLISHED_IN" in ties

@@ -17,6 +17,9 @@ from resolvers.registration.vocabulary import (
     AdequacyScope,
     Confidence,
     DpfFramework,
+    MeasureKind,
+    OnErasure,
+    PeriodStart,
     Role,
     SafeguardType,
 )
@@ -312,3 +315,13 @@ def test_the_seeds_roles_are_the_apis_role_enum() -> None:
     assert set(get_args(models.Role)) == roles
     assert set(get_args(models.ContractRole)) <= roles
     assert set(get_args(models.PreemptlyRole)) <= roles
+
+
+def test_the_seeds_erasure_measure_kind_and_retention_start_are_the_apis_enums() -> None:
+    for model, field, vocabulary in [
+        (models.Storage, "on_erasure", OnErasure),
+        (models.SecurityMeasure, "kind", MeasureKind),
+        (models.RetentionObligation, "runs_from", PeriodStart),
+    ]:
+        literal = model.model_fields[field].annotation
+        assert set(get_args(literal)) == {member.value for member in vocabulary}, field
