@@ -12,6 +12,12 @@ from tests.conftest import GraphQL, enum_of
 pytestmark = pytest.mark.usefixtures("seeded")
 
 
+async def answer_enums(graphql: GraphQL, expected: dict[tuple[str, str], str]) -> None:
+    """Each `(type, field)` answers the enum named."""
+    for (type_name, field), name in expected.items():
+        assert (await enum_of(graphql, type_name, field))[0] == name, (type_name, field)
+
+
 async def test_a_system_with_its_relationships(graphql: GraphQL) -> None:
     body = await graphql(
         """{ system(id: "accounts-db") {
@@ -120,14 +126,16 @@ async def test_systems_name_their_security_measures_and_storages_their_record_co
 
 
 async def test_the_kinds_of_map_and_lineage_nodes_and_edges_are_enums(graphql: GraphQL) -> None:
-    for type_name, field, name in [
-        ("MapNode", "kind", "NodeKind"),
-        ("LineageNode", "kind", "NodeKind"),
-        ("Lineage", "startKind", "NodeKind"),
-        ("MapEdge", "kind", "EdgeKind"),
-        ("LineageHop", "relationship", "EdgeKind"),
-    ]:
-        assert (await enum_of(graphql, type_name, field))[0] == name, (type_name, field)
+    await answer_enums(
+        graphql,
+        {
+            ("MapNode", "kind"): "NodeKind",
+            ("LineageNode", "kind"): "NodeKind",
+            ("Lineage", "startKind"): "NodeKind",
+            ("MapEdge", "kind"): "EdgeKind",
+            ("LineageHop", "relationship"): "EdgeKind",
+        },
+    )
     body = await graphql(
         """{ dataMap { nodes { kind } edges { kind } }
              lineage(from: "accounts-db", direction: BOTH) {
@@ -202,13 +210,15 @@ async def test_node_answers_every_kind_it_lists(graphql: GraphQL, seeded: Databa
 async def test_erasure_measure_kinds_retention_starts_and_country_ties_are_enums(
     graphql: GraphQL,
 ) -> None:
-    for type_name, field, name in [
-        ("Storage", "onErasure", "OnErasure"),
-        ("SecurityMeasure", "kind", "SecurityMeasureKind"),
-        ("RetentionObligation", "runsFrom", "RetentionPeriodStart"),
-        ("OrganisationCountry", "how", "CountryTie"),
-    ]:
-        assert (await enum_of(graphql, type_name, field))[0] == name, (type_name, field)
+    await answer_enums(
+        graphql,
+        {
+            ("Storage", "onErasure"): "OnErasure",
+            ("SecurityMeasure", "kind"): "SecurityMeasureKind",
+            ("RetentionObligation", "runsFrom"): "RetentionPeriodStart",
+            ("OrganisationCountry", "how"): "CountryTie",
+        },
+    )
     body = await graphql(
         """{ invoicing: system(id: "invoicing") { securityMeasures { nodes { kind } }
                storages { nodes { key retentionObligations { nodes { runsFrom } } } } }
