@@ -6,13 +6,16 @@ from resolvers.auth.audit import EntityType
 from resolvers.registration.vocabulary import (
     AdequacyScope,
     Authorisation,
+    BreachAddressee,
     Confidence,
     CountryTie,
+    DeadlineFrom,
     DeletionMethod,
     DpfDataType,
     DpfFramework,
     DpfStatus,
     EdgeKind,
+    ExemptionBasis,
     FlowMode,
     FlowProvenance,
     MeasureKind,
@@ -21,6 +24,7 @@ from resolvers.registration.vocabulary import (
     OrganisationKind,
     PeriodStart,
     RegimeKey,
+    RiskTest,
     Role,
     SafeguardType,
     SystemKind,
@@ -76,6 +80,23 @@ strawberry.enum(
     description="How an organisation is tied to a country: ESTABLISHED_IN it, HOSTS_DATA (a "
     "system it operates rests there) or ACCESSES_DATA (one is reached from there).",
 )
+strawberry.enum(BreachAddressee, description="Whom a breach notification duty is owed to.")
+strawberry.enum(
+    DeadlineFrom,
+    name="BreachDeadlineFrom",
+    description="What a breach duty's deadline runs from: AWARENESS of the breach, or "
+    "INDIVIDUAL_NOTICE (the notice to the people affected).",
+)
+strawberry.enum(
+    ExemptionBasis,
+    name="BreachExemptionBasis",
+    description="The fact of the map a breach exemption turns on.",
+)
+strawberry.enum(
+    RiskTest,
+    name="BreachRiskTest",
+    description="The fact of the map a factor of the Art. 34 high-risk test is read from.",
+)
 strawberry.enum(
     NodeKind,
     description="A kind of node: its type (`__typename`) and the graph label it is read from, "
@@ -102,14 +123,17 @@ strawberry.enum(
 __all__ = [
     "AdequacyScope",
     "Authorisation",
+    "BreachAddressee",
     "Confidence",
     "CountryTie",
+    "DeadlineFrom",
     "DeletionMethod",
     "DpfDataType",
     "DpfFramework",
     "DpfStatus",
     "EdgeKind",
     "EntityType",
+    "ExemptionBasis",
     "FlowMode",
     "FlowProvenance",
     "MeasureKind",
@@ -118,6 +142,7 @@ __all__ = [
     "OrganisationKind",
     "PeriodStart",
     "RegimeKey",
+    "RiskTest",
     "Role",
     "SafeguardType",
     "SystemKind",

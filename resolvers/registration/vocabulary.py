@@ -157,6 +157,45 @@ class CountryTie(enum.Enum):
     ACCESSES_DATA = "ACCESSES_DATA"
 
 
+class BreachAddressee(enum.Enum):
+    """Whom a breach notification duty is owed to."""
+
+    SUPERVISORY_AUTHORITY = "SUPERVISORY_AUTHORITY"
+    DATA_SUBJECTS = "DATA_SUBJECTS"
+    CONTROLLER = "CONTROLLER"
+    REGULATOR = "REGULATOR"
+    CONSUMER_REPORTING_AGENCIES = "CONSUMER_REPORTING_AGENCIES"
+
+
+class DeadlineFrom(enum.Enum):
+    """What a breach duty's deadline runs from."""
+
+    AWARENESS = "AWARENESS"
+    INDIVIDUAL_NOTICE = "INDIVIDUAL_NOTICE"
+
+
+class ExemptionBasis(enum.Enum):
+    """The fact a breach exemption turns on."""
+
+    ENCRYPTION_AT_REST = "ENCRYPTION_AT_REST"
+    SUBSEQUENT_MEASURES = "SUBSEQUENT_MEASURES"
+    DISPROPORTIONATE_EFFORT = "DISPROPORTIONATE_EFFORT"
+    LAW_ENFORCEMENT_DELAY = "LAW_ENFORCEMENT_DELAY"
+    CONFIDENTIALITY_DUTY = "CONFIDENTIALITY_DUTY"
+
+
+class RiskTest(enum.Enum):
+    """The fact of the map a factor of the Art. 34 high-risk test is read from."""
+
+    SPECIAL_CATEGORY = "SPECIAL_CATEGORY"
+    CRIMINAL_DATA = "CRIMINAL_DATA"
+    CREDENTIAL = "CREDENTIAL"
+    FINANCIAL = "FINANCIAL"
+    SUBJECT_COUNT = "SUBJECT_COUNT"
+    CHILDREN = "CHILDREN"
+    UNENCRYPTED = "UNENCRYPTED"
+
+
 class NodeKind(enum.Enum):
     """A kind of node the API serves: its GraphQL type (`__typename`, a `Node`) and the graph
     label it is read from (graph/MODEL.md), spelt the same; the kind in its global id."""

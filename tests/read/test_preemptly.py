@@ -7,15 +7,9 @@ from graph.queries import datamap, lineage, map_view
 from resolvers.global_id import EDGE_KINDS, encode
 from resolvers.registration.vocabulary import EdgeKind, NodeKind
 from schema.read import NODE_TYPES
-from tests.conftest import GraphQL, enum_of
+from tests.conftest import GraphQL, answer_enums
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-
-async def answer_enums(graphql: GraphQL, expected: dict[tuple[str, str], str]) -> None:
-    """Each `(type, field)` answers the enum named."""
-    for (type_name, field), name in expected.items():
-        assert (await enum_of(graphql, type_name, field))[0] == name, (type_name, field)
 
 
 async def test_a_system_with_its_relationships(graphql: GraphQL) -> None:
@@ -163,8 +157,9 @@ def test_the_node_and_edge_kinds_are_what_the_graph_statements_draw() -> None:
 
 
 async def test_a_safeguards_scc_module_answers_its_roles_as_the_role_enum(graphql: GraphQL) -> None:
-    assert (await enum_of(graphql, "SccModule", "exporterRole"))[0] == "Role"
-    assert (await enum_of(graphql, "SccModule", "importerRole"))[0] == "Role"
+    await answer_enums(
+        graphql, {("SccModule", "exporterRole"): "Role", ("SccModule", "importerRole"): "Role"}
+    )
     body = await graphql(
         """{ organisation(id: "nimbus-emea") { safeguards { nodes { key module
              sccModule { id key module exporterRole importerRole tiaRequired } } } } }"""

@@ -15,11 +15,15 @@ from graph.database import Database
 from graph.seed_writes import record_fingerprint
 from resolvers.registration.vocabulary import (
     AdequacyScope,
+    BreachAddressee,
     Confidence,
+    DeadlineFrom,
     DpfFramework,
+    ExemptionBasis,
     MeasureKind,
     OnErasure,
     PeriodStart,
+    RiskTest,
     Role,
     SafeguardType,
 )
@@ -317,11 +321,15 @@ def test_the_seeds_roles_are_the_apis_role_enum() -> None:
     assert set(get_args(models.PreemptlyRole)) <= roles
 
 
-def test_the_seeds_erasure_measure_kind_and_retention_start_are_the_apis_enums() -> None:
+def test_the_seeds_closed_vocabularies_are_the_apis_enums() -> None:
     for model, field, vocabulary in [
         (models.Storage, "on_erasure", OnErasure),
         (models.SecurityMeasure, "kind", MeasureKind),
         (models.RetentionObligation, "runs_from", PeriodStart),
+        (models.BreachObligation, "addressee", BreachAddressee),
+        (models.BreachObligation, "deadline_from", DeadlineFrom),
+        (models.BreachExemption, "basis", ExemptionBasis),
+        (models.BreachRiskFactor, "test", RiskTest),
     ]:
         literal = model.model_fields[field].annotation
         assert set(get_args(literal)) == {member.value for member in vocabulary}, field
