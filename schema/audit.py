@@ -12,8 +12,9 @@ from resolvers.auth.principal import Role
 from resolvers.errors import BadUserInput, Forbidden
 from schema.auth import actor
 from schema.context import Context
+from schema.vocabulary import EntityType
 
-ADMIN_ONLY_ENTITY = "ApiKey"
+ADMIN_ONLY_ENTITY = EntityType.ApiKey
 """The API-key inventory (ids, roles, labels, who created and revoked them) is the admins'."""
 
 
@@ -25,7 +26,7 @@ class AuditFilter:
     operation: str | None = strawberry.field(
         default=None, description="Only this operation, such as `registerSystem`."
     )
-    entity_type: str | None = strawberry.field(
+    entity_type: EntityType | None = strawberry.field(
         default=None, description="Only this kind of entity, such as `System`."
     )
     entity_id: strawberry.ID | None = strawberry.field(
@@ -59,7 +60,7 @@ class AuditEvent:
     at: datetime.datetime = strawberry.field(description="When it happened.")
     actor_key_id: strawberry.ID = strawberry.field(description="The API key id that did it.")
     operation: str = strawberry.field(description="The mutation, such as `registerSystem`.")
-    entity_type: str = strawberry.field(description="The kind of entity changed.")
+    entity_type: EntityType = strawberry.field(description="The kind of entity changed.")
     entity_id: strawberry.ID = strawberry.field(description="The entity changed.")
     before: str | None = strawberry.field(
         description="The entity before, as JSON; null when it was new."
@@ -84,7 +85,7 @@ class AuditQuery:
         if not 1 <= limit <= cap:
             raise BadUserInput(f"limit must be between 1 and {cap}", field="limit")
         given = filter or AuditFilter()
-        hidden = [] if actor(info).role.allows(Role.ADMIN) else [ADMIN_ONLY_ENTITY]
+        hidden = [] if actor(info).role.allows(Role.ADMIN) else [ADMIN_ONLY_ENTITY.value]
         if given.entity_type in hidden:
             raise Forbidden(
                 f"events about {given.entity_type} need the admin role", field="filter.entityType"
@@ -93,7 +94,7 @@ class AuditQuery:
             info.context.db,
             actor=given.actor_key_id,
             operation=given.operation,
-            entity_type=given.entity_type,
+            entity_type=None if given.entity_type is None else given.entity_type.value,
             entity_id=None if given.entity_id is None else entity_key(given.entity_id),
             since=given.since,
             until=given.until,
@@ -106,7 +107,7 @@ class AuditQuery:
                 at=datetime.datetime.fromtimestamp(row["at_ms"] / 1000, tz=datetime.UTC),
                 actor_key_id=strawberry.ID(row["actor"]),
                 operation=row["operation"],
-                entity_type=row["entity_type"],
+                entity_type=EntityType(row["entity_type"]),
                 entity_id=strawberry.ID(row["entity_id"]),
                 before=row["before"],
                 after=row["after"],

@@ -12,7 +12,14 @@ from resolvers.breach import document
 from resolvers.breach.service import breach_impact_of
 from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION
 from schema.context import Context
-from schema.vocabulary import Confidence, Role
+from schema.vocabulary import (
+    BreachAddressee,
+    Confidence,
+    DeadlineFrom,
+    ExemptionBasis,
+    RiskTest,
+    Role,
+)
 
 
 @strawberry.enum(description="What the breach compromised (Art. 4(12) GDPR; EDPB 01/2021).")
@@ -160,14 +167,14 @@ class BreachSubject:
         description="The graph facts subjectsIn is read from (`Storage:<id>.subjects_in`, "
         "`Organisation:<id>.serves`)."
     )
-    roles: list[str] = strawberry.field(description="Preemptly's roles for these data.")
+    roles: list[Role] = strawberry.field(description="Preemptly's roles for these data.")
     holdings: list[BreachHolding]
 
 
 @strawberry.type(description="An exemption from a duty, and whether it applies.")
 class BreachExemptionResult:
     key: str
-    basis: str
+    basis: ExemptionBasis
     citation: str
     text: str
     applies: ExemptionApplies
@@ -180,7 +187,7 @@ class BreachExemptionResult:
 class BreachDuty:
     key: str = strawberry.field(description="The BreachObligation key.")
     jurisdiction: str
-    addressee: str
+    addressee: BreachAddressee
     authority: str | None
     country: str | None = strawberry.field(description="The authority's country, where known.")
     status: NotificationStatus
@@ -188,7 +195,7 @@ class BreachDuty:
         description="The absolute deadline from awareAt; null where the law sets no fixed limit."
     )
     deadline_text: str
-    deadline_from: str
+    deadline_from: DeadlineFrom
     citation: str
     text: str
     reasons: list[str]
@@ -214,7 +221,7 @@ class BreachControllerNotice:
 class BreachRiskFactor:
     key: str
     label: str
-    test: str
+    test: RiskTest
     present: bool
     weighs: bool = strawberry.field(description="Whether it weighs in this kind of breach.")
     high_risk_when_present: bool = strawberry.field(
@@ -323,13 +330,13 @@ def duty_of(d: breach.Duty) -> BreachDuty:
     return BreachDuty(
         key=o.key,
         jurisdiction=o.jurisdiction,
-        addressee=o.addressee,
+        addressee=BreachAddressee(o.addressee),
         authority=d.authority,
         country=d.country,
         status=NotificationStatus(d.status.value),
         deadline=d.deadline,
         deadline_text=o.deadline_text,
-        deadline_from=o.deadline_from,
+        deadline_from=DeadlineFrom(o.deadline_from),
         citation=o.citation,
         text=o.text,
         reasons=list(d.reasons),
@@ -337,7 +344,7 @@ def duty_of(d: breach.Duty) -> BreachDuty:
         exemptions=[
             BreachExemptionResult(
                 key=e.exemption.key,
-                basis=e.exemption.basis,
+                basis=ExemptionBasis(e.exemption.basis),
                 citation=e.exemption.citation,
                 text=e.exemption.text,
                 applies=ExemptionApplies(e.applies.value),
@@ -385,7 +392,7 @@ def subject_of(s: breach.AffectedSubject) -> BreachSubject:
         counts_unknown_in=list(s.counts_unknown_in),
         subjects_in=list(s.residence.markets),
         subjects_in_sources=list(s.residence.recorded_by),
-        roles=list(s.roles),
+        roles=[Role(role) for role in s.roles],
         holdings=[holding_of(h) for h in s.holdings],
     )
 
@@ -398,7 +405,7 @@ def risk_of(r: breach.Risk) -> BreachRisk:
             BreachRiskFactor(
                 key=f.factor.key,
                 label=f.factor.label,
-                test=f.factor.test,
+                test=RiskTest(f.factor.test),
                 present=f.present,
                 weighs=f.weighs,
                 high_risk_when_present=f.factor.high_risk,

@@ -19,6 +19,7 @@ from schema.caches import ShortParserCache, ShortValidationCache
 from schema.cost import QueryCost
 from schema.mutations import Mutation
 from schema.query import Query
+from schema.read import NODE_TYPES
 from schema.settings import SchemaSettings
 
 
@@ -59,6 +60,7 @@ def build_schema(settings: SchemaSettings) -> strawberry.Schema:
     return DatamapSchema(
         query=Query,
         mutation=Mutation,
+        types=list(NODE_TYPES.values()),  # every kind node(id) answers, a field naming it or not
         extensions=extensions,
         config=StrawberryConfig(batching_config={"max_operations": settings.max_batch_operations}),
     )

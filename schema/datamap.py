@@ -6,12 +6,13 @@ import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.read import datamap
+from schema.vocabulary import EdgeKind, NodeKind
 
 
 @strawberry.type(description="A node of the drawn map.")
 class MapNode:
     id: strawberry.ID = strawberry.field(description="The node's global id (`node(id)`).")
-    kind: str = strawberry.field(description="Its label, such as `System` or `Country`.")
+    kind: NodeKind = strawberry.field(description="Its kind, such as `System` or `Country`.")
     key: str = strawberry.field(description="Its key in the graph model.")
     label: str = strawberry.field(description="What to write on it: its name, or its key.")
     attributes: JSON = strawberry.field(
@@ -29,7 +30,7 @@ class MapNode:
 @strawberry.type(description="A relationship of the drawn map.")
 class MapEdge:
     id: str = strawberry.field(description="The edge's id, stable for the same graph.")
-    kind: str = strawberry.field(
+    kind: EdgeKind = strawberry.field(
         description="Its relationship type, such as `FLOWS_TO`, `OPERATED_BY`, `HOSTED_IN`."
     )
     source: strawberry.ID = strawberry.field(description="The global id of its start node.")
@@ -56,7 +57,7 @@ def to_graphql(data: datamap.DataMap, groups: Mapping[str, str] | None = None) -
         nodes=[
             MapNode(
                 id=strawberry.ID(node.id),
-                kind=node.kind,
+                kind=NodeKind(node.kind),
                 key=node.key,
                 label=node.label,
                 attributes=JSON(node.attributes),
@@ -67,7 +68,7 @@ def to_graphql(data: datamap.DataMap, groups: Mapping[str, str] | None = None) -
         edges=[
             MapEdge(
                 id=edge.id,
-                kind=edge.kind,
+                kind=EdgeKind(edge.kind),
                 source=strawberry.ID(edge.source),
                 target=strawberry.ID(edge.target),
                 attributes=JSON(edge.attributes),

@@ -11,7 +11,7 @@ from resolvers.deletion.service import deletion_plan
 from resolvers.references import CATEGORIES_NOTE, ID_DESCRIPTION, key_of
 from schema.context import Context
 from schema.deadlines import RequestDeadline
-from schema.vocabulary import RegimeKey, Role
+from schema.vocabulary import DeletionMethod, RegimeKey, Role
 
 
 @strawberry.enum(description="What to do with the subject's data in one system.")
@@ -85,7 +85,7 @@ class DeletionAction:
     system: str = strawberry.field(description="The system id.")
     action: DeletionActionKind = strawberry.field(description="What to do.")
     categories: list[str] = strawberry.field(description="The category keys it covers.")
-    method: str | None = strawberry.field(description="The system's deletion method.")
+    method: DeletionMethod | None = strawberry.field(description="The system's deletion method.")
     until: date | None = strawberry.field(
         description="RESTRICT: the last day of the hold; EXPIRE_FROM_BACKUP: when the backup "
         "has rotated; null when no end is known."
@@ -237,7 +237,7 @@ def step_of(step: plan.Step) -> DeletionStep:
                 system=a.system_id,
                 action=DeletionActionKind(a.kind),
                 categories=list(a.categories),
-                method=a.method,
+                method=None if a.method is None else DeletionMethod(a.method),
                 until=a.until,
                 obligation=hold_of(a.obligation),
                 legal_reference=reference_of(a.reference),

@@ -9,9 +9,10 @@ from resolvers.fides import service
 from resolvers.global_id import encode
 from schema.auth import actor
 from schema.context import Context
+from schema.vocabulary import EntityType
 
 DEFAULT_SOURCE = "fides"
-NODE_KINDS = {"DataFlow": "Flow"}
+NODE_KINDS = {EntityType.DataFlow: "Flow"}
 """The node kind of an imported entity type, for its global id, where the two differ."""
 
 
@@ -36,9 +37,9 @@ class FidesImportInput:
 
 @strawberry.type(description="An entity an import registered.")
 class FidesImportedEntity:
-    entity_type: str = strawberry.field(
+    entity_type: EntityType = strawberry.field(
         description="Organisation, System, Storage, ProcessingActivity, DataFlow, DataCategory, "
-        "DataUse or DataSubject."
+        "DataUse or DataSubject, as its audit events name it."
     )
     id: strawberry.ID = strawberry.field(
         description="Its global id (`node(id)` resolves it); for a data flow the same edge id as "

@@ -8,15 +8,32 @@ from strawberry.types import Info
 
 from graph.queries import ingest as queries
 from resolvers.ingest.decisions import FlowFacts
+from resolvers.ingest.events import EventKind, RunState
 from resolvers.ingest.service import DriftReport, drift_report
 from schema.context import Context
+
+strawberry.enum(
+    EventKind,
+    name="LineageEventKind",
+    description="What an OpenLineage event is about: a RUN (a run event, `run` and `job`), a JOB "
+    "(a job event) or a DATASET (a dataset event).",
+)
+strawberry.enum(
+    RunState,
+    name="LineageEventType",
+    description="A run event's `eventType` in the OpenLineage spec: START, RUNNING, COMPLETE, "
+    "ABORT, FAIL or OTHER. Only COMPLETE runs show data moving.",
+)
 
 
 @strawberry.type(description="An OpenLineage event, as evidence of a drift.")
 class LineageEvent:
     id: str = strawberry.field(description="The SHA-256 of the event's JSON.")
-    kind: str = strawberry.field(description="`RUN`, `JOB` or `DATASET`.")
-    event_type: str | None = strawberry.field(description="A run event's state (`COMPLETE`...).")
+    kind: EventKind = strawberry.field(description="What the event is about.")
+    event_type: RunState | None = strawberry.field(
+        description="A run event's state; null for job and dataset events, and a run event "
+        "that gives none."
+    )
     event_time: datetime = strawberry.field(description="When the event happened.")
     job_namespace: str | None = strawberry.field(description="The job's namespace.")
     job_name: str | None = strawberry.field(description="The job's name.")
@@ -86,8 +103,8 @@ async def events_of(info: Info[Context, None], ids: list[str]) -> list[LineageEv
     return [
         LineageEvent(
             id=row["id"],
-            kind=row["kind"],
-            event_type=row["event_type"],
+            kind=EventKind(row["kind"]),
+            event_type=None if row["event_type"] is None else RunState(row["event_type"]),
             event_time=row["event_time"].to_native(),
             job_namespace=row["job_namespace"],
             job_name=row["job_name"],

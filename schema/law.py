@@ -5,6 +5,7 @@ from datetime import date
 import strawberry
 
 from schema.node import Node
+from schema.vocabulary import MeasureKind, PeriodStart, Role
 
 
 @strawberry.interface(description="A provision of law datamap cites, with its text and source.")
@@ -32,15 +33,23 @@ class Derogation(Provision):
     LABEL = "Derogation"
 
 
-@strawberry.type(description="A module of the 2021 Standard Contractual Clauses.")
+@strawberry.type(
+    description="A module of the 2021 Standard Contractual Clauses (Decision 2021/914), for one "
+    "pair of roles; `Safeguard.sccModule` is the module a safeguard was signed on."
+)
 class SccModule(Provision):
     LABEL = "SccModule"
     module: int | None = strawberry.field(default=None, description="The module number, 1-4.")
-    exporter_role: str | None = strawberry.field(
+    exporter_role: Role | None = strawberry.field(
         default=None, description="The exporter's role the module is for."
     )
-    importer_role: str | None = strawberry.field(
+    importer_role: Role | None = strawberry.field(
         default=None, description="The importer's role the module is for."
+    )
+    tia_required: bool | None = strawberry.field(
+        default=None,
+        description="Whether a transfer on it needs a transfer impact assessment (Clause 14); "
+        "false for Module 4 unless the processor combines the data with EU-collected data.",
     )
 
 
@@ -60,9 +69,8 @@ class RetentionObligation(Node):
     jurisdiction: str | None = strawberry.field(default=None, description="Where the duty holds.")
     record_type: str | None = strawberry.field(default=None, description="The records it covers.")
     period_years: int | None = strawberry.field(default=None, description="How many years.")
-    runs_from: str | None = strawberry.field(
-        default=None,
-        description="When the period starts: `END_OF_CALENDAR_YEAR`, `RECORD_DATE`, `FILING_DATE`.",
+    runs_from: PeriodStart | None = strawberry.field(
+        default=None, description="When the period starts."
     )
     legal_reference: str | None = strawberry.field(default=None, description="The law's words.")
     gdpr_exception: str | None = strawberry.field(
@@ -81,8 +89,8 @@ class RetentionObligation(Node):
 class SecurityMeasure(Node):
     LABEL = "SecurityMeasure"
     label: str | None = strawberry.field(default=None, description="The measure in words.")
-    kind: str | None = strawberry.field(
-        default=None, description="`TECHNICAL` or `ORGANISATIONAL`."
+    kind: MeasureKind | None = strawberry.field(
+        default=None, description="Technical or organisational."
     )
     scc_annex: str | None = strawberry.field(
         default=None, description="The item of the SCCs' annex of measures it answers."

@@ -6,6 +6,7 @@ from strawberry.types import Info
 from resolvers.lineage import decisions, service
 from resolvers.references import ID_DESCRIPTION
 from schema.context import Context
+from schema.vocabulary import EdgeKind, NodeKind
 
 LineageDirection = strawberry.enum(
     decisions.Direction,
@@ -26,7 +27,7 @@ LineageCap = strawberry.enum(
 class LineageHop:
     from_id: strawberry.ID = strawberry.field(description="The node the data leaves.")
     to_id: strawberry.ID = strawberry.field(description="The node the data enters.")
-    relationship: str = strawberry.field(
+    relationship: EdgeKind = strawberry.field(
         description="The edge type: `FLOWS_TO`, `OPERATED_BY` or `ENGAGES`."
     )
     edge_id: strawberry.ID = strawberry.field(
@@ -54,7 +55,7 @@ class LineagePath:
 @strawberry.type(description="A system or organisation that lineage reached.")
 class LineageNode:
     id: strawberry.ID = strawberry.field(description="The system or organisation id.")
-    kind: str = strawberry.field(description="`System` or `Organisation`.")
+    kind: NodeKind = strawberry.field(description="`System` or `Organisation`.")
     name: str | None = strawberry.field(description="The system name or the legal name.")
     degree: int = strawberry.field(description="Hops from the start on a shortest path.")
     direction: LineageDirection = strawberry.field(  # type: ignore[valid-type]
@@ -75,7 +76,7 @@ class LineageNode:
 @strawberry.type(description="Where data goes from, or comes to, a system or organisation.")
 class Lineage:
     start_id: strawberry.ID = strawberry.field(description="The start node id.")
-    start_kind: str = strawberry.field(description="`System` or `Organisation`.")
+    start_kind: NodeKind = strawberry.field(description="`System` or `Organisation`.")
     start_name: str | None = strawberry.field(description="The start node's name.")
     direction: LineageDirection = strawberry.field(  # type: ignore[valid-type]
         description="The direction asked for."
@@ -98,7 +99,7 @@ def _hop(hop: decisions.Hop, direction: decisions.Direction) -> LineageHop:
     return LineageHop(
         from_id=strawberry.ID(hop.to_id if upstream else hop.from_id),
         to_id=strawberry.ID(hop.from_id if upstream else hop.to_id),
-        relationship=hop.relationship,
+        relationship=EdgeKind(hop.relationship),
         edge_id=strawberry.ID(hop.edge_id),
         categories=None if hop.categories is None else list(hop.categories),
         subjects=None if hop.subjects is None else list(hop.subjects),
@@ -108,7 +109,7 @@ def _hop(hop: decisions.Hop, direction: decisions.Direction) -> LineageHop:
 def _node(node: decisions.LineageNode, start: str) -> LineageNode:
     return LineageNode(
         id=strawberry.ID(node.id),
-        kind=node.kind,
+        kind=NodeKind(node.kind),
         name=node.name,
         degree=node.degree,
         direction=node.direction,
@@ -180,7 +181,7 @@ class LineageQuery:
         )
         return Lineage(
             start_id=strawberry.ID(result.start_id),
-            start_kind=result.start_kind,
+            start_kind=NodeKind(result.start_kind),
             start_name=result.start_name,
             direction=result.direction,
             max_hops=result.max_hops,

@@ -16,7 +16,7 @@ from resolvers.errors import MissingReferenceData
 from resolvers.transfer.adequacy import AdequacyStatus, Decision, adequacy_status
 from schema.connection import After, Connection, First, connection
 from schema.context import Context
-from schema.law import LegalBasis, RetentionObligation, SecurityMeasure
+from schema.law import LegalBasis, RetentionObligation, SccModule, SecurityMeasure
 from schema.node import (
     Node,
     by_key,
@@ -31,12 +31,14 @@ from schema.vocabulary import (
     AdequacyScope,
     Authorisation,
     Confidence,
+    CountryTie,
     DeletionMethod,
     DpfDataType,
     DpfFramework,
     DpfStatus,
     FlowMode,
     FlowProvenance,
+    OnErasure,
     OrganisationKind,
     RegimeKey,
     Role,
@@ -248,7 +250,7 @@ class CountryAccess:
 
 @strawberry.type(description="A country an organisation is tied to, and how.")
 class OrganisationCountry:
-    how: list[str] = strawberry.field(
+    how: list[CountryTie] = strawberry.field(
         description="`ESTABLISHED_IN`, `HOSTS_DATA` (a system it operates rests there) and/or "
         "`ACCESSES_DATA` (one is reached from there)."
     )
@@ -362,7 +364,8 @@ class Organisation(Node):
         return connection(
             page,
             lambda row: OrganisationCountry(
-                how=row["rel"]["how"], country=from_properties(Country, row["node"])
+                how=[CountryTie(how) for how in row["rel"]["how"]],
+                country=from_properties(Country, row["node"]),
             ),
         )
 
@@ -451,6 +454,13 @@ class Safeguard(Node):
     async def importer(self, info: Info[Context, None]) -> Organisation | None:
         return await related_one(info, "safeguard.importer", self.key, Organisation)
 
+    @strawberry.field(
+        description="The SCC module its `module` names (for SCCs, and the UK Addendum or Swiss "
+        "SCCs amending them); null when it has no module."
+    )
+    async def scc_module(self, info: Info[Context, None]) -> SccModule | None:
+        return await related_one(info, "safeguard.scc_module", self.key, SccModule)
+
 
 @strawberry.type(description="A flow of personal data from a system to a system or organisation.")
 class Flow(Node):
@@ -510,7 +520,7 @@ class Storage(Node):
     retention_days: int | None = strawberry.field(
         default=None, description="The retention in days; null when unknown."
     )
-    on_erasure: str | None = strawberry.field(
+    on_erasure: OnErasure | None = strawberry.field(
         default=None, description="What erasure does: `ERASE` or `ANONYMISE`."
     )
     collected_from_subject: bool | None = strawberry.field(

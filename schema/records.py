@@ -15,12 +15,18 @@ from schema.read import NODE_TYPES
 from schema.transfer import safeguard_type
 from schema.vocabulary import RegimeKey, SafeguardType
 
+strawberry.enum(
+    decisions.SourceKind,
+    name="RecordSourceKind",
+    description="What a record's cell is read from: a node of the map, spelt as its NodeKind "
+    "(`Flow`: a FLOWS_TO edge), or `TransferHop`, a hop of the transfer assessment.",
+)
+
 
 @strawberry.type(description="A graph entity a cell was read from.")
 class RecordSource:
-    kind: str = strawberry.field(
-        description="Its node label (`TransferHop`: a hop of the transfer assessment; `Flow`: a "
-        "FLOWS_TO edge)."
+    kind: decisions.SourceKind = strawberry.field(
+        description="What it is; `id` is given for every kind but `TransferHop`."
     )
     key: str = strawberry.field(description="Its id or key.")
     id: strawberry.ID | None = strawberry.field(

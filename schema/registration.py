@@ -26,6 +26,7 @@ from schema.vocabulary import (
     DpfDataType,
     DpfFramework,
     DpfStatus,
+    EntityType,
     FlowMode,
     OnErasure,
     OrganisationKind,
@@ -505,15 +506,15 @@ class RetiredKind(enum.Enum):
     SAFEGUARD = "SAFEGUARD"
 
 
-RETIRED_KINDS: dict[RetiredKind, tuple[RetirableKind, str]] = {
-    RetiredKind.ORGANISATION: ("Organisation", "Organisation"),
-    RetiredKind.PROCESSOR: ("Organisation", "Organisation"),
-    RetiredKind.ENGAGEMENT: ("ENGAGES", "Engagement"),
-    RetiredKind.SYSTEM: ("System", "System"),
-    RetiredKind.STORAGE: ("Storage", "Storage"),
-    RetiredKind.PROCESSING_ACTIVITY: ("ProcessingActivity", "ProcessingActivity"),
-    RetiredKind.DATA_FLOW: ("FLOWS_TO", "DataFlow"),
-    RetiredKind.SAFEGUARD: ("Safeguard", "Safeguard"),
+RETIRED_KINDS: dict[RetiredKind, tuple[RetirableKind, EntityType]] = {
+    RetiredKind.ORGANISATION: ("Organisation", EntityType.Organisation),
+    RetiredKind.PROCESSOR: ("Organisation", EntityType.Organisation),
+    RetiredKind.ENGAGEMENT: ("ENGAGES", EntityType.Engagement),
+    RetiredKind.SYSTEM: ("System", EntityType.System),
+    RetiredKind.STORAGE: ("Storage", EntityType.Storage),
+    RetiredKind.PROCESSING_ACTIVITY: ("ProcessingActivity", EntityType.ProcessingActivity),
+    RetiredKind.DATA_FLOW: ("FLOWS_TO", EntityType.DataFlow),
+    RetiredKind.SAFEGUARD: ("Safeguard", EntityType.Safeguard),
 }
 """Each restorable kind: the graph kind it names, and its entity type in the audit log (as its
 retire mutation records it)."""
@@ -545,7 +546,9 @@ RETIRABLE_KINDS: dict[RetirableKind, str] = {
 """The node kind whose global id names an entity each retire mutation takes."""
 
 
-def retire_mutation(operation: str, kind: RetirableKind, entity_type: str, description: str) -> Any:
+def retire_mutation(
+    operation: str, kind: RetirableKind, entity_type: EntityType, description: str
+) -> Any:
     async def resolve(info: Info[Context, None], id: EntityId, on: RetireOn = None) -> Retired:
         key = key_of(id, RETIRABLE_KINDS[kind], field="id")
         item = validated(Retirement, {"id": key, "on": on or datetime.date.today()}, "")
@@ -664,31 +667,36 @@ class RegistrationMutation:
     retire_processor = retire_mutation(
         "retireProcessor",
         "Organisation",
-        "Organisation",
+        EntityType.Organisation,
         "Retire a processor or sub-processor organisation.",
     )
     retire_organisation = retire_mutation(
-        "retireOrganisation", "Organisation", "Organisation", "Retire an organisation of any kind."
+        "retireOrganisation",
+        "Organisation",
+        EntityType.Organisation,
+        "Retire an organisation of any kind.",
     )
     retire_engagement = retire_mutation(
         "retireEngagement",
         "ENGAGES",
-        "Engagement",
+        EntityType.Engagement,
         "Retire an engagement (`<engagerId>><organisationId>`).",
     )
-    retire_system = retire_mutation("retireSystem", "System", "System", "Retire a system.")
-    retire_storage = retire_mutation("retireStorage", "Storage", "Storage", "Retire a storage.")
+    retire_system = retire_mutation("retireSystem", "System", EntityType.System, "Retire a system.")
+    retire_storage = retire_mutation(
+        "retireStorage", "Storage", EntityType.Storage, "Retire a storage."
+    )
     retire_processing_activity = retire_mutation(
         "retireProcessingActivity",
         "ProcessingActivity",
-        "ProcessingActivity",
+        EntityType.ProcessingActivity,
         "Retire a processing activity.",
     )
     retire_data_flow = retire_mutation(
-        "retireDataFlow", "FLOWS_TO", "DataFlow", "Retire a data flow."
+        "retireDataFlow", "FLOWS_TO", EntityType.DataFlow, "Retire a data flow."
     )
     retire_safeguard = retire_mutation(
-        "retireSafeguard", "Safeguard", "Safeguard", "Retire a transfer safeguard."
+        "retireSafeguard", "Safeguard", EntityType.Safeguard, "Retire a transfer safeguard."
     )
 
     @strawberry.mutation(

@@ -2,19 +2,29 @@
 
 import strawberry
 
+from resolvers.auth.audit import EntityType
 from resolvers.registration.vocabulary import (
     AdequacyScope,
     Authorisation,
+    BreachAddressee,
     Confidence,
+    CountryTie,
+    DeadlineFrom,
     DeletionMethod,
     DpfDataType,
     DpfFramework,
     DpfStatus,
+    EdgeKind,
+    ExemptionBasis,
     FlowMode,
     FlowProvenance,
+    MeasureKind,
+    NodeKind,
     OnErasure,
     OrganisationKind,
+    PeriodStart,
     RegimeKey,
+    RiskTest,
     Role,
     SafeguardType,
     SystemKind,
@@ -55,6 +65,54 @@ strawberry.enum(DpfFramework, description="A Data Privacy Framework programme (r
 strawberry.enum(DpfStatus, description="Whether an organisation is active on the DPF List.")
 strawberry.enum(DpfDataType, description="The data a DPF certification covers.")
 strawberry.enum(
+    MeasureKind,
+    name="SecurityMeasureKind",
+    description="Whether a security measure is TECHNICAL or ORGANISATIONAL (Art. 32(1) GDPR).",
+)
+strawberry.enum(
+    PeriodStart,
+    name="RetentionPeriodStart",
+    description="When a retention obligation's period starts: at the end of the calendar year, "
+    "at the record's date, at its filing, or when the tax is due or paid.",
+)
+strawberry.enum(
+    CountryTie,
+    description="How an organisation is tied to a country: ESTABLISHED_IN it, HOSTS_DATA (a "
+    "system it operates rests there) or ACCESSES_DATA (one is reached from there).",
+)
+strawberry.enum(BreachAddressee, description="Whom a breach notification duty is owed to.")
+strawberry.enum(
+    DeadlineFrom,
+    name="BreachDeadlineFrom",
+    description="What a breach duty's deadline runs from: AWARENESS of the breach, or "
+    "INDIVIDUAL_NOTICE (the notice to the people affected).",
+)
+strawberry.enum(
+    ExemptionBasis,
+    name="BreachExemptionBasis",
+    description="The fact of the map a breach exemption turns on.",
+)
+strawberry.enum(
+    RiskTest,
+    name="BreachRiskTest",
+    description="The fact of the map a factor of the Art. 34 high-risk test is read from.",
+)
+strawberry.enum(
+    NodeKind,
+    description="A kind of node: its type (`__typename`) and the graph label it is read from, "
+    "spelt the same, as in its global id.",
+)
+strawberry.enum(
+    EdgeKind,
+    description="A relationship type of the graph, as the data map draws it and lineage walks it.",
+)
+strawberry.enum(
+    EntityType,
+    description="A kind of entity a mutation, an import or an ingested event writes, as the audit "
+    "trail names it: the map's kinds (a flow is `DataFlow`, as `registerDataFlow` names it), "
+    "`ApiKey` (admins only), `FidesImport` (one import as a whole) and `LineageEvent`.",
+)
+strawberry.enum(
     RegimeKey,
     description="A data-protection regime, as `seeds/data/reference/regimes.yaml` defines it: EU "
     "(the GDPR, the EEA), UK (the UK GDPR), CH (the Swiss FADP), CCPA (the California CCPA as "
@@ -65,16 +123,26 @@ strawberry.enum(
 __all__ = [
     "AdequacyScope",
     "Authorisation",
+    "BreachAddressee",
     "Confidence",
+    "CountryTie",
+    "DeadlineFrom",
     "DeletionMethod",
     "DpfDataType",
     "DpfFramework",
     "DpfStatus",
+    "EdgeKind",
+    "EntityType",
+    "ExemptionBasis",
     "FlowMode",
     "FlowProvenance",
+    "MeasureKind",
+    "NodeKind",
     "OnErasure",
     "OrganisationKind",
+    "PeriodStart",
     "RegimeKey",
+    "RiskTest",
     "Role",
     "SafeguardType",
     "SystemKind",

@@ -54,6 +54,9 @@ BreachObligationKey = Annotated[str, Ref("breach_obligation")]
 Confidence = Literal["P", "S", "T", "M"]
 Role = Literal["CONTROLLER", "PROCESSOR", "SUB_PROCESSOR", "THIRD_PARTY"]
 PreemptlyRole = Literal["CONTROLLER", "PROCESSOR"]
+ContractRole = Literal["CONTROLLER", "PROCESSOR"]
+"""A party's role an SCC module is for: the API answers it as the Role enum
+(resolvers/registration/vocabulary.py), so each is a member there."""
 Key = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 
 
@@ -268,8 +271,8 @@ class AdequacyDecision(ReferenceEntry):
 class SccModule(ReferenceEntry):
     key: Key
     module: int = Field(ge=1, le=4)
-    exporter_role: Literal["CONTROLLER", "PROCESSOR"]
-    importer_role: Literal["CONTROLLER", "PROCESSOR"]
+    exporter_role: ContractRole
+    importer_role: ContractRole
     text: str
     tia_required: bool
 

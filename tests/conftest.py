@@ -194,3 +194,9 @@ async def enum_of(graphql: GraphQL, type_name: str, field: str) -> tuple[str, se
     assert named["kind"] == "ENUM", (type_name, field, named)
     body = await graphql(ENUM_VALUES, {"type": named["name"]})
     return named["name"], {value["name"] for value in body["data"]["__type"]["enumValues"]}
+
+
+async def answer_enums(graphql: GraphQL, expected: dict[tuple[str, str], str]) -> None:
+    """Each `(type, field)` answers the enum named."""
+    for (type_name, field), name in expected.items():
+        assert (await enum_of(graphql, type_name, field))[0] == name, (type_name, field)

@@ -188,6 +188,11 @@ NEIGHBOURS: dict[str, LiteralString] = {
         "MATCH (g:Safeguard)-[:IMPORTER]->(n:Organisation) WHERE g.id IN $keys "
         "WITH g.id AS source, " + NEIGHBOUR + ", null AS rel"
     ),
+    "safeguard.scc_module": (
+        "MATCH (g:Safeguard) WHERE g.id IN $keys "
+        "MATCH (n:SccModule {module: g.module}) "
+        "WITH g.id AS source, " + NEIGHBOUR + ", null AS rel"
+    ),
     "activity.purposes": (
         "MATCH (a:ProcessingActivity)-[:FOR_PURPOSE]->(n:DataUse) WHERE a.id IN $keys "
         "WITH a, n ORDER BY n.key "

@@ -9,7 +9,7 @@ from neo4j import AsyncManagedTransaction
 from graph.database import UNAVAILABLE_ERRORS, Database, Record
 from graph.queries import audit as audit_queries
 from graph.queries import keys as queries
-from resolvers.auth.audit import event
+from resolvers.auth.audit import EntityType, event
 from resolvers.auth.key_cache import KeyCache
 from resolvers.auth.principal import Principal, Role, new_key
 from resolvers.errors import Forbidden, NotFound
@@ -36,7 +36,9 @@ async def create(db: Database, role: Role, name: str, actor: Principal) -> Creat
             tx, db, {"id": fresh.id, "hash": fresh.hash, "role": role.value, "name": name}
         )
         await audit_queries.write_events(
-            tx, db, [event(actor, "createApiKey", "ApiKey", fresh.id, None, public(record))]
+            tx,
+            db,
+            [event(actor, "createApiKey", EntityType.ApiKey, fresh.id, None, public(record))],
         )
         return record
 
@@ -62,7 +64,7 @@ async def revoke(
         record = public({k: v for k, v in row.items() if k != "was_revoked_at"})
         before = {**record, "revoked_at": row["was_revoked_at"]}
         await audit_queries.write_events(
-            tx, db, [event(actor, "revokeApiKey", "ApiKey", key_id, before, record)]
+            tx, db, [event(actor, "revokeApiKey", EntityType.ApiKey, key_id, before, record)]
         )
         return record
 

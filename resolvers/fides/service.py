@@ -16,7 +16,7 @@ from neo4j import AsyncManagedTransaction
 from graph.database import Database, Record
 from graph.queries import audit as audit_queries
 from graph.queries import fides as queries
-from resolvers.auth.audit import event
+from resolvers.auth.audit import EntityType, event
 from resolvers.auth.principal import Principal, Role
 from resolvers.errors import BadUserInput
 from resolvers.fides.decisions import Known, Mapped, Mapper, Options, Planned, Unmapped, exported
@@ -44,7 +44,7 @@ OPERATION = "importFides"
 class Imported:
     """One entity the import registered."""
 
-    entity_type: str
+    entity_type: EntityType
     id: str
     created: bool
     changed: bool
@@ -105,7 +105,7 @@ async def write_taxonomy(
     tx: AsyncManagedTransaction, db: Database, actor: Principal, mapped: Mapped, source: str
 ) -> list[Imported]:
     result: list[Imported] = []
-    for label in ("DataCategory", "DataUse", "DataSubject"):
+    for label in (EntityType.DataCategory, EntityType.DataUse, EntityType.DataSubject):
         rows = [
             {
                 "key": key.key,
@@ -129,7 +129,7 @@ async def audited(
     tx: AsyncManagedTransaction,
     db: Database,
     actor: Principal,
-    entity_type: str,
+    entity_type: EntityType,
     rows: list[Record],
 ) -> list[Imported]:
     """The rows as imported entities, with an audit event for each that changed."""
@@ -187,7 +187,9 @@ async def import_manifests(
                 "unmapped": len(mapped.unmapped),
             }
             await audit_queries.write_events(
-                tx, db, [event(actor, OPERATION, "FidesImport", digest(documents), None, summary)]
+                tx,
+                db,
+                [event(actor, OPERATION, EntityType.FidesImport, digest(documents), None, summary)],
             )
         return report
 

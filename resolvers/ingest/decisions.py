@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from resolvers.categories import relevant
-from resolvers.ingest.events import Dataset, Received, RunEvent
+from resolvers.ingest.events import Dataset, Received, RunEvent, RunState
 
 CATEGORY_TAGS = frozenset({"datamap.category", "data_category", "category", "fides_category"})
 """Schema-field tag keys whose value names a data category."""
@@ -78,7 +78,7 @@ def field_categories(system: str, dataset: Dataset, field_name: str, facts: Fact
 def movements(event: Received, facts: Facts) -> list[Movement]:
     """The flows a completed run shows; none for any other event."""
     run = event.event
-    if not isinstance(run, RunEvent) or run.eventType != "COMPLETE":
+    if not isinstance(run, RunEvent) or run.eventType is not RunState.COMPLETE:
         return []
     inputs, outputs = run.inputs, run.outputs
     by_key = {dataset.key: dataset for dataset in inputs}

@@ -2,16 +2,34 @@
 event or a dataset event, validated before anything is written. Only the fields datamap reads are
 modelled; every other field and facet is allowed and ignored, as the spec asks of consumers."""
 
+import enum
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from resolvers.errors import BadUserInput
 
-RunState = Literal["START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"]
+
+class RunState(enum.Enum):
+    """A run event's `eventType`, the run's state transition (spec 2-0-2)."""
+
+    START = "START"
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    ABORT = "ABORT"
+    FAIL = "FAIL"
+    OTHER = "OTHER"
+
+
+class EventKind(enum.Enum):
+    """What an event is about: a run (`run` and `job`), a job (`job`) or a dataset (`dataset`)."""
+
+    RUN = "RUN"
+    JOB = "JOB"
+    DATASET = "DATASET"
 
 
 class Open(BaseModel):
@@ -143,7 +161,7 @@ class Received:
     """An event as received: its kind, its content hash (a replay has the same id) and its model."""
 
     id: str
-    kind: Literal["RUN", "JOB", "DATASET"]
+    kind: EventKind
     event: Event
 
     @property
@@ -161,14 +179,14 @@ def received(body: bytes) -> Received:
         raise BadUserInput(f"the body is not JSON: {error}", field="body") from None
     if not isinstance(document, dict):
         raise BadUserInput("an OpenLineage event is a JSON object", field="body")
-    kind: Literal["RUN", "JOB", "DATASET"]
+    kind: EventKind
     model: type[Event]
     if "run" in document:
-        kind, model = "RUN", RunEvent
+        kind, model = EventKind.RUN, RunEvent
     elif "dataset" in document:
-        kind, model = "DATASET", DatasetEvent
+        kind, model = EventKind.DATASET, DatasetEvent
     elif "job" in document:
-        kind, model = "JOB", JobEvent
+        kind, model = EventKind.JOB, JobEvent
     else:
         raise BadUserInput(
             "an OpenLineage event has `run` and `job` (run event), `job` (job event) or "

@@ -12,6 +12,7 @@ from neo4j.time import DateTime
 from graph.database import Database
 from graph.queries import audit as audit_queries
 from graph.queries import ingest as queries
+from resolvers.auth.audit import EntityType
 from resolvers.auth.audit import event as audit_event
 from resolvers.auth.principal import Principal
 from resolvers.errors import BadUserInput
@@ -53,8 +54,8 @@ def event_row(event: Received) -> dict[str, object]:
     job = getattr(model, "job", None)
     return {
         "id": event.id,
-        "kind": event.kind,
-        "event_type": run.eventType if run else None,
+        "kind": event.kind.value,
+        "event_type": run.eventType.value if run and run.eventType else None,
         "event_time": model.eventTime,
         "run_id": run.run.runId if run else None,
         "job_namespace": job.namespace if job else None,
@@ -141,7 +142,11 @@ async def ingest(db: Database, actor: Principal, body: bytes) -> Ingested:
         await audit_queries.write_events(
             tx,
             db,
-            [audit_event(actor, "ingestLineageEvent", "LineageEvent", event.id, None, recorded)],
+            [
+                audit_event(
+                    actor, "ingestLineageEvent", EntityType.LineageEvent, event.id, None, recorded
+                )
+            ],
         )
         return Ingested(
             event.id,

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from resolvers.categories import relevant
 from resolvers.records.facts import (
@@ -35,12 +36,34 @@ SAFEGUARDS_FILE = "seeds/data/preemptly/safeguards.yaml (or the registerSafeguar
 UNRESOLVED = frozenset({Verdict.BLOCKED, Verdict.EXPIRED, Verdict.ACTION_REQUIRED})
 
 
+class SourceKind(StrEnum):
+    """What a cell is read from: a node of the map, spelt as its kind (NodeKind) and label, or
+    `TransferHop`, a hop of the transfer assessment."""
+
+    AdequacyDecision = "AdequacyDecision"
+    Country = "Country"
+    DataCategory = "DataCategory"
+    DataSubject = "DataSubject"
+    DataUse = "DataUse"
+    Derogation = "Derogation"
+    Flow = "Flow"
+    LegalBasis = "LegalBasis"
+    Organisation = "Organisation"
+    ProcessingActivity = "ProcessingActivity"
+    RetentionObligation = "RetentionObligation"
+    Safeguard = "Safeguard"
+    SecurityMeasure = "SecurityMeasure"
+    SpecialCategoryCondition = "SpecialCategoryCondition"
+    Storage = "Storage"
+    System = "System"
+    TransferHop = "TransferHop"
+
+
 @dataclass(frozen=True, order=True)
 class Source:
-    """A graph entity a cell was read from: its kind (node label, or `TransferHop` for a hop of
-    the transfer assessment) and its key."""
+    """A graph entity a cell was read from: its kind and its key."""
 
-    kind: str
+    kind: SourceKind
     key: str
 
     def __str__(self) -> str:
@@ -152,7 +175,7 @@ def mechanism_text(decision: HopDecision, facts: RecordFacts) -> tuple[str, tupl
         return f"no mechanism on record ({basis.article})", ()
     if decision.mechanism is Mechanism.ADEQUACY:
         text = f"adequacy decision {instrument}: {basis.instrument} ({basis.article})"
-        return text, (Source("AdequacyDecision", instrument),)
+        return text, (Source(SourceKind.AdequacyDecision, instrument),)
     if decision.mechanism is Mechanism.DEROGATION:
         derogation = facts.derogations.get(instrument)
         wording = f" ({derogation.article}: {derogation.text})" if derogation else ""
@@ -163,7 +186,7 @@ def mechanism_text(decision: HopDecision, facts: RecordFacts) -> tuple[str, tupl
             f"Art. 49 derogation {instrument}{wording}, {basis.article}; "
             f"documentation: {documentation}"
         )
-        return text, (Source("Derogation", instrument),)
+        return text, (Source(SourceKind.Derogation, instrument),)
     if decision.mechanism is Mechanism.SAFEGUARD:
         module = f", module {decision.scc_module}" if decision.scc_module else ""
         tia = decision.tia_status.value.lower().replace("_", " ")
@@ -171,7 +194,7 @@ def mechanism_text(decision: HopDecision, facts: RecordFacts) -> tuple[str, tupl
             f"{basis.instrument}{module} ({basis.article}), safeguard {instrument}, "
             f"transfer impact assessment {tia}"
         )
-        return text, (Source("Safeguard", instrument),)
+        return text, (Source(SourceKind.Safeguard, instrument),)
     return f"{basis.instrument} {instrument} ({basis.article}): {reason}", ()
 
 
@@ -198,10 +221,10 @@ def transfer(decision: HopDecision, facts: RecordFacts) -> Transfer:
         sources=tuple(
             sorted(
                 {
-                    Source("TransferHop", hop.id),
-                    Source("Organisation", hop.exporter.id),
-                    Source("Organisation", hop.importer.id),
-                    *([Source("Country", hop.country)] if hop.country else []),
+                    Source(SourceKind.TransferHop, hop.id),
+                    Source(SourceKind.Organisation, hop.exporter.id),
+                    Source(SourceKind.Organisation, hop.importer.id),
+                    *([Source(SourceKind.Country, hop.country)] if hop.country else []),
                     *grounds,
                 }
             )
@@ -272,7 +295,12 @@ def transfer_cells(
         sorted(
             {t.text.split(":", 1)[0] + (f" ({t.country})" if t.country else "") for t in transfers}
         ),
-        (s for t in transfers for s in t.sources if s.kind in ("TransferHop", "Country")),
+        (
+            s
+            for t in transfers
+            for s in t.sources
+            if s.kind in (SourceKind.TransferHop, SourceKind.Country)
+        ),
     )
     gaps = [
         f"{t.hop_id} ({t.verdict.value}): {'; '.join(t.missing) or 'nothing lawful on record'}: "
@@ -302,7 +330,7 @@ def organisation_cell(organisation: Organisation | None, facts: RecordFacts, rol
         values.append(f"lead supervisory authority: {organisation.supervisory_authority}")
     return cell(
         values,
-        (Source("Organisation", organisation.id),),
+        (Source(SourceKind.Organisation, organisation.id),),
         (
             f"no postal address, email, telephone, representative or DPO is recorded for "
             f"{organisation.id}: add them to the exported record by hand",
@@ -337,17 +365,17 @@ def erasure_cell(activity: Activity, systems: Sequence[System], facts: RecordFac
             else ""
         )
         values.append(f"{activity.label}: {activity.retention or 'recorded period'}{days}")
-        sources.append(Source("ProcessingActivity", activity.id))
+        sources.append(Source(SourceKind.ProcessingActivity, activity.id))
     for system, storage in relevant_storages(activity, systems):
         names = ", ".join(facts.category_names.get(k, k) for k in storage.categories)
-        sources.append(Source("Storage", storage.id))
+        sources.append(Source(SourceKind.Storage, storage.id))
         limits: list[str] = []
         if storage.retention_days is not None:
             limits.append(f"erased {storage.retention_days} days after the purpose ends")
         elif storage.retention:
             limits.append(storage.retention)
         for obligation in storage.obligations:
-            sources.append(Source("RetentionObligation", obligation.id))
+            sources.append(Source(SourceKind.RetentionObligation, obligation.id))
             period = (
                 "indefinitely"
                 if obligation.indefinite
@@ -365,7 +393,7 @@ def erasure_cell(activity: Activity, systems: Sequence[System], facts: RecordFac
             )
     for system in systems:
         for backup in system.backups:
-            sources.append(Source("System", backup.id))
+            sources.append(Source(SourceKind.System, backup.id))
             if backup.rotation_days is not None:
                 values.append(
                     f"backup {backup.name or backup.id} of {system.label}: overwritten after "
@@ -390,8 +418,8 @@ def security_cells(systems: Sequence[System], what: str) -> dict[str, Cell]:
             f"{ACTIVITIES_FILE}"
         )
         return {"security": cell((), (), (gap,)), "security_cnil": cell((), (), (gap,))}
-    sources = [Source("System", s.id) for s in systems] + [
-        Source("SecurityMeasure", m.key) for s in systems for m in s.measures
+    sources = [Source(SourceKind.System, s.id) for s in systems] + [
+        Source(SourceKind.SecurityMeasure, m.key) for s in systems for m in s.measures
     ]
     missing = [
         f"system {s.id} records no security measures: set `security_measures` in {SYSTEMS_FILE}"
@@ -410,14 +438,14 @@ def security_cells(systems: Sequence[System], what: str) -> dict[str, Cell]:
 
 def recipients(activity: Activity, systems: Sequence[System], facts: RecordFacts) -> Cell:
     values: list[str] = []
-    sources: list[Source] = [Source("ProcessingActivity", activity.id)]
+    sources: list[Source] = [Source(SourceKind.ProcessingActivity, activity.id)]
     for organisation_id, role in activity.disclosures:
         organisation = facts.organisations.get(organisation_id)
         name = organisation.label if organisation else organisation_id
         country = facts.country_names.get(organisation.country or "", "") if organisation else ""
         where = f", {country}" if country else ""
         values.append(f"{name} ({(role or 'recipient').lower().replace('_', '-')}{where})")
-        sources.append(Source("Organisation", organisation_id))
+        sources.append(Source(SourceKind.Organisation, organisation_id))
     named = {o for o, _ in activity.disclosures}
     for system in systems:
         operator = facts.organisations.get(system.operator_id or "")
@@ -426,7 +454,10 @@ def recipients(activity: Activity, systems: Sequence[System], facts: RecordFacts
         named.add(operator.id)
         role = (system.operator_role or PROCESSOR).lower().replace("_", "-")
         values.append(f"{operator.label} ({role} running {system.label})")
-        sources += [Source("Organisation", operator.id), Source("System", system.id)]
+        sources += [
+            Source(SourceKind.Organisation, operator.id),
+            Source(SourceKind.System, system.id),
+        ]
     values += activity.recipient_categories
     if len(values) == 0:
         return cell(
@@ -449,7 +480,7 @@ def processor_contracts(activity: Activity, systems: Sequence[System], facts: Re
         organisation = facts.organisations.get(organisation_id)
         if organisation is None or organisation.is_self:
             continue
-        sources.append(Source("Organisation", organisation_id))
+        sources.append(Source(SourceKind.Organisation, organisation_id))
         if organisation.dpa_signed:
             values.append(
                 f"{organisation.label}: data processing agreement signed"
@@ -467,7 +498,7 @@ def processor_contracts(activity: Activity, systems: Sequence[System], facts: Re
     return cell(values, sources, missing)
 
 
-def named(values: Iterable[tuple[str, str]], kind: str, gap: str) -> Cell:
+def named(values: Iterable[tuple[str, str]], kind: SourceKind, gap: str) -> Cell:
     pairs = list(values)
     if not pairs:
         return cell((), (), (gap,))
@@ -476,7 +507,7 @@ def named(values: Iterable[tuple[str, str]], kind: str, gap: str) -> Cell:
 
 def controller_cells(activity: Activity, facts: RecordFacts) -> dict[str, Cell]:
     systems = [facts.systems[s] for s in activity.systems if s in facts.systems]
-    this = Source("ProcessingActivity", activity.id)
+    this = Source(SourceKind.ProcessingActivity, activity.id)
     special = [k for k in activity.categories if k in facts.special_categories]
     cells: dict[str, Cell] = {
         "activity": cell((activity.label,), (this,)),
@@ -486,30 +517,30 @@ def controller_cells(activity: Activity, facts: RecordFacts) -> dict[str, Cell]:
         "purposes": (
             cell(
                 (activity.purpose_name or activity.purpose or "",),
-                (this, Source("DataUse", activity.purpose)),
+                (this, Source(SourceKind.DataUse, activity.purpose)),
             )
             if activity.purpose
             else cell((), (this,), (f"no purpose is recorded: set `purpose` in {ACTIVITIES_FILE}",))
         ),
         "subjects": named(
             ((key, name or key) for key, name in activity.subjects),
-            "DataSubject",
+            SourceKind.DataSubject,
             f"no data subject is recorded for {activity.id}: set `subjects` in {ACTIVITIES_FILE}",
         ),
         "categories": named(
             ((k, facts.category_names.get(k, k)) for k in activity.categories),
-            "DataCategory",
+            SourceKind.DataCategory,
             f"no category is recorded for {activity.id}: set `categories` in {ACTIVITIES_FILE}",
         ),
         "special_categories": (
             cell(
                 (f"{facts.category_names.get(k, k)} (Art. 9(1))" for k in special),
-                (Source("DataCategory", k) for k in special),
+                (Source(SourceKind.DataCategory, k) for k in special),
             )
             if special
             else cell(
                 ("none: no category is special category data (Art. 9(1))",),
-                (Source("DataCategory", k) for k in activity.categories),
+                (Source(SourceKind.DataCategory, k) for k in activity.categories),
             )
         ),
         "recipients": recipients(activity, systems, facts),
@@ -518,7 +549,7 @@ def controller_cells(activity: Activity, facts: RecordFacts) -> dict[str, Cell]:
         "legal_basis": (
             cell(
                 (f"{activity.legal_basis_article}: {activity.legal_basis_text}",),
-                (this, Source("LegalBasis", activity.legal_basis)),
+                (this, Source(SourceKind.LegalBasis, activity.legal_basis)),
             )
             if activity.legal_basis
             else cell(
@@ -530,7 +561,7 @@ def controller_cells(activity: Activity, facts: RecordFacts) -> dict[str, Cell]:
         "special_condition": (
             cell(
                 (f"{activity.condition_article}: {activity.condition_text}",),
-                (this, Source("SpecialCategoryCondition", activity.condition)),
+                (this, Source(SourceKind.SpecialCategoryCondition, activity.condition)),
             )
             if activity.condition
             else cell(
@@ -555,7 +586,7 @@ def controller_cells(activity: Activity, facts: RecordFacts) -> dict[str, Cell]:
         "locations": locations(systems, facts),
         "systems": named(
             ((s.id, s.label) for s in systems),
-            "System",
+            SourceKind.System,
             f"{activity.id} runs on no recorded system: add `systems` in {ACTIVITIES_FILE}",
         ),
         "business_function": business_function(systems),
@@ -574,18 +605,21 @@ def data_sources(activity: Activity, systems: Sequence[System]) -> Cell:
     for system, storage in relevant_storages(activity, systems):
         if storage.collected_from_subject:
             values.append(f"collected from the data subject into {system.label}")
-            sources.append(Source("Storage", storage.id))
+            sources.append(Source(SourceKind.Storage, storage.id))
     for system in systems:
         for flow in system.inbound:
             if flow.system_id not in inside:
                 values.append(
                     f"received from {flow.system_name or flow.system_id} into {system.label}"
                 )
-                sources += [Source("Flow", flow.flow_id), Source("System", flow.system_id)]
+                sources += [
+                    Source(SourceKind.Flow, flow.flow_id),
+                    Source(SourceKind.System, flow.system_id),
+                ]
     if not values:
         return cell(
             (),
-            (Source("System", s.id) for s in systems),
+            (Source(SourceKind.System, s.id) for s in systems),
             (
                 f"no collection point or inbound flow is recorded for {activity.id}: mark the "
                 f"storage that collects it `collected_from_subject` in {STORAGES_FILE}, or add "
@@ -598,7 +632,7 @@ def data_sources(activity: Activity, systems: Sequence[System]) -> Cell:
 def locations(systems: Sequence[System], facts: RecordFacts) -> Cell:
     values, sources, missing = [], [], []
     for system in systems:
-        sources.append(Source("System", system.id))
+        sources.append(Source(SourceKind.System, system.id))
         if not system.hosted_in:
             missing.append(
                 f"system {system.id} records no hosting country: set `hosted_in` in {SYSTEMS_FILE}"
@@ -606,7 +640,7 @@ def locations(systems: Sequence[System], facts: RecordFacts) -> Cell:
             continue
         names = ", ".join(facts.country_names.get(c, c) for c in system.hosted_in)
         values.append(f"{system.label}: {names}")
-        sources += [Source("Country", c) for c in system.hosted_in]
+        sources += [Source(SourceKind.Country, c) for c in system.hosted_in]
     if not systems:
         missing.append(f"no system is recorded: add `systems` in {ACTIVITIES_FILE}")
     return cell(values, sources, missing)
@@ -623,7 +657,7 @@ def business_function(systems: Sequence[System]) -> Cell:
         missing.append(f"no system is recorded: add `systems` in {ACTIVITIES_FILE}")
     return cell(
         sorted({s.owner_team or "" for s in owned}),
-        (Source("System", s.id) for s in owned),
+        (Source(SourceKind.System, s.id) for s in owned),
         missing,
     )
 
@@ -633,8 +667,8 @@ def controller_record(
 ) -> ControllerRecord:
     decisions = index.leaving(activity_holders(activity, facts), activity.categories)
     transfers = tuple(index.transfer(d) for d in decisions)
-    scope = [Source("System", s) for s in activity.systems if s in facts.systems] + [
-        Source("Organisation", o) for o, _ in activity.disclosures
+    scope = [Source(SourceKind.System, s) for s in activity.systems if s in facts.systems] + [
+        Source(SourceKind.Organisation, o) for o, _ in activity.disclosures
     ]
     cells = controller_cells(activity, facts)
     cells |= transfer_cells(transfers, regime, scope, activity.id)
@@ -656,16 +690,16 @@ def processor_record(
         for decision in index.leaving(activity_holders(activity, facts), activity.categories):
             found.setdefault(decision.hop.id, decision)
     transfers = tuple(index.transfer(found[key]) for key in sorted(found))
-    scope = [Source("System", s) for s in system_ids] + [
-        Source("Organisation", o) for a in activities for o, _ in a.disclosures
+    scope = [Source(SourceKind.System, s) for s in system_ids] + [
+        Source(SourceKind.Organisation, o) for a in activities for o, _ in a.disclosures
     ]
     processing = cell(
         (
             f"{a.label} ({a.purpose_name or a.purpose or 'purpose not recorded'})"
             for a in activities
         ),
-        [Source("ProcessingActivity", a.id) for a in activities]
-        + [Source("DataUse", a.purpose) for a in activities if a.purpose],
+        [Source(SourceKind.ProcessingActivity, a.id) for a in activities]
+        + [Source(SourceKind.DataUse, a.purpose) for a in activities if a.purpose],
     )
     cells = {
         "processor": organisation_cell(facts.self_organisation, facts, "processor"),

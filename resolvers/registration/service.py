@@ -12,7 +12,7 @@ from graph.database import Database, Record
 from graph.queries import audit as audit_queries
 from graph.queries import registration as queries
 from resolvers import global_id
-from resolvers.auth.audit import event
+from resolvers.auth.audit import EntityType, event
 from resolvers.auth.principal import Principal, Role
 from resolvers.errors import BadUserInput, Forbidden, NotFound
 from resolvers.references import refuse
@@ -67,7 +67,7 @@ class Plan:
     the entities it writes (of `kind`), each as (the field that names it, its id), for the
     ownership check; `rows` when its rows can be written apart."""
 
-    entity_type: str
+    entity_type: EntityType
     references: list[Reference]
     upsert: Upsert
     kind: queries.OwnedKind
@@ -76,7 +76,7 @@ class Plan:
 
 
 def rows_plan(
-    entity_type: str,
+    entity_type: EntityType,
     references: list[Reference],
     rows: Rows,
     kind: queries.OwnedKind,
@@ -348,7 +348,7 @@ def processors_plan(db: Database, items: Items[ProcessorInput]) -> Plan:
         ],
     )
     return Plan(
-        "Organisation",
+        EntityType.Organisation,
         references,
         lambda tx, owner: queries.upsert_organisations(tx, db, rows, codes, owner),
         "Organisation",
@@ -379,7 +379,7 @@ def sub_processors_plan(db: Database, items: Items[SubProcessorInput]) -> Plan:
         ],
     )
     return Plan(
-        "Organisation",
+        EntityType.Organisation,
         references,
         lambda tx, owner: queries.upsert_organisations(tx, db, rows, codes, owner),
         "Organisation",
@@ -401,7 +401,7 @@ def organisations_plan(db: Database, items: Items[AnyOrganisationInput]) -> Plan
     ]
     codes = countries(item.country for _, item in items)
     return rows_plan(
-        "Organisation",
+        EntityType.Organisation,
         [],
         Rows(
             "Organisation",
@@ -443,7 +443,7 @@ def engagements_plan(db: Database, items: Items[EngagementInput]) -> Plan:
         ],
     )
     return Plan(
-        "Engagement",
+        EntityType.Engagement,
         references,
         lambda tx, owner: queries.upsert_engagements(tx, db, rows, owner),
         "ENGAGES",
@@ -494,7 +494,7 @@ def systems_plan(db: Database, items: Items[SystemInput]) -> Plan:
         ],
     )
     return rows_plan(
-        "System",
+        EntityType.System,
         references,
         Rows(
             "System",
@@ -535,7 +535,7 @@ def data_flows_plan(db: Database, items: Items[DataFlowInput]) -> Plan:
             )
         references.extend(subjects_of(path, item.subjects))
     return rows_plan(
-        "DataFlow",
+        EntityType.DataFlow,
         references,
         Rows("FLOWS_TO", rows, lambda tx, owner, some: queries.upsert_flows(tx, db, some, owner)),
         "FLOWS_TO",
@@ -573,7 +573,7 @@ def safeguards_plan(db: Database, items: Items[SafeguardInput]) -> Plan:
         ],
     )
     return Plan(
-        "Safeguard",
+        EntityType.Safeguard,
         references,
         lambda tx, owner: queries.upsert_safeguards(tx, db, rows, owner),
         "Safeguard",
@@ -615,7 +615,7 @@ def storages_plan(db: Database, items: Items[StorageInput]) -> Plan:
                 )
             )
     return rows_plan(
-        "Storage",
+        EntityType.Storage,
         references,
         Rows(
             "Storage",
@@ -681,7 +681,7 @@ def activities_plan(db: Database, items: Items[ProcessingActivityInput]) -> Plan
                 )
             )
     return rows_plan(
-        "ProcessingActivity",
+        EntityType.ProcessingActivity,
         references,
         Rows(
             "ProcessingActivity",
@@ -717,7 +717,7 @@ def dpf_certifications_plan(db: Database, items: Items[DpfCertificationInput]) -
         ],
     )
     return Plan(
-        "DpfCertification",
+        EntityType.DpfCertification,
         references,
         lambda tx, owner: queries.upsert_dpf_certifications(tx, db, rows, owner),
         "DpfCertification",
@@ -841,7 +841,7 @@ async def retire(
     actor: Principal,
     operation: str,
     kind: queries.RetirableKind,
-    entity_type: str,
+    entity_type: EntityType,
     item: Retirement,
 ) -> date:
     """Retire one entity; the date it is retired on (an earlier retirement stays)."""
@@ -882,7 +882,7 @@ async def restore(
     actor: Principal,
     operation: str,
     kind: queries.RetirableKind,
-    entity_type: str,
+    entity_type: EntityType,
     entity_id: str,
 ) -> None:
     """Bring a retired entity back (an admin's undo of a retirement)."""

@@ -132,6 +132,112 @@ class RegimeKey(enum.Enum):
     CCPA = "CCPA"
 
 
+class MeasureKind(enum.Enum):
+    """Whether a security measure is technical or organisational (Art. 32(1) GDPR)."""
+
+    TECHNICAL = "TECHNICAL"
+    ORGANISATIONAL = "ORGANISATIONAL"
+
+
+class PeriodStart(enum.Enum):
+    """When a retention obligation's period starts running."""
+
+    END_OF_CALENDAR_YEAR = "END_OF_CALENDAR_YEAR"
+    RECORD_DATE = "RECORD_DATE"
+    FILING_DATE = "FILING_DATE"
+    TAX_DUE_OR_PAID = "TAX_DUE_OR_PAID"
+
+
+class CountryTie(enum.Enum):
+    """How an organisation is tied to a country: established there, or operating a system
+    whose data rests there or is reached from there."""
+
+    ESTABLISHED_IN = "ESTABLISHED_IN"
+    HOSTS_DATA = "HOSTS_DATA"
+    ACCESSES_DATA = "ACCESSES_DATA"
+
+
+class BreachAddressee(enum.Enum):
+    """Whom a breach notification duty is owed to."""
+
+    SUPERVISORY_AUTHORITY = "SUPERVISORY_AUTHORITY"
+    DATA_SUBJECTS = "DATA_SUBJECTS"
+    CONTROLLER = "CONTROLLER"
+    REGULATOR = "REGULATOR"
+    CONSUMER_REPORTING_AGENCIES = "CONSUMER_REPORTING_AGENCIES"
+
+
+class DeadlineFrom(enum.Enum):
+    """What a breach duty's deadline runs from."""
+
+    AWARENESS = "AWARENESS"
+    INDIVIDUAL_NOTICE = "INDIVIDUAL_NOTICE"
+
+
+class ExemptionBasis(enum.Enum):
+    """The fact a breach exemption turns on."""
+
+    ENCRYPTION_AT_REST = "ENCRYPTION_AT_REST"
+    SUBSEQUENT_MEASURES = "SUBSEQUENT_MEASURES"
+    DISPROPORTIONATE_EFFORT = "DISPROPORTIONATE_EFFORT"
+    LAW_ENFORCEMENT_DELAY = "LAW_ENFORCEMENT_DELAY"
+    CONFIDENTIALITY_DUTY = "CONFIDENTIALITY_DUTY"
+
+
+class RiskTest(enum.Enum):
+    """The fact of the map a factor of the Art. 34 high-risk test is read from."""
+
+    SPECIAL_CATEGORY = "SPECIAL_CATEGORY"
+    CRIMINAL_DATA = "CRIMINAL_DATA"
+    CREDENTIAL = "CREDENTIAL"
+    FINANCIAL = "FINANCIAL"
+    SUBJECT_COUNT = "SUBJECT_COUNT"
+    CHILDREN = "CHILDREN"
+    UNENCRYPTED = "UNENCRYPTED"
+
+
+class NodeKind(enum.Enum):
+    """A kind of node the API serves: its GraphQL type (`__typename`, a `Node`) and the graph
+    label it is read from (graph/MODEL.md), spelt the same; the kind in its global id."""
+
+    AdequacyDecision = "AdequacyDecision"
+    Country = "Country"
+    DataCategory = "DataCategory"
+    DataSubject = "DataSubject"
+    DataUse = "DataUse"
+    Derogation = "Derogation"
+    DpfCertification = "DpfCertification"
+    Engagement = "Engagement"
+    Exception = "Exception"
+    Flow = "Flow"
+    LegalBasis = "LegalBasis"
+    Organisation = "Organisation"
+    ProcessingActivity = "ProcessingActivity"
+    Regime = "Regime"
+    RetentionObligation = "RetentionObligation"
+    RightItem = "RightItem"
+    Safeguard = "Safeguard"
+    SccModule = "SccModule"
+    SecurityMeasure = "SecurityMeasure"
+    SpecialCategoryCondition = "SpecialCategoryCondition"
+    Storage = "Storage"
+    System = "System"
+
+
+class EdgeKind(enum.Enum):
+    """A relationship type of the graph that the data map draws and lineage walks."""
+
+    OPERATED_BY = "OPERATED_BY"
+    HOSTED_IN = "HOSTED_IN"
+    ACCESSED_FROM = "ACCESSED_FROM"
+    BACKS_UP = "BACKS_UP"
+    FLOWS_TO = "FLOWS_TO"
+    IN_SYSTEM = "IN_SYSTEM"
+    OF_SUBJECT = "OF_SUBJECT"
+    OF_CATEGORY = "OF_CATEGORY"
+    ENGAGES = "ENGAGES"
+
+
 @cache
 def category_keys() -> frozenset[str]:
     return frozenset(category.fides_key for category in DEFAULT_TAXONOMY.data_category)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from seeds.loader import Seeds, read
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, answer_enums
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -331,3 +331,35 @@ async def test_a_vendor_that_only_receives_flows(graphql: GraphQL, seeds: Seeds)
     flow = next(f for f in entries(seeds, "preemptly/flows.yaml") if f.id == "f-support-northdesk")
     assert [c["key"] for c in subject["categories"]] == sorted(flow.categories)
     assert [h["systemId"] for h in subject["holdings"]] == ["northdesk-ca"]
+
+
+async def test_a_duties_addressee_and_deadline_start_exemption_bases_and_risk_tests_are_enums(
+    graphql: GraphQL,
+) -> None:
+    await answer_enums(
+        graphql,
+        {
+            ("BreachDuty", "addressee"): "BreachAddressee",
+            ("BreachDuty", "deadlineFrom"): "BreachDeadlineFrom",
+            ("BreachExemptionResult", "basis"): "BreachExemptionBasis",
+            ("BreachRiskFactor", "test"): "BreachRiskTest",
+            ("BreachSubject", "roles"): "Role",
+        },
+    )
+    body = await graphql(
+        """query($awareAt: DateTime!) {
+             breachImpact(organisationId: "nimbus-emea", awareAt: $awareAt, kind: CONFIDENTIALITY) {
+               subjects { roles } risk { factors { test } }
+               obligations { addressee deadlineFrom exemptions { basis } } } }""",
+        {"awareAt": AWARE},
+    )
+    assert "errors" not in body, body
+    found = body["data"]["breachImpact"]
+    assert {"SUPERVISORY_AUTHORITY", "DATA_SUBJECTS"} <= {
+        o["addressee"] for o in found["obligations"]
+    }
+    assert "AWARENESS" in {o["deadlineFrom"] for o in found["obligations"]}
+    bases = {e["basis"] for o in found["obligations"] for e in o["exemptions"]}
+    assert "ENCRYPTION_AT_REST" in bases
+    assert "SPECIAL_CATEGORY" in {f["test"] for f in found["risk"]["factors"]}
+    assert "CONTROLLER" in {role for s in found["subjects"] for role in s["roles"]}

@@ -205,23 +205,23 @@ async def test_a_storage_that_says_where_its_people_are_decides_each_law(
     seeded: Database, graphql: GraphQL, client: httpx.AsyncClient, api_keys: dict[Role, str]
 ) -> None:
     """The same Storage.subjects_in the transfer assessment reads: set on the credential store
-    for the test (and put back as it was after), it says Texas, so Texas's law applies,
-    California's and the UK's do not, and the Texas Attorney General's draft carries the place."""
+    for the test (and restored after), it says Texas, so Texas's law applies, California's and
+    the UK's do not, and the Texas Attorney General's draft carries the place."""
     query = """query($awareAt: DateTime!) { breachImpact(systemIds: ["accounts-db"],
         awareAt: $awareAt, kind: CONFIDENTIALITY) {
         subjectsInRecorded subjects { subjectsIn subjectsInSources }
         scopes { jurisdiction scope }
         obligations { key status reasons conditions } } }"""
-    store = "MATCH (st:Storage {id: 'st-accounts'}) "
-    [seeded_value] = await seeded.read(store + "RETURN st.subjects_in AS value")
-    await seeded.write(store + "SET st.subjects_in = ['US-TX']", {})
+    storage = "MATCH (st:Storage {id: 'st-accounts'}) "
+    [seeded_value] = await seeded.read(storage + "RETURN st.subjects_in AS value")
+    await seeded.write(storage + "SET st.subjects_in = ['US-TX']", {})
     try:
         body = await graphql(query, {"awareAt": AWARE})
         params = {"systemIds": "accounts-db", "awareAt": AWARE}
         headers = {"Authorization": f"Bearer {api_keys[Role.ANALYST]}"}
         drafts = (await client.get("/plans/breach.json", params=params, headers=headers)).json()
-    finally:
-        await seeded.write(store + "SET st.subjects_in = $value", dict(seeded_value))
+    finally:  # as seeded (`[]`), so that a later seed load finds nothing to change
+        await seeded.write(storage + "SET st.subjects_in = $value", dict(seeded_value))
     result = body["data"]["breachImpact"]
     [subject] = result["subjects"]
     assert subject == {

@@ -171,6 +171,20 @@ async def test_a_notifications_role_is_the_one_role_enum(graphql: GraphQL) -> No
     assert roles and set(roles) <= {"CONTROLLER", "PROCESSOR", "SUB_PROCESSOR", "THIRD_PARTY"}
 
 
+async def test_an_actions_method_is_the_deletion_method_enum(graphql: GraphQL) -> None:
+    assert (await enum_of(graphql, "DeletionAction", "method"))[0] == "DeletionMethod"
+    body = await graphql(
+        """query($subject: ID!) { deletionPlan(subject: $subject, asOf: "2026-06-01") {
+             steps { actions { system method } } } }""",
+        {"subject": "preemptly.account_user"},
+    )
+    assert "errors" not in body, body
+    methods = {
+        a["method"] for step in body["data"]["deletionPlan"]["steps"] for a in step["actions"]
+    }
+    assert "API" in methods
+
+
 async def test_under_the_ccpa_backups_wait_and_service_providers_are_told(
     graphql: GraphQL,
 ) -> None:

@@ -21,7 +21,8 @@ from app.main import create_app
 from app.settings import Settings
 from graph.database import Database
 from resolvers.auth.principal import Role
-from tests.conftest import GraphQL
+from resolvers.ingest import events
+from tests.conftest import GraphQL, enum_of
 from tests.graph.test_faults import free_port
 from tests.graph_digest import graph_digest
 
@@ -191,6 +192,14 @@ async def test_a_completed_run_is_an_observed_flow_with_the_unmasked_categories(
     assert undeclared["events"] == [
         {"kind": "RUN", "eventType": "COMPLETE", "jobName": "nightly-copy"}
     ]
+
+
+async def test_an_events_kind_and_type_are_enums_of_the_specs_values(graphql: GraphQL) -> None:
+    kind = await enum_of(graphql, "LineageEvent", "kind")
+    assert kind == ("LineageEventKind", {"RUN", "JOB", "DATASET"})
+    event_type = await enum_of(graphql, "LineageEvent", "eventType")
+    assert event_type == ("LineageEventType", {state.value for state in RunState})
+    assert {state.value for state in events.RunState} == {state.value for state in RunState}
 
 
 @pytest.mark.usefixtures("lineage_map")

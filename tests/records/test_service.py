@@ -7,6 +7,8 @@ import pytest
 
 from graph.database import Database
 from resolvers.auth.principal import Role
+from resolvers.records.decisions import SourceKind
+from resolvers.registration.vocabulary import NodeKind
 from tests.conftest import GraphQL, enum_of
 
 AS_OF = "2026-11-26"
@@ -72,6 +74,30 @@ async def test_one_controller_record_per_controlled_activity_and_one_processor_r
     own = await column(seeded, "MATCH (o:Organisation {is_self: true}) RETURN o.id AS value")
     assert acme["processor"]["sources"][0]["key"] in own
     assert "Acme Logistics B.V." in acme["controller"]["values"]
+
+
+async def test_a_cells_source_kind_is_an_enum_and_every_node_source_answers_node(
+    graphql: GraphQL,
+) -> None:
+    name, members = await enum_of(graphql, "RecordSource", "kind")
+    assert name == "RecordSourceKind"
+    assert members - {"TransferHop"} <= {kind.value for kind in NodeKind}
+    assert members == {kind.value for kind in SourceKind}
+    result = await records(graphql)
+    sources = {
+        (source["kind"], source["key"], source["id"])
+        for kind in ("controllerRecords", "processorRecords")
+        for record in result[kind]
+        for entry in record["columns"]
+        for source in entry["cell"]["sources"]
+    }
+    assert {kind for kind, _, _ in sources} >= {"System", "Organisation", "TransferHop"}
+    query = "query($id: ID!) { node(id: $id) { __typename key } }"
+    for kind, key, node_id in sorted(sources):
+        assert (node_id is None) == (kind == "TransferHop"), (kind, key)
+        if node_id is not None:
+            body = await graphql(query, {"id": node_id})
+            assert body.get("data", {}).get("node") == {"__typename": kind, "key": key}, body
 
 
 async def test_transfers_are_the_engines_decisions_with_their_mechanism(

@@ -15,8 +15,16 @@ from graph.database import Database
 from graph.seed_writes import record_fingerprint
 from resolvers.registration.vocabulary import (
     AdequacyScope,
+    BreachAddressee,
     Confidence,
+    DeadlineFrom,
     DpfFramework,
+    ExemptionBasis,
+    MeasureKind,
+    OnErasure,
+    PeriodStart,
+    RiskTest,
+    Role,
     SafeguardType,
 )
 from seeds import models
@@ -304,3 +312,24 @@ def test_the_seeds_scope_framework_and_confidence_vocabularies_are_the_apis_enum
     assert set(get_args(models.Confidence)) == {member.value for member in Confidence}
     assert set(get_args(models.AdequacyScope)) == {member.value for member in AdequacyScope}
     assert set(get_args(models.DpfFramework)) == {member.value for member in DpfFramework}
+
+
+def test_the_seeds_roles_are_the_apis_role_enum() -> None:
+    roles = {member.value for member in Role}
+    assert set(get_args(models.Role)) == roles
+    assert set(get_args(models.ContractRole)) <= roles
+    assert set(get_args(models.PreemptlyRole)) <= roles
+
+
+def test_the_seeds_closed_vocabularies_are_the_apis_enums() -> None:
+    for model, field, vocabulary in [
+        (models.Storage, "on_erasure", OnErasure),
+        (models.SecurityMeasure, "kind", MeasureKind),
+        (models.RetentionObligation, "runs_from", PeriodStart),
+        (models.BreachObligation, "addressee", BreachAddressee),
+        (models.BreachObligation, "deadline_from", DeadlineFrom),
+        (models.BreachExemption, "basis", ExemptionBasis),
+        (models.BreachRiskFactor, "test", RiskTest),
+    ]:
+        literal = model.model_fields[field].annotation
+        assert set(get_args(literal)) == {member.value for member in vocabulary}, field
