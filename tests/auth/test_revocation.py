@@ -75,6 +75,26 @@ async def test_a_revocation_served_by_one_instance_is_refused_by_the_other(
         assert await status(other, key) == 401
 
 
+async def test_concurrent_requests_share_the_epoch_read(
+    db: Database, neo4j_server: Settings
+) -> None:
+    """Requests that arrive before the epoch read is sent share it: a burst pays fewer reads
+        than it has requests (the reads run on a handle of their own, so requests count none), and
+    the cache is kept while the epoch stays."""
+    key = await fresh_key(db, "t-revocation-burst")
+    app = create_app(neo4j_server.model_copy(update={"api_key_cache_seconds": 300}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://w") as http:
+            assert await status(http, key) == 200
+            reads: Database = app.state.revocations.db
+            before = reads.statements
+            statuses = await asyncio.gather(*(status(http, key) for _ in range(16)))
+            assert statuses == [200] * 16
+            assert 1 <= reads.statements - before < 16
+            assert app.state.key_cache.get(key_id_of(key)) is not None  # no revocation: kept
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
