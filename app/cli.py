@@ -112,10 +112,7 @@ async def _with_database(settings: Settings, work: Callable[[Database], Awaitabl
 def migrate() -> None:
     """Create the constraints and indexes (idempotent)."""
 
-    async def nothing(db: Database) -> None:
-        return None
-
-    asyncio.run(_with_database(get_settings(), nothing))
+    asyncio.run(_with_database(get_settings(), _nothing))
     typer.echo("constraints and indexes are in place")
 
 
@@ -196,9 +193,7 @@ def keys_list() -> None:
 
 @keys_cli.command("revoke")
 def keys_revoke(key_id: str = typer.Argument(..., help="The key's id.")) -> None:
-    """Revoke an API key. A running service refuses it once its cached record of the key expires,
-    within DATAMAP_API_KEY_CACHE_SECONDS (30 s by default); `revokeApiKey` on that service refuses
-    it at once there."""
+    """Revoke an API key; every running service process refuses it on its next request."""
 
     async def work(db: Database) -> None:
         before = next((k for k in await key_queries.list_keys(db) if k["id"] == key_id), None)
@@ -383,11 +378,22 @@ def local_neo4j(settings: Settings) -> Iterator[None]:
 
 @cli.command()
 def serve() -> None:
-    """Serve GraphQL on the configured host and port (Neo4j must be reachable)."""
-    _serve(get_settings())
+    """Apply the constraints, then serve GraphQL on the configured host and port with
+    DATAMAP_WORKERS uvicorn workers (Neo4j must be reachable)."""
+    settings = get_settings()
+    asyncio.run(_with_database(settings, _nothing))
+    _serve(settings)
+
+
+async def _nothing(db: Database) -> None:
+    return None
 
 
 def _serve(settings: Settings) -> None:
+    """uvicorn with `settings.workers` processes, each importing `app.asgi` and so holding a
+    driver of its own. The start-up work that must happen once (constraints, seeds, the first
+    key) is done by the caller before; each worker's readiness check applies the constraints
+    again, which finds them in place (and tolerates workers racing on an empty database)."""
     uvicorn.run(
         "app.asgi:app",
         host=settings.host,

@@ -1,8 +1,6 @@
 """The FastAPI application: GraphQL at /graphql (with GraphiQL), the explorer at /explorer and
 the two health probes."""
 
-import asyncio
-import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -23,7 +21,7 @@ from app.websocket import RefuseWebSocket
 from graph.database import UNAVAILABLE_ERRORS, Database
 from graph.migrations import migrate
 from resolvers.auth.key_cache import KeyCache
-from resolvers.auth.keys import watch_revocations
+from resolvers.auth.revocations import Revocations
 from resolvers.errors import DatamapError, Unauthenticated
 from resolvers.read.loaders import create_loaders
 from schema.build import build_schema
@@ -84,26 +82,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db = Database.connect(settings)
         app.state.db = db
         app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
+        app.state.revocations = Revocations(db.sibling(), app.state.key_cache)
         app.state.readiness = Readiness(db, settings.bolt_uri)
         reason = await app.state.readiness.check()
         if reason is not None:
             logger.warning("starting while not ready: %s", reason)
         if settings.auth_disabled:
             logger.warning(AUTH_DISABLED_WARNING)
-        watcher = (
-            asyncio.create_task(
-                watch_revocations(db.sibling(), app.state.key_cache, settings.key_revocation_poll_s)
-            )
-            if settings.key_revocation_poll_s and settings.api_key_cache_seconds
-            else None
-        )
         try:
             yield
         finally:
-            if watcher is not None:
-                watcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await watcher
             await db.close()
 
     # The generated API pages describe every HTTP endpoint: off in production, like introspection.

@@ -4,6 +4,7 @@ from app.settings import Settings
 from graph.database import Database
 from resolvers.auth.key_cache import KeyCache
 from resolvers.auth.principal import DEV_KEY_ID, Principal, Role, authenticate
+from resolvers.auth.revocations import Revocations
 from resolvers.errors import Forbidden
 
 
@@ -14,7 +15,8 @@ async def request_principal(request: Request, settings: Settings) -> Principal:
         return Principal(key_id=DEV_KEY_ID, role=Role.ADMIN)
     db: Database = request.app.state.db
     cache: KeyCache = request.app.state.key_cache
-    return await authenticate(db, cache, request.headers.get("authorization"))
+    revocations: Revocations = request.app.state.revocations
+    return await authenticate(db, cache, request.headers.get("authorization"), revocations)
 
 
 async def request_principal_with(

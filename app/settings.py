@@ -61,15 +61,7 @@ class Settings(BaseSettings):
         default=30.0,
         ge=0,
         description="How long a process keeps an API key record it read (0: read it on every "
-        "request). A revocation evicts it at once in the process that revokes; other processes "
-        "refuse the key within this time.",
-    )
-    key_revocation_poll_s: float = Field(
-        default=1.0,
-        ge=0,
-        description="How often a process checks the graph for revoked keys and clears its key "
-        "cache when there are new ones (0: never; revocations elsewhere then wait for the cache "
-        "time-to-live).",
+        "request). A revocation anywhere clears every process's cache on its next request.",
     )
     registration_batch_max: int = Field(default=1000, ge=1)
     audit_log_max: int = Field(default=500, ge=1)

@@ -105,6 +105,14 @@ class Database:
     ) -> list[Record]:
         return await self.read_tx(lambda tx: fetch(tx, self, text, params))
 
+    async def read_latest(
+        self, text: LiteralString, params: Mapping[str, Any] | None = None
+    ) -> list[Record]:
+        """Run a read statement where the writes commit (the cluster's leader; on one server,
+        the server): for the few reads that must see every write committed anywhere, which a
+        reader without this process's bookmarks may not have yet (the key revocation epoch)."""
+        return await self.write_tx(lambda tx: fetch(tx, self, text, params))
+
     async def write(
         self, text: LiteralString, params: Mapping[str, Any] | None = None
     ) -> list[Record]:

@@ -2,6 +2,8 @@
 
 from typing import LiteralString
 
+from neo4j.exceptions import ClientError
+
 from graph.database import Database
 
 NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
@@ -36,6 +38,7 @@ NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("Policy", "key"),
     ("PolicyClaim", "id"),
     ("ApiKey", "id"),
+    ("KeyRevocations", "key"),
     ("AuditEvent", "id"),
     ("LineageNamespace", "id"),
     ("Dataset", "id"),
@@ -71,9 +74,17 @@ def statements() -> list[LiteralString]:
     return [*node, *relationship, *INDEXES]
 
 
+ALREADY_EXISTS = "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
+
+
 async def migrate(db: Database) -> None:
-    """Apply every constraint and index; each statement is a no-op when it already exists."""
-    async with db.driver.session(database=db.name, bookmark_manager=db.bookmarks) as session:
-        for statement in statements():
-            result = await session.run(statement)
-            await result.consume()
+    """Apply every constraint and index; each statement is a no-op when it already exists. Safe
+    when several processes migrate at once (workers starting together on an empty database):
+    each statement is its own managed transaction, retried on the deadlocks concurrent schema
+    changes meet, and a rule another process created meanwhile counts as applied."""
+    for statement in statements():
+        try:
+            await db.write(statement)
+        except ClientError as error:
+            if error.code != ALREADY_EXISTS:
+                raise

@@ -8,7 +8,12 @@ from resolvers.auth.principal import Role
 from schema.auth import actor
 from schema.context import Context
 
-LABEL_ROLES = {"ApiKey": Role.ADMIN, "AuditEvent": Role.ANALYST, "SeedLoad": Role.ADMIN}
+LABEL_ROLES = {
+    "ApiKey": Role.ADMIN,
+    "AuditEvent": Role.ANALYST,
+    "KeyRevocations": Role.ADMIN,
+    "SeedLoad": Role.ADMIN,
+}
 """The labels of the service's own records, and the role that may count them."""
 
 

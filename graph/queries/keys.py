@@ -18,14 +18,14 @@ async def find_key(db: Database, key_id: str) -> Record | None:
     return rows[0] if rows else None
 
 
-async def revoked_since(db: Database, since: Any) -> list[Record]:
-    """The keys revoked after `since` (a Neo4j DateTime; None: every revoked key), oldest first."""
-    return await db.read(
-        "MATCH (k:ApiKey) WHERE k.revoked_at IS NOT NULL "
-        "AND ($since IS NULL OR k.revoked_at > $since) "
-        "RETURN k.id AS id, k.revoked_at AS revoked_at ORDER BY k.revoked_at",
-        {"since": since},
+async def revocation_epoch(db: Database) -> int:
+    """How many revocations the graph has recorded (0 before the first): the one number every
+    process compares with the one its key cache was filled under. Read from the leader, so a
+    revocation committed anywhere is seen however far behind a cluster's readers are."""
+    rows = await db.read_latest(
+        "OPTIONAL MATCH (e:KeyRevocations {key: 'all'}) RETURN e.epoch AS epoch"
     )
+    return int(rows[0]["epoch"] or 0)
 
 
 async def list_keys(db: Database) -> list[Record]:
@@ -61,13 +61,15 @@ async def lock_active_admins(tx: AsyncManagedTransaction, db: Database) -> list[
 
 
 async def revoke_key(tx: AsyncManagedTransaction, db: Database, key_id: str) -> Record | None:
-    """Mark a key revoked (it stays, for the audit trail); None when there is no such key.
+    """Mark a key revoked (it stays, for the audit trail) and count the revocation in the
+    epoch every process checks its key cache against; None when there is no such key.
     `was_revoked_at` is its revocation time before."""
     rows = await fetch(
         tx,
         db,
         "MATCH (k:ApiKey {id: $id}) WITH k, toString(k.revoked_at) AS was_revoked_at "
         "SET k.revoked_at = coalesce(k.revoked_at, datetime()) "
+        "MERGE (e:KeyRevocations {key: 'all'}) SET e.epoch = coalesce(e.epoch, 0) + 1 "
         "RETURN was_revoked_at, " + KEY_FIELDS,
         {"id": key_id},
     )

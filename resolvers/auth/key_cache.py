@@ -1,7 +1,7 @@
 """The API key records this process has looked up, kept for a few seconds so a request does not
-pay a read transaction for its key. A revocation in this process evicts its key at once; one in
-another process (another worker, the CLI) is evicted by `keys.watch_revocations` within its
-interval, and at the latest when the record's time-to-live runs out.
+pay a lookup for its key. A revocation in this process evicts its key at once; one in another
+process (another worker, another machine, the CLI) clears the cache on this process's next request,
+which `revocations.Revocations` checks against the graph's revocation epoch first.
 
     cache = KeyCache(ttl_s=30)
     generation = cache.generation
@@ -33,6 +33,8 @@ class KeyCache:
         self.generation = 0
         self.evicted_at: dict[str, int] = {}
         """The generation of each key's latest eviction."""
+        self.cleared_at = -1
+        """The generation of the latest `clear`."""
 
     def get(self, key_id: str) -> Record | None:
         return None if self.records is None else self.records.get(key_id)
@@ -43,7 +45,7 @@ class KeyCache:
 
     def put(self, key_id: str, record: Record | None, generation: int) -> None:
         """Keep what a lookup found: the record, or (None) that there is no such key."""
-        if self.evicted_at.get(key_id, -1) >= generation:
+        if self.evicted_at.get(key_id, -1) >= generation or self.cleared_at >= generation:
             return
         if record is None:
             if self.unknown is not None:
@@ -56,3 +58,11 @@ class KeyCache:
         self.generation += 1
         if self.records is not None:
             self.records.pop(key_id, None)
+
+    def clear(self) -> None:
+        """Forget every key record (a key was revoked somewhere, which one is not known here);
+        that an id names no key is kept, since a revocation creates no key."""
+        self.cleared_at = self.generation
+        self.generation += 1
+        if self.records is not None:
+            self.records.clear()

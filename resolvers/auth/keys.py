@@ -1,12 +1,10 @@
 """Creating and revoking API keys, each with its audit event in the same transaction."""
 
-import asyncio
-import logging
 from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
 
-from graph.database import UNAVAILABLE_ERRORS, Database, Record
+from graph.database import Database, Record
 from graph.queries import audit as audit_queries
 from graph.queries import keys as queries
 from resolvers.auth.audit import EntityType, event
@@ -15,7 +13,6 @@ from resolvers.auth.principal import Principal, Role, new_key
 from resolvers.errors import Forbidden, NotFound
 
 SYSTEM_ACTOR = Principal(key_id="cli", role=Role.ADMIN)
-logger = logging.getLogger("datamap")
 
 
 @dataclass(frozen=True)
@@ -48,8 +45,9 @@ async def create(db: Database, role: Role, name: str, actor: Principal) -> Creat
 async def revoke(
     db: Database, key_id: str, actor: Principal, *, evict_from: KeyCache | None = None
 ) -> Record:
-    """Revoke a key and evict it from this process's `evict_from` cache, so its next request
-    here is refused; other processes refuse it once their cached record expires."""
+    """Revoke a key and evict it from this process's `evict_from` cache; the revocation moves
+    the epoch every process checks its cache against (`revocations.py`), so every process
+    refuses the key on its next request."""
 
     async def work(tx: AsyncManagedTransaction) -> Record | None:
         if await queries.lock_active_admins(tx, db) == [key_id]:
@@ -74,22 +72,3 @@ async def revoke(
     if record is None:
         raise NotFound(f"no API key {key_id}", field="id")
     return record
-
-
-async def watch_revocations(db: Database, cache: KeyCache, interval_s: float) -> None:
-    """Evict from `cache` every key revoked anywhere (another worker, another machine, the CLI):
-    one small read every `interval_s` seconds, until cancelled."""
-    since = None
-    while True:
-        try:
-            rows = await queries.revoked_since(db, since)
-        except UNAVAILABLE_ERRORS as error:
-            logger.warning("cannot read key revocations: %s", type(error).__name__)
-        except Exception:
-            logger.exception("reading key revocations failed; trying again")
-        else:
-            for row in rows:
-                cache.evict(row["id"])
-            if rows:
-                since = rows[-1]["revoked_at"]
-        await asyncio.sleep(interval_s)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from graph.database import UNAVAILABLE_ERRORS, Database, Record
 from graph.queries import keys as queries
 from resolvers.auth.key_cache import KeyCache
+from resolvers.auth.revocations import Revocations
 from resolvers.errors import Unauthenticated, Unavailable
 
 KEY_PREFIX = "dmk"
@@ -97,13 +98,21 @@ async def key_record(db: Database, cache: KeyCache, key_id: str) -> Record | Non
     return record
 
 
-async def authenticate(db: Database, cache: KeyCache, authorization: str | None) -> Principal:
+async def authenticate(
+    db: Database,
+    cache: KeyCache,
+    authorization: str | None,
+    revocations: Revocations | None = None,
+) -> Principal:
     """The principal an `Authorization: Bearer` header proves, or Unauthenticated. The key's
-    record comes from `cache` when it has it; the key is checked against its hash every time."""
+    record comes from `cache` when it has it, once `revocations` has cleared the cache of what a
+    revocation anywhere made stale; the key is checked against its hash every time."""
     key = bearer_token(authorization)
     if key is None:
         raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
     key_id = key_id_of(key)
+    if revocations is not None:
+        await revocations.check()
     record = await key_record(db, cache, key_id) if key_id is not None else None
     # An unknown key is hashed and compared too, so it takes as long to refuse as a wrong one.
     valid = matches(key, UNKNOWN_HASH if record is None else record["hash"])

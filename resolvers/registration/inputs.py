@@ -5,6 +5,7 @@ becomes BAD_USER_INPUT whose `field` is the GraphQL path of the offending value
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from datetime import date
+from functools import cache
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -447,10 +448,22 @@ def validated(
     try:
         return model.model_validate(data, context=context)
     except ValidationError as error:
-        first = error.errors()[0]
-        location = tuple(part for part in first["loc"] if part != "__root__")
-        message = first["msg"].removeprefix("Value error, ")
-        raise BadUserInput(message, field=field_path(field, location)) from None
+        raise refused(error, field) from None
+
+
+def refused(error: ValidationError, field: str) -> BadUserInput:
+    """The first error of a validation as BadUserInput naming its path under `field`."""
+    first = error.errors()[0]
+    location = tuple(part for part in first["loc"] if part != "__root__")
+    message = first["msg"].removeprefix("Value error, ")
+    return BadUserInput(message, field=field_path(field, location))
+
+
+@cache
+def batch_adapter(model: type[Row]) -> TypeAdapter[list[Row]]:
+    """A validator of a whole list of `model`: one call into pydantic's core for a bulk call's
+    1,000 inputs, not one each; the first error is the first failing input's, as before."""
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 def validated_batch(
@@ -460,7 +473,10 @@ def validated_batch(
         raise BadUserInput("give at least one input", field=field)
     if len(rows) > max_rows:
         raise BadUserInput(f"at most {max_rows} inputs per request", field=field)
-    models = [validated(model, row, f"{field}[{index}]") for index, row in enumerate(rows)]
+    try:
+        models = batch_adapter(model).validate_python(rows)
+    except ValidationError as error:
+        raise refused(error, field) from None
     seen: set[str] = set()
     for index, row in enumerate(models):
         if row.id in seen:

@@ -19,7 +19,7 @@ def fresh_settings() -> Iterator[None]:
     get_settings.cache_clear()
 
 
-@pytest.mark.parametrize("command", [["seed"], ["keys", "list"], ["migrate"]])
+@pytest.mark.parametrize("command", [["seed"], ["keys", "list"], ["migrate"], ["serve"]])
 def test_neo4j_down_is_one_line_and_a_non_zero_exit(
     command: list[str],
     unused_tcp_port: int,

@@ -46,3 +46,15 @@ def test_it_keeps_that_an_id_is_unknown_apart_from_the_records() -> None:
     assert cache.get("nobody") is None
     assert not cache.is_unknown("k1")
     assert not KeyCache(ttl_s=0).is_unknown("nobody")
+
+
+def test_a_lookup_that_started_before_a_clear_is_not_cached() -> None:
+    cache = KeyCache(ttl_s=60)
+    cache.put("k1", RECORD, cache.generation)
+    generation = cache.generation
+    cache.clear()
+    assert cache.get("k1") is None
+    cache.put("k2", {**RECORD, "id": "k2"}, generation)
+    assert cache.get("k2") is None
+    cache.put("k2", {**RECORD, "id": "k2"}, cache.generation)
+    assert cache.get("k2") is not None

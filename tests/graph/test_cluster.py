@@ -3,6 +3,7 @@ URI serves the API, every read field runs in read transactions (which a cluster 
 readers), writes in write transactions, and a process's bookmarks chain its reads after its
 writes."""
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 from app.main import create_app
 from app.settings import Settings
 from graph.database import Database
+from graph.migrations import migrate
 from tests.conftest import GraphQL
 from tests.graph.test_statements import DOCUMENTS
 
@@ -73,3 +75,21 @@ async def test_a_mutation_writes_in_a_write_transaction_and_leaves_a_bookmark(
     assert await recorded_modes(app, graphql, document) == {"WRITE"}
     db: Database = app.state.db
     assert await db.bookmarks.get_bookmarks(), "reads after this write wait for it"
+
+
+async def test_workers_starting_together_on_missing_rules_all_migrate(
+    db: Database, neo4j_server: Settings
+) -> None:
+    """Workers that find constraints missing apply them at once without failing one another
+    (concurrent schema changes deadlock, and one may find the rule another just created)."""
+    await db.write("DROP INDEX system_name IF EXISTS")
+    await db.write("DROP CONSTRAINT keyrevocations_key IF EXISTS")
+    workers = [Database.connect(neo4j_server) for _ in range(3)]
+    try:
+        outcomes = await asyncio.gather(*(migrate(w) for w in workers), return_exceptions=True)
+    finally:
+        for worker in workers:
+            await worker.close()
+    assert outcomes == [None, None, None]
+    names = {row["name"] for row in await db.read("SHOW INDEXES YIELD name RETURN name")}
+    assert {"system_name", "keyrevocations_key"} <= names
