@@ -8,7 +8,7 @@ manifests writes nothing and says so."""
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -134,17 +134,16 @@ async def audited(
     entity_type: str,
     rows: list[Record],
 ) -> list[Imported]:
-    """The rows as imported entities, with an audit event for each that changed."""
+    """The rows as imported entities, with an audit event for each that changed (sent in
+    statements of at most `registration.WRITE_CHUNK` events, as the upserts are)."""
     outcomes = [registration.outcome(row) for row in rows]
-    await audit_queries.write_events(
-        tx,
-        db,
-        [
-            event(actor, OPERATION, entity_type, row["id"], row["before"], row["after"])
-            for row, o in zip(rows, outcomes, strict=True)
-            if o.changed
-        ],
-    )
+    events: list[Mapping[str, Any]] = [
+        event(actor, OPERATION, entity_type, row["id"], row["before"], row["after"])
+        for row, o in zip(rows, outcomes, strict=True)
+        if o.changed
+    ]
+    for start in range(0, len(events), registration.WRITE_CHUNK):
+        await audit_queries.write_events(tx, db, events[start : start + registration.WRITE_CHUNK])
     return [Imported(entity_type, o.id, o.created, o.changed) for o in outcomes]
 
 

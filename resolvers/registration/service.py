@@ -179,6 +179,12 @@ def unchanged(state: Record | None, expected: dict[str, Any] | None) -> bool:
     return same(rest, expected)
 
 
+WRITE_CHUNK = 1000
+"""The most rows one upsert statement of `check_and_upsert(..., only_changed=True)` sends: a
+Fides import's 20,000 storages go as 20 statements of one text (planned once), in its one
+transaction."""
+
+
 def ids_of(rows: Rows | None) -> list[str]:
     return [] if rows is None else [row["id"] for row in rows.rows]
 
@@ -235,8 +241,9 @@ async def check_and_upsert(
             results[row["id"]] = {"id": row["id"], "before": state, "after": state}
         else:
             write.append(row)
-    if write:
-        results.update((row["id"], row) for row in await rows.write(tx, actor.key_id, write))
+    for start in range(0, len(write), WRITE_CHUNK):
+        chunk = write[start : start + WRITE_CHUNK]
+        results.update((row["id"], row) for row in await rows.write(tx, actor.key_id, chunk))
     return [results[row["id"]] for row in rows.rows]
 
 
