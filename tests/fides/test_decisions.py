@@ -3,8 +3,10 @@ to register inputs with what was not mapped, and an export placed so that import
 the same inputs."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 
 from resolvers.errors import BadUserInput
@@ -25,7 +27,7 @@ from resolvers.fides.facts import (
     StorageFacts,
     SystemFacts,
 )
-from resolvers.fides.manifests import parsed
+from resolvers.fides.manifests import SAFE_LOADER, parsed, yaml_loaded
 from resolvers.registration.vocabulary import category_keys, data_use_keys
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "fides" / "cookie_house"
@@ -272,3 +274,64 @@ def test_an_export_is_valid_fideslang_and_imports_to_the_same_inputs() -> None:
         "db/essential.service",
         "shop/essential.service",
     ]
+
+
+def as_loaded(load: Any, text: str) -> tuple[Any, ...]:
+    try:
+        return ("loaded", repr(load(text)))
+    except Exception as error:
+        return ("error", type(error), str(error))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: yes\nb: No\nc: ~\nd: 2024-01-01\ne: 2024-01-01T10:00:00Z\nf: 1.5e3\ng: 0x1F\nh: '1'",
+        "i: .inf\nj: -.nan\nk: 1_000\nl: 0o17\nm: ''\nn:\n- [a, {b: c}]\n-\n- 'x'",
+        "a: 1\na: 2\nb: 3",
+        "~: 1\nnull: 2\n1: a\n1.0: b\ntrue: c",
+        'k: |\n  block\n  text\nq: "x\\ny"',
+        "",
+        "just a scalar",
+        "a: &x {b: 1}\nc: *x",
+        "base: &b {x: 1}\nchild:\n  <<: *b\n  y: 2",
+        "a: !!str 1\nb: !!int '2'",
+        "a: !custom x",
+        "? [a]\n: 1",
+        "= : 1",
+        "a: 1\n---\nb: 2",
+        "a: [",
+        "a: 2024-13-45",
+    ],
+)
+def test_a_manifest_loads_as_pyyamls_safe_loader_loads_it(text: str) -> None:
+    # built from libyaml's events, or left to yaml.load (anchors, tags, merge keys, errors)
+    expected = as_loaded(lambda t: yaml.load(t, Loader=SAFE_LOADER), text)  # a safe loader
+    assert as_loaded(yaml_loaded, text) == expected
+
+
+def test_the_fixture_loads_as_pyyamls_safe_loader_loads_it() -> None:
+    for _, text in documents():
+        assert yaml_loaded(text) == yaml.load(text, Loader=SAFE_LOADER)  # a safe loader
+
+
+def test_declarations_keep_the_order_they_were_given_in() -> None:
+    # fideslang sorts a system's declarations by name; paths name them as given
+    text = """
+system:
+  - fides_key: shop
+    system_type: Service
+    privacy_declarations:
+      - name: zz
+        data_categories: [user.contact.email]
+        data_use: essential.service
+        data_subjects: [customer]
+      - name: aa
+        data_categories: [user.name]
+        data_use: marketing.communications.email
+        data_subjects: [customer]
+        legal_basis_for_processing: Consent
+"""
+    result = mapped([("m", text)])
+    assert [a.data["name"] for a in result.activities] == ["aa"]
+    assert "m.system[0].privacy_declarations[0].legal_basis_for_processing" in reasons(result)
