@@ -512,9 +512,6 @@ def register_many(input_type: type, kind: Kind, operation: str, description: str
 @strawberry.enum(description="A kind of entity that can be retired, and so restored.")
 class RetiredKind(enum.Enum):
     ORGANISATION = "ORGANISATION"
-    PROCESSOR = strawberry.enum_value(
-        "PROCESSOR", deprecation_reason="Use ORGANISATION: an organisation of any kind."
-    )
     ENGAGEMENT = "ENGAGEMENT"
     SYSTEM = "SYSTEM"
     STORAGE = "STORAGE"
@@ -525,7 +522,6 @@ class RetiredKind(enum.Enum):
 
 RETIRED_KINDS: dict[RetiredKind, tuple[RetirableKind, EntityType]] = {
     RetiredKind.ORGANISATION: ("Organisation", EntityType.Organisation),
-    RetiredKind.PROCESSOR: ("Organisation", EntityType.Organisation),
     RetiredKind.ENGAGEMENT: ("ENGAGES", EntityType.Engagement),
     RetiredKind.SYSTEM: ("System", EntityType.System),
     RetiredKind.STORAGE: ("Storage", EntityType.Storage),

@@ -157,7 +157,7 @@ async def test_an_admin_restores_a_retired_entity(
     )
     flow_id = flow["data"]["registerDataFlow"]["id"]
     for field, kind, entity_id in (
-        ("retireProcessor", "PROCESSOR", org_id),
+        ("retireProcessor", "ORGANISATION", org_id),
         ("retireDataFlow", "DATA_FLOW", flow_id),
     ):
         await graphql(RETIRE.format(field=field), {"id": entity_id}, key=integration)
