@@ -9,20 +9,26 @@ from neo4j import AsyncManagedTransaction
 
 from graph.database import Database, Record, fetch
 
+EVENTS_PER_STATEMENT = 1000
+"""A Fides import's 50,000 events go as 50 statements of one text in its one transaction."""
+
 
 async def write_events(
     tx: AsyncManagedTransaction, db: Database, events: list[Mapping[str, Any]]
 ) -> None:
-    """Each event: id, actor, operation, entity_type, entity_id, before, after (JSON text)."""
-    await fetch(
-        tx,
-        db,
-        "UNWIND $events AS event "
-        "CREATE (a:AuditEvent {id: event.id, at: datetime(), actor: event.actor, "
-        "operation: event.operation, entity_type: event.entity_type, "
-        "entity_id: event.entity_id, before: event.before, after: event.after})",
-        {"events": list(events)},
-    )
+    """Each event: id, actor, operation, entity_type, entity_id, before, after (JSON text). Sent
+    in statements of at most `EVENTS_PER_STATEMENT` (one text, planned once); none when there
+    are no events."""
+    for start in range(0, len(events), EVENTS_PER_STATEMENT):
+        await fetch(
+            tx,
+            db,
+            "UNWIND $events AS event "
+            "CREATE (a:AuditEvent {id: event.id, at: datetime(), actor: event.actor, "
+            "operation: event.operation, entity_type: event.entity_type, "
+            "entity_id: event.entity_id, before: event.before, after: event.after})",
+            {"events": list(events[start : start + EVENTS_PER_STATEMENT])},
+        )
 
 
 async def search(

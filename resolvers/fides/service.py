@@ -134,16 +134,14 @@ async def audited(
     entity_type: EntityType,
     rows: list[Record],
 ) -> list[Imported]:
-    """The rows as imported entities, with an audit event for each that changed (sent in
-    statements of at most `registration.WRITE_CHUNK` events, as the upserts are)."""
+    """The rows as imported entities, with an audit event for each that changed."""
     outcomes = [registration.outcome(row) for row in rows]
     events: list[Mapping[str, Any]] = [
         event(actor, OPERATION, entity_type, row["id"], row["before"], row["after"])
         for row, o in zip(rows, outcomes, strict=True)
         if o.changed
     ]
-    for start in range(0, len(events), registration.WRITE_CHUNK):
-        await audit_queries.write_events(tx, db, events[start : start + registration.WRITE_CHUNK])
+    await audit_queries.write_events(tx, db, events)
     return [Imported(entity_type, o.id, o.created, o.changed) for o in outcomes]
 
 
