@@ -183,6 +183,40 @@ async def test_a_bulk_registration_is_all_or_nothing(
     ]
 
 
+async def test_a_bulk_call_of_new_and_known_processors_answers_each_in_order(
+    graphql: GraphQL, db: Database, controller: str
+) -> None:
+    """New organisations are created in one pass and known ones upserted in another: the
+    answers still follow the inputs, and a new one is stored exactly as a known one is
+    compared (registering it again changes nothing)."""
+    source = unique_source()
+    await graphql(REGISTER_PROCESSORS, {"inputs": [processor(source, n, controller) for n in "ab"]})
+    inputs = [
+        processor(source, "c", controller, subjectTo=["PIPEDA"], serves=["EEA"]),
+        processor(source, "a", controller, legalName="A renamed"),
+        processor(source, "d", controller),
+        processor(source, "b", controller),
+    ]
+    body = await graphql(REGISTER_PROCESSORS, {"inputs": inputs})
+
+    assert body["data"]["registerProcessors"] == [
+        {"id": f"{source}:c", "created": True, "changed": True},
+        {"id": f"{source}:a", "created": False, "changed": True},
+        {"id": f"{source}:d", "created": True, "changed": True},
+        {"id": f"{source}:b", "created": False, "changed": False},
+    ]
+    again = await graphql(REGISTER_PROCESSORS, {"inputs": inputs})
+    assert [row["changed"] for row in again["data"]["registerProcessors"]] == [False] * 4
+    counts = await db.read(
+        "MATCH (o:Organisation {source: $source}) "
+        "RETURN count{ (o)<-[:ENGAGES]-() } AS engaged, count{ (o)-[:ESTABLISHED_IN]->() } AS "
+        "established, size(o.serves) > 1 AS serves_eea ORDER BY o.id",
+        {"source": source},
+    )
+    assert [(row["engaged"], row["established"]) for row in counts] == [(1, 1)] * 4
+    assert [row["serves_eea"] for row in counts] == [False, False, True, False]
+
+
 async def test_a_bulk_registration_has_a_size_limit(graphql: GraphQL, controller: str) -> None:
     source = unique_source()
     inputs = [processor(source, f"p{n}", controller) for n in range(1001)]
