@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext
 from schema.auth import RoleCheck
 from schema.caches import ShortParserCache, ShortValidationCache
 from schema.cost import QueryCost
+from schema.execution import PlainExecutionContext
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.read import NODE_TYPES
@@ -62,5 +63,6 @@ def build_schema(settings: SchemaSettings) -> strawberry.Schema:
         mutation=Mutation,
         types=list(NODE_TYPES.values()),  # every kind node(id) answers, a field naming it or not
         extensions=extensions,
+        execution_context_class=PlainExecutionContext,
         config=StrawberryConfig(batching_config={"max_operations": settings.max_batch_operations}),
     )

@@ -1,0 +1,118 @@
+"""The plain pass (schema/execution.py) answers exactly as graphql-core does: the same data, and
+for a value it does not take, the same error at the same path. On a small schema of its own, so
+that every case (a null in a non-null field deep in a list, an enum value the enum lacks, a list
+that is not one) is certain to occur; the seeded map's answers are compared in
+test_every_field.py."""
+
+from enum import Enum
+from typing import Any
+
+import pytest
+import strawberry
+
+from schema.execution import PlainExecutionContext, plain_types
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.type
+class Leaf:
+    name: str
+    size: int | None
+    colour: Colour
+    tags: list[str]
+
+
+@strawberry.type
+class Branch:
+    key: strawberry.ID
+    leaves: list[Leaf]
+    best: Leaf | None
+
+
+@strawberry.type
+class Tree:
+    branches: list[Branch]
+
+    @strawberry.field
+    def count(self) -> int:
+        return len(self.branches)
+
+
+def leaf(name: Any = "a", colour: Any = Colour.RED, tags: Any = ("x",)) -> Leaf:
+    return Leaf(name=name, size=len(str(name)), colour=colour, tags=tags)
+
+
+TREES: dict[str, Tree] = {
+    "good": Tree(
+        branches=[
+            Branch(key=strawberry.ID("b1"), leaves=[leaf("a"), leaf("b")], best=leaf("c")),
+            Branch(key=strawberry.ID("b2"), leaves=[], best=None),
+        ]
+    ),
+    "null name": Tree(
+        branches=[Branch(key=strawberry.ID("b1"), leaves=[leaf("a"), leaf(None)], best=None)]
+    ),
+    "bad enum": Tree(
+        branches=[Branch(key=strawberry.ID("b1"), leaves=[leaf(colour="green")], best=None)]
+    ),
+    "not a list": Tree(
+        branches=[Branch(key=strawberry.ID("b1"), leaves=[leaf(tags=7)], best=leaf())]
+    ),
+    "number as name": Tree(
+        branches=[Branch(key=strawberry.ID("b1"), leaves=[leaf(12)], best=None)]
+    ),
+}
+CHOSEN: list[Tree] = []
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def tree(self) -> Tree:
+        return CHOSEN[0]
+
+
+DOCUMENTS = [
+    "{ tree { count branches { key leaves { name size colour tags } best { name } } } }",
+    """query($skip: Boolean!) { tree { branches { __typename k: key
+        first: leaves { name } second: leaves { colour tags @skip(if: $skip) }
+        ...B } } } fragment B on Branch { best { ... on Leaf { size name } } }""",
+    "{ tree { branches { leaves { __typename name @include(if: false) size } } } }",
+]
+
+
+def answer(context: type | None, document: str, tree: str) -> dict[str, Any]:
+    CHOSEN[:] = [TREES[tree]]
+    schema = strawberry.Schema(query=Query, execution_context_class=context)
+    result = schema.execute_sync(document, variable_values={"skip": True})
+    return {
+        "data": result.data,
+        "errors": [(e.message, e.path) for e in result.errors or []],
+    }
+
+
+def test_the_answer_types_are_plain_and_the_one_with_a_resolver_is_not() -> None:
+    schema = strawberry.Schema(query=Query)
+    assert plain_types(schema._schema) == {"Leaf", "Branch"}
+
+
+@pytest.mark.parametrize("tree", TREES)
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_the_plain_pass_answers_as_graphql_core(document: str, tree: str) -> None:
+    assert answer(PlainExecutionContext, document, tree) == answer(None, document, tree)
+
+
+def test_an_error_deep_in_a_plain_list_keeps_its_path() -> None:
+    found = answer(PlainExecutionContext, DOCUMENTS[0], "null name")
+    assert found["errors"] == [
+        (
+            "Cannot return null for non-nullable field Leaf.name.",
+            ["tree", "branches", 0, "leaves", 1, "name"],
+        )
+    ]
+    assert found["data"] is None  # every position up to the root is non-null
