@@ -95,7 +95,10 @@ BIDI_CONTROLS = frozenset(
 def _clean_text(value: str) -> str:
     """Refuse what makes a name lie about itself: control characters (NUL, BEL, ESC, ...),
     bidirectional overrides that reorder what a reader sees, and a name of invisible characters
-    only (zero-width spaces and joiners)."""
+    only (zero-width spaces and joiners). Printable text (no Unicode "Other" or "Separator"
+    character but the ASCII space) has none of these: most names, checked at once."""
+    if value.isprintable() and not value.isspace():
+        return value
     for character in value:
         if unicodedata.category(character) == "Cc":
             raise ValueError(f"control character U+{ord(character):04X} is not allowed")

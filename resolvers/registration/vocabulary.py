@@ -264,6 +264,7 @@ def is_market(code: str) -> bool:
     return code == EEA_MARKET or country_name(code) is not None or code in subdivision_codes()
 
 
+@cache
 def country_name(code: str) -> str | None:
     """The ISO 3166-1 name of an alpha-2 code, or None when it is not one."""
     if len(code) != 2 or not code.isascii() or not code.isupper():
