@@ -28,6 +28,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLString,
+    get_named_type,
     is_leaf_type,
     is_object_type,
 )
@@ -39,12 +40,6 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 class NotPlain(Exception):
     """A value the plain pass leaves to graphql-core."""
-
-
-def named(type_: GraphQLOutputType) -> GraphQLOutputType:
-    while isinstance(type_, GraphQLNonNull | GraphQLList):
-        type_ = type_.of_type
-    return type_
 
 
 @cache
@@ -66,8 +61,8 @@ def plain_types(schema: GraphQLSchema) -> frozenset[str]:
         changed = False
         for name, type_ in list(candidates.items()):
             for field in type_.fields.values():
-                inner = named(field.type)
-                if not is_leaf_type(inner) and getattr(inner, "name", None) not in candidates:
+                inner = get_named_type(field.type)
+                if not is_leaf_type(inner) and inner.name not in candidates:
                     del candidates[name]
                     changed = True
                     break
