@@ -163,9 +163,12 @@ NEW_ORGANISATIONS: LiteralString = (
     "e.registered_by = coalesce(e.registered_by, $owner) "
     "RETURN row.id AS id, null AS before, o {.*, engagement: e {.*}} AS after"
 )
-"""The organisations of `$rows` that are new (no `source` and no edge: what `upsert_organisations`
-would find `fresh` with no `before`), created as it would create them, in one pass with no
-per-row branch: most of a bulk call. The rows it does not return go through the full upsert."""
+"""The organisations of `$rows` that are new (no `source`, so no `before`, and no edge), created
+in one pass with no per-row branch: most of a bulk call. Their edges are made with CREATE: MERGE
+of an edge locks both of its nodes until commit, so concurrent calls that all engage one
+organisation, or establish in one country, would queue on those nodes. `ON MATCH SET` takes an
+existing organisation's own lock, so two transactions cannot both find it without edges. The
+rows it does not return go through `upsert_known_organisations`."""
 
 
 async def upsert_organisations(
@@ -195,14 +198,8 @@ async def upsert_known_organisations(
     countries: Mapping[str, str],
     owner: str,
 ) -> list[Record]:
-    """`upsert_organisations` of any rows, new or not: each row branches on whether its
-    organisation has edges yet.
-
-    An organisation that has no ESTABLISHED_IN or ENGAGES edge yet (new, most of a bulk call)
-    gets both with CREATE: MERGE of an edge locks both of its nodes until commit, so concurrent
-    calls that all engage one organisation, or establish in one country, would queue on those
-    nodes. `SET o` first takes the organisation's own lock, so two transactions cannot both find
-    it without edges. Organisations with edges go through MERGE as before."""
+    """`upsert_organisations` of the rows `NEW_ORGANISATIONS` did not create: the organisation's
+    country and engagement are made exactly those by MERGE (its old country's edge goes)."""
     return await fetch(
         tx,
         db,
@@ -214,32 +211,18 @@ async def upsert_known_organisations(
         "SET o += row.props, o.retired_on = null, "
         "o.registered_by = coalesce(o.registered_by, $owner) "
         + markets("o", "serves")
-        + "WITH row, o, before, NOT EXISTS { (o)-[:ESTABLISHED_IN|ENGAGES]-() } AS fresh "
-        "CALL (row, o, fresh) { "
-        "  WITH row, o WHERE fresh "
-        "  MATCH (engager:Organisation {id: row.engager_id}) "
-        "  MERGE (c:Country {code: row.props.country}) ON CREATE SET c.name = $countries[c.code] "
-        "  CREATE (o)-[:ESTABLISHED_IN]->(c) "
-        "  CREATE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
-        "  SET e += row.engagement.props, e.retired_on = null, "
-        "  e.registered_by = coalesce(e.registered_by, $owner) "
-        "  RETURN e "
-        "UNION ALL "
-        "  WITH row, o WHERE NOT fresh "
-        "  CALL (row, o) { "
-        "    OPTIONAL MATCH (o)-[old:ESTABLISHED_IN]->(c:Country) "
-        "    WHERE c.code <> row.props.country "
-        "    DELETE old "
-        "  } "
-        "  MERGE (c:Country {code: row.props.country}) ON CREATE SET c.name = $countries[c.code] "
-        "  MERGE (o)-[:ESTABLISHED_IN]->(c) "
-        "  WITH row, o "
-        "  MATCH (engager:Organisation {id: row.engager_id}) "
-        "  MERGE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
-        "  SET e += row.engagement.props, e.retired_on = null, "
-        "  e.registered_by = coalesce(e.registered_by, $owner) "
-        "  RETURN e "
+        + "CALL (row, o) { "
+        "  OPTIONAL MATCH (o)-[old:ESTABLISHED_IN]->(c:Country) "
+        "  WHERE c.code <> row.props.country "
+        "  DELETE old "
         "} "
+        "MERGE (c:Country {code: row.props.country}) ON CREATE SET c.name = $countries[c.code] "
+        "MERGE (o)-[:ESTABLISHED_IN]->(c) "
+        "WITH row, o, before "
+        "MATCH (engager:Organisation {id: row.engager_id}) "
+        "MERGE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
+        "SET e += row.engagement.props, e.retired_on = null, "
+        "e.registered_by = coalesce(e.registered_by, $owner) "
         "RETURN row.id AS id, before, o {.*, engagement: e {.*}} AS after",
         {"rows": list(rows), "countries": countries, "owner": owner},
     )
