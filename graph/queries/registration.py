@@ -82,7 +82,7 @@ def relink(
     A node new in this transaction (`fresh` in scope) gets its edges with CREATE, and an existing
     Country is matched, not merged: MERGE of an edge locks both of its nodes until commit, so
     concurrent registrations naming one operator or country queued on it (as
-    `upsert_organisations` explains). A node that exists goes through MERGE."""
+    `NEW_ORGANISATIONS` explains). A node that exists goes through MERGE."""
     if prop is None:
         stale: LiteralString = "NOT t." + key + " IN " + items
         wanted: LiteralString = "k"
@@ -143,6 +143,23 @@ def markets(node: LiteralString, prop: LiteralString) -> LiteralString:
     )
 
 
+def registered(node: LiteralString, props: LiteralString = "row.props") -> LiteralString:
+    """Set `props` on `node`, unretire it and record the first registrar (`$owner`)."""
+    return (
+        "SET "
+        + node
+        + " += "
+        + props
+        + ", "
+        + node
+        + ".retired_on = null, "
+        + node
+        + ".registered_by = coalesce("
+        + node
+        + ".registered_by, $owner) "
+    )
+
+
 def one(value: LiteralString) -> LiteralString:
     """A single optional key as a list for `relink`."""
     return "[k IN [" + value + "] WHERE k IS NOT NULL]"
@@ -154,14 +171,12 @@ NEW_ORGANISATIONS: LiteralString = (
     "WITH row, o WHERE o.source IS NULL AND NOT EXISTS { (o)-[:ESTABLISHED_IN|ENGAGES]-() } "
     "MATCH (engager:Organisation {id: row.engager_id}) "
     "MERGE (c:Country {code: row.props.country}) ON CREATE SET c.name = $countries[c.code] "
-    "SET o += row.props, o.retired_on = null, "
-    "o.registered_by = coalesce(o.registered_by, $owner) "
+    + registered("o")
     + markets("o", "serves")
     + "CREATE (o)-[:ESTABLISHED_IN]->(c) "
     "CREATE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
-    "SET e += row.engagement.props, e.retired_on = null, "
-    "e.registered_by = coalesce(e.registered_by, $owner) "
-    "RETURN row.id AS id, null AS before, o {.*, engagement: e {.*}} AS after"
+    + registered("e", "row.engagement.props")
+    + "RETURN row.id AS id, null AS before, o {.*, engagement: e {.*}} AS after"
 )
 """The organisations of `$rows` that are new (no `source`, so no `before`, and no edge), created
 in one pass with no per-row branch: most of a bulk call. Their edges are made with CREATE: MERGE
@@ -208,8 +223,7 @@ async def upsert_known_organisations(
         "WITH row, o, CASE WHEN o.source IS NULL THEN null ELSE o {.*, "
         "  engagement: [(:Organisation {id: row.engager_id})-[e:ENGAGES {id: row.engagement.id}]"
         "->(o) | e {.*}][0]} END AS before "
-        "SET o += row.props, o.retired_on = null, "
-        "o.registered_by = coalesce(o.registered_by, $owner) "
+        + registered("o")
         + markets("o", "serves")
         + "CALL (row, o) { "
         "  OPTIONAL MATCH (o)-[old:ESTABLISHED_IN]->(c:Country) "
@@ -221,9 +235,8 @@ async def upsert_known_organisations(
         "WITH row, o, before "
         "MATCH (engager:Organisation {id: row.engager_id}) "
         "MERGE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
-        "SET e += row.engagement.props, e.retired_on = null, "
-        "e.registered_by = coalesce(e.registered_by, $owner) "
-        "RETURN row.id AS id, before, o {.*, engagement: e {.*}} AS after",
+        + registered("e", "row.engagement.props")
+        + "RETURN row.id AS id, before, o {.*, engagement: e {.*}} AS after",
         {"rows": list(rows), "countries": countries, "owner": owner},
     )
 
@@ -250,9 +263,8 @@ async def upsert_flows(
         "  DELETE old "
         "} "
         "MERGE (source)-[f:FLOWS_TO {id: row.id}]->(target) "
-        "SET f += row.props, f.retired_on = null, "
-        "f.registered_by = coalesce(f.registered_by, $owner) "
-        "RETURN row.id AS id, before, f {.*, from_id: source.id, to_id: target.id} AS after",
+        + registered("f")
+        + "RETURN row.id AS id, before, f {.*, from_id: source.id, to_id: target.id} AS after",
         {"rows": list(rows), "owner": owner},
     )
 
@@ -269,9 +281,8 @@ async def upsert_safeguards(
         "WITH row, g, CASE WHEN g.source IS NULL THEN null ELSE g {.*, "
         "  exporter_id: [(g)-[:EXPORTER]->(o) | o.id][0], "
         "  importer_id: [(g)-[:IMPORTER]->(o) | o.id][0]} END AS before "
-        "SET g += row.props, g.retired_on = null, "
-        "g.registered_by = coalesce(g.registered_by, $owner) "
-        "WITH row, g, before "
+        + registered("g")
+        + "WITH row, g, before "
         "CALL (row, g) { "
         "  OPTIONAL MATCH (g)-[old:EXPORTER|IMPORTER]->(o) "
         "  WHERE (type(old) = 'EXPORTER' AND o.id <> row.exporter_id) "
@@ -328,9 +339,10 @@ async def upsert_nodes(
         "MERGE (n:" + label + " {id: row.id}) ON MATCH SET n.id = row.id "
         "WITH row, n, CASE WHEN n.source IS NULL THEN null ELSE n {.*, " + projection + "} END "
         "AS before "
-        "SET n += row.props, n.retired_on = null, "
-        "n.registered_by = coalesce(n.registered_by, $owner) "
-        "WITH row, n, before, before IS NULL AS fresh " + links + "WITH row, n, before "
+        + registered("n")
+        + "WITH row, n, before, before IS NULL AS fresh "
+        + links
+        + "WITH row, n, before "
         "RETURN row.id AS id, before, n {.*, " + projection + "} AS after",
         {"rows": list(rows), "countries": countries or {}, "owner": owner},
     )
@@ -386,9 +398,8 @@ async def upsert_engagements(
         "WITH row, a, b, CASE WHEN old IS NULL THEN null "
         "  ELSE old {.*, engager_id: a.id, engaged_id: b.id} END AS before "
         "MERGE (a)-[e:ENGAGES {id: row.id}]->(b) "
-        "SET e += row.props, e.retired_on = null, "
-        "e.registered_by = coalesce(e.registered_by, $owner) "
-        "RETURN row.id AS id, before, e {.*, engager_id: a.id, engaged_id: b.id} AS after",
+        + registered("e")
+        + "RETURN row.id AS id, before, e {.*, engager_id: a.id, engaged_id: b.id} AS after",
         {"rows": list(rows), "owner": owner},
     )
 
@@ -405,9 +416,8 @@ async def upsert_dpf_certifications(
         "MERGE (d:DpfCertification {id: row.id}) ON MATCH SET d.id = row.id "
         "WITH row, o, d, CASE WHEN d.framework IS NULL THEN null ELSE d {.*, "
         "  organisation_id: [(holder)-[:CERTIFIED_UNDER]->(d) | holder.id][0]} END AS before "
-        "SET d += row.props, d.retired_on = null, "
-        "d.registered_by = coalesce(d.registered_by, $owner) "
-        "MERGE (o)-[:CERTIFIED_UNDER]->(d) "
+        + registered("d")
+        + "MERGE (o)-[:CERTIFIED_UNDER]->(d) "
         "RETURN row.id AS id, before, d {.*, organisation_id: o.id} AS after",
         {"rows": list(rows), "owner": owner},
     )
