@@ -23,7 +23,7 @@ from graph.migrations import migrate
 from resolvers.auth.key_cache import KeyCache
 from resolvers.auth.revocations import Revocations
 from resolvers.errors import DatamapError, Unauthenticated
-from resolvers.read.loaders import create_loaders
+from resolvers.read.loaders import Loaders
 from schema.build import build_schema
 from schema.context import Context
 
@@ -129,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             db=db,
             settings=settings,
             key_cache=request.app.state.key_cache,
-            loaders=create_loaders(db),
+            loaders=Loaders(db),
         )
         if settings.auth_disabled or not is_ide_page(request):
             context.principal = await request_principal(request, settings)

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from graph.queries import lists
+from graph.queries import lists, shared
 from resolvers import global_id
 from resolvers.errors import NotFound
-from resolvers.read.service import data_map, list_page
+from resolvers.read.loaders import prime_shared
+from resolvers.read.service import data_map, list_page, read_node
 from resolvers.references import country_code, key_of, refuse
 from schema import datamap
 from schema.connection import After, Connection, First, connection
@@ -42,6 +43,7 @@ from schema.nodes import (
     Storage,
     System,
 )
+from schema.shared_reads import connection_plan, node_plan
 
 NODE_TYPES: dict[str, type[Node]] = {
     cls.LABEL: cls
@@ -79,6 +81,9 @@ async def lookup(info: Info[Context, None], cls: type[N], argument: str, field: 
     """The `cls` node an argument names (references.py's rule); NOT_FOUND naming `field`, with
     the nearest keys, when there is none."""
     key = key_of(argument, cls.LABEL, field=field)
+    branches = node_plan(info, cls.LABEL) if cls.LABEL in shared.LABELS else ()
+    if branches:
+        await read_node(info.context.db, info.context.loaders, cls.LABEL, key, branches)
     found = await by_key(info, cls, key)
     if found is None:
         await refuse(info.context.db, (cls.LABEL,), key, field=field, error=NotFound)
@@ -94,6 +99,7 @@ async def page_of(
     first: int | None,
     after: str | None,
 ) -> Connection[N]:
+    branches = connection_plan(info)
     page = await list_page(
         info.context.db,
         listing,
@@ -102,7 +108,9 @@ async def page_of(
         after=after,
         max_page_size=info.context.settings.max_page_size,
         kind=kind,
+        shared=shared.compose(branches),
     )
+    prime_shared(info.context.loaders, branches, page.rows, page.below)
 
     def to_node(properties: Mapping[str, Any]) -> N:
         return from_properties(cls, properties)

@@ -102,6 +102,35 @@ async def app(db: Database, neo4j_server: Settings) -> AsyncIterator[FastAPI]:
         yield application
 
 
+@pytest.fixture(scope="module")
+async def roomy_app(neo4j_server: Settings) -> AsyncIterator[FastAPI]:
+    """The service with query limits wide enough for documents that select every field, and a
+    transaction timeout that a loaded machine does not reach (such tests ask whether fields
+    answer, and what, not how fast: speed is measured in bench/)."""
+    from app.main import create_app
+
+    settings = neo4j_server.model_copy(
+        update={
+            "max_query_tokens": 1_000_000,
+            "max_query_depth": 50,
+            "max_aliases": 100_000,
+            "max_query_cost": 10**12,
+            "max_response_bytes": 1 << 30,
+            "neo4j_transaction_timeout_s": 600.0,
+        }
+    )
+    application: FastAPI = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="module")
+async def roomy(roomy_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=roomy_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://datamap.test") as http:
+        yield http
+
+
 @pytest.fixture(scope="session")
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)

@@ -9,6 +9,7 @@ from typing import LiteralString
 
 from graph.database import Database, Record
 from graph.queries import filters
+from graph.queries.shared import NONE, Shared
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ PROCESSING_ACTIVITIES = Listing(
 COUNTRIES = Listing("Country", "n.code", filters.COUNTRY)
 
 
-def page_statement(listing: Listing, active: list[str]) -> LiteralString:
+def page_statement(listing: Listing, active: list[str], shared: Shared = NONE) -> LiteralString:
     where = filters.where(listing.predicates, active)
     if listing.base is not None:
         where = listing.base + " AND " + where
@@ -42,8 +43,8 @@ def page_statement(listing: Listing, active: list[str]) -> LiteralString:
     top: LiteralString = "WITH n ORDER BY " + listing.order + " SKIP $offset LIMIT $limit"
     total: LiteralString = "COUNT { " + match + " } AS total"
     return (
-        match + " " + top + " WITH collect(properties(n)) AS page "
-        "RETURN " + total + ", page, " + filters.UNKNOWN_REFERENCES + " AS unknown"
+        match + " " + top + " WITH collect(properties(n)) AS page " + shared.text + " "
+        "RETURN " + total + ", page, " + filters.UNKNOWN_REFERENCES + " AS unknown" + shared.returns
     )
 
 
@@ -54,10 +55,12 @@ async def page(
     *,
     offset: int,
     limit: int,
+    shared: Shared = NONE,
 ) -> Record:
     """`{total, page, unknown}`: how many nodes match, the properties of `limit` of them from
-    `offset`, and the names of filters whose value names no node."""
+    `offset`, and the names of filters whose value names no node; with the values of `shared`
+    below the page."""
     active = [name for name, value in values.items() if value is not None]
-    params = {**filters.parameters(values), "offset": offset, "limit": limit}
-    rows = await db.read(page_statement(listing, active), params)
+    params = {**filters.parameters(values), **shared.params, "offset": offset, "limit": limit}
+    rows = await db.read(page_statement(listing, active, shared), params)
     return rows[0]

@@ -8,6 +8,7 @@ directly would cancel it for every other field awaiting the same key, and their 
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from strawberry.dataloader import DataLoader
@@ -15,6 +16,7 @@ from strawberry.dataloader import DataLoader
 from graph.database import Database, Record
 from graph.queries.nodes import BY_KEYS, nodes_by_keys
 from graph.queries.relations import RELATIONS, neighbour_pages
+from graph.queries.shared import Branch, below, numbered
 from resolvers.read.pagination import Window
 
 NodeLoader = DataLoader[str, Record | None]
@@ -50,11 +52,55 @@ def relation_loader(db: Database, relation: str) -> RelationLoader:
     return DataLoader(load_fn=load)
 
 
-def create_loaders(db: Database) -> dict[str, Any]:
-    """The loaders of one request, named `node:<Label>` and `relation:<name>`."""
-    loaders: dict[str, Any] = {f"node:{label}": node_loader(db, label) for label in BY_KEYS}
-    loaders.update({f"relation:{name}": relation_loader(db, name) for name in RELATIONS})
-    return loaders
+class Loaders(dict[str, Any]):
+    """The loaders of one request, named `node:<Label>` and `relation:<name>`, each made the
+    first time a field asks for it (a request uses few of them)."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+
+    def __missing__(self, name: str) -> Any:
+        kind, _, which = name.partition(":")
+        if kind == "node" and which in BY_KEYS:
+            loader: Any = node_loader(self.db, which)
+        elif kind == "relation" and which in RELATIONS:
+            loader = relation_loader(self.db, which)
+        else:
+            raise KeyError(name)
+        self[name] = loader
+        return loader
+
+
+def prime_shared(
+    loaders: dict[str, Any],
+    branches: Sequence[Branch],
+    roots: Sequence[Record],
+    record: Mapping[str, Any],
+) -> None:
+    """Hands each branch's loader what a shared read (`graph.queries.shared`) returned in
+    `record` below the root nodes `roots`: for every parent node, what the loader would have
+    loaded for it, so the fields of the selection run no statement of their own."""
+    parents: dict[int | None, list[Record]] = {None: list(roots)}
+    for entry in numbered(branches):
+        branch, value = entry.branch, record[f"r{entry.number}"]
+        keys = {
+            str(node[branch.by])
+            for node in parents[entry.parent]
+            if node.get(branch.by) is not None
+        }
+        if branch.relation is None:
+            nodes = {str(row["key"]): row["node"] for row in value}
+            cast(NodeLoader, loaders[f"node:{branch.label}"]).prime_many(
+                {key: nodes.get(key) for key in keys}
+            )
+        else:
+            window = Window(offset=branch.offset, limit=branch.limit)
+            pages = {str(row["source"]): (row["page"], row["total"]) for row in value}
+            cast(RelationLoader, loaders[f"relation:{branch.relation}"]).prime_many(
+                {(key, window): pages.get(key, ([], 0)) for key in keys}
+            )
+        parents[entry.number] = list(below(branch, value))
 
 
 async def load_node(loaders: dict[str, Any], label: str, key: str) -> Record | None:

@@ -1,23 +1,31 @@
 """The top-level read fields: a page of a kind, and the data map, as plain data."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from graph.database import Database, Record
 from graph.queries import datamap as datamap_queries
 from graph.queries import filters as filter_queries
 from graph.queries import lists
+from graph.queries import shared as shared_queries
+from graph.queries.shared import NONE, Branch, Shared
 from resolvers.limits import bounded
 from resolvers.read.datamap import DataMap, shape_map
 from resolvers.read.filters import as_keys, check_applicable, check_known
+from resolvers.read.loaders import prime_shared
 from resolvers.read.pagination import Window, window
 
 
 @dataclass(frozen=True)
 class Page:
+    """The rows of a page, how many there are in all, the window they fill, and what a shared
+    read returned below them (`r<n>` by name)."""
+
     rows: list[Record]
     total: int
     window: Window
+    below: Mapping[str, Any] = field(default_factory=dict)
 
 
 async def list_page(
@@ -29,14 +37,28 @@ async def list_page(
     after: str | None,
     max_page_size: int,
     kind: str,
+    shared: Shared = NONE,
 ) -> Page:
-    """One page of `listing` under the filter `values`, after checking every argument."""
+    """One page of `listing` under the filter `values`, after checking every argument; with
+    the values of `shared` below it."""
     rows = window(first, after, max_page_size)
     check_applicable(values, listing.predicates, kind)
     values = as_keys(values)
-    result = await lists.page(db, listing, values, offset=rows.offset, limit=rows.limit)
+    result = await lists.page(
+        db, listing, values, offset=rows.offset, limit=rows.limit, shared=shared
+    )
     await check_known(db, result["unknown"], values)
-    return Page(rows=result["page"], total=result["total"], window=rows)
+    return Page(rows=result["page"], total=result["total"], window=rows, below=result)
+
+
+async def read_node(
+    db: Database, loaders: dict[str, Any], label: str, key: str, branches: Sequence[Branch]
+) -> None:
+    """Reads the `label` node `key` and what `branches` read below it in one statement, and
+    primes the loaders with both."""
+    record = await shared_queries.nodes_by_keys(db, label, [key], shared_queries.compose(branches))
+    loaders[f"node:{label}"].prime(key, next(iter(record["page"]), None))
+    prime_shared(loaders, branches, record["page"], record)
 
 
 async def data_map(

@@ -4,12 +4,12 @@ and a field that graphql-core cancels (a sibling failed) does not cancel it for 
 import asyncio
 
 from graph.database import Database
-from resolvers.read.loaders import create_loaders, load_node, load_related
+from resolvers.read.loaders import Loaders, load_node, load_related
 from resolvers.read.pagination import Window
 
 
 async def test_a_cancelled_field_leaves_the_shared_load_to_the_others(seeded: Database) -> None:
-    loaders = create_loaders(seeded)
+    loaders = Loaders(seeded)
     cancelled = asyncio.ensure_future(load_node(loaders, "System", "accounts-db"))
     kept = asyncio.ensure_future(load_node(loaders, "System", "accounts-db"))
     neighbours = asyncio.ensure_future(

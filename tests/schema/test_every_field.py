@@ -3,12 +3,10 @@ every type reachable from `Query`, to depth 4, through every root list and looku
 no error. The selections are generated from the schema itself, so a new field is covered the day
 it is added; a new root field with required arguments must name them in ROOT_ARGUMENTS."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from graphql import (
     GraphQLField,
     GraphQLInterfaceType,
@@ -94,30 +92,6 @@ def selection(schema: GraphQLSchema, kind: GraphQLType, depth: int, alias: str =
         else:
             parts.append(label(alias, name))
     return "{ " + " ".join(parts) + " }"
-
-
-@pytest.fixture(scope="module")
-async def roomy(neo4j_server: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """The service with query limits wide enough for the generated selections, and a transaction
-    timeout that a loaded machine does not reach (the test asks whether every field answers, not
-    how fast: speed is measured in bench/)."""
-    from app.main import create_app
-
-    settings = neo4j_server.model_copy(
-        update={
-            "max_query_tokens": 1_000_000,
-            "max_query_depth": 50,
-            "max_aliases": 100_000,
-            "max_query_cost": 10**12,
-            "max_response_bytes": 1 << 30,
-            "neo4j_transaction_timeout_s": 600.0,
-        }
-    )
-    application: FastAPI = create_app(settings)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://datamap.test") as http:
-            yield http
 
 
 def documents(settings: Settings) -> list[tuple[str, str]]:
