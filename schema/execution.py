@@ -1,23 +1,26 @@
 """Completion of plain answer subtrees without graphql-core's per-field machinery.
 
-An answer type is *plain* when every field of it reads an attribute (strawberry's basic
-resolver: no resolver function, no arguments, no permission or extension) and returns a scalar,
-an enum, or another plain type, with lists and non-nulls around them, and when it has no type
-check (`is_type_of`, which strawberry gives the types that implement an interface). Lineage
-nodes and their paths, data-map nodes and edges and the plans' rows are plain: most of a large
-answer. Such a subtree has nothing to await and no side effect, so its values are read and
-coerced in one recursive pass, without the resolve info, path and awaitable checks graphql-core
-builds for every field (about half of a large answer's time).
+An answer type is *plain* when the pass can read every field of it without awaiting: an
+attribute (strawberry's basic resolver: no resolver function, no arguments), a method of the
+value that takes neither `info` nor arguments, or a relationship field that its loader has
+already answered (`shared_reads.LOADED_FIELDS`: a shared read primed the loader, so the
+resolver's coroutine returns at its first step). No field may have a permission or extension.
+Lineage nodes and their paths, data-map nodes and edges, the plans' rows and the nested levels
+of a shared read are plain: most of a large answer. Such a subtree has no side effect, so its
+values are read and coerced in one recursive pass, without the resolve info, path and awaitable
+checks graphql-core builds for every field (about half of a large answer's time).
 
 Anything the pass does not take as it is (a null in a non-null field, a value an enum or
-scalar refuses, an attribute it lacks, a deferred fragment) sends the whole object back
-to graphql-core, which completes it from the start and reports the error with its path,
-exactly as it would have without this pass."""
+scalar refuses, an attribute it lacks, a deferred fragment, a field of an abstract or other
+type, an error a resolver raises) sends the whole object back to graphql-core, which completes
+it from the start and reports the error with its path, exactly as it would have without this
+pass. A relationship field whose loader has not answered yet gives its selection back for the
+rest of the request: its loads are under way, and graphql-core awaits them."""
 
 from collections.abc import Callable
 from functools import cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     GraphQLField,
@@ -28,45 +31,78 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLString,
+    get_argument_values,
     get_named_type,
     is_leaf_type,
-    is_object_type,
+    is_scalar_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from schema.shared_reads import LOADED_FIELDS
+
 
 class NotPlain(Exception):
     """A value the plain pass leaves to graphql-core."""
 
 
+def readable(type_name: str, name: str, field: GraphQLField) -> bool:
+    """Whether the plain pass can read the field `name` of `type_name` (see the docstring)."""
+    definition = field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF]
+    if definition.extensions or definition.permission_classes:
+        return False
+    resolver = definition.base_resolver
+    if (type_name, name) in LOADED_FIELDS:
+        return (
+            resolver is not None
+            and resolver.is_async
+            and resolver.info_parameter is not None
+            and set(field.args) == {argument.python_name for argument in resolver.arguments}
+            and all(is_scalar_type(get_named_type(a.type)) for a in field.args.values())
+        )
+    if field.args:
+        return False
+    if getattr(field.resolve, "_is_default", False):
+        return True
+    return (
+        resolver is not None
+        and not resolver.is_async
+        and resolver.self_parameter is not None
+        and resolver.info_parameter is None
+        and not resolver.arguments
+    )
+
+
 @cache
 def plain_types(schema: GraphQLSchema) -> frozenset[str]:
-    """The names of the plain object types of `schema` (see the module's docstring)."""
-    candidates: dict[str, GraphQLObjectType] = {
-        name: type_
-        for name, type_ in schema.type_map.items()
-        if is_object_type(type_)
-        and not name.startswith("__")
-        and type_.is_type_of is None
-        and all(
-            getattr(field.resolve, "_is_default", False) and not field.args
-            for field in type_.fields.values()
-        )
+    """The names of the object types whose every field the plain pass can read, the operation
+    types aside (their fields do the work of a request)."""
+    roots = {
+        root.name
+        for root in (schema.query_type, schema.mutation_type, schema.subscription_type)
+        if root is not None
     }
-    changed = True
-    while changed:
-        changed = False
-        for name, type_ in list(candidates.items()):
-            for field in type_.fields.values():
-                inner = get_named_type(field.type)
-                if not is_leaf_type(inner) and inner.name not in candidates:
-                    del candidates[name]
-                    changed = True
-                    break
-    return frozenset(candidates)
+    return frozenset(
+        name
+        for name, type_ in schema.type_map.items()
+        if isinstance(type_, GraphQLObjectType)
+        and not name.startswith("__")
+        and name not in roots
+        and all(readable(name, field_name, field) for field_name, field in type_.fields.items())
+    )
+
+
+class Waits(NotPlain):
+    """A relationship field whose loader has not answered yet."""
+
+
+class Ready(NamedTuple):
+    """What a loaded field's resolver reads of `info` when the plain pass steps it: the
+    request's context (its loaders and settings)."""
+
+    context: Any
 
 
 Complete = Callable[["PlainExecutionContext", Any, FieldDetailsList], Any]
@@ -74,11 +110,12 @@ Complete = Callable[["PlainExecutionContext", Any, FieldDetailsList], Any]
 
 
 def getter(field: GraphQLField) -> Callable[[Any], Any]:
-    """What the field's basic resolver reads, without its wrappers."""
+    """What the field reads of a value: its attribute, or what its method returns."""
     definition = field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF]
-    if definition.default_resolver is getattr:
+    if definition.base_resolver is None:
         return attrgetter(definition.python_name)
-    return lambda source: definition.get_result(source, None, [], {})
+    method = definition.base_resolver.wrapped_func
+    return lambda source: method(source)
 
 
 @cache
@@ -122,10 +159,14 @@ def completer(type_: GraphQLOutputType) -> Complete:
         return coerced
     if isinstance(type_, GraphQLObjectType):
         object_type = type_
+        is_type_of = object_type.is_type_of
 
         def plain(executor: PlainExecutionContext, value: Any, details: FieldDetailsList) -> Any:
             if value is None:
                 return None
+            # strawberry's is_type_of (an isinstance check) reads no resolve info
+            if is_type_of is not None and not is_type_of(value, None):  # type: ignore[arg-type]
+                raise NotPlain("not of the type")
             grouped_field_set, defer_usages, _ = executor.collect_subfields(object_type, details)
             if defer_usages:
                 raise NotPlain("deferred")
@@ -146,7 +187,8 @@ Plan = list[tuple[str, Callable[[Any], Any] | None, Complete, FieldDetailsList]]
 class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.plans: dict[int, tuple[GroupedFieldSet, Plan]] = {}
+        self.plans: dict[int, tuple[GroupedFieldSet, Plan | None]] = {}
+        """Each selection's plan, or None for a selection graphql-core completes."""
 
     def execute_fields(
         self,
@@ -174,8 +216,20 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
         so that its id is not reused)."""
         known = self.plans.get(id(grouped_field_set))
         if known is not None:
+            if known[1] is None:
+                raise NotPlain("left to graphql-core")
             return known[1]
+        try:
+            plan = self.new_plan(parent_type, grouped_field_set)
+        except NotPlain:
+            self.plans[id(grouped_field_set)] = (grouped_field_set, None)
+            raise
+        self.plans[id(grouped_field_set)] = (grouped_field_set, plan)
+        return plan
+
+    def new_plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Plan:
         plan: Plan = []
+        plain = plain_types(self.schema)
         for response_name, field_details_list in grouped_field_set.items():
             field_name = field_details_list[0].node.name.value
             if field_name == "__typename":
@@ -184,18 +238,47 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
             field = parent_type.fields.get(field_name)
             if field is None:
                 raise NotPlain(field_name)
-            plan.append((response_name, getter(field), completer(field.type), field_details_list))
-        self.plans[id(grouped_field_set)] = (grouped_field_set, plan)
+            inner = get_named_type(field.type)
+            if not is_leaf_type(inner) and inner.name not in plain:
+                raise NotPlain(f"{field_name}: {inner.name}")
+            read = (
+                self.stepped(field, field_details_list)
+                if (parent_type.name, field_name) in LOADED_FIELDS
+                else getter(field)
+            )
+            plan.append((response_name, read, completer(field.type), field_details_list))
         return plan
+
+    def stepped(self, field: GraphQLField, details: FieldDetailsList) -> Callable[[Any], Any]:
+        """Reads a loaded field by running its resolver's coroutine one step: with its loader
+        primed it returns there (a done future is awaited without suspending); Waits when not."""
+        resolver = field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF].base_resolver
+        arguments = get_argument_values(field, details[0].node, self.variable_values)
+        arguments[resolver.info_parameter.name] = Ready(self.context_value)
+        resolve = resolver.wrapped_func
+
+        def read(source: Any) -> Any:
+            running = resolve(source, **arguments)
+            try:
+                running.send(None)
+            except StopIteration as done:
+                return done.value
+            running.close()
+            raise Waits(field.ast_node.name.value if field.ast_node else "a field")
+
+        return read
 
     def plain_object(
         self, parent_type: GraphQLObjectType, source: Any, grouped_field_set: GroupedFieldSet
     ) -> dict[str, Any]:
-        return {
-            response_name: parent_type.name
-            if read is None
-            else complete(self, read(source), field_details_list)
-            for response_name, read, complete, field_details_list in self.plan(
-                parent_type, grouped_field_set
-            )
-        }
+        plan = self.plan(parent_type, grouped_field_set)
+        try:
+            return {
+                response_name: parent_type.name
+                if read is None
+                else complete(self, read(source), field_details_list)
+                for response_name, read, complete, field_details_list in plan
+            }
+        except Waits:
+            self.plans[id(grouped_field_set)] = (grouped_field_set, None)
+            raise

@@ -101,6 +101,12 @@ NESTED: dict[tuple[str, str], Nested] = {
 Flows (`upstream`, `downstream`) are left to their loaders: their far end is a system or an
 organisation."""
 
+LOADED_FIELDS: frozenset[tuple[str, str]] = frozenset(
+    {*NESTED, ("System", "upstream"), ("System", "downstream")}
+)
+"""The relationship fields whose resolvers await nothing but their loaders: the plain pass
+(`schema.execution`) reads them when a shared read has answered their loader."""
+
 
 Sets = list[SelectionSetNode]
 

@@ -1,8 +1,10 @@
 """Shared reads on Preemptly's seeded map: a root list or lookup reads its selection's nested
 levels in its own statement, and answers exactly as the fields do through their own loaders.
 
-Each document is answered twice through the service, with shared reads and with the planner
-turned off (every nested field then runs its loader's statement), and the bodies compared."""
+Each document is answered three times through the service: with shared reads, whose nested
+fields the plain pass of schema/execution.py reads from the primed loaders; with graphql-core
+completing every field; and with the planner turned off (every nested field then runs its
+loader's statement). The bodies must be equal."""
 
 from typing import Any
 
@@ -13,7 +15,7 @@ from fastapi import FastAPI
 from bench.run import SYSTEM_LOOKUP, SYSTEMS_PAGE
 from resolvers.auth.principal import Role
 from resolvers.global_id import encode
-from schema import read
+from schema import execution, read
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -146,9 +148,13 @@ async def test_shared_reads_answer_as_the_fields_do(
     key = api_keys[Role.ADMIN]
     await answer(roomy, roomy_app, key, "{ __typename }", {})  # the key, cached from here on
     shared, shared_statements = await answer(roomy, roomy_app, key, document, variables)
+    with monkeypatch.context() as patched:  # graphql-core completes every field
+        patched.setattr(execution, "plain_types", lambda schema: frozenset())
+        completed, _ = await answer(roomy, roomy_app, key, document, variables)
     monkeypatch.setattr(read, "connection_plan", lambda info: ())
     monkeypatch.setattr(read, "node_plan", lambda info, label: ())
     plain, plain_statements = await answer(roomy, roomy_app, key, document, variables)
+    assert shared == completed
     assert shared == plain
     if name in REFUSED:
         assert "errors" in shared
@@ -159,12 +165,24 @@ async def test_shared_reads_answer_as_the_fields_do(
 
 
 async def test_the_bench_documents_run_one_statement(
-    roomy: httpx.AsyncClient, roomy_app: FastAPI, api_keys: dict[Role, str]
+    roomy: httpx.AsyncClient,
+    roomy_app: FastAPI,
+    api_keys: dict[Role, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The nested page and the lookup of bench/run.py: the root field's statement is the only
-    one once the key is cached."""
+    one once the key is cached, and the plain pass completes the page whole, its relationship
+    fields read from the primed loaders."""
+    entered: list[str] = []
+    execute_fields = execution.PlainExecutionContext.execute_fields
+
+    def counted(self: Any, parent_type: Any, *args: Any) -> Any:
+        entered.append(parent_type.name)
+        return execute_fields(self, parent_type, *args)
+
     key = api_keys[Role.ADMIN]
     await answer(roomy, roomy_app, key, "{ __typename }", {})
+    monkeypatch.setattr(execution.PlainExecutionContext, "execute_fields", counted)
     for document, variables in (
         (SYSTEMS_PAGE, {"first": 10}),
         (SYSTEM_LOOKUP, {"key": "accounts-db"}),
@@ -173,3 +191,5 @@ async def test_the_bench_documents_run_one_statement(
         assert "errors" not in body, body
         assert body["data"]["systems" if "systems" in body["data"] else "system"]
         assert statements == 1, document
+    # graphql-core handed over the root fields' values (and the operation) and nothing below
+    assert entered == ["Query", "SystemConnection", "Query", "System"]

@@ -43,6 +43,15 @@ class Tree:
         return len(self.branches)
 
 
+@strawberry.type
+class Grove:
+    tree: Tree
+
+    @strawberry.field
+    def asked(self, info: strawberry.Info) -> str:
+        return info.field_name
+
+
 def leaf(name: Any = "a", colour: Any = Colour.RED, tags: Any = ("x",)) -> Leaf:
     return Leaf(name=name, size=len(str(name)), colour=colour, tags=tags)
 
@@ -76,6 +85,10 @@ class Query:
     def tree(self) -> Tree:
         return CHOSEN[0]
 
+    @strawberry.field
+    def grove(self) -> Grove:
+        return Grove(tree=CHOSEN[0])
+
 
 DOCUMENTS = [
     "{ tree { count branches { key leaves { name size colour tags } best { name } } } }",
@@ -83,6 +96,7 @@ DOCUMENTS = [
         first: leaves { name } second: leaves { colour tags @skip(if: $skip) }
         ...B } } } fragment B on Branch { best { ... on Leaf { size name } } }""",
     "{ tree { branches { leaves { __typename name @include(if: false) size } } } }",
+    "{ grove { asked tree { count branches { key best { name colour } } } } }",
 ]
 
 
@@ -96,9 +110,11 @@ def answer(context: type | None, document: str, tree: str) -> dict[str, Any]:
     }
 
 
-def test_the_answer_types_are_plain_and_the_one_with_a_resolver_is_not() -> None:
+def test_attributes_and_methods_of_the_value_alone_are_plain() -> None:
+    """Tree's `count` is a method of the value; Grove's `asked` reads the resolve info, and the
+    operation type's fields do the request's work."""
     schema = strawberry.Schema(query=Query)
-    assert plain_types(schema._schema) == {"Leaf", "Branch"}
+    assert plain_types(schema._schema) == {"Leaf", "Branch", "Tree"}
 
 
 @pytest.mark.parametrize("tree", TREES)
