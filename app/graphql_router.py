@@ -6,7 +6,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
-from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
@@ -17,6 +17,19 @@ from schema.errors import coded, new_request_id
 def refusal(message: str, **extensions: object) -> dict[str, Any]:
     """A response body that refuses the whole request with one coded error."""
     return {"data": None, "errors": [{"message": message, "extensions": extensions}]}
+
+
+def reads_only(request_data: GraphQLRequestData | list[GraphQLRequestData]) -> bool:
+    """Whether the request's documents can hold only queries, served over plain HTTP: a mutation
+    or subscription operation is written with its keyword, so a text without either has none."""
+    batch = request_data if isinstance(request_data, list) else [request_data]
+    return all(
+        data.protocol == "http"
+        and data.query is not None
+        and "mutation" not in data.query
+        and "subscription" not in data.query
+        for data in batch
+    )
 
 
 class CodedGraphQLRouter(GraphQLRouter[Any, None]):
@@ -41,6 +54,29 @@ class CodedGraphQLRouter(GraphQLRouter[Any, None]):
                 refusal(error.reason, code="BAD_USER_INPUT", field="request"),
                 status_code=error.status_code,
             )
+
+    async def execute_operation(
+        self,
+        request: Any,
+        request_adapter: Any,
+        request_data: Any,
+        context: Any,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        """Runs the operations once the request's principal is confirmed for any that may
+        write (a mutation or subscription is named in its text), and answers once it is for all:
+        a read may run while the revocation check does, but nothing leaves for a revoked key
+        (Unauthenticated: 401)."""
+        confirm = getattr(context, "confirm", None)
+        if confirm is not None and not reads_only(request_data):
+            await confirm()
+        result = await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+        if confirm is not None:
+            await confirm()
+        return result
 
     async def process_result(
         self, request: Request, result: ExecutionResult

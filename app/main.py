@@ -15,7 +15,7 @@ from app.documents import documents_router
 from app.graphql_router import CodedGraphQLRouter
 from app.lineage import lineage_router
 from app.pages import mount_pages
-from app.principal import request_principal
+from app.principal import request_principal_ahead
 from app.settings import Settings, get_settings
 from app.websocket import RefuseWebSocket
 from graph.database import UNAVAILABLE_ERRORS, Database
@@ -132,7 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             loaders=Loaders(db),
         )
         if settings.auth_disabled or not is_ide_page(request):
-            context.principal = await request_principal(request, settings)
+            context.principal, context.confirm = await request_principal_ahead(request, settings)
         return context
 
     graphql = CodedGraphQLRouter(

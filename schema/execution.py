@@ -40,6 +40,7 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.fields.resolver import StrawberryResolver
 
 from schema.shared_reads import LOADED_FIELDS
 
@@ -92,6 +93,15 @@ def plain_types(schema: GraphQLSchema) -> frozenset[str]:
         and name not in roots
         and all(readable(name, field_name, field) for field_name, field in type_.fields.items())
     )
+
+
+@cache
+def resolver_of(resolver: StrawberryResolver[Any]) -> tuple[Callable[..., Any], str]:
+    """A loaded field's resolver function and the name of its `info` parameter (which
+    strawberry finds by inspecting the signature: once per resolver here)."""
+    function, info = resolver.wrapped_func, resolver.info_parameter
+    assert not isinstance(function, staticmethod | classmethod) and info is not None
+    return function, info.name
 
 
 class Waits(NotPlain):
@@ -252,10 +262,11 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def stepped(self, field: GraphQLField, details: FieldDetailsList) -> Callable[[Any], Any]:
         """Reads a loaded field by running its resolver's coroutine one step: with its loader
         primed it returns there (a done future is awaited without suspending); Waits when not."""
-        resolver = field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF].base_resolver
+        resolve, info = resolver_of(
+            field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF].base_resolver
+        )
         arguments = get_argument_values(field, details[0].node, self.variable_values)
-        arguments[resolver.info_parameter.name] = Ready(self.context_value)
-        resolve = resolver.wrapped_func
+        arguments[info] = Ready(self.context_value)
 
         def read(source: Any) -> Any:
             running = resolve(source, **arguments)
@@ -264,7 +275,7 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
             except StopIteration as done:
                 return done.value
             running.close()
-            raise Waits(field.ast_node.name.value if field.ast_node else "a field")
+            raise Waits("a load is pending")
 
         return read
 

@@ -65,30 +65,33 @@ def enum_of(cls: type[E], value: Any) -> Any:
     return cls(value)
 
 
-ENUM_FIELDS: dict[type, dict[str, type[Enum]]] = {}
+PropertyFields = tuple[tuple[str, type[Enum] | None], ...]
+PROPERTY_FIELDS: dict[type, PropertyFields] = {}
 
 
-def enum_fields(cls: type) -> dict[str, type[Enum]]:
-    """The fields of `cls` typed with an enum (or a list or an optional of one), and the enum."""
-    if cls in ENUM_FIELDS:
-        return ENUM_FIELDS[cls]
-    found: dict[str, type[Enum]] = {}
+def property_fields(cls: type) -> PropertyFields:
+    """The fields of `cls` read from a node's properties (all it takes but `key`), each with the
+    enum it is typed with (or a list or an optional of one), if any."""
+    if cls in PROPERTY_FIELDS:
+        return PROPERTY_FIELDS[cls]
+    enums: dict[str, type[Enum]] = {}
     for name, hint in get_type_hints(cls).items():
         for part in (hint, *get_args(hint), *(a for arg in get_args(hint) for a in get_args(arg))):
             if isinstance(part, type) and issubclass(part, Enum):
-                found[name] = part
-    ENUM_FIELDS[cls] = found
+                enums[name] = part
+    found = tuple(
+        (field.name, enums.get(field.name))
+        for field in dataclasses.fields(cls)
+        if field.init and field.name != "key"
+    )
+    PROPERTY_FIELDS[cls] = found
     return found
 
 
 def from_properties(cls: type[N], properties: Mapping[str, Any]) -> N:
-    names = {field.name for field in dataclasses.fields(cls) if field.init} - {"key"}
-    enums = enum_fields(cls)
     values = {
-        name: enum_of(enums[name], properties.get(name))
-        if name in enums
-        else native(properties.get(name))
-        for name in names
+        name: native(properties.get(name)) if enum is None else enum_of(enum, properties.get(name))
+        for name, enum in property_fields(cls)
     }
     return cls(key=str(properties[KEY_OF[cls.LABEL]]), **values)
 

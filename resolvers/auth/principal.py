@@ -2,10 +2,12 @@
 SHA-256 of the whole key is stored, compared in constant time. The secret has 256 bits of entropy,
 so a fast hash is enough; nothing can be guessed from the digest."""
 
+import asyncio
 import enum
 import hashlib
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from graph.database import UNAVAILABLE_ERRORS, Database, Record
@@ -114,8 +116,46 @@ async def authenticate(
     if revocations is not None:
         await revocations.check()
     record = await key_record(db, cache, key_id) if key_id is not None else None
+    return proven(key, record)
+
+
+def proven(key: str, record: Record | None) -> Principal:
+    """The principal `key` proves with its stored `record`, or Unauthenticated."""
     # An unknown key is hashed and compared too, so it takes as long to refuse as a wrong one.
     valid = matches(key, UNKNOWN_HASH if record is None else record["hash"])
     if record is None or record["revoked_at"] is not None or not valid:
         raise Unauthenticated("the API key is unknown or revoked")
     return Principal(key_id=record["id"], role=Role(record["role"]))
+
+
+Confirm = Callable[[], Awaitable[None]]
+"""Returns once the principal found ahead of the revocation check stands; Unauthenticated when
+a revocation took it back, Unavailable when the graph cannot say."""
+
+
+async def authenticate_ahead(
+    db: Database, cache: KeyCache, authorization: str | None, revocations: Revocations
+) -> tuple[Principal, Confirm | None]:
+    """As `authenticate`, but a key whose record is cached is taken at once, while the
+    revocation check runs: the principal, and `confirm`, which the caller must await before the
+    request writes anything and before it answers. A read can so run while the epoch is read,
+    and nothing leaves for a key revoked meanwhile. None for `confirm` when the principal was
+    proven the usual way."""
+    key = bearer_token(authorization)
+    key_id = None if key is None else key_id_of(key)
+    record = None if key_id is None else cache.get(key_id)
+    if key is None or key_id is None or record is None:
+        return await authenticate(db, cache, authorization, revocations), None
+    generation = cache.generation
+    check = asyncio.ensure_future(revocations.check())
+    check.add_done_callback(lambda task: task.cancelled() or task.exception())
+    principal = proven(key, record)
+
+    async def confirmed() -> None:
+        await check
+        if cache.cleared_at >= generation or cache.evicted_at.get(key_id, -1) >= generation:
+            await authenticate(db, cache, authorization, revocations)
+
+    confirmation = asyncio.ensure_future(confirmed())
+    confirmation.add_done_callback(lambda task: task.cancelled() or task.exception())
+    return principal, lambda: asyncio.shield(confirmation)

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings
 from graph.database import Database
+from graph.queries import keys as key_queries
 from resolvers.auth import keys
 from resolvers.auth.principal import Principal, Role, key_id_of
 
@@ -73,6 +75,25 @@ async def test_a_revocation_served_by_one_instance_is_refused_by_the_other(
         )
         assert "errors" not in response.json(), response.text
         assert await status(other, key) == 401
+
+
+async def test_a_mutation_waits_for_the_revocation_check(db: Database, instance: Instance) -> None:
+    """A read may run while the epoch is read, its answer held until the check is done; an
+    operation that may write runs only after it: a key revoked elsewhere writes nothing."""
+    admin = await fresh_key(db, "t-revocation-writer", Role.ADMIN)
+    admin_id = key_id_of(admin)
+    assert admin_id is not None
+    late = f"t-revocation-late-{uuid.uuid4().hex[:8]}"
+    create = {"query": f'mutation {{ createApiKey(role: VIEWER, name: "{late}") {{ key }} }}'}
+    async with instance() as other:
+        assert await status(other, admin) == 200  # its record is cached from here on
+        await keys.revoke(db, admin_id, ACTOR)
+        response = await other.post(
+            "/graphql", json=create, headers={"Authorization": f"Bearer {admin}"}
+        )
+        assert response.status_code == 401, response.text
+    names = [record["name"] for record in await key_queries.list_keys(db)]
+    assert late not in names
 
 
 async def test_concurrent_requests_share_the_epoch_read(
