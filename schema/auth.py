@@ -12,6 +12,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     OperationDefinitionNode,
     TypeInfo,
     TypeInfoVisitor,
@@ -99,30 +100,12 @@ class RoleCheck(SchemaExtension):
         if principal is None:
             return Unauthenticated("send an API key as `Authorization: Bearer <key>`")
         schema = self.execution_context.schema._schema
-        root_types = frozenset(
-            root.name
-            for root in (schema.query_type, schema.mutation_type, schema.subscription_type)
-            if root is not None
+        text = self.execution_context.query
+        needs = (
+            needed_roles(schema, document, operation)
+            if text is None
+            else cached_needs(schema, text, self.execution_context.operation_name, document)
         )
-        fragments = {
-            definition.name.value: definition
-            for definition in document.definitions
-            if isinstance(definition, FragmentDefinitionNode)
-        }
-        type_info = TypeInfo(schema)
-        needs: list[tuple[Role, str]] = []
-
-        class Fields(Visitor):
-            def enter_field(self, node: FieldNode, *_: object) -> None:
-                parent = type_info.get_parent_type()
-                if parent is None:
-                    return
-                role = required_role(get_named_type(parent).name, node.name.value, root_types)
-                if role is not None:
-                    needs.append((role, node.name.value))
-
-        for node in (operation, *used_fragments(operation, fragments, set())):
-            visit(node, TypeInfoVisitor(type_info, Fields()))
         for role, field in needs:
             if not principal.role.allows(role):
                 return Forbidden(
@@ -130,6 +113,59 @@ class RoleCheck(SchemaExtension):
                     field=field,
                 )
         return None
+
+
+Needs = tuple[tuple[Role, str], ...]
+NEEDS: dict[tuple[int, str, str | None], Needs] = {}
+"""The roles each document's fields need, by schema, text and operation name: a document's
+text decides them, so a client repeating its queries pays the walk once."""
+MAX_NEEDS = 1024
+
+
+def cached_needs(
+    schema: GraphQLSchema, text: str, operation_name: str | None, document: DocumentNode
+) -> Needs:
+    key = (id(schema), text, operation_name)
+    found = NEEDS.get(key)
+    if found is None:
+        operation = get_operation_ast(document, operation_name)
+        assert operation is not None
+        found = needed_roles(schema, document, operation)
+        if len(NEEDS) >= MAX_NEEDS:
+            NEEDS.clear()
+        NEEDS[key] = found
+    return found
+
+
+def needed_roles(
+    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
+) -> Needs:
+    """The role each field of `operation` that needs one needs, with the field's name."""
+    root_types = frozenset(
+        root.name
+        for root in (schema.query_type, schema.mutation_type, schema.subscription_type)
+        if root is not None
+    )
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    type_info = TypeInfo(schema)
+    needs: list[tuple[Role, str]] = []
+
+    class Fields(Visitor):
+        def enter_field(self, node: FieldNode, *_: object) -> None:
+            parent = type_info.get_parent_type()
+            if parent is None:
+                return
+            role = required_role(get_named_type(parent).name, node.name.value, root_types)
+            if role is not None:
+                needs.append((role, node.name.value))
+
+    for node in (operation, *used_fragments(operation, fragments, set())):
+        visit(node, TypeInfoVisitor(type_info, Fields()))
+    return tuple(needs)
 
 
 def actor(info: Info[Context, None]) -> Principal:

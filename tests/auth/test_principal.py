@@ -309,6 +309,22 @@ async def test_a_field_in_a_fragment_is_checked_too(
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
+async def test_each_operation_of_a_document_is_checked_by_its_own_fields(
+    client: httpx.AsyncClient, api_keys: dict[Role, str]
+) -> None:
+    """The roles a document needs are kept per text and operation name: asking for one
+    operation, then the other, then the first again, answers each by its own fields."""
+    document = "query Open { about { version } } query Keys { apiKeys { id } }"
+    headers = {"Authorization": f"Bearer {api_keys[Role.VIEWER]}"}
+    codes = []
+    for name in ("Open", "Keys", "Open", "Keys"):
+        response = await client.post(
+            "/graphql", json={"query": document, "operationName": name}, headers=headers
+        )
+        codes.append([e["extensions"]["code"] for e in response.json().get("errors", [])])
+    assert codes == [[], ["FORBIDDEN"], [], ["FORBIDDEN"]]
+
+
 @pytest.mark.parametrize(
     "key", [None, "not-a-key", "dmk_000000000000_guess"], ids=["none", "garbage", "unknown"]
 )
