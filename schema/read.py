@@ -9,7 +9,6 @@ from strawberry.types import Info
 from graph.queries import lists, shared
 from resolvers import global_id
 from resolvers.errors import NotFound
-from resolvers.read.loaders import prime_shared
 from resolvers.read.service import data_map, list_page, read_node
 from resolvers.references import country_code, key_of, refuse
 from schema import datamap
@@ -99,7 +98,6 @@ async def page_of(
     first: int | None,
     after: str | None,
 ) -> Connection[N]:
-    branches = connection_plan(info)
     page = await list_page(
         info.context.db,
         listing,
@@ -108,9 +106,9 @@ async def page_of(
         after=after,
         max_page_size=info.context.settings.max_page_size,
         kind=kind,
-        shared=shared.compose(branches),
+        loaders=info.context.loaders,
+        branches=connection_plan(info),
     )
-    prime_shared(info.context.loaders, branches, page.rows, page.below)
 
     def to_node(properties: Mapping[str, Any]) -> N:
         return from_properties(cls, properties)

@@ -147,15 +147,12 @@ async def authenticate_ahead(
     if key is None or key_id is None or record is None:
         return await authenticate(db, cache, authorization, revocations), None
     generation = cache.generation
-    check = asyncio.ensure_future(revocations.check())
-    check.add_done_callback(lambda task: task.cancelled() or task.exception())
-    principal = proven(key, record)
 
     async def confirmed() -> None:
-        await check
+        await revocations.check()
         if cache.cleared_at >= generation or cache.evicted_at.get(key_id, -1) >= generation:
             await authenticate(db, cache, authorization, revocations)
 
     confirmation = asyncio.ensure_future(confirmed())
     confirmation.add_done_callback(lambda task: task.cancelled() or task.exception())
-    return principal, lambda: asyncio.shield(confirmation)
+    return proven(key, record), lambda: asyncio.shield(confirmation)

@@ -1,7 +1,7 @@
 """The top-level read fields: a page of a kind, and the data map, as plain data."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from graph.database import Database, Record
@@ -9,7 +9,7 @@ from graph.queries import datamap as datamap_queries
 from graph.queries import filters as filter_queries
 from graph.queries import lists
 from graph.queries import shared as shared_queries
-from graph.queries.shared import NONE, Branch, Shared
+from graph.queries.shared import Branch
 from resolvers.limits import bounded
 from resolvers.read.datamap import DataMap, shape_map
 from resolvers.read.filters import as_keys, check_applicable, check_known
@@ -19,13 +19,9 @@ from resolvers.read.pagination import Window, window
 
 @dataclass(frozen=True)
 class Page:
-    """The rows of a page, how many there are in all, the window they fill, and what a shared
-    read returned below them (`r<n>` by name)."""
-
     rows: list[Record]
     total: int
     window: Window
-    below: Mapping[str, Any] = field(default_factory=dict)
 
 
 async def list_page(
@@ -37,18 +33,25 @@ async def list_page(
     after: str | None,
     max_page_size: int,
     kind: str,
-    shared: Shared = NONE,
+    loaders: dict[str, Any],
+    branches: Sequence[Branch] = (),
 ) -> Page:
-    """One page of `listing` under the filter `values`, after checking every argument; with
-    the values of `shared` below it."""
+    """One page of `listing` under the filter `values`, after checking every argument; what
+    `branches` read below it comes in the same statement, and primes the loaders."""
     rows = window(first, after, max_page_size)
     check_applicable(values, listing.predicates, kind)
     values = as_keys(values)
     result = await lists.page(
-        db, listing, values, offset=rows.offset, limit=rows.limit, shared=shared
+        db,
+        listing,
+        values,
+        offset=rows.offset,
+        limit=rows.limit,
+        shared=shared_queries.compose(branches),
     )
     await check_known(db, result["unknown"], values)
-    return Page(rows=result["page"], total=result["total"], window=rows, below=result)
+    prime_shared(loaders, branches, result["page"], result)
+    return Page(rows=result["page"], total=result["total"], window=rows)
 
 
 async def read_node(
