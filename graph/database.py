@@ -6,7 +6,13 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from contextvars import ContextVar
 from typing import Any, Literal, LiteralString, NamedTuple, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
+from neo4j import (
+    AsyncBoltDriver,
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    unit_of_work,
+)
 from neo4j.exceptions import (
     ConnectionAcquisitionTimeoutError,
     ServiceUnavailable,
@@ -14,6 +20,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from graph import riders
 from graph.config import Neo4jConnection
 
 T = TypeVar("T")
@@ -55,6 +62,10 @@ class Database:
 
     def __init__(self, driver: AsyncDriver, name: str, timeout_s: float) -> None:
         self.driver = driver
+        self.direct = isinstance(driver, AsyncBoltDriver)
+        """Connected to one server (a `bolt://` URI), not routed over a cluster: every
+        transaction sees each write committed before it began, so a request's own read may
+        carry what must be read where the writes commit (`graph.riders`)."""
         self.name = name
         self.timeout_s = timeout_s
         self.import_timeout_s = timeout_s
@@ -161,7 +172,9 @@ class Database:
         an Exception, which CancelledError is not). The call finishes and hands its connection
         back to the pool; the cancelled caller goes on at once. The task is kept until it ends
         (the event loop holds tasks weakly), and its outcome is read, so an error nobody awaits
-        any more is not reported as never retrieved."""
+        any more is not reported as never retrieved. A rider of the request that no statement
+        carries is sent beside it (`riders.passing`)."""
+        riders.passing()
         token = _request.set(next(self.transactions))
         try:
             task = asyncio.ensure_future(call)  # the task keeps the context it was created in

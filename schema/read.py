@@ -80,8 +80,8 @@ async def lookup(info: Info[Context, None], cls: type[N], argument: str, field: 
     """The `cls` node an argument names (references.py's rule); NOT_FOUND naming `field`, with
     the nearest keys, when there is none."""
     key = key_of(argument, cls.LABEL, field=field)
-    branches = node_plan(info, cls.LABEL) if cls.LABEL in shared.LABELS else ()
-    if branches:
+    if cls.LABEL in shared.LABELS:
+        branches = node_plan(info, cls.LABEL)
         await read_node(info.context.db, info.context.loaders, cls.LABEL, key, branches)
     found = await by_key(info, cls, key)
     if found is None:

@@ -18,14 +18,21 @@ async def find_key(db: Database, key_id: str) -> Record | None:
     return rows[0] if rows else None
 
 
+EPOCH: LiteralString = "OPTIONAL MATCH (e:KeyRevocations {key: 'all'}) RETURN e.epoch AS epoch"
+EPOCH_SUBQUERY: LiteralString = "CALL () { " + EPOCH + " }"
+"""The epoch as `epoch`, in the one row of another statement (`graph.riders`)."""
+
+
+def epoch_of(value: int | None) -> int:
+    return int(value or 0)
+
+
 async def revocation_epoch(db: Database) -> int:
     """How many revocations the graph has recorded (0 before the first): the one number every
     process compares with the one its key cache was filled under. Read from the leader, so a
     revocation committed anywhere is seen however far behind a cluster's readers are."""
-    rows = await db.read_latest(
-        "OPTIONAL MATCH (e:KeyRevocations {key: 'all'}) RETURN e.epoch AS epoch"
-    )
-    return int(rows[0]["epoch"] or 0)
+    rows = await db.read_latest(EPOCH)
+    return epoch_of(rows[0]["epoch"])
 
 
 async def list_keys(db: Database) -> list[Record]:

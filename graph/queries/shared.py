@@ -14,6 +14,7 @@ from graph.database import Database, Record
 from graph.migrations import NODE_KEYS
 from graph.queries.nodes import KEY_OF
 from graph.queries.relations import NEIGHBOURS, ROWS
+from graph.riders import Rider
 
 LABELS: dict[str, LiteralString] = {label: label for label, _ in NODE_KEYS}
 
@@ -76,8 +77,8 @@ class Shared:
 NONE = Shared(text="", returns="", params={})
 
 
-def compose(branches: Sequence[Branch]) -> Shared:
-    """The subqueries that read `branches` below the root nodes `page`."""
+def compose(branches: Sequence[Branch], rider: Rider | None = None) -> Shared:
+    """The subqueries that read `branches` below the root nodes `page`, and `rider`'s."""
     parts: list[str] = []
     params: dict[str, Any] = {}
     walked = numbered(branches)
@@ -109,13 +110,13 @@ def compose(branches: Sequence[Branch]) -> Shared:
                 f"page: rows[{offset}..{offset} + {limit}]}}) AS {name}"
             )
         parts.append(f"CALL ({parent}) {{ WITH [m IN {nodes} | m.{branch.by}] AS keys {read} }}")
-    # The text is made of the model's constant fragments, labels, key properties and numbered
-    # names: no input.
-    return Shared(
-        text=" ".join(parts),
-        returns="".join(f", r{entry.number}" for entry in walked),
-        params=params,
-    )
+    returns = [f", r{entry.number}" for entry in walked]
+    if rider is not None:
+        parts.append(rider.subquery)
+        returns.append(", " + rider.column)
+    # The text is made of the model's constant fragments, labels, key properties, numbered
+    # names and a rider's constant subquery: no input.
+    return Shared(text=" ".join(parts), returns="".join(returns), params=params)
 
 
 def by_keys_statement(label: str, shared: Shared) -> LiteralString:

@@ -136,23 +136,31 @@ a revocation took it back, Unavailable when the graph cannot say."""
 async def authenticate_ahead(
     db: Database, cache: KeyCache, authorization: str | None, revocations: Revocations
 ) -> tuple[Principal, Confirm | None]:
-    """As `authenticate`, but a key whose record is cached is taken at once, while the
-    revocation check runs: the principal, and `confirm`, which the caller must await before the
-    request writes anything and before it answers. A read can so run while the epoch is read,
-    and nothing leaves for a key revoked meanwhile. None for `confirm` when the principal was
-    proven the usual way."""
+    """As `authenticate`, but a key whose record is cached is taken at once, ahead of the
+    revocation check: the principal, and `confirm`, which the caller must await before the
+    request writes anything and before it answers. On one server the request's first statement
+    that can carry the check does (`Revocations.for_request`); otherwise, or when another
+    transaction comes first, the epoch is read beside it. Nothing leaves for a key revoked
+    meanwhile. None for `confirm` when the principal was proven the usual way."""
     key = bearer_token(authorization)
     key_id = None if key is None else key_id_of(key)
     record = None if key_id is None else cache.get(key_id)
     if key is None or key_id is None or record is None:
         return await authenticate(db, cache, authorization, revocations), None
     generation = cache.generation
+    check = revocations.for_request(db)
+    confirmation: asyncio.Future[None] | None = None
 
     async def confirmed() -> None:
-        await revocations.check()
+        await check.done()
         if cache.cleared_at >= generation or cache.evicted_at.get(key_id, -1) >= generation:
             await authenticate(db, cache, authorization, revocations)
 
-    confirmation = asyncio.ensure_future(confirmed())
-    confirmation.add_done_callback(lambda task: task.cancelled() or task.exception())
-    return proven(key, record), lambda: asyncio.shield(confirmation)
+    def confirm() -> Awaitable[None]:
+        nonlocal confirmation
+        if confirmation is None:
+            confirmation = asyncio.ensure_future(confirmed())
+            confirmation.add_done_callback(lambda task: task.cancelled() or task.exception())
+        return asyncio.shield(confirmation)
+
+    return proven(key, record), confirm

@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from graph import riders
 from graph.database import Database, Record
 from graph.queries import datamap as datamap_queries
 from graph.queries import filters as filter_queries
@@ -37,18 +38,22 @@ async def list_page(
     branches: Sequence[Branch] = (),
 ) -> Page:
     """One page of `listing` under the filter `values`, after checking every argument; what
-    `branches` read below it comes in the same statement, and primes the loaders."""
+    `branches` read below it comes in the same statement, and primes the loaders. The
+    statement carries the request's rider when it is the first to run."""
     rows = window(first, after, max_page_size)
     check_applicable(values, listing.predicates, kind)
     values = as_keys(values)
+    rider = riders.board()
     result = await lists.page(
         db,
         listing,
         values,
         offset=rows.offset,
         limit=rows.limit,
-        shared=shared_queries.compose(branches),
+        shared=shared_queries.compose(branches, rider),
     )
+    if rider is not None:
+        rider.carried(result[rider.column])
     await check_known(db, result["unknown"], values)
     prime_shared(loaders, branches, result["page"], result)
     return Page(rows=result["page"], total=result["total"], window=rows)
@@ -58,8 +63,16 @@ async def read_node(
     db: Database, loaders: dict[str, Any], label: str, key: str, branches: Sequence[Branch]
 ) -> None:
     """Reads the `label` node `key` and what `branches` read below it in one statement, and
-    primes the loaders with both."""
-    record = await shared_queries.nodes_by_keys(db, label, [key], shared_queries.compose(branches))
+    primes the loaders with both; the statement carries the request's rider when it is the
+    first to run. Reads nothing when there is neither: the loader reads the node, in one
+    statement with the request's other lookups."""
+    rider = riders.board()
+    if rider is None and not branches:
+        return
+    shared = shared_queries.compose(branches, rider)
+    record = await shared_queries.nodes_by_keys(db, label, [key], shared)
+    if rider is not None:
+        rider.carried(record[rider.column])
     loaders[f"node:{label}"].prime(key, next(iter(record["page"]), None))
     prime_shared(loaders, branches, record["page"], record)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings
@@ -28,15 +29,30 @@ ACTOR = Principal(key_id="tests", role=Role.ADMIN)
 Instance = Callable[[], AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
+AppInstance = Callable[[], AbstractAsyncContextManager[tuple[FastAPI, httpx.AsyncClient]]]
+
+
 @pytest.fixture
-def instance(neo4j_server: Settings) -> Instance:
+def instance_app(neo4j_server: Settings) -> AppInstance:
+    """A service instance over the test Neo4j that keeps key records 300 s, and its client."""
+
     @asynccontextmanager
-    async def start() -> AsyncIterator[httpx.AsyncClient]:
+    async def start() -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
         app = create_app(neo4j_server.model_copy(update={"api_key_cache_seconds": 300}))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://w") as http:
-                yield http
+                yield app, http
+
+    return start
+
+
+@pytest.fixture
+def instance(instance_app: AppInstance) -> Instance:
+    @asynccontextmanager
+    async def start() -> AsyncIterator[httpx.AsyncClient]:
+        async with instance_app() as (_, http):
+            yield http
 
     return start
 
@@ -97,23 +113,89 @@ async def test_a_mutation_waits_for_the_revocation_check(db: Database, instance:
 
 
 async def test_concurrent_requests_share_the_epoch_read(
-    db: Database, neo4j_server: Settings
+    db: Database, instance_app: AppInstance
 ) -> None:
     """Requests that arrive before the epoch read is sent share it: a burst pays fewer reads
-        than it has requests (the reads run on a handle of their own, so requests count none), and
+    than it has requests (the reads run on a handle of their own, so requests count none), and
     the cache is kept while the epoch stays."""
     key = await fresh_key(db, "t-revocation-burst")
-    app = create_app(neo4j_server.model_copy(update={"api_key_cache_seconds": 300}))
+    async with instance_app() as (app, http):
+        assert await status(http, key) == 200
+        reads: Database = app.state.revocations.db
+        before = reads.statements
+        statuses = await asyncio.gather(*(status(http, key) for _ in range(16)))
+        assert statuses == [200] * 16
+        assert 1 <= reads.statements - before < 16
+        assert app.state.key_cache.get(key_id_of(key)) is not None  # no revocation: kept
+
+
+PAGE = {"query": "{ systems(first: 1) { nodes { id } } }"}
+LOOKUP = {"query": '{ system(id: "accounts-db") { name } }'}
+TYPENAME = {"query": "{ __typename }"}
+
+
+async def answered(http: httpx.AsyncClient, key: str, document: dict[str, str]) -> int:
+    response = await http.post(
+        "/graphql", json=document, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code != 200 or "errors" not in response.json(), response.text
+    return response.status_code
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("document", [PAGE, LOOKUP], ids=["page", "lookup"])
+async def test_a_read_carries_the_revocation_check_in_its_own_statement(
+    db: Database, instance_app: AppInstance, document: dict[str, str]
+) -> None:
+    """On one server the epoch is read by the request's list or lookup statement: no
+    transaction of its own."""
+    key = await fresh_key(db, "t-revocation-rider")
+    async with instance_app() as (app, http):
+        assert await answered(http, key, ABOUT) == 200  # its record is cached from here on
+        reads: Database = app.state.revocations.db
+        before = reads.statements
+        assert await answered(http, key, document) == 200
+        assert reads.statements == before
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize(
+    "document", [PAGE, LOOKUP, TYPENAME, ABOUT], ids=["page", "lookup", "typename", "about"]
+)
+async def test_a_key_revoked_elsewhere_is_refused_whatever_carries_the_check(
+    db: Database, instance_app: AppInstance, document: dict[str, str]
+) -> None:
+    """The epoch read by a page or a lookup statement, or on its own by a request that reads no
+    list (a `__typename`, a field with statements of its own), refuses a key revoked meanwhile."""
+    key = await fresh_key(db, "t-revocation-carried")
+    key_id = key_id_of(key)
+    assert key_id is not None
+    async with instance_app() as (_, http):
+        assert await answered(http, key, document) == 200
+        await keys.revoke(db, key_id, ACTOR)
+        assert await answered(http, key, document) == 401
+
+
+async def test_a_routed_service_reads_the_epoch_on_its_own(
+    db: Database, neo4j_server: Settings
+) -> None:
+    """Over `neo4j://` a read may go to a reader behind the leader, so the epoch is read on its
+    own, from the leader, and not by the request's statement."""
+    host_port = neo4j_server.bolt_uri.split("://", 1)[1]
+    settings = neo4j_server.model_copy(
+        update={"neo4j_uri": f"neo4j://{host_port}", "api_key_cache_seconds": 300}
+    )
+    key = await fresh_key(db, "t-revocation-routed")
+    app = create_app(settings)
     async with app.router.lifespan_context(app):
+        assert not app.state.db.direct
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://w") as http:
-            assert await status(http, key) == 200
+        async with httpx.AsyncClient(transport=transport, base_url="http://routed") as http:
+            assert await answered(http, key, ABOUT) == 200
             reads: Database = app.state.revocations.db
             before = reads.statements
-            statuses = await asyncio.gather(*(status(http, key) for _ in range(16)))
-            assert statuses == [200] * 16
-            assert 1 <= reads.statements - before < 16
-            assert app.state.key_cache.get(key_id_of(key)) is not None  # no revocation: kept
+            assert await answered(http, key, PAGE) == 200
+            assert reads.statements == before + 1
 
 
 def free_port() -> int:
