@@ -14,6 +14,7 @@ import httpx
 from app.main import create_app
 from app.settings import Settings
 from bench.run import ACCESS_PLAN, LINEAGE
+from graph import sort_names
 from graph.database import Database
 from resolvers.auth import keys
 from resolvers.auth.principal import Role
@@ -30,26 +31,36 @@ ACCESS_TRANSFERS = """query($subject: ID!) { accessPlan(subject: $subject) {
 ENGINE_RUNS = 6
 ENGINE_WARM_UP = 1
 
-ORGANISATIONS = """
+ORGANISATIONS = (
+    """
 UNWIND range(0, 19) AS m
 MERGE (o:Organisation {id: $prefix + 'org-' + m})
 SET o.legal_name = 'Org ' + m, o.is_self = (m = 0),
     o.country = CASE m % 3 WHEN 0 THEN 'DE' WHEN 1 THEN 'US' ELSE 'IN' END
+"""
+    + sort_names.kept("o", "Organisation")
+    + """
 WITH o, m WHERE m > 0
 MATCH (next:Organisation {id: $prefix + 'org-' + ((m % 19) + 1)})
 MERGE (o)-[e:ENGAGES {id: $prefix + 'e-' + m}]->(next) SET e.role = 'SUB_PROCESSOR'
 """
-SYSTEMS = """
+)
+SYSTEMS = (
+    """
 UNWIND range(0, $domains - 1) AS k
 UNWIND range(0, $per - 1) AS i
 MERGE (s:System {id: $prefix + k + '-' + i})
 SET s.name = 'System ' + k + '-' + i, s.owner_team = CASE WHEN i % 17 = 0 THEN null ELSE 'team' END,
     s.retrieval_method = 'API', s.identifiers = ['email']
+"""
+    + sort_names.kept("s", "System")
+    + """
 WITH s, k, i
 MATCH (o:Organisation {id: $prefix + 'org-' + ((k + i) % 20)})
 MERGE (s)-[op:OPERATED_BY]->(o)
 SET op.role = CASE WHEN o.is_self THEN 'CONTROLLER' ELSE 'PROCESSOR' END
 """
+)
 FLOWS = """
 UNWIND range($first, $last) AS k
 UNWIND range(0, $per - 1) AS i

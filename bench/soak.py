@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from app.settings import PROJECT_ROOT, Settings
+from graph import sort_names
 from graph.database import Database
 from resolvers.auth import keys
 from resolvers.auth.principal import Principal, Role
@@ -149,8 +150,8 @@ async def prepare(settings: Settings) -> tuple[str, str]:
         key = (await keys.create(db, Role.INTEGRATION, "soak", admin)).key
         controller = f"soak-{uuid.uuid4().hex[:8]}"
         await db.write(
-            "CREATE (:Organisation {id: $id, legal_name: 'Soak controller', country: 'DE', "
-            "source: 'soak'})",
+            "CREATE (o:Organisation {id: $id, legal_name: 'Soak controller', country: 'DE', "
+            "source: 'soak'})" + sort_names.kept("o", "Organisation"),
             {"id": controller},
         )
     finally:

@@ -5,6 +5,7 @@ relationship id, so reloading the same rows changes nothing."""
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, LiteralString
 
+from graph import sort_names
 from graph.database import Database
 
 Row = Mapping[str, Any]
@@ -61,14 +62,19 @@ MERGE (o:RetentionObligation {id: row.id})
 SET o += row.properties
 """
 
-ORGANISATIONS: LiteralString = """
+ORGANISATIONS: LiteralString = (
+    """
 UNWIND $rows AS row
 MERGE (o:Organisation {id: row.id})
 SET o += row.properties
+"""
+    + sort_names.kept("o", "Organisation")
+    + """
 WITH o, row
 MATCH (c:Country {code: row.properties.country})
 MERGE (o)-[:ESTABLISHED_IN]->(c)
 """
+)
 
 ENGAGEMENTS: LiteralString = """
 UNWIND $rows AS row
@@ -94,11 +100,15 @@ MERGE (s)-[:EXPORTER]->(exporter)
 MERGE (s)-[:IMPORTER]->(importer)
 """
 
-SYSTEMS: LiteralString = """
+SYSTEMS: LiteralString = (
+    """
 UNWIND $rows AS row
 MATCH (o:Organisation {id: row.operator})
 MERGE (s:System {id: row.id})
 SET s += row.properties
+"""
+    + sort_names.kept("s", "System")
+    + """
 MERGE (s)-[op:OPERATED_BY]->(o)
 SET op.role = row.role
 WITH s, row
@@ -114,6 +124,7 @@ CALL (s, row) {
   SET a.purpose = access.purpose
 }
 """
+)
 
 BACKUPS: LiteralString = """
 UNWIND $rows AS row
@@ -155,7 +166,8 @@ MERGE (a)-[f:FLOWS_TO {id: row.id}]->(b)
 SET f += row.properties
 """
 
-ACTIVITIES: LiteralString = """
+ACTIVITIES: LiteralString = (
+    """
 UNWIND $rows AS row
 MATCH (controller:Organisation {id: row.controller})
 MATCH (purpose:DataUse {key: row.properties.purpose})
@@ -163,6 +175,9 @@ MATCH (basis:LegalBasis {key: row.properties.legal_basis})
 MATCH (subject:DataSubject {key: row.subject})
 MERGE (pa:ProcessingActivity {id: row.id})
 SET pa += row.properties
+"""
+    + sort_names.kept("pa", "ProcessingActivity")
+    + """
 MERGE (pa)-[:CONTROLLED_BY]->(controller)
 MERGE (pa)-[:FOR_PURPOSE]->(purpose)
 MERGE (pa)-[:ON_LEGAL_BASIS]->(basis)
@@ -179,6 +194,7 @@ CALL (pa, row) {
   MERGE (pa)-[:USES_CATEGORY]->(c)
 }
 """
+)
 
 
 REMOVE_REGISTERED: LiteralString = """

@@ -1,9 +1,11 @@
-"""Uniqueness constraints and indexes, created idempotently at start."""
+"""Uniqueness constraints and indexes, created idempotently at start, and the sort names of
+nodes written without one (`graph.sort_names`)."""
 
 from typing import LiteralString
 
 from neo4j.exceptions import ClientError
 
+from graph import sort_names
 from graph.database import Database
 
 NODE_KEYS: tuple[tuple[LiteralString, LiteralString], ...] = (
@@ -71,7 +73,7 @@ def statements() -> list[LiteralString]:
         "FOR ()-[r:" + rel_type + "]-() REQUIRE r." + key + " IS UNIQUE"
         for rel_type, key in RELATIONSHIP_KEYS
     ]
-    return [*node, *relationship, *INDEXES]
+    return [*node, *relationship, *INDEXES, *sort_names.indexes()]
 
 
 ALREADY_EXISTS = "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
@@ -88,3 +90,5 @@ async def migrate(db: Database) -> None:
         except ClientError as error:
             if error.code != ALREADY_EXISTS:
                 raise
+    for label in sort_names.NAMED_BY:
+        await db.write(sort_names.refreshed(label))

@@ -7,6 +7,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from graph import sort_names
 from graph.database import Database, fetch
 
 Rows = Sequence[dict[str, Any]]
@@ -17,7 +18,7 @@ BATCH_SIZE = 200
 def merge_nodes(label: LiteralString, key: LiteralString) -> LiteralString:
     return (
         "UNWIND $rows AS row MERGE (n:" + label + " {" + key + ": row.props." + key + "}) "
-        "SET n = row.props"
+        "SET n = row.props" + sort_names.kept("n", label)
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any, Literal, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from graph import sort_names
 from graph.database import Database, Record, fetch
 from graph.migrations import NODE_KEYS
 
@@ -160,6 +161,14 @@ def registered(node: LiteralString, props: LiteralString = "row.props") -> Liter
     )
 
 
+def shown(rows: list[Record], *fields: str) -> list[Record]:
+    """`rows` with the node states in `fields` as the API shows them (`sort_names.without`)."""
+    for row in rows:
+        for field in fields:
+            row[field] = sort_names.without(row[field])
+    return rows
+
+
 def one(value: LiteralString) -> LiteralString:
     """A single optional key as a list for `relink`."""
     return "[k IN [" + value + "] WHERE k IS NOT NULL]"
@@ -172,6 +181,7 @@ NEW_ORGANISATIONS: LiteralString = (
     "MATCH (engager:Organisation {id: row.engager_id}) "
     "MERGE (c:Country {code: row.props.country}) ON CREATE SET c.name = $countries[c.code] "
     + registered("o")
+    + sort_names.kept("o", "Organisation")
     + markets("o", "serves")
     + "CREATE (o)-[:ESTABLISHED_IN]->(c) "
     "CREATE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
@@ -198,7 +208,8 @@ async def upsert_organisations(
     through `NEW_ORGANISATIONS`, the others through `upsert_known_organisations`; the results
     come back in the order of `rows`."""
     params = {"rows": list(rows), "countries": countries, "owner": owner}
-    found = {row["id"]: row for row in await fetch(tx, db, NEW_ORGANISATIONS, params)}
+    created = shown(await fetch(tx, db, NEW_ORGANISATIONS, params), "after")
+    found = {row["id"]: row for row in created}
     known = [row for row in rows if row["id"] not in found]
     if known:
         upserted = await upsert_known_organisations(tx, db, known, countries, owner)
@@ -215,7 +226,7 @@ async def upsert_known_organisations(
 ) -> list[Record]:
     """`upsert_organisations` of the rows `NEW_ORGANISATIONS` did not create: the organisation's
     country and engagement are made exactly those by MERGE (its old country's edge goes)."""
-    return await fetch(
+    upserted = await fetch(
         tx,
         db,
         "UNWIND $rows AS row "
@@ -224,6 +235,7 @@ async def upsert_known_organisations(
         "  engagement: [(:Organisation {id: row.engager_id})-[e:ENGAGES {id: row.engagement.id}]"
         "->(o) | e {.*}][0]} END AS before "
         + registered("o")
+        + sort_names.kept("o", "Organisation")
         + markets("o", "serves")
         + "CALL (row, o) { "
         "  OPTIONAL MATCH (o)-[old:ESTABLISHED_IN]->(c:Country) "
@@ -239,6 +251,7 @@ async def upsert_known_organisations(
         + "RETURN row.id AS id, before, o {.*, engagement: e {.*}} AS after",
         {"rows": list(rows), "countries": countries, "owner": owner},
     )
+    return shown(upserted, "before", "after")
 
 
 async def upsert_flows(
@@ -332,7 +345,7 @@ async def upsert_nodes(
     `controller_id`, `recipients` ({key, role}) for a ProcessingActivity. The node's links are
     made exactly those; its `before` and `after` carry them as the projection names them."""
     links, projection = UPSERT_LINKS[label]
-    return await fetch(
+    upserted = await fetch(
         tx,
         db,
         "UNWIND $rows AS row "
@@ -340,12 +353,14 @@ async def upsert_nodes(
         "WITH row, n, CASE WHEN n.source IS NULL THEN null ELSE n {.*, " + projection + "} END "
         "AS before "
         + registered("n")
+        + sort_names.kept("n", label)
         + "WITH row, n, before, before IS NULL AS fresh "
         + links
         + "WITH row, n, before "
         "RETURN row.id AS id, before, n {.*, " + projection + "} AS after",
         {"rows": list(rows), "countries": countries or {}, "owner": owner},
     )
+    return shown(upserted, "before", "after")
 
 
 UPSERT_LINKS: dict[str, tuple[LiteralString, LiteralString]] = {
@@ -471,7 +486,7 @@ async def restore(
         "RETURN before, n {.*} AS after",
         {"id": entity_id},
     )
-    return rows[0] if rows else None
+    return shown(rows, "before", "after")[0] if rows else None
 
 
 async def retire(
@@ -486,7 +501,7 @@ async def retire(
         "RETURN before, n {.*} AS after",
         {"id": entity_id, "on": on},
     )
-    return rows[0] if rows else None
+    return shown(rows, "before", "after")[0] if rows else None
 
 
 UpdatableKind = Literal[
@@ -547,7 +562,7 @@ async def registered_state(
     """An entity an integration registered, as the fields of its register input (snake_case),
     with its `retired_on`; None when no integration registered such an entity."""
     rows = await fetch(tx, db, REGISTERED_STATE[kind], {"id": entity_id})
-    return rows[0] if rows else None
+    return shown(rows, "state")[0] if rows else None
 
 
 StateKind = Literal["Organisation", "System", "Storage", "ProcessingActivity", "FLOWS_TO"]
@@ -572,7 +587,7 @@ async def states(
     """Per id of `ids` that exists, the entity as the upsert of its kind projects it (its
     `before`)."""
     rows = await fetch(tx, db, STATES[kind], {"ids": list(ids)})
-    return {row["id"]: row["state"] for row in rows}
+    return {row["id"]: row["state"] for row in shown(rows, "state")}
 
 
 MARKET_PROPS: dict[StateKind, tuple[str, ...]] = {

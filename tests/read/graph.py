@@ -4,6 +4,7 @@ the countries are user-assigned codes (`QM`, `QN`) no seed uses. Loading is idem
 from datetime import date
 from typing import Any
 
+from graph import sort_names
 from graph.database import Database
 from graph.queries.nodes import KEY_OF
 
@@ -179,7 +180,7 @@ async def load(db: Database, nodes: Nodes, relationships: Relationships) -> None
         key = KEY_OF[label]
         await db.write(
             "UNWIND $rows AS row MERGE (n:" + label + " {" + key + ": row." + key + "}) "
-            "SET n += row",
+            "SET n += row" + sort_names.kept("n", label),
             {"rows": rows},
         )
     grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}

@@ -273,6 +273,23 @@ async def test_an_update_patches_only_the_given_fields_and_is_audited(
     assert teams == [{"t": None}]
 
 
+async def test_a_renamed_system_is_listed_by_its_new_name(
+    graphql: GraphQL, db: Database, controller: str
+) -> None:
+    """The sort name the lists read follows the name, and no payload or audit event shows it."""
+    source = unique_source()
+    await registered_map(graphql, source, controller)
+    system_id = f"{source}:crm-db"
+    renamed = await graphql(UPDATE_SYSTEM, {"id": system_id, "input": {"name": "aaa CRM"}})
+    assert renamed == {"data": {"updateSystem": {"id": system_id, "changed": True}}}
+    stored = await db.read("MATCH (s:System {id: $id}) RETURN s.sort_name AS k", {"id": system_id})
+    assert stored == [{"k": "aaa crm"}]
+    events = await audited(db, system_id, "updateSystem")
+    assert events and all("sort_name" not in e["before"] | e["after"] for e in events)
+    page = await graphql('{ systems(filter: {search: "aaa crm"}) { nodes { key } } }')
+    assert {"key": system_id} in page["data"]["systems"]["nodes"]
+
+
 async def test_updating_a_processor_and_a_sub_processor_keeps_their_engagements(
     graphql: GraphQL, db: Database, controller: str
 ) -> None:
