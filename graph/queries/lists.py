@@ -87,4 +87,5 @@ async def page(
 def unlisted(record: Record, offset: int, limit: int) -> bool:
     """Whether the page holds fewer nodes than the total says it should: some nodes lack the
     sort name the page is read by."""
-    return len(record["page"]) < min(limit, max(record["total"] - offset, 0))
+    total: int = record["total"]
+    return len(record["page"]) < min(limit, max(total - offset, 0))
