@@ -27,17 +27,21 @@ async def test_nodes_written_without_a_sort_name_are_listed_in_order(
     tag = f"t-sort-{uuid.uuid4().hex[:6]}"
     names = [f"{tag} beta", f"{tag.upper()} ALPHA", f"{tag} Gamma", f"{tag} alpha 2"]
     await db.write(
-        "UNWIND $names AS name CREATE (:System {id: name, name: name})", {"names": names}
+        "UNWIND range(0, size($names) - 1) AS i "
+        "CREATE (:System {id: $tag + '-' + i, name: $names[i]})",
+        {"names": names, "tag": tag},
     )
     assert await listed(graphql, tag) == [names[1], names[3], names[0], names[2]]
     missing = await db.read(
-        "MATCH (n:System) WHERE n.id IN $names AND n.sort_name IS NULL RETURN n.id",
+        "MATCH (n:System) WHERE n.name IN $names AND n.sort_name IS NULL RETURN n.id",
         {"names": names},
     )
     assert missing == [], "the page set the sort names it found missing"
     await db.write(
-        "MATCH (n:System {id: $id}) SET n.name = $renamed",
-        {"id": names[0], "renamed": f"{tag} aardvark"},
+        "MATCH (n:System {name: $name}) SET n.name = $renamed",
+        {"name": names[0], "renamed": f"{tag} aardvark"},
     )
-    await db.write("MATCH (n:System {id: $id}) SET n.sort_name = null", {"id": names[0]})
+    await db.write(
+        "MATCH (n:System {name: $name}) SET n.sort_name = null", {"name": f"{tag} aardvark"}
+    )
     assert (await listed(graphql, tag))[0] == f"{tag} aardvark"
