@@ -104,21 +104,17 @@ class RequestCheck(Rider):
         self.carried_epoch = True
 
     def alone(self) -> None:
+        self._read_alone()
+
+    def _read_alone(self) -> "asyncio.Future[None]":
         self.boarded = True
         if self.read is None:
-            self.read = self._sent()
-
-    def _sent(self) -> "asyncio.Future[None]":
-        read = asyncio.ensure_future(self.revocations.check())
-        read.add_done_callback(lambda task: task.cancelled() or task.exception())
-        return read
+            self.read = asyncio.ensure_future(self.revocations.check())
+            self.read.add_done_callback(lambda task: task.cancelled() or task.exception())
+        return self.read
 
     async def done(self) -> None:
         """Returns once the cache is no older than the newest revocation committed before the
         request arrived; Unavailable when the graph cannot say."""
-        if self.carried_epoch:
-            return
-        self.boarded = True
-        if self.read is None:
-            self.read = self._sent()
-        await asyncio.shield(self.read)
+        if not self.carried_epoch:
+            await asyncio.shield(self._read_alone())
