@@ -1,12 +1,13 @@
 """Completion of plain answer subtrees without graphql-core's per-field machinery.
 
-An answer type is *plain* when the pass can read every field of it without awaiting: an
+A selection is *plain* when the pass can read every field it selects without awaiting: an
 attribute (strawberry's basic resolver: no resolver function, no arguments), a method of the
 value that takes neither `info` nor arguments, or a relationship field that its loader has
 already answered (`shared_reads.LOADED_FIELDS`: a shared read primed the loader, so the
 resolver's coroutine returns at its first step). No field may have a permission or extension.
-Lineage nodes and their paths, data-map nodes and edges, the plans' rows and the nested levels
-of a shared read are plain: most of a large answer. Such a subtree has no side effect, so its
+Lineage nodes and their paths, data-map nodes and edges, the plans' rows, the nested levels
+of a shared read and a bulk mutation's payloads selected without their computed fields are
+plain: most of a large answer. Such a subtree has no side effect, so its
 values are read and coerced in one recursive pass, without the resolve info, path and awaitable
 checks graphql-core builds for every field (about half of a large answer's time).
 
@@ -77,22 +78,29 @@ def readable(type_name: str, name: str, field: GraphQLField) -> bool:
 
 
 @cache
-def plain_types(schema: GraphQLSchema) -> frozenset[str]:
-    """The names of the object types whose every field the plain pass can read, the operation
-    types aside (their fields do the work of a request)."""
+def readable_fields(schema: GraphQLSchema) -> frozenset[tuple[str, str]]:
+    """The fields (type name, field name) the plain pass can read, those of the operation types
+    aside (their fields do the work of a request)."""
     roots = {
         root.name
         for root in (schema.query_type, schema.mutation_type, schema.subscription_type)
         if root is not None
     }
     return frozenset(
-        name
+        (name, field_name)
         for name, type_ in schema.type_map.items()
-        if isinstance(type_, GraphQLObjectType)
-        and not name.startswith("__")
-        and name not in roots
-        and all(readable(name, field_name, field) for field_name, field in type_.fields.items())
+        if isinstance(type_, GraphQLObjectType) and not name.startswith("__") and name not in roots
+        for field_name, field in type_.fields.items()
+        if readable(name, field_name, field)
     )
+
+
+@cache
+def plain_types(schema: GraphQLSchema) -> frozenset[str]:
+    """The object types the plain pass tries: those with a field it can read. A selection of
+    one is plain when every field it selects is (a mutation's payload selected without its
+    computed fields, say)."""
+    return frozenset(name for name, _ in readable_fields(schema))
 
 
 @cache
@@ -106,6 +114,11 @@ def resolver_of(resolver: StrawberryResolver[Any]) -> tuple[Callable[..., Any], 
 
 class Waits(NotPlain):
     """A relationship field whose loader has not answered yet."""
+
+
+class Refused(NotPlain):
+    """A selection left to graphql-core for the rest of the request: one of its fields is not
+    readable, or one of its objects' selections is not."""
 
 
 class Ready(NamedTuple):
@@ -227,29 +240,29 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
         known = self.plans.get(id(grouped_field_set))
         if known is not None:
             if known[1] is None:
-                raise NotPlain("left to graphql-core")
+                raise Refused("left to graphql-core")
             return known[1]
         try:
             plan = self.new_plan(parent_type, grouped_field_set)
-        except NotPlain:
+        except NotPlain as refused:
             self.plans[id(grouped_field_set)] = (grouped_field_set, None)
-            raise
+            raise Refused(str(refused)) from None
         self.plans[id(grouped_field_set)] = (grouped_field_set, plan)
         return plan
 
     def new_plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Plan:
         plan: Plan = []
-        plain = plain_types(self.schema)
+        readable_here = readable_fields(self.schema)
         for response_name, field_details_list in grouped_field_set.items():
             field_name = field_details_list[0].node.name.value
             if field_name == "__typename":
                 plan.append((response_name, None, completer(GraphQLString), field_details_list))
                 continue
             field = parent_type.fields.get(field_name)
-            if field is None:
+            if field is None or (parent_type.name, field_name) not in readable_here:
                 raise NotPlain(field_name)
             inner = get_named_type(field.type)
-            if not is_leaf_type(inner) and inner.name not in plain:
+            if not is_leaf_type(inner) and inner.name not in plain_types(self.schema):
                 raise NotPlain(f"{field_name}: {inner.name}")
             read = (
                 self.stepped(field, field_details_list)
@@ -290,6 +303,6 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 else complete(self, read(source), field_details_list)
                 for response_name, read, complete, field_details_list in plan
             }
-        except Waits:
+        except (Waits, Refused):
             self.plans[id(grouped_field_set)] = (grouped_field_set, None)
             raise

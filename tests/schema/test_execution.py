@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import strawberry
 
-from schema.execution import PlainExecutionContext, plain_types
+from schema.execution import PlainExecutionContext, plain_types, readable_fields
 
 
 @strawberry.enum
@@ -97,6 +97,7 @@ DOCUMENTS = [
         ...B } } } fragment B on Branch { best { ... on Leaf { size name } } }""",
     "{ tree { branches { leaves { __typename name @include(if: false) size } } } }",
     "{ grove { asked tree { count branches { key best { name colour } } } } }",
+    "{ grove { tree { count branches { key } } } }",
 ]
 
 
@@ -110,11 +111,34 @@ def answer(context: type | None, document: str, tree: str) -> dict[str, Any]:
     }
 
 
-def test_attributes_and_methods_of_the_value_alone_are_plain() -> None:
+def test_attributes_and_methods_of_the_value_alone_are_readable() -> None:
     """Tree's `count` is a method of the value; Grove's `asked` reads the resolve info, and the
     operation type's fields do the request's work."""
     schema = strawberry.Schema(query=Query)
-    assert plain_types(schema._schema) == {"Leaf", "Branch", "Tree"}
+    assert ("Tree", "count") in readable_fields(schema._schema)
+    assert ("Grove", "tree") in readable_fields(schema._schema)
+    assert ("Grove", "asked") not in readable_fields(schema._schema)
+    assert plain_types(schema._schema) == {"Leaf", "Branch", "Tree", "Grove"}
+
+
+def test_a_selection_of_readable_fields_is_plain_in_a_type_that_has_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    completed: list[str] = []
+    plain_object = PlainExecutionContext.plain_object
+
+    def counted(self: Any, parent_type: Any, source: Any, grouped: Any) -> dict[str, Any]:
+        value = plain_object(self, parent_type, source, grouped)
+        completed.append(parent_type.name)
+        return value
+
+    monkeypatch.setattr(PlainExecutionContext, "plain_object", counted)
+    assert answer(PlainExecutionContext, DOCUMENTS[4], "good") == answer(None, DOCUMENTS[4], "good")
+    assert "Grove" in completed
+    completed.clear()
+    answer(PlainExecutionContext, DOCUMENTS[3], "good")  # Grove's `asked` reads the resolve info
+    assert "Grove" not in completed
+    assert "Tree" in completed
 
 
 @pytest.mark.parametrize("tree", TREES)
