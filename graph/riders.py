@@ -2,12 +2,13 @@
 take it (a root list or lookup, `shared.compose`) instead of by a transaction of its own.
 
 A request sets its rider (`ride`) before it runs anything. The statement that is about to run
-and can carry one asks for it (`board`), adds the rider's subquery and hands the value back
-(`Rider.carried`). When a transaction that carries no rider starts first, the rider is sent on its
+and can carry one asks for it (`board`), adds the rider's subquery and hands its row back
+(`Rider.read_from`). When a transaction that carries no rider starts first, the rider is sent on its
 own beside it (`Rider.alone`), so the request waits no longer than it did before riders. Only on
 one server (`Database.direct`): there every transaction sees each write committed before it
 began, where a cluster's reader may lag behind its leader."""
 
+from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any, LiteralString
 
@@ -27,6 +28,14 @@ class Rider:
 
     def alone(self) -> None:
         """A transaction that carries no rider starts first: read it on its own."""
+
+    def read_from(self, row: Mapping[str, Any] | None) -> None:
+        """The row of the statement that carried the rider; with no row (a start that names
+        nothing, say) the value was not read, so it is read on its own."""
+        if row is None:
+            self.alone()
+        else:
+            self.carried(row[self.column])
 
 
 _current: ContextVar[Rider | None] = ContextVar("rider", default=None)

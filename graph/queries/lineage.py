@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 
 from graph.database import Database, Record, fetch_optional
 from graph.queries import filters
+from graph.riders import Rider
 
 LINEAGE_HOPS_CEILING = 20
 """The most hops any lineage setting may allow: each hop bound is a separate Cypher statement."""
@@ -64,8 +65,9 @@ def _layers(
 
 
 @cache
-def expansion(hops: int) -> LiteralString:
-    """The statement for `hops` hops; it searches one hop further to tell whether the bound cut."""
+def expansion(hops: int, rider: LiteralString = "", column: LiteralString = "") -> LiteralString:
+    """The statement for `hops` hops; it searches one hop further to tell whether the bound cut.
+    With a rider's subquery, it returns the rider's `column` too (`graph.riders`)."""
     if not 1 <= hops <= LINEAGE_HOPS_CEILING:
         raise ValueError(f"hops must be within 1..{LINEAGE_HOPS_CEILING}")
     out: LiteralString = "(a)-" + EDGE + "->(b)"
@@ -79,8 +81,9 @@ def expansion(hops: int) -> LiteralString:
         "WITH s ORDER BY CASE WHEN s:System THEN 0 ELSE 1 END LIMIT 1 "
         + downstream
         + upstream
+        + (rider + " " if rider else "")
         + "RETURN s.id AS id, head(labels(s)) AS kind, coalesce(s.name, s.legal_name) AS name, "
-        "downstream_layers, upstream_layers"
+        "downstream_layers, upstream_layers" + (", " + column if column else "")
     )
 
 
@@ -95,11 +98,12 @@ async def expand(
     categories: list[str] | None,
     subject: str | None,
     limit: int,
+    rider: Rider | None = None,
 ) -> Record | None:
     """The start node and, per direction, the layers reached from it (each a list of `nodes`
     and the `edges` into them), or None when no such start exists. `kind` (System or
     Organisation) is the start's label when a global id named it; a key a system and an
-    organisation share starts at the system."""
+    organisation share starts at the system. The row carries `rider`'s column too."""
     params: dict[str, Any] = {
         "from": start,
         "kind": kind,
@@ -109,4 +113,5 @@ async def expand(
         "subject": subject,
         "limit": limit,
     }
-    return await db.read_tx(lambda tx: fetch_optional(tx, db, expansion(hops), params))
+    statement = expansion(hops) if rider is None else expansion(hops, rider.subquery, rider.column)
+    return await db.read_tx(lambda tx: fetch_optional(tx, db, statement, params))

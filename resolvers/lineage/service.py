@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
+from graph import riders
 from graph.database import Database
 from graph.queries import lineage as queries
 from resolvers import global_id
@@ -73,6 +74,7 @@ async def lineage(
     kind, key = decoded(start, STARTS, field="from")
     if subject is not None:
         subject = await resolve_key(db, subject, "DataSubject", field="subject")
+    rider = riders.board()
     row = await queries.expand(
         db,
         start=key,
@@ -83,7 +85,10 @@ async def lineage(
         categories=requested,
         subject=subject,
         limit=settings.lineage_max_nodes + 1,
+        rider=rider,
     )
+    if rider is not None:
+        rider.read_from(row)
     if row is None:
         await refuse(db, STARTS, key, field="from", error=NotFound)
     nodes, caps = build_lineage(

@@ -53,7 +53,7 @@ async def list_page(
         shared=shared_queries.compose(branches, rider),
     )
     if rider is not None:
-        rider.carried(result[rider.column])
+        rider.read_from(result)
     await check_known(db, result["unknown"], values)
     prime_shared(loaders, branches, result["page"], result)
     return Page(rows=result["page"], total=result["total"], window=rows)
@@ -72,7 +72,7 @@ async def read_node(
     shared = shared_queries.compose(branches, rider)
     record = await shared_queries.nodes_by_keys(db, label, [key], shared)
     if rider is not None:
-        rider.carried(record[rider.column])
+        rider.read_from(record)
     loaders[f"node:{label}"].prime(key, next(iter(record["page"]), None))
     prime_shared(loaders, branches, record["page"], record)
 

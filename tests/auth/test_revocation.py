@@ -132,6 +132,7 @@ async def test_concurrent_requests_share_the_epoch_read(
 PAGE = {"query": "{ systems(first: 1) { nodes { id } } }"}
 LOOKUP = {"query": '{ system(id: "accounts-db") { name } }'}
 TYPENAME = {"query": "{ __typename }"}
+LINEAGE = {"query": '{ lineage(from: "accounts-db") { nodes { id } } }'}
 
 
 async def answered(http: httpx.AsyncClient, key: str, document: dict[str, str]) -> int:
@@ -143,13 +144,13 @@ async def answered(http: httpx.AsyncClient, key: str, document: dict[str, str]) 
 
 
 @pytest.mark.usefixtures("seeded")
-@pytest.mark.parametrize("document", [PAGE, LOOKUP], ids=["page", "lookup"])
+@pytest.mark.parametrize("document", [PAGE, LOOKUP, LINEAGE], ids=["page", "lookup", "lineage"])
 async def test_a_read_carries_the_revocation_check_in_its_own_statement(
     db: Database, instance_app: AppInstance, document: dict[str, str]
 ) -> None:
-    """On one server the epoch is read by the request's list or lookup statement: no
+    """On one server the epoch is read by the request's list, lookup or lineage statement: no
     transaction of its own."""
-    key = await fresh_key(db, "t-revocation-rider")
+    key = await fresh_key(db, "t-revocation-rider", Role.ANALYST)
     async with instance_app() as (app, http):
         assert await answered(http, key, ABOUT) == 200  # its record is cached from here on
         reads: Database = app.state.revocations.db
@@ -160,20 +161,41 @@ async def test_a_read_carries_the_revocation_check_in_its_own_statement(
 
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize(
-    "document", [PAGE, LOOKUP, TYPENAME, ABOUT], ids=["page", "lookup", "typename", "about"]
+    "document",
+    [PAGE, LOOKUP, LINEAGE, TYPENAME, ABOUT],
+    ids=["page", "lookup", "lineage", "typename", "about"],
 )
 async def test_a_key_revoked_elsewhere_is_refused_whatever_carries_the_check(
     db: Database, instance_app: AppInstance, document: dict[str, str]
 ) -> None:
     """The epoch read by a page or a lookup statement, or on its own by a request that reads no
     list (a `__typename`, a field with statements of its own), refuses a key revoked meanwhile."""
-    key = await fresh_key(db, "t-revocation-carried")
+    key = await fresh_key(db, "t-revocation-carried", Role.ANALYST)
     key_id = key_id_of(key)
     assert key_id is not None
     async with instance_app() as (_, http):
         assert await answered(http, key, document) == 200
         await keys.revoke(db, key_id, ACTOR)
         assert await answered(http, key, document) == 401
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_a_revoked_key_is_refused_when_the_lineage_start_names_nothing(
+    db: Database, instance_app: AppInstance
+) -> None:
+    """The lineage statement returns no row for a start that names nothing, so the epoch it
+    would have carried is read on its own: a revoked key is still refused."""
+    key = await fresh_key(db, "t-revocation-nowhere", Role.ANALYST)
+    key_id = key_id_of(key)
+    assert key_id is not None
+    nowhere = {"query": '{ lineage(from: "t-no-such-start") { nodes { id } } }'}
+    headers = {"Authorization": f"Bearer {key}"}
+    async with instance_app() as (_, http):
+        response = await http.post("/graphql", json=nowhere, headers=headers)
+        assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        await keys.revoke(db, key_id, ACTOR)
+        response = await http.post("/graphql", json=nowhere, headers=headers)
+        assert response.status_code == 401
 
 
 async def test_a_routed_service_reads_the_epoch_on_its_own(
