@@ -186,14 +186,33 @@ NEW_ORGANISATIONS: LiteralString = (
     + "CREATE (o)-[:ESTABLISHED_IN]->(c) "
     "CREATE (engager)-[e:ENGAGES {id: row.engagement.id}]->(o) "
     + registered("e", "row.engagement.props")
-    + "RETURN row.id AS id, null AS before, o {.*, engagement: e {.*}} AS after"
+    + "RETURN row.id AS id"
 )
 """The organisations of `$rows` that are new (no `source`, so no `before`, and no edge), created
 in one pass with no per-row branch: most of a bulk call. Their edges are made with CREATE: MERGE
 of an edge locks both of its nodes until commit, so concurrent calls that all engage one
 organisation, or establish in one country, would queue on those nodes. `ON MATCH SET` takes an
-existing organisation's own lock, so two transactions cannot both find it without edges. The
-rows it does not return go through `upsert_known_organisations`."""
+existing organisation's own lock, so two transactions cannot both find it without edges. It
+returns only the ids it created: what it wrote of each is its row (`created_organisation`), so
+a thousand property maps do not travel back to be decoded. The rows it does not return go
+through `upsert_known_organisations`."""
+
+
+def created_organisation(row: Mapping[str, Any], owner: str) -> Record | None:
+    """What `NEW_ORGANISATIONS` leaves of `row`, as `upsert_known_organisations` projects it
+    (`after`, its sort name aside); None when that is not known without the graph (markets
+    naming `EEA`)."""
+    state = expected_state("Organisation", row)
+    if state is None:
+        return None
+    engagement = row["engagement"]
+    state["registered_by"] = owner
+    state["engagement"] = {
+        **{name: value for name, value in engagement["props"].items() if value is not None},
+        "id": engagement["id"],
+        "registered_by": owner,
+    }
+    return state
 
 
 async def upsert_organisations(
@@ -205,11 +224,18 @@ async def upsert_organisations(
 ) -> list[Record]:
     """Rows: id, props, engager_id, engagement {id, props}. The organisation is established in
     its country and engaged by `engager_id` through one ENGAGES edge. New organisations go
-    through `NEW_ORGANISATIONS`, the others through `upsert_known_organisations`; the results
-    come back in the order of `rows`."""
-    params = {"rows": list(rows), "countries": countries, "owner": owner}
-    created = shown(await fetch(tx, db, NEW_ORGANISATIONS, params), "after")
-    found = {row["id"]: row for row in created}
+    through `NEW_ORGANISATIONS`, the others (and those whose state the row does not tell) through
+    `upsert_known_organisations`; the results come back in the order of `rows`."""
+    predicted = {row["id"]: created_organisation(row, owner) for row in rows}
+    params = {
+        "rows": [row for row in rows if predicted[row["id"]] is not None],
+        "countries": countries,
+        "owner": owner,
+    }
+    found: dict[str, Record] = {
+        record["id"]: {"id": record["id"], "before": None, "after": predicted[record["id"]]}
+        for record in await fetch(tx, db, NEW_ORGANISATIONS, params)
+    }
     known = [row for row in rows if row["id"] not in found]
     if known:
         upserted = await upsert_known_organisations(tx, db, known, countries, owner)

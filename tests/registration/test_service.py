@@ -1,11 +1,14 @@
 import asyncio
 import datetime
+import json
 import uuid
 from typing import Any
 
 import pytest
 
+from graph import sort_names
 from graph.database import Database
+from resolvers.auth.audit import summary
 from tests.conftest import GraphQL
 from tests.graph_digest import graph_digest
 
@@ -154,6 +157,42 @@ async def test_fifty_concurrent_registrations_of_overlapping_keys_give_exact_cou
         {"prefix": f"{source}:"},
     )
     assert events == [{"n": 50}]
+
+
+async def test_new_organisations_are_audited_as_the_graph_holds_them(
+    graphql: GraphQL, db: Database, controller: str
+) -> None:
+    """The statement that creates new organisations returns their ids alone, and their audited
+    `after` is built from their rows: it must say what the graph holds, field for field. A
+    market naming `EEA` is spelled out by the graph, so that row goes the general way."""
+    source = unique_source()
+    inputs = [
+        processor(source, "plain", controller),
+        processor(
+            source,
+            "full",
+            controller,
+            website="https://full.example",
+            dpaSigned="2024-03-01",
+            subjectTo=["PIPEDA", "CCPA", "PIPEDA"],
+            serves=["US", "CA"],
+            service="hosting",
+            categories=["user.contact.email", "user.name"],
+            subjects=["preemptly.account_user"],
+        ),
+        processor(source, "markets", controller, serves=["EEA", "CH"]),
+    ]
+    body = await graphql(REGISTER_PROCESSORS, {"inputs": inputs})
+    assert [row["created"] for row in body["data"]["registerProcessors"]] == [True] * 3
+    rows = await db.read(
+        "MATCH (:Organisation {id: $controller})-[e:ENGAGES]->(o:Organisation {source: $source}) "
+        "MATCH (a:AuditEvent {entity_id: o.id}) "
+        "RETURN o {.*, engagement: e {.*}} AS state, a.after AS after",
+        {"controller": controller, "source": source},
+    )
+    assert len(rows) == 3
+    for row in rows:
+        assert json.loads(row["after"]) == json.loads(summary(sort_names.without(row["state"])))
 
 
 async def test_a_bulk_registration_is_all_or_nothing(
