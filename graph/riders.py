@@ -38,6 +38,14 @@ class Rider:
             self.carried(row[self.column])
 
 
+def carrying(rider: Rider | None, reads: LiteralString, returns: LiteralString) -> LiteralString:
+    """The statement `reads` then `returns` (its final RETURN, with nothing after the returned
+    items), carrying `rider`: its subquery runs between them, its column is returned last."""
+    if rider is None:
+        return reads + returns
+    return reads + rider.subquery + " " + returns + ", " + rider.column
+
+
 _current: ContextVar[Rider | None] = ContextVar("rider", default=None)
 
 

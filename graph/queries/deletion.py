@@ -11,8 +11,10 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from graph import riders
 from graph.database import Database, Record, fetch_single
 from graph.queries import filters
+from graph.riders import Rider
 
 RELEVANT = "any(r IN $targets WHERE " + filters.relevant("k", "r") + ")"
 
@@ -72,8 +74,10 @@ CALL (ds) {
   WHERE size(categories) > 0
   RETURN collect({id: pa.id, system: s.id, categories: categories}) AS activities
 }
-RETURN ds IS NOT NULL AS subject_found, unknown_categories, references, storages, activities
 """
+)
+STORAGES_RETURNS = (
+    "RETURN ds IS NOT NULL AS subject_found, unknown_categories, references, storages, activities"
 )
 FOR_SUBJECT = filters.for_subject("f", "$subject")
 
@@ -205,14 +209,20 @@ async def deletion_subgraph(
     subject: str,
     categories: list[str] | None,
     regime: str,
+    rider: Rider | None = None,
 ) -> DeletionRecords:
+    """The subgraph; its first statement carries `rider` (`graph.riders`)."""
+    storages = riders.carrying(rider, STORAGES, STORAGES_RETURNS)
+
     async def work(tx: AsyncManagedTransaction) -> DeletionRecords:
         params: dict[str, Any] = {
             "subject": subject,
             "categories": categories,
             "regime": regime,
         }
-        head = await fetch_single(tx, db, STORAGES, params)
+        head = await fetch_single(tx, db, storages, params)
+        if rider is not None:
+            rider.read_from(head)
         records = DeletionRecords(
             subject_found=head["subject_found"],
             unknown_categories=head["unknown_categories"],

@@ -12,6 +12,7 @@ statement, built once from fixed text and the integer (never from request text),
 from functools import cache
 from typing import Any, LiteralString
 
+from graph import riders
 from graph.database import Database, Record, fetch_optional
 from graph.queries import filters
 from graph.riders import Rider
@@ -64,10 +65,16 @@ def _layers(
     return text
 
 
+RETURNS: LiteralString = (
+    "RETURN s.id AS id, head(labels(s)) AS kind, coalesce(s.name, s.legal_name) AS name, "
+    "downstream_layers, upstream_layers"
+)
+
+
 @cache
-def expansion(hops: int, rider: LiteralString = "", column: LiteralString = "") -> LiteralString:
-    """The statement for `hops` hops; it searches one hop further to tell whether the bound cut.
-    With a rider's subquery, it returns the rider's `column` too (`graph.riders`)."""
+def expansion(hops: int) -> LiteralString:
+    """The statement for `hops` hops up to its `RETURNS`; it searches one hop further to tell
+    whether the bound cut."""
     if not 1 <= hops <= LINEAGE_HOPS_CEILING:
         raise ValueError(f"hops must be within 1..{LINEAGE_HOPS_CEILING}")
     out: LiteralString = "(a)-" + EDGE + "->(b)"
@@ -78,12 +85,7 @@ def expansion(hops: int, rider: LiteralString = "", column: LiteralString = "") 
     return (
         "MATCH (s) WHERE s.id = $from AND (s:System OR s:Organisation) "
         "AND ($kind IS NULL OR $kind IN labels(s)) "
-        "WITH s ORDER BY CASE WHEN s:System THEN 0 ELSE 1 END LIMIT 1 "
-        + downstream
-        + upstream
-        + (rider + " " if rider else "")
-        + "RETURN s.id AS id, head(labels(s)) AS kind, coalesce(s.name, s.legal_name) AS name, "
-        "downstream_layers, upstream_layers" + (", " + column if column else "")
+        "WITH s ORDER BY CASE WHEN s:System THEN 0 ELSE 1 END LIMIT 1 " + downstream + upstream
     )
 
 
@@ -103,7 +105,7 @@ async def expand(
     """The start node and, per direction, the layers reached from it (each a list of `nodes`
     and the `edges` into them), or None when no such start exists. `kind` (System or
     Organisation) is the start's label when a global id named it; a key a system and an
-    organisation share starts at the system. The row carries `rider`'s column too."""
+    organisation share starts at the system. The statement carries `rider` (`graph.riders`)."""
     params: dict[str, Any] = {
         "from": start,
         "kind": kind,
@@ -113,5 +115,8 @@ async def expand(
         "subject": subject,
         "limit": limit,
     }
-    statement = expansion(hops) if rider is None else expansion(hops, rider.subquery, rider.column)
-    return await db.read_tx(lambda tx: fetch_optional(tx, db, statement, params))
+    statement = riders.carrying(rider, expansion(hops), RETURNS)
+    row = await db.read_tx(lambda tx: fetch_optional(tx, db, statement, params))
+    if rider is not None:
+        rider.read_from(row)
+    return row

@@ -3,6 +3,7 @@ planner."""
 
 from datetime import date
 
+from graph import riders
 from graph.database import Database, Record
 from graph.queries.access import display_names
 from graph.queries.deletion import deletion_subgraph, regime_law
@@ -50,6 +51,7 @@ async def deletion_plan(
         subject=subject,
         categories=sorted(set(categories)) if categories is not None else None,
         regime=regime,
+        rider=riders.board(),
     )
     if not records.subject_found:
         await refuse(db, ("DataSubject",), subject, field="subject", error=NotFound)

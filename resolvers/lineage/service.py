@@ -74,7 +74,6 @@ async def lineage(
     kind, key = decoded(start, STARTS, field="from")
     if subject is not None:
         subject = await resolve_key(db, subject, "DataSubject", field="subject")
-    rider = riders.board()
     row = await queries.expand(
         db,
         start=key,
@@ -85,10 +84,8 @@ async def lineage(
         categories=requested,
         subject=subject,
         limit=settings.lineage_max_nodes + 1,
-        rider=rider,
+        rider=riders.board(),
     )
-    if rider is not None:
-        rider.read_from(row)
     if row is None:
         await refuse(db, STARTS, key, field="from", error=NotFound)
     nodes, caps = build_lineage(
