@@ -10,8 +10,10 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from graph import riders
 from graph.database import Database, Record, fetch_single
 from graph.queries import filters
+from graph.riders import Rider
 
 RELEVANT: LiteralString = filters.relevant("c", "q")
 FOR_SUBJECT: LiteralString = filters.for_subject("r", "$subject")
@@ -55,8 +57,9 @@ HOLDINGS: LiteralString = (
 )
 
 SUBJECT: LiteralString = (
-    "OPTIONAL MATCH (ds:DataSubject {key: $subject}) "
-    "OPTIONAL MATCH (law:Regime {key: $regime}) "
+    "OPTIONAL MATCH (ds:DataSubject {key: $subject}) OPTIONAL MATCH (law:Regime {key: $regime}) "
+)
+SUBJECT_RETURNS: LiteralString = (
     "RETURN ds.key AS key, ds.name AS name, "
     "law {.key, .name, .authority, .authority_rule, .complaint_route, .response_days, "
     ".response_months, .extension_days, .extension_months, .extension_rule_open, "
@@ -193,10 +196,16 @@ async def access_rows(
     hops: int,
     limit: int,
     reach: Reach,
+    rider: Rider | None = None,
 ) -> AccessRows:
+    """The rows of an access plan; the first statement carries `rider` (`graph.riders`)."""
+    head = riders.carrying(rider, SUBJECT, SUBJECT_RETURNS)
+
     async def work(tx: AsyncManagedTransaction) -> AccessRows:
         params = {"subject": subject, "regime": regime}
-        found = await fetch_single(tx, db, SUBJECT, params)
+        found = await fetch_single(tx, db, head, params)
+        if rider is not None:
+            rider.read_from(found)
         rows = AccessRows(subject=found, holdings=found.pop("holdings"))
         if found["key"] is None:
             return rows

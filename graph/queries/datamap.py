@@ -6,8 +6,10 @@ statement."""
 from collections.abc import Mapping
 from typing import LiteralString
 
+from graph import riders
 from graph.database import Database, Record, fetch_single
 from graph.queries import filters
+from graph.riders import Rider
 
 EDGE_TYPES: tuple[str, ...] = (
     "OPERATED_BY",
@@ -65,21 +67,30 @@ def statement(active: list[str]) -> LiteralString:
         "    target_kind: labels(b)[0], target: " + TARGET_KEY + ", "
         "    rel: properties(r)}) AS edges "
         "} "
-        "RETURN size(everything) AS total, "
-        "  [n IN kept | {kind: labels(n)[0], node: properties(n)}] AS nodes, edges, "
-        + filters.UNKNOWN_REFERENCES
-        + " AS unknown"
     )
 
 
-async def data_map(db: Database, values: Mapping[str, object], *, max_nodes: int) -> Record:
+RETURNS: LiteralString = (
+    "RETURN size(everything) AS total, "
+    "  [n IN kept | {kind: labels(n)[0], node: properties(n)}] AS nodes, edges, "
+    + filters.UNKNOWN_REFERENCES
+    + " AS unknown"
+)
+
+
+async def data_map(
+    db: Database, values: Mapping[str, object], *, max_nodes: int, rider: Rider | None = None
+) -> Record:
     """`{total, nodes, edges, unknown}` for the systems the filter `values` selects, as the
-    driver decoded them (the maps need no conversion)."""
+    driver decoded them (the maps need no conversion); the statement carries `rider`."""
     active = [name for name, value in values.items() if value is not None]
     params = {
         **filters.parameters(values),
         "max_nodes": max_nodes,
         "edge_types": list(EDGE_TYPES),
     }
-    text = statement(active)
-    return await db.read_tx(lambda tx: fetch_single(tx, db, text, params))
+    text = riders.carrying(rider, statement(active), RETURNS)
+    row = await db.read_tx(lambda tx: fetch_single(tx, db, text, params))
+    if rider is not None:
+        rider.read_from(row)
+    return row

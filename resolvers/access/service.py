@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from graph import riders
 from graph.database import Database
 from graph.queries import access as queries
 from resolvers.access import reach as flow_reach
@@ -32,6 +33,7 @@ async def access_plan(
         hops=settings.lineage_default_hops,
         limit=settings.lineage_max_nodes,
         reach=flow_reach.reach_rows,
+        rider=riders.board(),
     )
     if rows.subject["key"] is None:
         await refuse(db, ("DataSubject",), subject, field="subject", error=NotFound)

@@ -84,6 +84,6 @@ async def data_map(
     max_nodes = cap if max_nodes is None else bounded(max_nodes, cap, field="maxNodes")
     check_applicable(values, filter_queries.SYSTEM, "dataMap")
     values = as_keys(values)
-    result = await datamap_queries.data_map(db, values, max_nodes=max_nodes)
+    result = await datamap_queries.data_map(db, values, max_nodes=max_nodes, rider=riders.board())
     await check_known(db, result["unknown"], values)
     return shape_map(result["nodes"], result["edges"], result["total"])

@@ -134,6 +134,8 @@ LOOKUP = {"query": '{ system(id: "accounts-db") { name } }'}
 TYPENAME = {"query": "{ __typename }"}
 LINEAGE = {"query": '{ lineage(from: "accounts-db") { nodes { id } } }'}
 DELETION = {"query": '{ deletionPlan(subject: "preemptly.account_user") { steps { position } } }'}
+ACCESS = {"query": '{ accessPlan(subject: "preemptly.account_user") { locations { systemId } } }'}
+DATA_MAP = {"query": "{ dataMap { truncated } }"}
 
 
 async def answered(http: httpx.AsyncClient, key: str, document: dict[str, str]) -> int:
@@ -146,13 +148,15 @@ async def answered(http: httpx.AsyncClient, key: str, document: dict[str, str]) 
 
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize(
-    "document", [PAGE, LOOKUP, LINEAGE, DELETION], ids=["page", "lookup", "lineage", "deletion"]
+    "document",
+    [PAGE, LOOKUP, LINEAGE, DELETION, ACCESS, DATA_MAP],
+    ids=["page", "lookup", "lineage", "deletion", "access", "data map"],
 )
 async def test_a_read_carries_the_revocation_check_in_its_own_statement(
     db: Database, instance_app: AppInstance, document: dict[str, str]
 ) -> None:
-    """On one server the epoch is read by the request's list, lookup, lineage or deletion plan
-    statement: no transaction of its own."""
+    """On one server the epoch is read by the first statement of the request's list, lookup,
+    lineage, deletion plan, access plan or data map: no transaction of its own."""
     key = await fresh_key(db, "t-revocation-rider", Role.ANALYST)
     async with instance_app() as (app, http):
         assert await answered(http, key, ABOUT) == 200  # its record is cached from here on
@@ -165,8 +169,8 @@ async def test_a_read_carries_the_revocation_check_in_its_own_statement(
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize(
     "document",
-    [PAGE, LOOKUP, LINEAGE, DELETION, TYPENAME, ABOUT],
-    ids=["page", "lookup", "lineage", "deletion", "typename", "about"],
+    [PAGE, LOOKUP, LINEAGE, DELETION, ACCESS, DATA_MAP, TYPENAME, ABOUT],
+    ids=["page", "lookup", "lineage", "deletion", "access", "data map", "typename", "about"],
 )
 async def test_a_key_revoked_elsewhere_is_refused_whatever_carries_the_check(
     db: Database, instance_app: AppInstance, document: dict[str, str]
