@@ -459,7 +459,20 @@ def system_actions(
     return actions
 
 
-def order_reasons(component: tuple[str, ...], reached: Trace) -> list[Reason]:
+def feeders(reached: Trace) -> dict[str, list[tuple[str, str]]]:
+    """Per system, the systems whose edge enters it and how (`Trace.edges` turned round)."""
+    into: dict[str, list[tuple[str, str]]] = {}
+    for source, targets in reached.edges.items():
+        for target, via in targets.items():
+            into.setdefault(target, []).append((source, via))
+    return into
+
+
+def order_reasons(
+    component: tuple[str, ...], into: dict[str, list[tuple[str, str]]]
+) -> list[Reason]:
+    """Why `component` comes where it does: its cycle, and each edge from outside into it
+    (`feeders`), by source and then target."""
     members = set(component)
     reasons: list[Reason] = []
     if len(component) > 1:
@@ -470,18 +483,19 @@ def order_reasons(component: tuple[str, ...], reached: Trace) -> list[Reason]:
                 "simultaneously so none re-creates the data in another",
             )
         )
-    for source in sorted(reached.edges):
-        if source in members:
-            continue
-        for target, via in sorted(reached.edges[source].items()):
-            if target in members:
-                reasons.append(
-                    Reason(
-                        (source, target),
-                        f"after {source}, which feeds {target} by {via}, "
-                        "so it cannot re-create the data",
-                    )
-                )
+    entering = sorted(
+        (source, target, via)
+        for target in members
+        for source, via in into.get(target, ())
+        if source not in members
+    )
+    reasons.extend(
+        Reason(
+            (source, target),
+            f"after {source}, which feeds {target} by {via}, so it cannot re-create the data",
+        )
+        for source, target, via in entering
+    )
     return reasons
 
 
@@ -495,6 +509,7 @@ def build_steps(
     for holding in holdings:
         holdings_in.setdefault(holding.system_id, []).append(holding)
     order = deletion_order(reached.paths, reached.edges)
+    into = feeders(reached)
     steps: list[Step] = []
     for position, component in enumerate(order, start=1):
         actions = [
@@ -505,9 +520,7 @@ def build_steps(
             )
         ]
         steps.append(
-            Step(
-                position, component, len(component) > 1, actions, order_reasons(component, reached)
-            )
+            Step(position, component, len(component) > 1, actions, order_reasons(component, into))
         )
     return steps
 
