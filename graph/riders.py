@@ -1,9 +1,10 @@
 """Riders: a small read a request needs once, carried by the request's first statement that can
-take it (a root list or lookup, `shared.compose`) instead of by a transaction of its own.
+take it (a root list or lookup, `shared.compose`; a decision's first statement, `carrying`)
+instead of by a transaction of its own.
 
 A request sets its rider (`ride`) before it runs anything. The statement that is about to run
 and can carry one asks for it (`board`), adds the rider's subquery and hands its row back
-(`Rider.read_from`). When a transaction that carries no rider starts first, the rider is sent on its
+(`handed`). When a transaction that carries no rider starts first, the rider is sent on its
 own beside it (`Rider.alone`), so the request waits no longer than it did before riders. Only on
 one server (`Database.direct`): there every transaction sees each write committed before it
 began, where a cluster's reader may lag behind its leader."""
@@ -29,14 +30,6 @@ class Rider:
     def alone(self) -> None:
         """A transaction that carries no rider starts first: read it on its own."""
 
-    def read_from(self, row: Mapping[str, Any] | None) -> None:
-        """The row of the statement that carried the rider; with no row (a start that names
-        nothing, say) the value was not read, so it is read on its own."""
-        if row is None:
-            self.alone()
-        else:
-            self.carried(row[self.column])
-
 
 def carrying(rider: Rider | None, reads: LiteralString, returns: LiteralString) -> LiteralString:
     """The statement `reads` then `returns` (its final RETURN, with nothing after the returned
@@ -44,6 +37,17 @@ def carrying(rider: Rider | None, reads: LiteralString, returns: LiteralString) 
     if rider is None:
         return reads + returns
     return reads + rider.subquery + " " + returns + ", " + rider.column
+
+
+def handed(rider: Rider | None, row: Mapping[str, Any] | None) -> None:
+    """Hand `rider` the row of the statement that carried it; with no row (a start that names
+    nothing, say) its value was not read, so it is read on its own. Nothing without a rider."""
+    if rider is None:
+        return
+    if row is None:
+        rider.alone()
+    else:
+        rider.carried(row[rider.column])
 
 
 _current: ContextVar[Rider | None] = ContextVar("rider", default=None)

@@ -204,8 +204,7 @@ async def access_rows(
     async def work(tx: AsyncManagedTransaction) -> AccessRows:
         params = {"subject": subject, "regime": regime}
         found = await fetch_single(tx, db, head, params)
-        if rider is not None:
-            rider.read_from(found)
+        riders.handed(rider, found)
         rows = AccessRows(subject=found, holdings=found.pop("holdings"))
         if found["key"] is None:
             return rows

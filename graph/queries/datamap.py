@@ -91,6 +91,5 @@ async def data_map(
     }
     text = riders.carrying(rider, statement(active), RETURNS)
     row = await db.read_tx(lambda tx: fetch_single(tx, db, text, params))
-    if rider is not None:
-        rider.read_from(row)
+    riders.handed(rider, row)
     return row

@@ -221,8 +221,7 @@ async def deletion_subgraph(
             "regime": regime,
         }
         head = await fetch_single(tx, db, storages, params)
-        if rider is not None:
-            rider.read_from(head)
+        riders.handed(rider, head)
         records = DeletionRecords(
             subject_found=head["subject_found"],
             unknown_categories=head["unknown_categories"],

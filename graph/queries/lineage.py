@@ -117,6 +117,5 @@ async def expand(
     }
     statement = riders.carrying(rider, expansion(hops), RETURNS)
     row = await db.read_tx(lambda tx: fetch_optional(tx, db, statement, params))
-    if rider is not None:
-        rider.read_from(row)
+    riders.handed(rider, row)
     return row

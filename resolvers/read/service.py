@@ -52,8 +52,7 @@ async def list_page(
         limit=rows.limit,
         shared=shared_queries.compose(branches, rider),
     )
-    if rider is not None:
-        rider.read_from(result)
+    riders.handed(rider, result)
     await check_known(db, result["unknown"], values)
     prime_shared(loaders, branches, result["page"], result)
     return Page(rows=result["page"], total=result["total"], window=rows)
@@ -71,8 +70,7 @@ async def read_node(
         return
     shared = shared_queries.compose(branches, rider)
     record = await shared_queries.nodes_by_keys(db, label, [key], shared)
-    if rider is not None:
-        rider.read_from(record)
+    riders.handed(rider, record)
     loaders[f"node:{label}"].prime(key, next(iter(record["page"]), None))
     prime_shared(loaders, branches, record["page"], record)
 

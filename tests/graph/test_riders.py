@@ -67,3 +67,21 @@ async def test_the_tasks_a_request_starts_share_its_rider() -> None:
 
     rider, boarded = await asyncio.create_task(request())
     assert [taken for taken in boarded if taken is not None] == [rider]
+
+
+def test_a_carried_row_hands_the_rider_its_value_and_no_row_sends_it_alone() -> None:
+    carried, missed = Recorded(), Recorded()
+    riders.handed(carried, {"one": 1, "other": 2})
+    riders.handed(missed, None)
+    riders.handed(None, {"one": 1})
+    assert (carried.values, carried.sent_alone) == ([1], 0)
+    assert (missed.values, missed.sent_alone) == ([], 1)
+
+
+def test_a_statement_carries_the_rider_between_its_reads_and_its_return() -> None:
+    rider = Recorded()
+    assert riders.carrying(None, "MATCH (n) ", "RETURN n") == "MATCH (n) RETURN n"
+    assert (
+        riders.carrying(rider, "MATCH (n) ", "RETURN n")
+        == "MATCH (n) CALL () { RETURN 1 AS one } RETURN n, one"
+    )
