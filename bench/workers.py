@@ -112,14 +112,12 @@ async def run(args: argparse.Namespace) -> list[WorkersResult]:
                     # a cold server compiles each statement once: two rounds one at a time
                     # (16 cold accessPlans at once outlasted the 30 s transaction timeout),
                     # then every worker warms up on many connections
-                    await measure(call, requests=10, concurrency=1, warmup=0)
-                    await measure(
-                        call, requests=args.warmup, concurrency=args.concurrency, warmup=0
-                    )
+                    await measure(call, requests=10, concurrency=1)
+                    await measure(call, requests=args.warmup, concurrency=args.concurrency)
                     before, load = cpu_check_ms(), load_average()
                     started = time.perf_counter()
                     latencies = await measure(
-                        call, requests=args.requests, concurrency=args.concurrency, warmup=0
+                        call, requests=args.requests, concurrency=args.concurrency
                     )
                     wall = time.perf_counter() - started
                     timing = summary("datamap", args.concurrency, latencies, wall)

@@ -1,5 +1,6 @@
 """The benchmark's own arithmetic and bookkeeping, on plain data."""
 
+import argparse
 import asyncio
 
 import pytest
@@ -24,10 +25,30 @@ async def test_measure_runs_every_request_at_the_asked_concurrency() -> None:
         seen.append(i)
         running -= 1
 
-    latencies = await measure(call, requests=40, concurrency=8, warmup=5)
+    latencies = await measure(call, requests=40, concurrency=8)
     assert len(latencies) == 40
-    assert sorted(seen) == sorted([*range(5), *range(40)])
+    assert sorted(seen) == list(range(40))
     assert peak == 8
+
+
+async def test_the_warm_up_calls_count_in_neither_latencies_nor_throughput(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a clock each call moves on by one second: 5 warm-up calls, then 10 timed ones."""
+    clock = [0.0]
+    calls: list[int] = []
+
+    async def call(i: int) -> None:
+        calls.append(i)
+        clock[0] += 1.0
+
+    monkeypatch.setattr(run.time, "perf_counter", lambda: clock[0])
+    args = argparse.Namespace(concurrency=[1], requests=10, warmup=5)
+    [timing] = await run.timed("datamap", call, args)
+    assert calls == [*range(5), *range(10)]
+    assert timing.requests == 10
+    assert timing.throughput_rps == 1.0
+    assert timing.p50_ms == 1000.0
 
 
 def test_summary_quantiles_and_throughput() -> None:
