@@ -619,12 +619,11 @@ async def register_processors_bulk(
     """Every call creates BULK organisations, removed again at the end. Throughput is in calls
     per second; organisations per second are BULK times that. The raw side runs the upsert statement
     alone (the service also checks references and writes one audit event per organisation)."""
+    # Fewer calls than the reads, but as many warm-up calls: a freshly started Neo4j compiles its
+    # write path over the first few dozen calls (432 ms falling to ~230 over 25 calls of 1,000),
+    # and with two warm-up calls the datamap side, timed first, ran on a cold server and the raw
+    # side on a warm one.
     calls = argparse.Namespace(**{**vars(args), "requests": max(args.requests // 6, 4)})
-    # A freshly started Neo4j compiles its write path over the first few dozen calls (432 ms
-    # falling to ~230 over 25 calls of 1,000): with two warm-up calls the datamap side, timed
-    # first, ran on a cold server and the raw side on a warm one. So each side warms up with as
-    # many calls as the reads do.
-    calls.warmup = args.warmup
     result = QueryResult(f"registerProcessors ({BULK} per call)")
     result.timings += await timed(
         "datamap",

@@ -252,7 +252,7 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def new_plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Plan:
         plan: Plan = []
-        readable_here = readable_fields(self.schema)
+        readable_here, plain = readable_fields(self.schema), plain_types(self.schema)
         for response_name, field_details_list in grouped_field_set.items():
             field_name = field_details_list[0].node.name.value
             if field_name == "__typename":
@@ -262,7 +262,7 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if field is None or (parent_type.name, field_name) not in readable_here:
                 raise NotPlain(field_name)
             inner = get_named_type(field.type)
-            if not is_leaf_type(inner) and inner.name not in plain_types(self.schema):
+            if not is_leaf_type(inner) and inner.name not in plain:
                 raise NotPlain(f"{field_name}: {inner.name}")
             read = (
                 self.stepped(field, field_details_list)
